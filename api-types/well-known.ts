@@ -1,0 +1,55 @@
+/**
+ * Kubernetes names used by the suite: labels, annotations, managed-by values, finalizers and
+ * flag defaults. Defined once here (../shared/reference/kubernetes-behaviour.md §7).
+ */
+
+/** Label keys (§7.1). */
+export const Labels = {
+  serviceName: 'kubernetes.io/service-name',
+  endpointSliceManagedBy: 'endpointslice.kubernetes.io/managed-by',
+  skipMirror: 'endpointslice.kubernetes.io/skip-mirror',
+  headless: 'service.kubernetes.io/headless',
+  endpointsManagedBy: 'endpoints.kubernetes.io/managed-by',
+  ipAddressFamily: 'ipaddress.kubernetes.io/ip-family',
+  ipAddressManagedBy: 'ipaddress.kubernetes.io/managed-by',
+  topologyZone: 'topology.kubernetes.io/zone',
+  nodeRoleControlPlane: 'node-role.kubernetes.io/control-plane',
+  nodeRoleMaster: 'node-role.kubernetes.io/master',
+} as const;
+
+/** Annotation keys (§7.2). */
+export const Annotations = {
+  lastChangeTriggerTime: 'endpoints.kubernetes.io/last-change-trigger-time',
+  overCapacity: 'endpoints.kubernetes.io/over-capacity',
+  topologyMode: 'service.kubernetes.io/topology-mode',
+  topologyAwareHints: 'service.kubernetes.io/topology-aware-hints',
+  leader: 'control-plane.alpha.kubernetes.io/leader',
+  lastAppliedConfiguration: 'kubectl.kubernetes.io/last-applied-configuration',
+} as const;
+
+/** Values of the managed-by labels (§7.4). */
+export const ManagedBy = {
+  endpointsController: 'endpoint-controller',
+  endpointSliceController: 'endpointslice-controller.k8s.io',
+  endpointSliceMirroringController: 'endpointslicemirroring-controller.k8s.io',
+  /** kube-apiserver's own IPAddress allocator; svcplane respects its claims as taken. */
+  kubeIPAllocator: 'ipallocator.k8s.io',
+  /** svcplane's IPAddress claims. */
+  svcplaneIPAllocator: 'svcplane.io/serviceip-controller',
+} as const;
+
+/** The value of the over-capacity annotation. */
+export const OverCapacityTruncated = 'truncated';
+
+/** Finalizers. */
+export const Finalizers = {
+  serviceCIDR: 'networking.k8s.io/service-cidr-finalizer',
+} as const;
+
+/** Flag defaults shared by the allocators and the commands. */
+export const Defaults = {
+  serviceClusterIPRange: '10.96.0.0/12',
+  serviceNodePortRange: '30000-32767',
+  maxEndpointsPerSlice: 100,
+  maxEndpointsPerSubset: 1000,
+} as const;

@@ -1,0 +1,111 @@
+/**
+ * The API server's typed errors. Each carries the Kubernetes `Status` body it answers with
+ * (apimachinery/pkg/api/errors/errors.go), so the HTTP front and the in-process client report a
+ * failure the same way. Callers match on `code` (the HTTP status) and `reason`, never on text.
+ */
+import type { Status, StatusCause, StatusReason } from '../api-types/meta.js';
+import { type ResourceInfo, qualifiedKind, qualifiedResource } from './resources.js';
+
+/** An error the API answers with a Status. */
+export class ApiError extends Error {
+  /** The HTTP status code. */
+  readonly code: number;
+  readonly reason: StatusReason;
+  readonly status: Status;
+  /** Seconds to wait before retrying (429), also sent as the Retry-After header. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(status: Status) {
+    super(status.message ?? status.reason ?? `HTTP ${status.code}`);
+    this.name = 'ApiError';
+    this.code = status.code;
+    this.reason = status.reason ?? '';
+    this.status = status;
+    this.retryAfterSeconds = status.details?.retryAfterSeconds;
+  }
+}
+
+function failure(code: number, reason: StatusReason, message: string, details?: Status['details']): ApiError {
+  const status: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason, code };
+  if (details) status.details = details;
+  return new ApiError(status);
+}
+
+type Res = Pick<ResourceInfo, 'group' | 'resource'>;
+
+/** 404 `<resource>[.<group>] "<name>" not found`. */
+export function notFound(r: Res, name: string): ApiError {
+  return failure(404, 'NotFound', `${qualifiedResource(r)} "${name}" not found`, detailsFor(r, name));
+}
+
+/** 409 `<resource>[.<group>] "<name>" already exists`. */
+export function alreadyExists(r: Res, name: string, suffix = ''): ApiError {
+  return failure(409, 'AlreadyExists', `${qualifiedResource(r)} "${name}" already exists${suffix}`, detailsFor(r, name));
+}
+
+/** 409 Conflict, by default the stale-resourceVersion message. */
+export function conflict(
+  r: Res,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+  causes?: StatusCause[],
+): ApiError {
+  const details = detailsFor(r, name);
+  if (causes) details.causes = causes;
+  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(r)} "${name}": ${why}`, details);
+}
+
+/** 422 `<Kind>[.<group>] "<name>" is invalid: <causes>`, one cause per field. */
+export function invalid(r: Pick<ResourceInfo, 'group' | 'kind'>, name: string, causes: StatusCause[]): ApiError {
+  const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message ?? ''));
+  const text = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  const details: Status['details'] = { name, kind: r.kind, causes };
+  if (r.group) details.group = r.group;
+  return failure(422, 'Invalid', `${qualifiedKind(r)} "${name}" is invalid: ${text}`, details);
+}
+
+/** 400 BadRequest with free text. */
+export function badRequest(message: string): ApiError {
+  return failure(400, 'BadRequest', message);
+}
+
+/** 410 Expired: `too old resource version: <asked> (<oldest kept>)`, or another expiry text. */
+export function expired(message: string): ApiError {
+  return failure(410, 'Expired', message);
+}
+
+/** 405 MethodNotAllowed. */
+export function methodNotAllowed(message: string): ApiError {
+  return failure(405, 'MethodNotAllowed', message);
+}
+
+/** 415 UnsupportedMediaType. */
+export function unsupportedMediaType(message: string): ApiError {
+  return failure(415, 'UnsupportedMediaType', message);
+}
+
+/** 401 Unauthorized. */
+export function unauthorized(): ApiError {
+  return failure(401, 'Unauthorized', 'Unauthorized');
+}
+
+/** 429 TooManyRequests with retryAfterSeconds (and a Retry-After header at the HTTP front). */
+export function tooManyRequests(retryAfterSeconds: number, message = 'Too many requests, please try again later.'): ApiError {
+  return failure(429, 'TooManyRequests', message, { retryAfterSeconds });
+}
+
+/** 500 `Internal error occurred: <message>`. */
+export function internalError(message: string): ApiError {
+  return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+}
+
+/** 504 Timeout. */
+export function timeout(message: string): ApiError {
+  return failure(504, 'Timeout', message);
+}
+
+function detailsFor(r: Res, name: string): NonNullable<Status['details']> {
+  const details: NonNullable<Status['details']> = { name, kind: r.resource };
+  if (r.group) details.group = r.group;
+  return details;
+}

@@ -1,0 +1,79 @@
+/**
+ * The resources the envtest-style API server serves: one row each, read by the store (scope,
+ * status subresource, generation, update rules), the HTTP front (routing) and discovery.
+ */
+
+/** What the server knows about one resource. */
+export interface ResourceInfo {
+  /** API group; '' is core. */
+  group: string;
+  version: string;
+  /** Plural resource name, as in URLs and discovery. */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Subresources served besides the main resource. */
+  subresources: ('status' | 'finalize')[];
+  /** Whether metadata.generation is kept and bumped on spec (non-metadata, non-status) changes. */
+  hasGeneration: boolean;
+  /** PUT of a missing object creates it (Endpoints, Lease, Event). */
+  allowCreateOnUpdate: boolean;
+  /** PUT without metadata.resourceVersion is allowed (false for Lease). */
+  allowUnconditionalUpdate: boolean;
+}
+
+/** `group/version`, or `version` for core. */
+export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group === '' ? r.version : `${r.group}/${r.version}`;
+}
+
+/** `resource` or `resource.group`, the form Kubernetes' error messages use. */
+export function qualifiedResource(r: Pick<ResourceInfo, 'group' | 'resource'>): string {
+  return r.group === '' ? r.resource : `${r.resource}.${r.group}`;
+}
+
+/** `Kind` or `Kind.group`, the form 422 Invalid messages use. */
+export function qualifiedKind(r: Pick<ResourceInfo, 'group' | 'kind'>): string {
+  return r.group === '' ? r.kind : `${r.kind}.${r.group}`;
+}
+
+const row = (r: Omit<ResourceInfo, 'listKind' | 'subresources' | 'hasGeneration' | 'allowCreateOnUpdate' | 'allowUnconditionalUpdate'> & Partial<ResourceInfo>): ResourceInfo => ({
+  listKind: `${r.kind}List`,
+  subresources: [],
+  hasGeneration: false,
+  allowCreateOnUpdate: false,
+  allowUnconditionalUpdate: true,
+  ...r,
+});
+
+/** Every served resource. */
+export const RESOURCES: readonly ResourceInfo[] = [
+  row({ group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  row({ group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'], hasGeneration: true }),
+  row({ group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
+  row({ group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'], allowCreateOnUpdate: true }),
+  row({ group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'] }),
+  row({ group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], allowCreateOnUpdate: true }),
+  row({ group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] }),
+  row({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, hasGeneration: true }),
+  row({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, allowCreateOnUpdate: true, allowUnconditionalUpdate: false }),
+  row({ group: 'events.k8s.io', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], allowCreateOnUpdate: true }),
+  row({ group: 'networking.k8s.io', version: 'v1', resource: 'ipaddresses', singular: 'ipaddress', kind: 'IPAddress', namespaced: false, shortNames: ['ip'] }),
+  row({ group: 'networking.k8s.io', version: 'v1', resource: 'servicecidrs', singular: 'servicecidr', kind: 'ServiceCIDR', namespaced: false, subresources: ['status'], hasGeneration: true }),
+];
+
+/** Looks a resource up by group and plural name; undefined when not served. */
+export function findResource(group: string, resource: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.group === group && r.resource === resource);
+}
+
+/** Looks a resource up by group and plural name; throws a TypeError when not served. */
+export function resourceFor(group: string, resource: string): ResourceInfo {
+  const r = findResource(group, resource);
+  if (!r) throw new TypeError(`resource ${qualifiedResource({ group, resource })} is not served`);
+  return r;
+}
