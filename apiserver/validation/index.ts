@@ -6,6 +6,12 @@ import type { StatusCause } from '../../api-types/meta.js';
 import type { KubeObject } from '../../api-types/meta.js';
 import type { ResourceInfo } from '../resources.js';
 
+/**
+ * Brings an object to its stored form in place after defaulting (Endpoints: repacked subsets,
+ * as pkg/registry/core/endpoint/strategy.go Canonicalize does).
+ */
+export function canonicalizeObject(_r: ResourceInfo, _obj: KubeObject): void {}
+
 /** Fills in defaults in place (the store passes its own copy). */
 export function defaultObject(_r: ResourceInfo, _obj: KubeObject): void {}
 
