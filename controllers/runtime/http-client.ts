@@ -1,0 +1,304 @@
+/**
+ * The client seam over HTTP: any Kubernetes API server, configured by a client-node KubeConfig
+ * (kubeconfig file, $KUBECONFIG or the in-cluster service account, with its token, exec, OIDC
+ * and TLS handling). Objects stay plain wire JSON: requests go out on node:http/https with one
+ * keep-alive agent per client, because client-node 1.4's generated APIs return model classes
+ * with Date fields and its createAgent makes a new agent for every call
+ * (../shared/reference/client-and-wire.md §1.2–1.3).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeList, KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
+import { ApiError } from '../../apiserver/errors.js';
+import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../../apiserver/types.js';
+import type { ClientWatch, KubeClient, ResourceClient, ResourceRef, WatchListener } from './kube-client.js';
+
+/** Waits for permission to send one request (client-side rate limiting, --kube-api-qps/--kube-api-burst). */
+export interface RequestThrottle {
+  acquire(): Promise<void>;
+}
+
+/** Options of HttpKubeClient. */
+export interface HttpKubeClientOptions {
+  /** Where and how to connect. */
+  kubeConfig: KubeConfig;
+  /** Client-side rate limit; none when omitted. */
+  throttle?: RequestThrottle;
+  /** User-Agent header. @default 'svcplane' */
+  userAgent?: string;
+  /** Called after every request with its verb, resource, HTTP code (0 on transport failure) and seconds. */
+  onRequest?: (verb: string, resource: string, code: number, seconds: number) => void;
+}
+
+interface Prepared {
+  url: URL;
+  options: https.RequestOptions;
+  isHttps: boolean;
+}
+
+/** The KubeClient over HTTP. */
+export class HttpKubeClient implements KubeClient {
+  readonly #kc: KubeConfig;
+  readonly #throttle?: RequestThrottle;
+  readonly #userAgent: string;
+  readonly #onRequest?: HttpKubeClientOptions['onRequest'];
+  #agent?: http.Agent;
+
+  constructor(opts: HttpKubeClientOptions) {
+    this.#kc = opts.kubeConfig;
+    this.#throttle = opts.throttle;
+    this.#userAgent = opts.userAgent ?? 'svcplane';
+    this.#onRequest = opts.onRequest;
+  }
+
+  /** Closes pooled connections; open watches end. */
+  close(): void {
+    this.#agent?.destroy();
+  }
+
+  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
+    return new HttpResourceClient<T>(this, ref);
+  }
+
+  /** Prepares a request: auth headers from the KubeConfig, our shared keep-alive agent. */
+  async prepare(method: string, path: string, query: URLSearchParams | undefined): Promise<Prepared> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) throw new TypeError('the kubeconfig has no current cluster');
+    const base = cluster.server.replace(/\/+$/, '');
+    const url = new URL(base + path + (query && [...query.keys()].length ? `?${query}` : ''));
+    const options: https.RequestOptions = { method, headers: {} };
+    // Applies token/exec/OIDC headers and TLS material, and creates (or refuses: plain http
+    // without insecure-skip-tls-verify) an agent. We keep our own agent unless a proxy is set.
+    await this.#kc.applyToHTTPSOptions(options);
+    const isHttps = url.protocol === 'https:';
+    if (!cluster.proxyUrl) {
+      if (!this.#agent) {
+        this.#agent = isHttps
+          ? new https.Agent({
+              keepAlive: true,
+              ca: options.ca,
+              cert: options.cert,
+              key: options.key,
+              pfx: options.pfx,
+              passphrase: options.passphrase,
+              rejectUnauthorized: options.rejectUnauthorized,
+              servername: options.servername ?? cluster.tlsServerName,
+            })
+          : new http.Agent({ keepAlive: true });
+      } else {
+        (options.agent as http.Agent | undefined)?.destroy();
+      }
+      options.agent = this.#agent;
+    }
+    const headers = options.headers as http.OutgoingHttpHeaders;
+    headers['user-agent'] = this.#userAgent;
+    headers.accept = 'application/json';
+    if (options.auth) {
+      headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+      delete options.auth;
+    }
+    return { url, options, isHttps };
+  }
+
+  /** Sends one request and parses a JSON answer; non-2xx becomes an ApiError. */
+  async request<R>(verb: string, resource: string, method: string, path: string, query?: URLSearchParams, body?: { type: string; text: string }): Promise<R> {
+    await this.#throttle?.acquire();
+    const p = await this.prepare(method, path, query);
+    const started = performance.now();
+    let code = 0;
+    try {
+      const { status, text } = await send(p, body);
+      code = status;
+      if (status < 200 || status > 299) throw toApiError(status, safeParse(text), text);
+      return (text ? JSON.parse(text) : undefined) as R;
+    } finally {
+      this.#onRequest?.(verb, resource, code, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Opens a watch stream; resolves once the server answered with its headers. */
+  async openWatch<T extends KubeObject>(resource: string, path: string, query: URLSearchParams, listener: WatchListener<T>): Promise<ClientWatch> {
+    await this.#throttle?.acquire();
+    const p = await this.prepare('GET', path, query);
+    const started = performance.now();
+    return new Promise<ClientWatch>((resolve, reject) => {
+      let ended = false;
+      const end = (err?: Error) => {
+        if (ended) return;
+        ended = true;
+        listener.end(err);
+      };
+      const req = (p.isHttps ? https : http).request(p.url, p.options, (res) => {
+        const status = res.statusCode ?? 0;
+        this.#onRequest?.('watch', resource, status, (performance.now() - started) / 1000);
+        if (status < 200 || status > 299) {
+          collect(res).then((text) => reject(toApiError(status, safeParse(text), text)), reject);
+          return;
+        }
+        let stopped = false;
+        resolve({
+          stop: () => {
+            stopped = true;
+            ended = true;
+            req.destroy();
+          },
+        });
+        let buffered = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let nl: number;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            if (!line || stopped) continue;
+            let ev: WatchEvent<T>;
+            try {
+              ev = JSON.parse(line) as WatchEvent<T>;
+            } catch {
+              end(new Error(`watch ${resource}: malformed event line`));
+              req.destroy();
+              return;
+            }
+            listener.event(ev);
+          }
+        });
+        res.on('end', () => end());
+        res.on('error', (err) => end(err));
+        res.on('close', () => end());
+      });
+      req.on('error', (err) => {
+        if (!ended) reject(err);
+        end(err);
+      });
+      req.end();
+    });
+  }
+}
+
+class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
+  readonly #c: HttpKubeClient;
+  readonly #ref: ResourceRef;
+
+  constructor(client: HttpKubeClient, ref: ResourceRef) {
+    this.#c = client;
+    this.#ref = ref;
+  }
+
+  #path(namespace: string | undefined, name?: string, subresource?: string): string {
+    const { group, version, resource } = this.#ref;
+    let p = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
+    if (namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+    p += `/${resource}`;
+    if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+    if (subresource) p += `/${subresource}`;
+    return p;
+  }
+
+  get(namespace: string | undefined, name: string): Promise<T> {
+    return this.#c.request('get', this.#ref.resource, 'GET', this.#path(namespace, name));
+  }
+
+  list(opts: ListOptions = {}): Promise<KubeList<T>> {
+    const q = new URLSearchParams();
+    setParams(q, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.limit, continue: opts.continue, resourceVersion: opts.resourceVersion, resourceVersionMatch: opts.resourceVersionMatch });
+    return this.#c.request('list', this.#ref.resource, 'GET', this.#path(opts.namespace), q);
+  }
+
+  watch(opts: WatchOptions & { timeoutSeconds?: number }, listener: WatchListener<T>): Promise<ClientWatch> {
+    const q = new URLSearchParams({ watch: 'true' });
+    setParams(q, {
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+      resourceVersion: opts.resourceVersion,
+      resourceVersionMatch: opts.resourceVersionMatch,
+      allowWatchBookmarks: opts.allowWatchBookmarks,
+      sendInitialEvents: opts.sendInitialEvents,
+      timeoutSeconds: opts.timeoutSeconds,
+    });
+    return this.#c.openWatch(this.#ref.resource, this.#path(opts.namespace), q, listener);
+  }
+
+  create(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T> {
+    return this.#c.request('create', this.#ref.resource, 'POST', this.#path(namespace), writeParams(opts), json(obj));
+  }
+
+  update(obj: T, opts?: WriteOptions): Promise<T> {
+    return this.#c.request('update', this.#ref.resource, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? ''), writeParams(opts), json(obj));
+  }
+
+  updateStatus(obj: T, opts?: WriteOptions): Promise<T> {
+    return this.#c.request('update', `${this.#ref.resource}/status`, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? '', 'status'), writeParams(opts), json(obj));
+  }
+
+  patch(namespace: string | undefined, name: string, type: PatchType, body: unknown, opts?: PatchOptions & { subresource?: 'status' }): Promise<T> {
+    const q = writeParams(opts);
+    if (opts?.force !== undefined) q.set('force', String(opts.force));
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const sub = opts?.subresource;
+    return this.#c.request('patch', sub ? `${this.#ref.resource}/${sub}` : this.#ref.resource, 'PATCH', this.#path(namespace, name, sub), q, { type, text });
+  }
+
+  delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<T | Status> {
+    const { dryRun, fieldManager: _fm, ...rest } = opts;
+    const q = new URLSearchParams();
+    if (dryRun) q.set('dryRun', 'All');
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...rest };
+    return this.#c.request('delete', this.#ref.resource, 'DELETE', this.#path(namespace, name), q, json(body));
+  }
+}
+
+function setParams(q: URLSearchParams, params: Record<string, string | number | boolean | undefined>): void {
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+}
+
+function writeParams(opts?: WriteOptions): URLSearchParams {
+  const q = new URLSearchParams();
+  if (opts?.dryRun) q.set('dryRun', 'All');
+  if (opts?.fieldManager) q.set('fieldManager', opts.fieldManager);
+  return q;
+}
+
+function json(obj: unknown): { type: string; text: string } {
+  return { type: 'application/json', text: JSON.stringify(obj) };
+}
+
+function send(p: Prepared, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = p.options.headers as http.OutgoingHttpHeaders;
+    if (body) {
+      headers['content-type'] = body.type;
+      headers['content-length'] = Buffer.byteLength(body.text);
+    }
+    const req = (p.isHttps ? https : http).request(p.url, p.options, (res) => {
+      collect(res).then((text) => resolve({ status: res.statusCode ?? 0, text }), reject);
+    });
+    req.on('error', reject);
+    req.end(body?.text);
+  });
+}
+
+function collect(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A non-2xx answer as an ApiError: the server's Status when it sent one, else one made up from the code. */
+function toApiError(code: number, parsed: unknown, text: string): ApiError {
+  const s = parsed as Partial<Status> | undefined;
+  if (s && s.kind === 'Status') return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', ...s, code: s.code ?? code } as Status);
+  return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code, reason: code === 401 ? 'Unauthorized' : '', message: text || `HTTP ${code}` });
+}
