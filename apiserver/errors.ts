@@ -109,3 +109,18 @@ function detailsFor(r: Res, name: string): NonNullable<Status['details']> {
   if (r.group) details.group = r.group;
   return details;
 }
+
+/** 403 `<resource>[.<group>] "<name>" is forbidden: <why>` (e.g. creating in a terminating namespace). */
+export function forbidden(r: Res, name: string, why: string, causes?: StatusCause[]): ApiError {
+  const details = detailsFor(r, name);
+  if (causes) details.causes = causes;
+  return failure(403, 'Forbidden', `${qualifiedResource(r)} "${name}" is forbidden: ${why}`, details);
+}
+
+/** 504 Timeout for a resourceVersion the store has not reached (cause ResourceVersionTooLarge). */
+export function tooLargeResourceVersion(asked: number, current: number): ApiError {
+  return failure(504, 'Timeout', `Too large resource version: ${asked}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
+}
