@@ -1,0 +1,119 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { Bitmap } from '../../allocators/bitmap.js';
+import { layoutFor, WordIndex } from '../../allocators/bitmap-words.js';
+import { seededRandom } from '../../allocators/random.js';
+
+type Op = { kind: 'allocate' | 'release'; at: number } | { kind: 'next' };
+
+/** A size and band, then operations; offsets are fractions of the size so they land in range mostly. */
+const scenario = fc
+  .integer({ min: 0, max: 300 })
+  .chain((size) =>
+    fc.record({
+      size: fc.constant(size),
+      band: fc.integer({ min: 0, max: size }),
+      seed: fc.integer(),
+      // A prefill pushes many runs close to full, where the band fallback and wrap happen.
+      prefill: fc.double({ min: 0, max: 1, noNaN: true }),
+      ops: fc.array(
+        fc.oneof(
+          fc.record({ kind: fc.constantFrom('allocate' as const, 'release' as const), at: fc.integer({ min: -1, max: size }) }),
+          fc.constant({ kind: 'next' as const }),
+          fc.constant({ kind: 'next' as const }),
+        ),
+        { maxLength: 60 },
+      ),
+    }),
+  );
+
+test('bitmap › allocateNext, counts, bands and snapshots agree with a set model', (t) => {
+  fc.assert(
+    fc.property(scenario, ({ size, band, seed, prefill, ops }) => {
+      const b = new Bitmap({ size, staticBandSize: band, random: seededRandom(seed) });
+      const model = new Set<number>();
+      const fill = Math.floor(size * prefill);
+      for (let i = 0; i < fill; i++) model.add(b.allocateNext() as number);
+      const all: Op[] = ops;
+      for (const op of all) {
+        if (op.kind === 'next') {
+          const upperFull = () => { for (let o = band; o < size; o++) if (!model.has(o)) return false; return true; };
+          const wasFull = model.size === size;
+          const wasUpperFull = upperFull();
+          const o = b.allocateNext();
+          if (wasFull) {
+            if (o !== undefined) return false;
+            continue;
+          }
+          if (o === undefined || !Number.isInteger(o) || o < 0 || o >= size || model.has(o)) return false;
+          // The lower band is touched only once the upper band is full.
+          if (o < band && !wasUpperFull) return false;
+          model.add(o);
+        } else if (op.kind === 'allocate') {
+          if (op.at < 0 || op.at >= size) {
+            try {
+              b.allocate(op.at);
+              return false;
+            } catch (e) {
+              if (!(e instanceof RangeError)) return false;
+            }
+            continue;
+          }
+          if (b.allocate(op.at) !== !model.has(op.at)) return false;
+          model.add(op.at);
+        } else {
+          b.release(op.at);
+          model.delete(op.at);
+        }
+        if (b.used !== model.size || b.free !== size - model.size) return false;
+      }
+      for (let o = -1; o <= size; o++) if (b.has(o) !== model.has(o)) return false;
+      const seen: number[] = [];
+      b.forEach((o) => seen.push(o));
+      const want = [...model].sort((x, y) => x - y);
+      if (seen.join() !== want.join()) return false;
+      const r = Bitmap.restore(b.snapshot(), seededRandom(seed));
+      const again: number[] = [];
+      r.forEach((o) => again.push(o));
+      return again.join() === want.join() && r.used === b.used && r.free === b.free && r.staticBandSize === band;
+    }),
+    { numRuns: 1000 },
+  );
+  t.pass();
+});
+
+test('bitmap › findFree over the summary levels equals a bit-by-bit scan', (t) => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 40_000 }).chain((bits) =>
+        fc.record({
+          bits: fc.constant(bits),
+          // Long runs of full words (0xff) are the interesting case: they force climbing.
+          bytes: fc.uint8Array({ minLength: Math.ceil(bits / 8), maxLength: Math.ceil(bits / 8) }).map((a) => a.map((x) => (x < 200 ? 0xff : x))),
+          from: fc.array(fc.integer({ min: 0, max: bits - 1 }), { minLength: 1, maxLength: 5 }),
+        }),
+      ),
+      ({ bits, bytes, from }) => {
+        if ((bits & 7) !== 0) bytes[bytes.length - 1] &= (1 << (bits & 7)) - 1;
+        const idx = new WordIndex(layoutFor(bits));
+        if (idx.loadBytes(bytes) !== undefined) return false;
+        const isSet = (i: number) => (bytes[i >>> 3] & (1 << (i & 7))) !== 0;
+        for (const f of from) {
+          let want = -1;
+          for (let i = f; i < bits; i++) {
+            if (!isSet(i)) {
+              want = i;
+              break;
+            }
+          }
+          idx.scanned = 0;
+          if (idx.findFree(f) !== want) return false;
+          if (idx.scanned > 2 * idx.layout.lengths.length) return false;
+        }
+        return true;
+      },
+    ),
+    { numRuns: 1000 },
+  );
+  t.pass();
+});
