@@ -1,0 +1,87 @@
+/**
+ * The discovery documents kubectl and client libraries read before anything else: /version,
+ * /api, /apis, /apis/{group} and the APIResourceList of each group version, all built from the
+ * served resource table. Pure. Shapes as in
+ * staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions, APIGroupList,
+ * APIResourceList) and staging/src/k8s.io/apimachinery/pkg/version/types.go (Info).
+ */
+import { RESOURCES, groupVersion, type ResourceInfo } from '../resources.js';
+import { servedGroups } from './routes.js';
+
+/** The Kubernetes version the server reports. Its minor picks the kubectl the gcloud dispatcher runs. */
+export const SERVED_VERSION = { major: '1', minor: '33', gitVersion: 'v1.33.0' } as const;
+
+/** The /version document. */
+export function versionInfo(): Record<string, string> {
+  return {
+    major: SERVED_VERSION.major,
+    minor: SERVED_VERSION.minor,
+    gitVersion: SERVED_VERSION.gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.24.0',
+    compiler: 'gc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    emulationMajor: SERVED_VERSION.major,
+    emulationMinor: SERVED_VERSION.minor,
+    minCompatibilityMajor: SERVED_VERSION.major,
+    minCompatibilityMinor: '32',
+  };
+}
+
+/** The /api document (APIVersions); `serverAddress` is host:port as clients reach it. */
+export function apiVersions(serverAddress: string): object {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function apiGroup(group: string, versions: string[]): object {
+  const gvs = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
+  return { name: group, versions: gvs, preferredVersion: gvs[0] };
+}
+
+/** The /apis document (APIGroupList): every served group but core. */
+export function apiGroupList(): object {
+  const groups = servedGroups().filter((g) => g.group !== '').map((g) => apiGroup(g.group, g.versions));
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+/** The /apis/{group} document (APIGroup). */
+export function apiGroupDocument(group: string): object {
+  const g = servedGroups().find((x) => x.group === group);
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, g?.versions ?? []) };
+}
+
+const MAIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const SUBRESOURCE_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], finalize: ['update'] };
+
+/** The APIResource entries of one resource: the resource itself, then one per subresource. */
+export function apiResources(r: ResourceInfo): object[] {
+  const main: Record<string, unknown> = {
+    name: r.resource,
+    singularName: r.singular,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: MAIN_VERBS,
+  };
+  if (r.shortNames?.length) main.shortNames = r.shortNames;
+  if (r.categories?.length) main.categories = r.categories;
+  const subs = r.subresources.map((sub) => ({
+    name: `${r.resource}/${sub}`,
+    singularName: '',
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: SUBRESOURCE_VERBS[sub],
+  }));
+  return [main, ...subs];
+}
+
+/** The APIResourceList of one group version. */
+export function apiResourceList(group: string, version: string): object {
+  const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(apiResources);
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
+}

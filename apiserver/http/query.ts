@@ -1,0 +1,172 @@
+/**
+ * Query parameters and bodies of API requests turned into the store's option objects. Pure:
+ * every malformed value is a 400 `BadRequest` (apiserver/errors.ts), as kube-apiserver's
+ * parameter codec answers (staging/src/k8s.io/apimachinery/pkg/runtime/codec.go, queryparams).
+ */
+import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../types.js';
+import { badRequest, invalid, unsupportedMediaType } from '../errors.js';
+
+/** Reads a boolean query parameter: `true`/`1` (and Go's other ParseBool spellings) are true. */
+export function parseBool(q: URLSearchParams, key: string): boolean | undefined {
+  const v = q.get(key);
+  if (v === null) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['', '0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw badRequest(`invalid boolean value for ${key}: "${v}"`);
+}
+
+/** Reads a non-negative integer query parameter. */
+export function parseNonNegativeInt(q: URLSearchParams, key: string): number | undefined {
+  const v = q.get(key);
+  if (v === null || v === '') return undefined;
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw badRequest(`invalid value for ${key}: "${v}": must be a non-negative integer`);
+  return Number(v);
+}
+
+/** Reads `gracePeriodSeconds`, which may be negative in Go (meaning "use the default"). */
+function parseInteger(q: URLSearchParams, key: string): number | undefined {
+  const v = q.get(key);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw badRequest(`invalid value for ${key}: "${v}": must be an integer`);
+  return Number(v);
+}
+
+function parseRVMatch(q: URLSearchParams): 'Exact' | 'NotOlderThan' | undefined {
+  const v = q.get('resourceVersionMatch');
+  if (v === null || v === '') return undefined;
+  if (v === 'Exact' || v === 'NotOlderThan') return v;
+  throw badRequest(`resourceVersionMatch: Unsupported value: "${v}": supported values: "Exact", "NotOlderThan"`);
+}
+
+function setIf<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined | null): void {
+  if (v !== undefined && v !== null && v !== '') o[k] = v;
+}
+
+/** Whether a GET is a watch: `watch=true|1` or the deprecated `/watch/` path. */
+export function isWatchRequest(q: URLSearchParams, isWatchPath: boolean): boolean {
+  return isWatchPath || parseBool(q, 'watch') === true;
+}
+
+/** ListOptions from a collection GET. */
+export function listOptionsFrom(q: URLSearchParams, namespace: string | undefined): ListOptions {
+  const o: ListOptions = {};
+  setIf(o, 'namespace', namespace);
+  setIf(o, 'labelSelector', q.get('labelSelector'));
+  setIf(o, 'fieldSelector', q.get('fieldSelector'));
+  setIf(o, 'limit', parseNonNegativeInt(q, 'limit'));
+  setIf(o, 'continue', q.get('continue'));
+  setIf(o, 'resourceVersion', q.get('resourceVersion'));
+  setIf(o, 'resourceVersionMatch', parseRVMatch(q));
+  return o;
+}
+
+/** WatchOptions (and the stream's timeout) from a watch GET. */
+export function watchOptionsFrom(q: URLSearchParams, namespace: string | undefined): { opts: WatchOptions; timeoutSeconds?: number } {
+  const o: WatchOptions = {};
+  setIf(o, 'namespace', namespace);
+  setIf(o, 'labelSelector', q.get('labelSelector'));
+  setIf(o, 'fieldSelector', q.get('fieldSelector'));
+  setIf(o, 'resourceVersion', q.get('resourceVersion'));
+  setIf(o, 'resourceVersionMatch', parseRVMatch(q));
+  setIf(o, 'allowWatchBookmarks', parseBool(q, 'allowWatchBookmarks'));
+  setIf(o, 'sendInitialEvents', parseBool(q, 'sendInitialEvents'));
+  const timeoutSeconds = parseNonNegativeInt(q, 'timeoutSeconds');
+  return timeoutSeconds === undefined ? { opts: o } : { opts: o, timeoutSeconds };
+}
+
+/**
+ * Validates `fieldValidation`: Strict, Warn and Ignore are accepted. Unknown-field detection
+ * needs the types' schemas, which the server does not carry, so every value behaves as Ignore.
+ */
+function checkFieldValidation(q: URLSearchParams): void {
+  const v = q.get('fieldValidation');
+  if (v === null || v === '' || v === 'Strict' || v === 'Warn' || v === 'Ignore') return;
+  throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+}
+
+/** WriteOptions (`dryRun=All`, `fieldManager`) of POST, PUT, PATCH and DELETE. */
+export function writeOptionsFrom(q: URLSearchParams): WriteOptions {
+  checkFieldValidation(q);
+  const o: WriteOptions = {};
+  const dryRun = q.getAll('dryRun');
+  for (const d of dryRun) {
+    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
+  }
+  if (dryRun.length > 0) o.dryRun = true;
+  setIf(o, 'fieldManager', q.get('fieldManager'));
+  return o;
+}
+
+const PATCH_TYPES: readonly PatchType[] = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+];
+
+/**
+ * The PatchType a PATCH's Content-Type selects (parameters such as `charset` ignored); anything
+ * else is 415, as kube-apiserver's patch handler answers (endpoints/handlers/patch.go).
+ */
+export function patchTypeFrom(contentType: string | undefined): PatchType {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const t = PATCH_TYPES.find((p) => p === media);
+  if (!t) throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+  return t;
+}
+
+/** PatchOptions: write options plus `force`; an apply patch must name its field manager. */
+export function patchOptionsFrom(q: URLSearchParams, type: PatchType): PatchOptions {
+  const o: PatchOptions = writeOptionsFrom(q);
+  const force = parseBool(q, 'force');
+  if (force !== undefined) {
+    if (type !== 'application/apply-patch+yaml') {
+      throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+    }
+    o.force = force;
+  }
+  if (type === 'application/apply-patch+yaml' && !o.fieldManager) {
+    // staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go ValidatePatchOptions
+    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
+  }
+  return o;
+}
+
+const POLICIES = ['Background', 'Foreground', 'Orphan'] as const;
+
+/**
+ * DeleteOptions from query parameters, overridden by a DeleteOptions JSON body when one is sent
+ * (kubectl sends `{"propagationPolicy":"Background"}`).
+ */
+export function deleteOptionsFrom(q: URLSearchParams, body: unknown): DeleteOptions {
+  const o: DeleteOptions = writeOptionsFrom(q);
+  setIf(o, 'gracePeriodSeconds', parseInteger(q, 'gracePeriodSeconds'));
+  const policy = q.get('propagationPolicy');
+  if (policy) o.propagationPolicy = checkPolicy(policy);
+  if (body === undefined) return o;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of a delete must be a DeleteOptions object');
+  const b = body as Record<string, unknown>;
+  if (b.gracePeriodSeconds !== undefined && b.gracePeriodSeconds !== null) {
+    if (typeof b.gracePeriodSeconds !== 'number' || !Number.isInteger(b.gracePeriodSeconds)) throw badRequest('DeleteOptions.gracePeriodSeconds must be an integer');
+    o.gracePeriodSeconds = b.gracePeriodSeconds;
+  }
+  if (typeof b.propagationPolicy === 'string') o.propagationPolicy = checkPolicy(b.propagationPolicy);
+  if (Array.isArray(b.dryRun) && b.dryRun.length > 0) {
+    if (b.dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(b.dryRun)}: supported values: "All"`);
+    o.dryRun = true;
+  }
+  if (b.preconditions && typeof b.preconditions === 'object') {
+    const p = b.preconditions as Record<string, unknown>;
+    const pre: NonNullable<DeleteOptions['preconditions']> = {};
+    if (typeof p.uid === 'string') pre.uid = p.uid;
+    if (typeof p.resourceVersion === 'string') pre.resourceVersion = p.resourceVersion;
+    o.preconditions = pre;
+  }
+  return o;
+}
+
+function checkPolicy(p: string): DeleteOptions['propagationPolicy'] {
+  const found = POLICIES.find((x) => x === p);
+  if (!found) throw badRequest(`propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan"`);
+  return found;
+}

@@ -1,0 +1,207 @@
+/**
+ * The verbs on resources: get, list, watch, create, update, patch, delete and deletecollection,
+ * from an HTTP request to a store call and back, with kube-apiserver's status codes
+ * (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/: get.go, create.go, update.go, patch.go,
+ * delete.go, watch.go). Everything Kubernetes-semantic is the store's; this file only checks
+ * what belongs to the URL (name and namespace agreement, allowed methods).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api-types/meta.js';
+import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
+import { groupVersion } from '../resources.js';
+import type { Store } from '../types.js';
+import {
+  deleteOptionsFrom,
+  isWatchRequest,
+  listOptionsFrom,
+  patchOptionsFrom,
+  patchTypeFrom,
+  watchOptionsFrom,
+  writeOptionsFrom,
+} from './query.js';
+import { parseJsonBody, readBody, sendJson } from './respond.js';
+import type { ResourceRoute } from './routes.js';
+import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
+
+/** The verb a request on a resource performs, as RBAC and discovery name it. */
+export function verbOf(method: string, route: ResourceRoute, q: URLSearchParams): string | undefined {
+  switch (method) {
+    case 'GET':
+      if (isWatchRequest(q, route.isWatchPath)) return 'watch';
+      return route.name === undefined ? 'list' : 'get';
+    case 'POST':
+      return route.name === undefined && !route.subresource ? 'create' : undefined;
+    case 'PUT':
+      return route.name === undefined ? undefined : 'update';
+    case 'PATCH':
+      return route.name === undefined ? undefined : 'patch';
+    case 'DELETE':
+      if (route.subresource) return undefined;
+      return route.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return undefined;
+  }
+}
+
+/** What the resource handler needs from the server. */
+export interface ResourceHandlerContext {
+  store: Store;
+  /** Watch stream settings shared by every watch (everything but the per-request fields). */
+  watchDefaults: Omit<WatchStreamOptions, 'kind' | 'apiVersion' | 'timeoutMs' | 'allowBookmarks' | 'onDone'>;
+  /** The server-chosen timeout of a watch without timeoutSeconds (kube: 30–60 min at random). */
+  defaultWatchTimeoutMs: () => number;
+  /** Open streams, so the server can end them all. */
+  watches: Set<WatchStream>;
+}
+
+function notAllowed(method: string): ApiError {
+  return methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+}
+
+function asObject(body: unknown): KubeObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a JSON object');
+  const obj = body as KubeObject;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw badRequest('metadata must be an object');
+  return obj;
+}
+
+/**
+ * Makes the body agree with the URL: a namespaced object takes the URL's namespace (a different
+ * one is a 400, as kube-apiserver's rest.EnsureObjectNamespaceMatchesRequestNamespace answers),
+ * and a PUT's name must match the URL's.
+ */
+function alignWithUrl(route: ResourceRoute, obj: KubeObject, urlName?: string): void {
+  if (route.info.namespaced) {
+    const ns = obj.metadata.namespace;
+    if (ns && ns !== route.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    obj.metadata.namespace = route.namespace;
+  }
+  if (urlName !== undefined) {
+    const name = obj.metadata.name;
+    if (name && name !== urlName) throw badRequest(`the name of the object (${name}) does not match the name on the URL (${urlName})`);
+    obj.metadata.name = urlName;
+  }
+}
+
+/** Serves one request on a resource route. Throws ApiError for every failure answer. */
+export async function handleResource(
+  ctx: ResourceHandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: ResourceRoute,
+  q: URLSearchParams,
+  verb: string,
+): Promise<void> {
+  const { store } = ctx;
+  const { info, namespace: ns, name, subresource } = route;
+  // A namespaced object needs its namespace in the URL; only collection reads span namespaces.
+  if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw notAllowed(req.method ?? '');
+  const sub = subresource === 'status' ? 'status' : undefined;
+  switch (verb) {
+    case 'get':
+      return sendJson(res, 200, store.get(info, ns, name!, optionalRV(q)));
+    case 'list':
+      return sendJson(res, 200, store.list(info, listOptionsFrom(q, ns)));
+    case 'watch':
+      return startWatch(ctx, res, route, q);
+    case 'create': {
+      const obj = asObject(parseJsonBody(await readBody(req)));
+      alignWithUrl(route, obj);
+      return sendJson(res, 201, store.create(info, ns, obj, writeOptionsFrom(q)));
+    }
+    case 'update': {
+      const obj = asObject(parseJsonBody(await readBody(req)));
+      alignWithUrl(route, obj, name);
+      const opts = writeOptionsFrom(q);
+      if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
+      const out = store.update(info, ns, name!, obj, sub ? { ...opts, subresource: sub } : opts);
+      return sendJson(res, out.created ? 201 : 200, out.object);
+    }
+    case 'patch': {
+      const type = patchTypeFrom(req.headers['content-type']);
+      const opts = patchOptionsFrom(q, type);
+      const body = await readBody(req);
+      const out = store.patch(info, ns, name!, type, body, sub ? { ...opts, subresource: sub } : opts);
+      return sendJson(res, out.created ? 201 : 200, out.object);
+    }
+    case 'delete': {
+      const opts = deleteOptionsFrom(q, parseJsonBody(await readBody(req)));
+      return sendJson(res, 200, store.delete(info, ns, name!, opts));
+    }
+    case 'deletecollection':
+      return sendJson(res, 200, deleteCollection(store, route, q, parseJsonBody(await readBody(req))));
+    default:
+      throw notAllowed(req.method ?? '');
+  }
+}
+
+function optionalRV(q: URLSearchParams): { resourceVersion?: string } {
+  const rv = q.get('resourceVersion');
+  return rv ? { resourceVersion: rv } : {};
+}
+
+/**
+ * PUT namespaces/{name}/finalize: replaces only spec.finalizers, keeping everything else as
+ * stored (pkg/registry/core/namespace/storage/storage.go, FinalizeREST).
+ */
+function finalize(store: Store, route: ResourceRoute, obj: KubeObject, opts: ReturnType<typeof writeOptionsFrom>): KubeObject {
+  const current = store.get(route.info, undefined, route.name!);
+  const spec = { ...((current.spec as Record<string, unknown> | undefined) ?? {}) };
+  const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  if (finalizers === undefined) delete spec.finalizers;
+  else spec.finalizers = finalizers;
+  const next: KubeObject = { ...current, spec };
+  if (obj.metadata.resourceVersion) next.metadata = { ...current.metadata, resourceVersion: obj.metadata.resourceVersion };
+  return store.update(route.info, undefined, route.name!, next, opts).object;
+}
+
+/** DELETE on a collection: deletes every object the selectors match and returns them as a list. */
+function deleteCollection(store: Store, route: ResourceRoute, q: URLSearchParams, body: unknown): object {
+  const { info, namespace } = route;
+  const opts = deleteOptionsFrom(q, body);
+  const listed = store.list(info, listOptionsFrom(q, namespace));
+  const items: KubeObject[] = [];
+  for (const obj of listed.items) {
+    try {
+      const out = store.delete(info, obj.metadata.namespace, obj.metadata.name ?? '', opts);
+      items.push('kind' in out && out.kind === 'Status' ? obj : (out as KubeObject));
+    } catch (e) {
+      // Deleted by someone else between the list and the delete: already done.
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  }
+  return { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: store.currentResourceVersion() }, items };
+}
+
+function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams): void {
+  const { info, name } = route;
+  const { opts, timeoutSeconds } = watchOptionsFrom(q, route.namespace);
+  if (name !== undefined) {
+    // The deprecated /watch/…/{name} form watches one object.
+    const byName = `metadata.name=${name}`;
+    opts.fieldSelector = opts.fieldSelector ? `${opts.fieldSelector},${byName}` : byName;
+  }
+  const stream: WatchStream = new WatchStream(res, {
+    ...ctx.watchDefaults,
+    kind: info.kind,
+    apiVersion: groupVersion(info),
+    // 0 means "the server's default", as in kube-apiserver's watch handler.
+    timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : ctx.defaultWatchTimeoutMs(),
+    allowBookmarks: opts.allowWatchBookmarks === true,
+    onDone: () => ctx.watches.delete(stream),
+  });
+  ctx.watches.add(stream);
+  let handle;
+  try {
+    handle = ctx.store.watch(info, opts, stream);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 410) {
+      stream.failAtStart(e.status);
+      return;
+    }
+    ctx.watches.delete(stream);
+    throw e;
+  }
+  stream.begin(handle);
+}

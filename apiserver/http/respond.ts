@@ -1,0 +1,72 @@
+/**
+ * Writing answers and reading request bodies: JSON with `Content-Type: application/json` on
+ * every body (client-node cannot parse a 2xx without it), Status bodies on every error, a
+ * `Retry-After` header on 429, and a bounded body reader.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, badRequest } from '../errors.js';
+
+/** kube-apiserver's default request body limit (3 MiB, apiserver MaxRequestBodyBytes). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Sends `body` as JSON with `code`. */
+export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Sends an ApiError's Status with its code (and Retry-After when it carries retryAfterSeconds). */
+export function sendError(res: ServerResponse, err: ApiError): void {
+  const headers: Record<string, string> = {};
+  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  sendJson(res, err.code, err.status, headers);
+}
+
+/** Sends plain text (health checks). */
+export function sendText(res: ServerResponse, code: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff' });
+  res.end(text);
+}
+
+/** 413 RequestEntityTooLarge, as kube-apiserver answers an oversized body. */
+function tooLarge(limit: number): ApiError {
+  return new ApiError({
+    apiVersion: 'v1',
+    kind: 'Status',
+    metadata: {},
+    status: 'Failure',
+    message: `the server has received too large of a request body: limit is ${limit} bytes`,
+    reason: 'RequestEntityTooLarge',
+    code: 413,
+  });
+}
+
+/** Reads the whole request body as text; throws 413 past `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      // Keep draining so the connection can answer; drop the bytes.
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Parses a JSON request body; undefined when empty. The message follows kube-apiserver's decoder
+ * ("couldn't get version/kind; json parse error: …").
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}

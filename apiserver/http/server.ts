@@ -1,0 +1,147 @@
+/**
+ * The HTTP front of the envtest-style API server (node:http, JSON only): routes each request,
+ * checks the bearer token, serves discovery, health and OpenAPI, hands resource requests to the
+ * store through resource-handler.ts, and answers every failure with a Status. One log line per
+ * request at debug level.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { ApiError, internalError, methodNotAllowed, unauthorized } from '../errors.js';
+import type { Store } from '../types.js';
+import { isAuthorized } from './auth.js';
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import { type FaultInjector, handleFaultAction } from './faults.js';
+import { OPENAPI_V2_CONTENT_TYPE } from './openapi.js';
+import { handleResource, verbOf, type ResourceHandlerContext } from './resource-handler.js';
+import { parseJsonBody, readBody, sendError, sendJson, sendText } from './respond.js';
+import { resolveRoute, type Route } from './routes.js';
+import { realTimers, type Timers } from './timers.js';
+import type { WatchStream } from './watch-stream.js';
+
+/** How the HTTP front is built. */
+export interface ApiHttpServerOptions {
+  store: Store;
+  /** The bearer token every request but the health checks must carry. */
+  token: string;
+  /** Fault injection; undefined when disabled (the admin endpoint then answers 404). */
+  faults?: FaultInjector;
+  /** @default real timers */
+  timers?: Timers;
+  logger?: Logger;
+  /** Interval of periodic watch BOOKMARKs. @default 60000 */
+  bookmarkIntervalMs?: number;
+  /** Unsent bytes past which a slow watcher is cut off with a 410 ERROR. @default 16 MiB */
+  maxWatchBufferBytes?: number;
+  /**
+   * The timeout of a watch without timeoutSeconds.
+   * @default a random 30–60 min, like kube-apiserver's --min-request-timeout handling
+   */
+  defaultWatchTimeoutMs?: () => number;
+}
+
+function notFoundPath(): ApiError {
+  return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+}
+
+/** The HTTP front: a node:http server plus the bookkeeping of its open watches. */
+export class ApiHttpServer {
+  /** The underlying node:http server (not yet listening). */
+  readonly server: Server;
+  private readonly watches = new Set<WatchStream>();
+  private readonly ctx: ResourceHandlerContext;
+
+  constructor(private readonly o: ApiHttpServerOptions) {
+    this.ctx = {
+      store: o.store,
+      watches: this.watches,
+      defaultWatchTimeoutMs: o.defaultWatchTimeoutMs ?? (() => (30 + Math.random() * 30) * 60_000),
+      watchDefaults: {
+        timers: o.timers ?? realTimers,
+        bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,
+        maxBufferedBytes: o.maxWatchBufferBytes ?? 16 * 1024 * 1024,
+        delayMs: () => o.faults?.watchDelayMs() ?? 0,
+        bookmarkResourceVersion: () => o.store.currentResourceVersion(),
+      },
+    };
+    this.server = createServer({ keepAlive: true }, (req, res) => {
+      void this.handle(req, res);
+    });
+  }
+
+  /** How many watch streams are open. */
+  openWatchCount(): number {
+    return this.watches.size;
+  }
+
+  /** Ends every open watch stream now. */
+  closeAllWatches(): void {
+    for (const w of [...this.watches]) w.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = resolveRoute(url.pathname);
+    let verb: string | undefined;
+    let injected = false;
+    try {
+      if (route.kind === 'health') return sendText(res, 200, 'ok');
+      if (!isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
+      if (route.kind === 'resource') {
+        verb = verbOf(method, route, url.searchParams);
+        const fault = verb && this.o.faults?.takeFailure(verb, route.info, route.subresource, route.name);
+        if (fault) {
+          injected = true;
+          // Drain the body so the keep-alive connection stays usable.
+          req.resume();
+          throw fault;
+        }
+        if (!verb) throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+        return await handleResource(this.ctx, req, res, route, url.searchParams, verb);
+      }
+      return await this.handleOther(req, res, route, method);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : internalError((e as Error)?.message ?? String(e));
+      if (!(e instanceof ApiError)) this.o.logger?.error({ err: e, method, url: req.url }, 'request failed');
+      if (res.headersSent) res.destroy();
+      else sendError(res, err);
+    } finally {
+      const entry = { method, url: req.url ?? '', code: res.statusCode, injected };
+      const r = route.kind === 'resource' ? { verb, resource: route.subresource ? `${route.info.resource}/${route.subresource}` : route.info.resource } : {};
+      this.o.faults?.record({ ...entry, ...r });
+      this.o.logger?.debug({ ...entry, ...r, ms: Math.round(performance.now() - started) }, 'request');
+    }
+  }
+
+  private async handleOther(req: IncomingMessage, res: ServerResponse, route: Route, method: string): Promise<void> {
+    if (route.kind === 'faults') {
+      if (!this.o.faults) throw notFoundPath();
+      const body = method === 'POST' ? parseJsonBody(await readBody(req)) : undefined;
+      const answer = handleFaultAction(this.o.faults, method, route.action, body);
+      if (!answer) throw notFoundPath();
+      return sendJson(res, answer.code, answer.body);
+    }
+    if (route.kind === 'notFound') throw notFoundPath();
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+    switch (route.kind) {
+      case 'version':
+        return sendJson(res, 200, versionInfo());
+      case 'apiVersions':
+        return sendJson(res, 200, apiVersions(req.headers.host ?? 'localhost'));
+      case 'apiGroupList':
+        return sendJson(res, 200, apiGroupList());
+      case 'apiGroup':
+        return sendJson(res, 200, apiGroupDocument(route.group));
+      case 'resourceList':
+        return sendJson(res, 200, apiResourceList(route.group, route.version));
+      case 'openapi':
+        if (route.version === 'v3') throw notFoundPath();
+        res.writeHead(200, { 'Content-Type': OPENAPI_V2_CONTENT_TYPE, 'Content-Length': 0 });
+        res.end();
+        return;
+      default:
+        throw notFoundPath();
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * One HTTP watch response: a chunked NDJSON stream of `{"type","object"}` lines fed by a store
+ * watch (it is the store's WatchSink). It flushes headers at once (client-node waits for them
+ * before it reports the watch as started), closes cleanly at `timeoutSeconds` (with a BOOKMARK
+ * first when bookmarks are allowed), sends periodic BOOKMARKs, stops the store watch when the
+ * client goes away, and bounds memory: a client that stops reading is cut off with a 410 ERROR
+ * event once its unsent bytes pass a limit, so it relists instead of the server buffering without
+ * end (as kube-apiserver's cacher terminates unresponsive watchers,
+ * staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go).
+ */
+import type { ServerResponse } from 'node:http';
+import type { Status, WatchEvent } from '../../api-types/meta.js';
+import type { WatchHandle, WatchSink } from '../types.js';
+import { expired } from '../errors.js';
+import type { Timers } from './timers.js';
+
+/** How a watch stream behaves. */
+export interface WatchStreamOptions {
+  /** Kind and apiVersion of BOOKMARK objects (`Pod`, `v1`). */
+  kind: string;
+  apiVersion: string;
+  timers: Timers;
+  /** Closes the stream cleanly after this many ms. */
+  timeoutMs: number;
+  /** Sends BOOKMARKs (periodic and before the timeout close). */
+  allowBookmarks: boolean;
+  /** Interval of periodic BOOKMARKs. @default 60000 */
+  bookmarkIntervalMs?: number;
+  /** Unsent bytes past which a slow client is cut off with a 410 ERROR. @default 16 MiB */
+  maxBufferedBytes?: number;
+  /** The current delivery delay (fault injection); 0 writes at once. */
+  delayMs?: () => number;
+  /**
+   * The resourceVersion of a BOOKMARK when the store's watch handle has no `bookmark()` of its
+   * own: every event up to it must already be queued on this stream (true of a store that
+   * delivers synchronously within the write).
+   */
+  bookmarkResourceVersion: () => string;
+  /** Called once when the stream is over, whatever ended it. */
+  onDone?: () => void;
+}
+
+/** A watch response in progress. */
+export class WatchStream implements WatchSink {
+  private pending: string[] | undefined = [];
+  private delayed: string[] = [];
+  private handle: WatchHandle | undefined;
+  private cancels = new Set<() => void>();
+  private storeEnded = false;
+  private done = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly o: WatchStreamOptions,
+  ) {}
+
+  /** WatchSink: queues one event line. */
+  event(ev: WatchEvent): void {
+    this.enqueue(JSON.stringify(ev) + '\n');
+  }
+
+  /** WatchSink: the store ended the watch (fault injection, shutdown, after an ERROR). */
+  end(): void {
+    this.storeEnded = true;
+    if (this.pending === undefined) this.afterDelayed(() => this.finish());
+  }
+
+  /**
+   * Starts the response with the store watch's handle: sends headers, everything queued while
+   * the store replayed, and arms the timeout and bookmark timers.
+   */
+  begin(handle: WatchHandle): void {
+    this.handle = handle;
+    this.writeHeaders();
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const line of pending) this.enqueue(line);
+    if (this.storeEnded) {
+      this.afterDelayed(() => this.finish());
+      return;
+    }
+    this.res.on('close', () => this.finish());
+    this.schedule(this.o.timeoutMs, () => this.timeout());
+    if (this.o.allowBookmarks) this.armBookmark();
+  }
+
+  /** Answers a watch that could not start (410 Expired): one ERROR event, then close. */
+  failAtStart(status: Status): void {
+    this.pending = undefined;
+    this.writeHeaders();
+    this.res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+    this.finish();
+  }
+
+  /** Ends the stream now (server shutdown, fault injection). Idempotent. */
+  close(): void {
+    this.finish();
+  }
+
+  /** Whether the stream is over. */
+  isDone(): boolean {
+    return this.done;
+  }
+
+  private writeHeaders(): void {
+    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    this.res.flushHeaders();
+  }
+
+  private enqueue(line: string): void {
+    if (this.done) return;
+    if (this.pending) {
+      this.pending.push(line);
+      return;
+    }
+    const delay = this.o.delayMs?.() ?? 0;
+    if (delay <= 0 && this.delayed.length === 0) {
+      this.write(line);
+      return;
+    }
+    // Each timer writes the head of the queue, so order holds even if the delay changes.
+    this.delayed.push(line);
+    this.schedule(Math.max(0, delay), () => {
+      const next = this.delayed.shift();
+      if (next !== undefined) this.write(next);
+    });
+  }
+
+  /** Runs `fn` after every delayed line has been written. */
+  private afterDelayed(fn: () => void): void {
+    if (this.delayed.length === 0) {
+      fn();
+      return;
+    }
+    const delay = Math.max(0, this.o.delayMs?.() ?? 0);
+    this.schedule(delay, () => this.afterDelayed(fn));
+  }
+
+  private write(line: string): void {
+    if (this.done) return;
+    this.res.write(line);
+    const limit = this.o.maxBufferedBytes ?? 16 * 1024 * 1024;
+    if (this.res.writableLength > limit) {
+      const status = expired(`watch closed: the client fell behind by more than ${limit} bytes; relist and watch again`).status;
+      this.res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+      this.finish();
+    }
+  }
+
+  /** Runs `fn` after `ms` unless the stream ends first; fired timers are forgotten. */
+  private schedule(ms: number, fn: () => void): void {
+    const cancel = this.o.timers.after(ms, () => {
+      this.cancels.delete(cancel);
+      if (!this.done) fn();
+    });
+    this.cancels.add(cancel);
+  }
+
+  /**
+   * Queues a BOOKMARK: the store's own when its handle offers one (it knows which events are
+   * still queued for this watcher), else one at `bookmarkResourceVersion()`.
+   */
+  private bookmark(): void {
+    const handle = this.handle as (WatchHandle & { bookmark?: () => void }) | undefined;
+    if (handle?.bookmark) {
+      handle.bookmark();
+      return;
+    }
+    const object = { kind: this.o.kind, apiVersion: this.o.apiVersion, metadata: { resourceVersion: this.o.bookmarkResourceVersion() } };
+    this.enqueue(JSON.stringify({ type: 'BOOKMARK', object }) + '\n');
+  }
+
+  private armBookmark(): void {
+    this.schedule(this.o.bookmarkIntervalMs ?? 60_000, () => {
+      this.bookmark();
+      this.armBookmark();
+    });
+  }
+
+  private timeout(): void {
+    if (this.done) return;
+    if (this.o.allowBookmarks) this.bookmark();
+    this.afterDelayed(() => this.finish());
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.handle?.stop();
+    for (const cancel of this.cancels) cancel();
+    this.cancels.clear();
+    this.delayed = [];
+    if (!this.res.headersSent) this.writeHeaders();
+    this.res.end();
+    this.o.onDone?.();
+  }
+}

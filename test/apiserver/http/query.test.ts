@@ -1,0 +1,90 @@
+import test, { type ExecutionContext } from 'ava';
+import { ApiError } from '../../../apiserver/errors.js';
+import {
+  deleteOptionsFrom,
+  isWatchRequest,
+  listOptionsFrom,
+  parseBool,
+  patchOptionsFrom,
+  patchTypeFrom,
+  watchOptionsFrom,
+  writeOptionsFrom,
+} from '../../../apiserver/http/query.js';
+
+const q = (s: string) => new URLSearchParams(s);
+
+function code(t: ExecutionContext, fn: () => unknown): number | undefined {
+  const e = t.throws(fn, { instanceOf: ApiError }) as ApiError | undefined;
+  return e?.code;
+}
+
+test('parseBool › accepts true and 1, false and 0, rejects other words', (t) => {
+  t.true(parseBool(q('watch=true'), 'watch'));
+  t.true(parseBool(q('watch=1'), 'watch'));
+  t.false(parseBool(q('watch=false'), 'watch'));
+  t.false(parseBool(q('watch=0'), 'watch'));
+  t.is(parseBool(q(''), 'watch'), undefined);
+  t.is(code(t, () => parseBool(q('watch=yes'), 'watch')), 400);
+});
+
+test('isWatchRequest › watch=1 or the /watch/ path', (t) => {
+  t.true(isWatchRequest(q('watch=1'), false));
+  t.true(isWatchRequest(q(''), true));
+  t.false(isWatchRequest(q('watch=false'), false));
+});
+
+test('listOptionsFrom › carries selectors, paging and resourceVersion', (t) => {
+  const o = listOptionsFrom(q('labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dx&limit=5&continue=tok&resourceVersion=7&resourceVersionMatch=NotOlderThan&timeout=32s'), 'default');
+  t.deepEqual(o, { namespace: 'default', labelSelector: 'app=web', fieldSelector: 'metadata.name=x', limit: 5, continue: 'tok', resourceVersion: '7', resourceVersionMatch: 'NotOlderThan' });
+  t.deepEqual(listOptionsFrom(q('limit=&labelSelector='), undefined), {});
+});
+
+test('listOptionsFrom › a bad limit or resourceVersionMatch is 400', (t) => {
+  t.is(code(t, () => listOptionsFrom(q('limit=-1'), undefined)), 400);
+  t.is(code(t, () => listOptionsFrom(q('limit=abc'), undefined)), 400);
+  t.is(code(t, () => listOptionsFrom(q('resourceVersionMatch=Newest'), undefined)), 400);
+});
+
+test('watchOptionsFrom › bookmarks, initial events and the timeout', (t) => {
+  const { opts, timeoutSeconds } = watchOptionsFrom(q('watch=1&resourceVersion=12&allowWatchBookmarks=true&sendInitialEvents=1&timeoutSeconds=300'), 'ns');
+  t.deepEqual(opts, { namespace: 'ns', resourceVersion: '12', allowWatchBookmarks: true, sendInitialEvents: true });
+  t.is(timeoutSeconds, 300);
+  t.is(watchOptionsFrom(q('watch=1'), undefined).timeoutSeconds, undefined);
+});
+
+test('writeOptionsFrom › dryRun=All and fieldManager; fieldValidation accepted', (t) => {
+  t.deepEqual(writeOptionsFrom(q('dryRun=All&fieldManager=kubectl-create&fieldValidation=Strict')), { dryRun: true, fieldManager: 'kubectl-create' });
+  t.deepEqual(writeOptionsFrom(q('fieldValidation=Warn')), {});
+  t.is(code(t, () => writeOptionsFrom(q('dryRun=Some'))), 400);
+  t.is(code(t, () => writeOptionsFrom(q('fieldValidation=Loose'))), 400);
+});
+
+test('patchTypeFrom › the Content-Type picks the patch type; others are 415', (t) => {
+  t.is(patchTypeFrom('application/merge-patch+json; charset=utf-8'), 'application/merge-patch+json');
+  t.is(patchTypeFrom('application/strategic-merge-patch+json'), 'application/strategic-merge-patch+json');
+  t.is(patchTypeFrom('application/apply-patch+yaml'), 'application/apply-patch+yaml');
+  t.is(patchTypeFrom('application/json-patch+json'), 'application/json-patch+json');
+  t.is(code(t, () => patchTypeFrom('application/json')), 415);
+  t.is(code(t, () => patchTypeFrom(undefined)), 415);
+});
+
+test('patchOptionsFrom › apply needs a field manager (422); force only with apply', (t) => {
+  const apply = 'application/apply-patch+yaml' as const;
+  t.deepEqual(patchOptionsFrom(q('fieldManager=kubectl&force=false'), apply), { fieldManager: 'kubectl', force: false });
+  const e = t.throws(() => patchOptionsFrom(q(''), apply), { instanceOf: ApiError });
+  t.is(e?.code, 422);
+  t.is(e?.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  t.is(code(t, () => patchOptionsFrom(q('force=true'), 'application/merge-patch+json')), 422);
+});
+
+test('deleteOptionsFrom › query parameters, overridden by a DeleteOptions body', (t) => {
+  t.deepEqual(deleteOptionsFrom(q('gracePeriodSeconds=0&propagationPolicy=Orphan'), undefined), { gracePeriodSeconds: 0, propagationPolicy: 'Orphan' });
+  t.deepEqual(deleteOptionsFrom(q('propagationPolicy=Orphan'), { propagationPolicy: 'Background' }), { propagationPolicy: 'Background' });
+  t.deepEqual(
+    deleteOptionsFrom(q(''), { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 5, dryRun: ['All'], preconditions: { uid: 'u1', resourceVersion: '3' } }),
+    { gracePeriodSeconds: 5, dryRun: true, preconditions: { uid: 'u1', resourceVersion: '3' } },
+  );
+  t.is(code(t, () => deleteOptionsFrom(q('propagationPolicy=Eventually'), undefined)), 400);
+  t.is(code(t, () => deleteOptionsFrom(q('gracePeriodSeconds=soon'), undefined)), 400);
+  t.is(code(t, () => deleteOptionsFrom(q(''), [1])), 400);
+});
