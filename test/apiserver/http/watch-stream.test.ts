@@ -1,0 +1,212 @@
+import test, { type ExecutionContext } from 'ava';
+import { createServer, get, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WatchEvent } from '../../../api-types/meta.js';
+import { WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
+import { FakeTimers } from './fake-timers.js';
+
+/** Reads NDJSON lines from a response as they arrive. */
+class LineReader {
+  readonly lines: WatchEvent[] = [];
+  ended = false;
+  private buf = '';
+  private waiters: (() => void)[] = [];
+  constructor(res: IncomingMessage) {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      this.buf += chunk;
+      let i;
+      while ((i = this.buf.indexOf('\n')) >= 0) {
+        this.lines.push(JSON.parse(this.buf.slice(0, i)) as WatchEvent);
+        this.buf = this.buf.slice(i + 1);
+      }
+      this.wake();
+    });
+    res.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** Waits (event-driven, bounded) until `pred` holds. */
+  async until(pred: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50).unref();
+      });
+    }
+  }
+}
+
+interface Harness {
+  server: Server;
+  timers: FakeTimers;
+  stream: WatchStream;
+  reader: LineReader;
+  res: IncomingMessage;
+  stopped: () => boolean;
+  done: () => boolean;
+}
+
+async function open(t: ExecutionContext, opts: Partial<WatchStreamOptions> = {}, startWith: WatchEvent[] = []): Promise<Harness> {
+  const timers = new FakeTimers();
+  let stream!: WatchStream;
+  let stopped = false;
+  let done = false;
+  const server = createServer((_req, res) => {
+    stream = new WatchStream(res, {
+      kind: 'Pod',
+      apiVersion: 'v1',
+      timers,
+      timeoutMs: 10_000,
+      allowBookmarks: false,
+      bookmarkResourceVersion: () => '42',
+      onDone: () => (done = true),
+      ...opts,
+    });
+    for (const ev of startWith) stream.event(ev);
+    stream.begin({ stop: () => (stopped = true) });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const res = await new Promise<IncomingMessage>((resolve) => get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve));
+  return { server, timers, stream, reader: new LineReader(res), res, stopped: () => stopped, done: () => done };
+}
+
+const pod = (name: string, rv: string): WatchEvent => ({ type: 'ADDED', object: { metadata: { name, resourceVersion: rv } } });
+
+test('WatchStream › headers arrive before any event, as JSON', async (t) => {
+  const h = await open(t);
+  t.is(h.res.statusCode, 200);
+  t.is(h.res.headers['content-type'], 'application/json');
+  t.is(h.res.headers['transfer-encoding'], 'chunked');
+  t.is(h.reader.lines.length, 0);
+});
+
+test('WatchStream › events queued during the replay come first, one JSON line each', async (t) => {
+  const h = await open(t, {}, [pod('a', '1'), pod('b', '2')]);
+  h.stream.event({ type: 'MODIFIED', object: { metadata: { name: 'a', resourceVersion: '3' } } });
+  await h.reader.until(() => h.reader.lines.length === 3, 'three events');
+  t.deepEqual(h.reader.lines.map((l) => [l.type, l.object.metadata?.resourceVersion]), [['ADDED', '1'], ['ADDED', '2'], ['MODIFIED', '3']]);
+});
+
+test('WatchStream › timeoutSeconds ends the stream cleanly, with a BOOKMARK first when allowed', async (t) => {
+  const h = await open(t, { allowBookmarks: true, timeoutMs: 5000 });
+  h.timers.advance(4999);
+  t.false(h.done());
+  h.timers.advance(1);
+  await h.reader.until(() => h.reader.ended, 'the end of the stream');
+  t.deepEqual(h.reader.lines, [{ type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '42' } } }]);
+  t.true(h.stopped());
+  t.true(h.done());
+  t.is(h.timers.size(), 0);
+});
+
+test('WatchStream › without bookmarks the timeout close sends nothing', async (t) => {
+  const h = await open(t, { timeoutMs: 1000 });
+  h.timers.advance(1000);
+  await h.reader.until(() => h.reader.ended, 'the end of the stream');
+  t.deepEqual(h.reader.lines, []);
+});
+
+test('WatchStream › periodic BOOKMARKs when allowed, the stream stays open', async (t) => {
+  const h = await open(t, { allowBookmarks: true, bookmarkIntervalMs: 60_000, timeoutMs: 600_000 });
+  h.timers.advance(60_000);
+  h.timers.advance(60_000);
+  await h.reader.until(() => h.reader.lines.length === 2, 'two bookmarks');
+  t.true(h.reader.lines.every((l) => l.type === 'BOOKMARK'));
+  t.false(h.reader.ended);
+});
+
+test('WatchStream › a store handle with bookmark() supplies the BOOKMARK', async (t) => {
+  const timers = new FakeTimers();
+  let asked = 0;
+  const server = createServer((_req, res) => {
+    const stream = new WatchStream(res, { kind: 'Pod', apiVersion: 'v1', timers, timeoutMs: 1000, allowBookmarks: true, bookmarkResourceVersion: () => 'unused' });
+    stream.begin({
+      stop: () => {},
+      bookmark: () => {
+        asked++;
+        stream.event({ type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '7' } } });
+      },
+    } as never);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const res = await new Promise<IncomingMessage>((resolve) => get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve));
+  const reader = new LineReader(res);
+  timers.advance(1000);
+  await reader.until(() => reader.ended, 'the end');
+  t.is(asked, 1);
+  t.is(reader.lines[0].object.metadata?.resourceVersion, '7');
+});
+
+test('WatchStream › a client disconnect stops the store watch', async (t) => {
+  const h = await open(t);
+  h.res.destroy();
+  await h.reader.until(() => h.stopped(), 'the store watch to stop');
+  t.true(h.done());
+  t.is(h.timers.size(), 0);
+});
+
+test('WatchStream › the store ending the watch ends the response', async (t) => {
+  const h = await open(t);
+  h.stream.event(pod('a', '5'));
+  h.stream.end();
+  await h.reader.until(() => h.reader.ended, 'the end');
+  t.is(h.reader.lines.length, 1);
+});
+
+test('WatchStream › delayed delivery keeps order and holds events until the delay passes', async (t) => {
+  let delay = 100;
+  const h = await open(t, { delayMs: () => delay });
+  h.stream.event(pod('a', '1'));
+  delay = 0;
+  h.stream.event(pod('b', '2'));
+  h.timers.advance(50);
+  // Nothing may overtake the delayed first event.
+  await new Promise((r) => setImmediate(r));
+  t.is(h.reader.lines.length, 0);
+  h.timers.advance(50);
+  await h.reader.until(() => h.reader.lines.length === 2, 'both events');
+  t.deepEqual(h.reader.lines.map((l) => l.object.metadata?.name), ['a', 'b']);
+});
+
+test('WatchStream › a client that stops reading is cut off with a 410 ERROR, not buffered forever', async (t) => {
+  const h = await open(t, { maxBufferedBytes: 64 * 1024 });
+  h.res.pause();
+  const big = 'x'.repeat(8 * 1024);
+  for (let i = 0; i < 5000 && !h.done(); i++) h.stream.event({ type: 'ADDED', object: { metadata: { name: `p${i}`, resourceVersion: String(i) }, data: big } });
+  t.true(h.done(), 'the stream gave up before 5000 events (40 MB)');
+  t.true(h.stopped());
+  h.res.resume();
+  await h.reader.until(() => h.reader.ended, 'the end');
+  const last = h.reader.lines[h.reader.lines.length - 1];
+  t.is(last.type, 'ERROR');
+  t.like(last.object, { kind: 'Status', code: 410, reason: 'Expired' });
+});
+
+test('WatchStream › failAtStart sends one ERROR event and closes', async (t) => {
+  const timers = new FakeTimers();
+  const server = createServer((_req, res) => {
+    new WatchStream(res, { kind: 'Pod', apiVersion: 'v1', timers, timeoutMs: 1000, allowBookmarks: false, bookmarkResourceVersion: () => '1' }).failAtStart({
+      apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message: 'too old resource version: 1 (5)', reason: 'Expired', code: 410,
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const res = await new Promise<IncomingMessage>((resolve) => get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve));
+  const reader = new LineReader(res);
+  await reader.until(() => reader.ended, 'the end');
+  t.is(res.statusCode, 200);
+  t.deepEqual(reader.lines.map((l) => l.type), ['ERROR']);
+  t.like(reader.lines[0].object, { code: 410, message: 'too old resource version: 1 (5)' });
+});
