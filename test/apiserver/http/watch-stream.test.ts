@@ -177,7 +177,7 @@ test('WatchStream › delayed delivery keeps order and holds events until the de
   t.is(h.reader.lines.length, 0);
   h.timers.advance(50);
   await h.reader.until(() => h.reader.lines.length === 2, 'both events');
-  t.deepEqual(h.reader.lines.map((l) => l.object.metadata?.name), ['a', 'b']);
+  t.deepEqual(h.reader.lines.map((l) => (l.object.metadata as { name?: string }).name), ['a', 'b']);
 });
 
 test('WatchStream › a client that stops reading is cut off with a 410 ERROR, not buffered forever', async (t) => {
