@@ -1,0 +1,132 @@
+/**
+ * Server-side apply (application/apply-patch+yaml), after structured-merge-diff's
+ * merge/update.go (Updater.Apply, prune, update) and the API server's fieldmanager
+ * (apimachinery/pkg/util/managedfields/internal). See docs/decisions/003-server-side-apply.md
+ * for where this differs from Kubernetes.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../../api-types/meta.js';
+import { badRequest } from '../errors.js';
+import { groupVersion, type ResourceInfo } from '../resources.js';
+import { applyConflict, type ApplyConflict } from './errors.js';
+import { FieldSet, pathString } from './field-set.js';
+import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import {
+  decodeManagedFields, encodeManagedFields, managerId, ownableFields, printManager, toSeconds, type Manager,
+} from './managed-fields.js';
+import { schemaFor } from './merge-keys.js';
+import { compareValues, mergeApplied, removeFields, toFieldSet } from './typed-value.js';
+
+/** Options of one apply. */
+export interface ApplyOptions {
+  /** The fieldManager; required (index.ts answers 422 without it). */
+  fieldManager: string;
+  /** Take fields owned by other managers instead of failing with 409. @default false */
+  force?: boolean;
+  /** The request time, RFC 3339. */
+  now: string;
+  subresource?: 'status';
+}
+
+/** Decodes an apply body (YAML or JSON) into an object; 400 when it is not a YAML map. */
+export function decodeApplyBody(body: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(body);
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isObject(parsed)) {
+    throw badRequest(`error decoding YAML: json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type map[string]interface {}`);
+  }
+  return parsed;
+}
+
+/**
+ * Applies `config` for `opts.fieldManager` to `current` (undefined: create) and returns the new
+ * object with metadata.managedFields updated; `current` is not mutated.
+ * 1. Check the configuration names the resource's apiVersion and kind (400 otherwise).
+ * 2. Decode the owners; an existing object without managedFields gets a `before-first-apply`
+ *    Update owner of everything it holds (skipnonapplied.go), so a first apply can conflict.
+ * 3. Merge the configuration into the live object; the applier now owns exactly what it sets.
+ * 4. Prune: fields the applier set last time and no longer sets are removed, unless another
+ *    manager (or the applier's new set) owns them or something below them.
+ * 5. Compare live and merged: a changed or added field owned by another manager is a conflict
+ *    (409 unless force; force moves it to the applier). Removed fields leave every owner.
+ * 6. If nothing changed, the object is returned as it was; otherwise the applier's time is now.
+ */
+export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined, config: JsonObject, opts: ApplyOptions): KubeObject {
+  // 1.
+  const gv = groupVersion(r);
+  const apiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+  if (apiVersion !== gv) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${apiVersion}, expected: ${gv}`);
+  }
+  if (config.kind !== r.kind) {
+    const kind = typeof config.kind === 'string' ? config.kind : '';
+    throw badRequest(`failed to create typed patch object (${gv}, Kind=${kind}): no corresponding type for ${gv}, Kind=${kind}`);
+  }
+  if (config.metadata !== undefined && config.metadata !== null && !isObject(config.metadata)) {
+    throw badRequest('error decoding YAML: metadata must be a map');
+  }
+  const schema = schemaFor(r.kind);
+  const now = toSeconds(opts.now);
+  const live: JsonObject = current ? withoutManagedFields(current) : {};
+  const applyConfig = withoutManagedFields(config);
+
+  // 2.
+  let managers: Manager[] = decodeManagedFields(current?.metadata?.managedFields);
+  if (current && managers.length === 0) {
+    const owned = ownableFields(toFieldSet(live, schema), opts.subresource);
+    if (!owned.isEmpty()) {
+      managers = [{ manager: 'before-first-apply', operation: 'Update', apiVersion: gv, time: now, fields: owned }];
+    }
+  }
+
+  // 3.
+  const self: Manager = { manager: opts.fieldManager, operation: 'Apply', apiVersion: gv, fields: new FieldSet() };
+  if (opts.subresource) self.subresource = opts.subresource;
+  const id = managerId(self);
+  const previous = managers.find((m) => managerId(m) === id);
+  const others = managers.filter((m) => m !== previous);
+  self.fields = ownableFields(toFieldSet(applyConfig, schema), opts.subresource);
+  if (previous?.time) self.time = previous.time;
+  let merged = mergeApplied(live, applyConfig, schema) as JsonObject;
+
+  // 4.
+  if (previous) {
+    const owned = others.reduce((acc, m) => acc.union(m.fields), self.fields);
+    const candidates = previous.fields.difference(self.fields).paths().filter((p) => !owned.hasAtOrBelow(p));
+    merged = removeFields(merged, FieldSet.fromPaths(candidates), schema);
+  }
+
+  // 5.
+  const diff = compareValues(live, merged, schema);
+  const changed = ownableFields(diff.modified.union(diff.added), opts.subresource);
+  const removed = ownableFields(diff.removed, opts.subresource);
+  const conflicts: ApplyConflict[] = [];
+  for (const m of others) {
+    const lost = m.fields.intersection(changed);
+    for (const p of lost.paths()) conflicts.push({ manager: printManager(m), path: pathString(p) });
+    if (opts.force) m.fields = m.fields.difference(lost);
+    m.fields = m.fields.difference(removed);
+  }
+  if (conflicts.length > 0 && !opts.force) throw applyConflict(conflicts);
+
+  // 6.
+  const unchanged = jsonEqual(live, merged);
+  if (!unchanged || !self.time) self.time = now;
+  const encoded = encodeManagedFields([...others, self]);
+  const result = cloneJson((unchanged ? live : merged) as KubeObject);
+  if (!isObject(result.metadata)) result.metadata = {};
+  if (encoded.length > 0) result.metadata.managedFields = encoded;
+  else delete result.metadata.managedFields;
+  return result;
+}
+
+function withoutManagedFields(o: JsonObject): JsonObject {
+  if (!isObject(o.metadata) || !('managedFields' in o.metadata)) return o;
+  const { managedFields: _m, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}

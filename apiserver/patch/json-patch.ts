@@ -1,0 +1,182 @@
+/**
+ * JSON patch (RFC 6902): add, remove, replace, move, copy and test over JSON pointers
+ * (RFC 6901: `~1` is `/`, `~0` is `~`, `-` appends to an array). Error texts follow
+ * gopkg.in/evanphx/json-patch.v4 (patch.go), which the API server uses.
+ */
+import { malformedPatch, cannotApply } from './errors.js';
+import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+
+/** One decoded operation. */
+export interface JsonPatchOperation {
+  op: string;
+  path?: unknown;
+  from?: unknown;
+  value?: unknown;
+}
+
+/**
+ * Decodes a JSON patch body. Throws 400 when it is not JSON or not an array of objects (the
+ * shapes `jsonpatch.DecodePatch` rejects); problems inside one operation are 422 when applied,
+ * as in Kubernetes.
+ */
+export function decodeJsonPatch(body: string): JsonPatchOperation[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw malformedPatch('invalid JSON patch');
+  }
+  if (!Array.isArray(parsed)) {
+    throw malformedPatch(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type jsonpatch.Patch`);
+  }
+  for (const op of parsed) {
+    if (!isObject(op)) {
+      throw malformedPatch(`json: cannot unmarshal ${jsonKind(op)} into Go value of type jsonpatch.Operation`);
+    }
+  }
+  return parsed as JsonPatchOperation[];
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/**
+ * Applies `ops` in order to a copy of `doc` and returns it; `doc` is not mutated. Throws 422
+ * (cannotApply) naming the failing operation, as the API server does.
+ */
+export function applyJsonPatch<T>(doc: T, ops: readonly JsonPatchOperation[]): T {
+  // A one-element holder lets every operation, including those on the root "", edit a parent.
+  const root: JsonObject = { '': cloneJson(doc) };
+  for (const op of ops) {
+    switch (op.op) {
+      case 'add': add(root, pathOf(op, 'add'), valueOf(op)); break;
+      case 'remove': remove(root, pathOf(op, 'remove')); break;
+      case 'replace': replace(root, pathOf(op, 'replace'), valueOf(op)); break;
+      case 'move': move(root, fromOf(op, 'move'), pathOf(op, 'move')); break;
+      case 'copy': copy(root, fromOf(op, 'copy'), pathOf(op, 'copy')); break;
+      case 'test': test(root, pathOf(op, 'test'), op.value); break;
+      default: throw cannotApply(`Unexpected kind: ${String(op.op)}`);
+    }
+  }
+  return root[''] as T;
+}
+
+function pathOf(op: JsonPatchOperation, name: string): string {
+  if (typeof op.path !== 'string') throw cannotApply(`${name} operation failed to decode path: operation missing path field: missing value`);
+  return op.path;
+}
+
+function fromOf(op: JsonPatchOperation, name: string): string {
+  if (typeof op.from !== 'string') throw cannotApply(`${name} operation failed to decode from: operation, missing from field: missing value`);
+  return op.from;
+}
+
+function valueOf(op: JsonPatchOperation): unknown {
+  if (!('value' in op)) throw cannotApply('operation, missing value field: missing value');
+  return cloneJson(op.value);
+}
+
+/** Splits a JSON pointer into unescaped tokens, prefixed by the holder's "" key. */
+function tokens(pointer: string): string[] {
+  if (pointer === '') return [''];
+  if (!pointer.startsWith('/')) throw cannotApply(`JSON pointer must be empty or start with a "/": ${pointer}`);
+  return ['', ...pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))];
+}
+
+/** Walks to the container holding the pointer's last token; undefined when a step is missing. */
+function parentOf(root: JsonObject, pointer: string): { parent: unknown; key: string } | undefined {
+  const toks = tokens(pointer);
+  let cur: unknown = root;
+  for (const t of toks.slice(0, -1)) {
+    cur = child(cur, t);
+    if (cur === undefined) return undefined;
+  }
+  return { parent: cur, key: toks[toks.length - 1] };
+}
+
+function child(container: unknown, key: string): unknown {
+  if (Array.isArray(container)) {
+    const i = arrayIndex(key, container.length - 1);
+    return i === undefined ? undefined : container[i];
+  }
+  if (isObject(container) && Object.prototype.hasOwnProperty.call(container, key)) return container[key];
+  return undefined;
+}
+
+/** An array index token (no leading zeros, no sign), or undefined when not one or past `max`. */
+function arrayIndex(key: string, max: number): number | undefined {
+  if (!/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
+  const i = Number(key);
+  return i <= max ? i : undefined;
+}
+
+function add(root: JsonObject, pointer: string, value: unknown): void {
+  const loc = parentOf(root, pointer);
+  if (!loc || (!Array.isArray(loc.parent) && !isObject(loc.parent))) {
+    throw cannotApply(`add operation does not apply: doc is missing path: "${pointer}": missing value`);
+  }
+  if (Array.isArray(loc.parent)) {
+    const i = loc.key === '-' ? loc.parent.length : arrayIndex(loc.key, loc.parent.length);
+    if (i === undefined) throw cannotApply(`error in add for path: '${pointer}': Unable to access invalid index: ${loc.key}: invalid index referenced`);
+    loc.parent.splice(i, 0, value);
+  } else {
+    (loc.parent as JsonObject)[loc.key] = value;
+  }
+}
+
+function remove(root: JsonObject, pointer: string): unknown {
+  const loc = parentOf(root, pointer);
+  if (!loc || child(loc.parent, loc.key) === undefined) {
+    throw cannotApply(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
+  }
+  if (Array.isArray(loc.parent)) {
+    const i = arrayIndex(loc.key, loc.parent.length - 1) as number;
+    return loc.parent.splice(i, 1)[0];
+  }
+  const obj = loc.parent as JsonObject;
+  const old = obj[loc.key];
+  delete obj[loc.key];
+  return old;
+}
+
+function replace(root: JsonObject, pointer: string, value: unknown): void {
+  const loc = parentOf(root, pointer);
+  if (!loc || child(loc.parent, loc.key) === undefined) {
+    throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+  }
+  if (Array.isArray(loc.parent)) loc.parent[arrayIndex(loc.key, loc.parent.length - 1) as number] = value;
+  else (loc.parent as JsonObject)[loc.key] = value;
+}
+
+function get(root: JsonObject, pointer: string): unknown {
+  const loc = parentOf(root, pointer);
+  return loc ? child(loc.parent, loc.key) : undefined;
+}
+
+function move(root: JsonObject, from: string, pointer: string): void {
+  if (pointer !== from && pointer.startsWith(`${from}/`)) {
+    throw cannotApply(`move operation does not apply: "from" is a proper prefix of "path": ${from}`);
+  }
+  if (get(root, from) === undefined) throw cannotApply(`move operation does not apply: doc is missing from path: ${from}: missing value`);
+  const value = remove(root, from);
+  add(root, pointer, value);
+}
+
+function copy(root: JsonObject, from: string, pointer: string): void {
+  const value = get(root, from);
+  if (value === undefined) throw cannotApply(`copy operation does not apply: doc is missing from path: ${from}: missing value`);
+  add(root, pointer, cloneJson(value));
+}
+
+function test(root: JsonObject, pointer: string, expected: unknown): void {
+  const actual = get(root, pointer);
+  if (actual === undefined) {
+    // evanphx/json-patch lets `{"op":"test","value":null}` pass on a missing member.
+    if (expected === null || expected === undefined) return;
+    throw cannotApply(`testing value ${pointer} failed: test failed`);
+  }
+  if (!jsonEqual(actual, expected)) throw cannotApply(`testing value ${pointer} failed: test failed`);
+}

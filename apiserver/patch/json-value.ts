@@ -1,0 +1,42 @@
+/**
+ * Small helpers over plain JSON values (what a decoded request body or a stored object is made
+ * of). Every patch mechanism works on copies: the stored object is never mutated.
+ */
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Whether `v` is a JSON object (not null, not an array). */
+export function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Returns a deep copy of a JSON value (frozen inputs give unfrozen copies). */
+export function cloneJson<T>(v: T): T {
+  return v === undefined ? v : (structuredClone(v) as T);
+}
+
+/** Whether two JSON values are equal (object key order ignored, array order significant). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** JSON.stringify with object keys sorted, so equal values give equal strings. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}

@@ -1,0 +1,170 @@
+/**
+ * metadata.managedFields: decoding and encoding the entries (managedfields.go), the identity of
+ * a manager, the fields no manager ever owns (stripmeta.go, plus the status/spec split of the
+ * status subresource), and recording an Update-operation entry for a non-apply write
+ * (`recordUpdate`, the managedFieldsUpdater and structured-merge-diff's Updater.Update).
+ */
+import type { KubeObject, ManagedFieldsEntry } from '../../api-types/meta.js';
+import { FieldSet, type FieldPath } from './field-set.js';
+import { cloneJson, jsonEqual } from './json-value.js';
+import { schemaFor } from './merge-keys.js';
+import { compareValues } from './typed-value.js';
+
+/** One manager's decoded entry. */
+export interface Manager {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  subresource?: string;
+  fields: FieldSet;
+}
+
+/**
+ * The identity of a manager (BuildManagerIdentifier): name, operation and subresource, plus the
+ * apiVersion for Update entries (appliers keep one entry whatever version they apply with).
+ */
+export function managerId(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify([m.manager, m.operation, m.operation === 'Update' ? m.apiVersion : '', m.subresource ?? '']);
+}
+
+/** Decodes metadata.managedFields; entries that cannot be decoded are dropped. */
+export function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | undefined): Manager[] {
+  const out: Manager[] = [];
+  for (const e of entries ?? []) {
+    if ((e.operation !== 'Apply' && e.operation !== 'Update') || !e.apiVersion || e.fieldsType !== 'FieldsV1') continue;
+    let fields: FieldSet;
+    try {
+      fields = FieldSet.fromFieldsV1(e.fieldsV1 ?? {});
+    } catch {
+      continue;
+    }
+    const m: Manager = { manager: e.manager ?? '', operation: e.operation, apiVersion: e.apiVersion, fields };
+    if (e.time) m.time = e.time;
+    if (e.subresource) m.subresource = e.subresource;
+    out.push(m);
+  }
+  return out;
+}
+
+/**
+ * Encodes managers, dropping those that own nothing, sorted as sortEncodedManagedFields does:
+ * by operation (Apply first), time (seconds), manager, apiVersion, subresource.
+ */
+export function encodeManagedFields(managers: readonly Manager[]): ManagedFieldsEntry[] {
+  const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return managers
+    .filter((m) => !m.fields.isEmpty())
+    .slice()
+    .sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
+      || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''))
+    .map((m) => {
+      const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+      if (m.time) e.time = m.time;
+      e.fieldsType = 'FieldsV1';
+      e.fieldsV1 = m.fields.toFieldsV1();
+      if (m.subresource) e.subresource = m.subresource;
+      return e;
+    });
+}
+
+/** How a conflict message names a manager (printManager in conflict.go). */
+export function printManager(m: Manager): string {
+  let s = JSON.stringify(m.manager);
+  if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') s += m.time ? ` using ${m.apiVersion} at ${toSeconds(m.time)}` : ` using ${m.apiVersion}`;
+  return s;
+}
+
+/** RFC 3339 at second precision, as metav1.Time serializes. Unparseable input is kept. */
+export function toSeconds(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+// stripmeta.go: fields the API server sets, never owned by a manager.
+const STRIPPED_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
+
+/**
+ * Drops from `set` what no manager may own: apiVersion, kind and server-set metadata; and the
+ * fields the request's endpoint resets (ResetFieldsStrategy): status on the main resource,
+ * everything but metadata and status on the status subresource.
+ */
+export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
+  const keep = (p: FieldPath): boolean => {
+    const top = p[0];
+    if (top === 'f:apiVersion' || top === 'f:kind') return false;
+    if (top === 'f:metadata') return p.length > 1 && !STRIPPED_METADATA.includes(p[1].slice(2));
+    if (subresource === 'status') return top === 'f:status';
+    return top !== 'f:status';
+  };
+  return FieldSet.fromPaths(set.paths().filter(keep));
+}
+
+/**
+ * Records a non-apply write (create, update, or a JSON/merge/strategic patch) by `manager` in
+ * `next.metadata.managedFields` and returns the new object; inputs are not mutated.
+ * 1. If the write sets managedFields itself, those are taken as given (`[]` clears them all).
+ * 2. An existing object that has no managedFields stays untracked (skipnonapplied.go).
+ * 3. Fields the write changed or added move to the manager's Update entry for `apiVersion`
+ *    (other managers lose them: an update always forces); removed fields leave every entry.
+ * 4. The entry's time becomes `now` only when the write changed a field.
+ * @param previous the stored object, or undefined for a create.
+ * @param manager the fieldManager (callers default it from the user agent, as Kubernetes does).
+ * @param apiVersion the group/version written through, e.g. `v1` or `discovery.k8s.io/v1`.
+ * @param now the request time, RFC 3339 (stored at second precision).
+ * @param subresource `status` for writes to /status.
+ */
+export function recordUpdate(
+  previous: KubeObject | undefined,
+  next: KubeObject,
+  manager: string,
+  apiVersion: string,
+  now: string,
+  subresource?: 'status',
+): KubeObject {
+  const out = cloneJson(next);
+  const previousEntries = previous?.metadata?.managedFields;
+  const nextEntries = next.metadata?.managedFields;
+  // 1.
+  const userSet = nextEntries !== undefined && !jsonEqual(nextEntries, previousEntries);
+  if (userSet && nextEntries.length === 0) {
+    delete out.metadata.managedFields;
+    return out;
+  }
+  // 2.
+  if (previous && !userSet && (previousEntries ?? []).length === 0) {
+    delete out.metadata.managedFields;
+    return out;
+  }
+  // 3.
+  const managers = decodeManagedFields(userSet ? nextEntries : previousEntries);
+  const schema = schemaFor(next.kind ?? previous?.kind);
+  const strip = (o: KubeObject | undefined): unknown => {
+    if (!o) return undefined;
+    const { managedFields: _m, ...metadata } = o.metadata ?? {};
+    return { ...o, metadata };
+  };
+  const diff = compareValues(strip(previous), strip(next), schema);
+  const changed = ownableFields(diff.modified.union(diff.added), subresource);
+  const removed = ownableFields(diff.removed, subresource);
+  const self = { manager, operation: 'Update' as const, apiVersion, subresource };
+  const id = managerId(self);
+  let mine = managers.find((m) => managerId(m) === id);
+  for (const m of managers) m.fields = m.fields.difference(changed).difference(removed);
+  if (!changed.isEmpty()) {
+    if (!mine) {
+      mine = { ...self, fields: new FieldSet() };
+      if (!subresource) delete mine.subresource;
+      managers.push(mine);
+    }
+    mine.fields = mine.fields.union(changed);
+    mine.time = toSeconds(now);
+  }
+  // 4. (encodeManagedFields drops managers left owning nothing.)
+  const encoded = encodeManagedFields(managers);
+  if (encoded.length > 0) out.metadata.managedFields = encoded;
+  else delete out.metadata.managedFields;
+  return out;
+}

@@ -1,0 +1,17 @@
+/**
+ * JSON merge patch (RFC 7386): members of the patch replace or, when null, delete members of
+ * the target; objects merge recursively; anything that is not an object (arrays included)
+ * replaces the target whole.
+ */
+import { cloneJson, isObject, type JsonObject } from './json-value.js';
+
+/** Returns `target` merged with `patch` (RFC 7386 §2 MergePatch); neither input is mutated. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return cloneJson(patch);
+  const result: JsonObject = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}

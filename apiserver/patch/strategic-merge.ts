@@ -1,0 +1,158 @@
+/**
+ * Strategic merge patch, as apimachinery/pkg/util/strategicpatch/patch.go applies it: maps merge
+ * key by key (null deletes), lists merge by their `patchMergeKey` or as sets of scalars when the
+ * schema says so and are replaced otherwise, and the directives `$patch` (replace, delete,
+ * merge), `$retainKeys`, `$deleteFromPrimitiveList/<f>` and `$setElementOrder/<f>` are honoured.
+ * This is what kubectl client-side apply and `kubectl patch` send.
+ */
+import { malformedPatch, cannotApply } from './errors.js';
+import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
+
+const PATCH = '$patch';
+const RETAIN_KEYS = '$retainKeys';
+const DELETE_FROM = '$deleteFromPrimitiveList/';
+const SET_ORDER = '$setElementOrder/';
+
+/** Returns `original` with `patch` merged in by `schema`; neither input is mutated. */
+export function strategicMerge(original: JsonObject, patch: JsonObject, schema: MapSchema | undefined): JsonObject {
+  return mergeMap(cloneJson(original), patch, schema);
+}
+
+/**
+ * Merges `patch` into `original` (a private copy, edited in place).
+ * 1. `$patch`: replace returns the patch, delete empties the map, merge goes on.
+ * 2. `$retainKeys` drops original keys the list does not name.
+ * 3. `$deleteFromPrimitiveList/<f>` removes values from the list f.
+ * 4. Each other key: null deletes, maps and lists merge by schema, anything else replaces.
+ * 5. `$setElementOrder/<f>` reorders the merged list f.
+ */
+function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema | undefined): JsonObject {
+  // 1.
+  const directive = patch[PATCH];
+  if (directive !== undefined) {
+    if (directive === 'replace') return mergeMap({}, withoutKey(patch, PATCH), schema);
+    if (directive === 'delete') return {};
+    if (directive !== 'merge') throw malformedPatch(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+  }
+  // 2.
+  if (RETAIN_KEYS in patch) {
+    const retain = patch[RETAIN_KEYS];
+    if (!Array.isArray(retain)) throw malformedPatch('invalid patch format: $retainKeys must be a list');
+    for (const key of Object.keys(patch)) {
+      if (!key.startsWith('$') && !retain.includes(key)) {
+        throw cannotApply('patch content doesn\'t match retainKeys list');
+      }
+    }
+    for (const key of Object.keys(original)) if (!retain.includes(key)) delete original[key];
+  }
+  const orders: [string, unknown[]][] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    // 3.
+    if (key.startsWith(DELETE_FROM)) {
+      if (!Array.isArray(value)) throw malformedPatch('invalid patch format: $deleteFromPrimitiveList must be a list');
+      const field = key.slice(DELETE_FROM.length);
+      const current = original[field];
+      if (Array.isArray(current)) {
+        const kept = current.filter((v) => !value.some((d) => jsonEqual(d, v)));
+        if (kept.length > 0) original[field] = kept;
+        else delete original[field];
+      }
+    } else if (key.startsWith(SET_ORDER)) {
+      if (!Array.isArray(value)) throw malformedPatch('invalid patch format: $setElementOrder must be a list');
+      orders.push([key.slice(SET_ORDER.length), value]);
+    }
+  }
+  // 4.
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === PATCH || key === RETAIN_KEYS || key.startsWith(DELETE_FROM) || key.startsWith(SET_ORDER)) continue;
+    const child = fieldSchema(schema, key);
+    if (value === null) {
+      delete original[key];
+    } else if (isObject(value)) {
+      original[key] = mergeMap(isObject(original[key]) ? original[key] : {}, value, child);
+    } else if (Array.isArray(value)) {
+      const merged = mergeList(Array.isArray(original[key]) ? original[key] : [], value, child);
+      original[key] = merged;
+    } else {
+      original[key] = value;
+    }
+  }
+  // 5.
+  for (const [field, order] of orders) {
+    const list = original[field];
+    if (Array.isArray(list)) original[field] = applyOrder(list, order, fieldSchema(schema, field));
+  }
+  return original;
+}
+
+function withoutKey(obj: JsonObject, key: string): JsonObject {
+  const { [key]: _dropped, ...rest } = obj;
+  return rest;
+}
+
+/** Merges list `patch` into `original` by the list's SMP strategy. */
+function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | undefined): unknown[] {
+  const list = schema?.kind === 'list' ? schema : undefined;
+  if (!list || list.smp === 'replace') return patch.map((v) => clean(v, list?.elem));
+  if (list.smp === 'merge-primitive') {
+    const out = [...original];
+    for (const v of patch) if (!out.some((o) => jsonEqual(o, v))) out.push(v);
+    return out;
+  }
+  const mergeKey = list.smp.mergeKey;
+  if (patch.some((e) => isObject(e) && e[PATCH] === 'replace')) {
+    return patch.filter((e) => !(isObject(e) && e[PATCH] === 'replace')).map((v) => clean(v, list.elem));
+  }
+  const out = [...original];
+  for (const element of patch) {
+    if (!isObject(element)) {
+      throw cannotApply(`${JSON.stringify(element)}: list of maps merged by "${mergeKey}" has a non-map element`);
+    }
+    if (!(mergeKey in element)) {
+      throw cannotApply(`map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`);
+    }
+    const at = out.findIndex((o) => isObject(o) && jsonEqual(o[mergeKey], element[mergeKey]));
+    if (element[PATCH] === 'delete') {
+      // Deletes every element with that key (duplicates too), as deleteMatchingEntries does.
+      for (let i = out.length - 1; i >= 0; i--) {
+        const o = out[i];
+        if (isObject(o) && jsonEqual(o[mergeKey], element[mergeKey])) out.splice(i, 1);
+      }
+    } else if (at >= 0) {
+      out[at] = mergeMap(out[at] as JsonObject, element, list.elem);
+    } else {
+      out.push(mergeMap({}, element, list.elem));
+    }
+  }
+  return out;
+}
+
+/** A patch value with its directives processed against nothing (what a new field becomes). */
+function clean(v: unknown, schema: FieldSchema | undefined): unknown {
+  if (isObject(v)) return mergeMap({}, v, schema);
+  return cloneJson(v);
+}
+
+/**
+ * Reorders `list` by `order` ($setElementOrder): elements the order names take, in that order,
+ * the positions such elements held; elements it does not name (server-only) keep their
+ * positions. Kubernetes interleaves server-only elements by their original neighbours
+ * (normalizeElementOrder); for the lists kubectl sends, where the order names every element it
+ * knows, both give the same result.
+ */
+function applyOrder(list: unknown[], order: unknown[], schema: FieldSchema | undefined): unknown[] {
+  const keyOf = orderKey(schema as ListSchema | undefined);
+  const rank = (e: unknown): number => order.findIndex((o) => jsonEqual(keyOf(o), keyOf(e)));
+  const named = list.filter((e) => rank(e) >= 0).sort((a, b) => rank(a) - rank(b));
+  let next = 0;
+  return list.map((e) => (rank(e) >= 0 ? named[next++] : e));
+}
+
+function orderKey(schema: ListSchema | undefined): (e: unknown) => unknown {
+  if (schema && typeof schema.smp === 'object') {
+    const mergeKey = schema.smp.mergeKey;
+    return (e) => (isObject(e) ? e[mergeKey] : e);
+  }
+  return (e) => e;
+}

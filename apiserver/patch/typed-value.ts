@@ -1,0 +1,235 @@
+/**
+ * Walks over objects by the server-side-apply view of the schema (merge-keys.ts), as
+ * structured-merge-diff's typed package does: the set of fields a value sets (tofieldset.go),
+ * the difference between two values (compare.go), merging an applied configuration into a live
+ * object (merge.go) and removing fields (remove.go). Maps are granular unless atomic; lists are
+ * atomic, sets (`v:` items) or associative (`k:` items) by the schema; deduced fields are maps
+ * key by key and atomic lists. A null in an applied configuration is treated as absent.
+ */
+import { internalError } from '../errors.js';
+import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
+import { canonicalJson, cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { fieldSchema, type FieldSchema, type ListSchema } from './merge-keys.js';
+
+type Granularity = 'leaf' | 'map' | 'set' | 'assoc';
+
+function granularity(v: unknown, schema: FieldSchema | undefined): Granularity {
+  if (Array.isArray(v)) {
+    if (schema?.kind !== 'list' || schema.ssa === 'atomic') return 'leaf';
+    return schema.ssa === 'set' ? 'set' : 'assoc';
+  }
+  if (isObject(v)) return schema?.kind === 'map' && schema.atomic ? 'leaf' : 'map';
+  return 'leaf';
+}
+
+/**
+ * The path element of one list item: `k:{…}` (key fields sorted, absent keys from their
+ * defaults) for an associative list, `v:<json>` for a set. Undefined when a key is missing.
+ */
+export function itemPE(list: ListSchema, item: unknown): string | undefined {
+  if (list.ssa === 'set') return `v:${canonicalJson(item)}`;
+  if (list.ssa === 'atomic' || !isObject(item)) return undefined;
+  const key: JsonObject = {};
+  for (const name of [...list.ssa.keys].sort()) {
+    const v = item[name] ?? list.ssa.defaults?.[name];
+    if (v === undefined || v === null) return undefined;
+    key[name] = v;
+  }
+  return `k:${JSON.stringify(key)}`;
+}
+
+/** Like itemPE for an item of an applied configuration: a missing key is an error, as upstream. */
+function configItemPE(list: ListSchema, item: unknown, path: FieldPath, index: number): string {
+  const pe = itemPE(list, item);
+  if (pe !== undefined) return pe;
+  const keys = list.ssa === 'atomic' || list.ssa === 'set' ? [] : list.ssa.keys;
+  const missing = keys.find((k) => !isObject(item) || item[k] === undefined) ?? keys[0];
+  throw internalError(`failed to create typed patch object: ${pathString(path)}: element ${index}: associative list with keys has an element that omits key field "${missing}" (and doesn't have default value)`);
+}
+
+/** Items of a granular list by path element; items without one (invalid live data) go by index. */
+function itemsByPE(list: ListSchema, items: unknown[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  items.forEach((item, i) => {
+    const pe = itemPE(list, item) ?? `i:${i}`;
+    if (!out.has(pe)) out.set(pe, item);
+  });
+  return out;
+}
+
+/** The set of fields `value` sets (ToFieldSet), rooted at `path`. */
+export function toFieldSet(value: unknown, schema: FieldSchema | undefined, path: FieldPath = [], into = new FieldSet()): FieldSet {
+  collect(value, schema, path, into);
+  return into;
+}
+
+function collect(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
+  if (value === null || value === undefined) return;
+  switch (granularity(value, schema)) {
+    case 'leaf':
+      if (path.length > 0) set.insert(path);
+      return;
+    case 'map':
+      for (const [k, v] of Object.entries(value as JsonObject)) collect(v, fieldSchema(schema, k), [...path, fieldPE(k)], set);
+      return;
+    default: {
+      const list = schema as ListSchema;
+      (value as unknown[]).forEach((item, i) => {
+        const p = [...path, configItemPE(list, item, path, i)];
+        set.insert(p);
+        if (isObject(item)) collect(item, list.elem, p, set);
+      });
+    }
+  }
+}
+
+/** What changed between two values (typed Compare), as three field sets. */
+export interface Comparison {
+  modified: FieldSet;
+  added: FieldSet;
+  removed: FieldSet;
+}
+
+/** Compares `before` with `after` field by field. */
+export function compareValues(before: unknown, after: unknown, schema: FieldSchema | undefined): Comparison {
+  const out: Comparison = { modified: new FieldSet(), added: new FieldSet(), removed: new FieldSet() };
+  compareAt(before, after, schema, [], out);
+  return out;
+}
+
+function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path: FieldPath, out: Comparison): void {
+  const hasA = a !== undefined && a !== null;
+  const hasB = b !== undefined && b !== null;
+  if (!hasA && !hasB) return;
+  if (!hasA) return collectLenient(b, schema, path, out.added);
+  if (!hasB) return collectLenient(a, schema, path, out.removed);
+  const ga = granularity(a, schema);
+  const gb = granularity(b, schema);
+  if (ga !== gb || ga === 'leaf') {
+    if (jsonEqual(a, b)) return;
+    if (ga === 'leaf' && gb === 'leaf') {
+      if (path.length > 0) out.modified.insert(path);
+      return;
+    }
+    collectLenient(a, schema, path, out.removed);
+    collectLenient(b, schema, path, out.added);
+    return;
+  }
+  if (ga === 'map') {
+    const ma = a as JsonObject;
+    const mb = b as JsonObject;
+    for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
+      compareAt(ma[k], mb[k], fieldSchema(schema, k), [...path, fieldPE(k)], out);
+    }
+    return;
+  }
+  const list = schema as ListSchema;
+  const ia = itemsByPE(list, a as unknown[]);
+  const ib = itemsByPE(list, b as unknown[]);
+  for (const pe of new Set([...ia.keys(), ...ib.keys()])) {
+    const p = [...path, pe];
+    if (!ib.has(pe)) {
+      out.removed.insert(p);
+      if (isObject(ia.get(pe))) collectLenient(ia.get(pe), list.elem, p, out.removed);
+    } else if (!ia.has(pe)) {
+      out.added.insert(p);
+      if (isObject(ib.get(pe))) collectLenient(ib.get(pe), list.elem, p, out.added);
+    } else {
+      compareAt(ia.get(pe), ib.get(pe), list.elem, p, out);
+    }
+  }
+}
+
+/** collect() for live data: items without a key go by index instead of failing. */
+function collectLenient(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
+  if (value === null || value === undefined) return;
+  const g = granularity(value, schema);
+  if (g === 'leaf') {
+    if (path.length > 0) set.insert(path);
+  } else if (g === 'map') {
+    for (const [k, v] of Object.entries(value as JsonObject)) collectLenient(v, fieldSchema(schema, k), [...path, fieldPE(k)], set);
+  } else {
+    const list = schema as ListSchema;
+    for (const [pe, item] of itemsByPE(list, value as unknown[])) {
+      set.insert([...path, pe]);
+      if (isObject(item)) collectLenient(item, list.elem, [...path, pe], set);
+    }
+  }
+}
+
+/**
+ * Merges an applied configuration into a live value (typed Merge): granular maps key by key,
+ * associative lists item by item (live order kept, new items appended in configuration order),
+ * sets by union, and atomic values replaced. Returns a new value; inputs are not mutated.
+ */
+export function mergeApplied(live: unknown, config: unknown, schema: FieldSchema | undefined, path: FieldPath = []): unknown {
+  const g = granularity(config, schema);
+  if (g === 'leaf' || granularity(live, schema) !== g) {
+    if (g === 'leaf') return cloneJson(config);
+    live = g === 'map' ? {} : [];
+  }
+  if (g === 'map') {
+    const out: JsonObject = { ...(live as JsonObject) };
+    for (const [k, v] of Object.entries(config as JsonObject)) {
+      if (v === null || v === undefined) continue;
+      out[k] = mergeApplied(out[k], v, fieldSchema(schema, k), [...path, fieldPE(k)]);
+    }
+    return out;
+  }
+  const list = schema as ListSchema;
+  const out = [...(live as unknown[])];
+  const pes = out.map((item) => itemPE(list, item));
+  (config as unknown[]).forEach((item, i) => {
+    const pe = configItemPE(list, item, path, i);
+    const at = pes.indexOf(pe);
+    if (at >= 0) {
+      out[at] = g === 'set' ? out[at] : mergeApplied(out[at], item, list.elem, [...path, pe]);
+    } else {
+      out.push(g === 'set' ? cloneJson(item) : mergeApplied({}, item, list.elem, [...path, pe]));
+      pes.push(pe);
+    }
+  });
+  return out;
+}
+
+/**
+ * Returns `value` without the members of `toRemove` (RemoveItems). A map or list emptied by the
+ * removal disappears, as upstream turns it into null; the key fields of an associative item
+ * that stays are never removed.
+ */
+export function removeFields(value: JsonObject, toRemove: FieldSet, schema: FieldSchema | undefined): JsonObject {
+  if (toRemove.isEmpty()) return value;
+  return (removeIn(value, toRemove, schema, []) as JsonObject | undefined) ?? {};
+}
+
+function removeIn(value: unknown, toRemove: FieldSet, schema: FieldSchema | undefined, keyFields: readonly string[]): unknown {
+  const g = granularity(value, schema);
+  if (g === 'leaf') return value;
+  if (g === 'map') {
+    const src = value as JsonObject;
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(src)) {
+      const pe = fieldPE(k);
+      if (toRemove.has([pe]) && !keyFields.includes(k)) continue;
+      const below = toRemove.below(pe);
+      if (below && !below.isEmpty()) {
+        const nv = removeIn(v, below, fieldSchema(schema, k), []);
+        if (nv !== undefined) out[k] = nv;
+      } else {
+        out[k] = v;
+      }
+    }
+    return Object.keys(out).length === 0 && Object.keys(src).length > 0 ? undefined : out;
+  }
+  const list = schema as ListSchema;
+  const keys = typeof list.ssa === 'object' ? list.ssa.keys : [];
+  const src = value as unknown[];
+  const out: unknown[] = [];
+  src.forEach((item, i) => {
+    const pe = itemPE(list, item) ?? `i:${i}`;
+    if (toRemove.has([pe])) return;
+    const below = toRemove.below(pe);
+    out.push(below && !below.isEmpty() ? (removeIn(item, below, list.elem, keys) ?? {}) : item);
+  });
+  return out.length === 0 && src.length > 0 ? undefined : out;
+}
