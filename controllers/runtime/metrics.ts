@@ -1,0 +1,49 @@
+/**
+ * The runtime's Prometheus metrics on one prom-client Registry: API requests by verb and code
+ * (client-go's `rest_client_*` names), informer relists, leader-election status
+ * (`leader_election_master_status`, as client-go's leaderelection exports it), the work queues'
+ * `workqueue_*` family, and Node process metrics. Controllers add their own families to the
+ * same registry.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { prometheusWorkQueueMetrics, type PrometheusWorkQueueMetrics } from './workqueue-metrics.js';
+
+/** Prefix of svcplane's own metric families (those with no Kubernetes counterpart, and the allocators'). */
+export const metricsPrefix = 'svcplane_';
+
+/** The runtime metrics. */
+export interface RuntimeMetrics {
+  registry: Registry;
+  workQueues: PrometheusWorkQueueMetrics;
+  /** For HttpKubeClient's onRequest hook. */
+  observeRequest(verb: string, resource: string, code: number, seconds: number): void;
+  /** For Informer's onRelist hook. */
+  countRelist(resource: string): void;
+  setLeader(name: string, leading: boolean): void;
+}
+
+/** Creates the registry and the runtime metric families. */
+export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): RuntimeMetrics {
+  const registry = new Registry();
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: 'rest_client_requests_total', help: 'Number of HTTP requests to the API server, partitioned by verb, resource and status code (0: no answer).', labelNames: ['verb', 'resource', 'code'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'rest_client_request_duration_seconds',
+    help: 'Request latency in seconds, by verb.',
+    labelNames: ['verb'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+    registers: [registry],
+  });
+  const relists = new Counter({ name: `${metricsPrefix}informer_relists_total`, help: 'Number of full lists an informer made (its first sync included).', labelNames: ['resource'], registers: [registry] });
+  const leader = new Gauge({ name: 'leader_election_master_status', help: '1 while this process holds the lease called name, else 0.', labelNames: ['name'], registers: [registry] });
+  return {
+    registry,
+    workQueues: prometheusWorkQueueMetrics(registry),
+    observeRequest(verb, resource, code, seconds) {
+      requests.inc({ verb, resource, code: String(code) });
+      if (verb !== 'watch') latency.observe({ verb }, seconds);
+    },
+    countRelist: (resource) => relists.inc({ resource }),
+    setLeader: (name, leading) => leader.set({ name }, leading ? 1 : 0),
+  };
+}
