@@ -1,0 +1,149 @@
+/**
+ * Deletion as kube-apiserver's generic store does it (apiserver/pkg/registry/generic/registry/
+ * store.go Delete, updateForGracefulDeletionAndFinalizers; apiserver/pkg/registry/rest/delete.go
+ * BeforeDelete): preconditions, finalizers (deletionTimestamp now, grace 0, MODIFIED), graceful pod
+ * deletion (pkg/registry/core/pod/strategy.go CheckGracefulDelete: bound, non-terminal pods wait
+ * their grace period), namespaces going Terminating, and what a DELETE answers.
+ */
+import type { KubeObject, Status } from '../api-types/meta.js';
+import { conflict } from './errors.js';
+import { RESOURCES, type ResourceInfo } from './resources.js';
+import { formatTimestamp, isDeletionComplete, truncateToSecond } from './store-meta.js';
+import type { MemoryStore } from './store.js';
+import type { DeleteOptions } from './types.js';
+
+const DEFAULT_POD_GRACE_SECONDS = 30;
+
+/** Returns why delete options are invalid (400), or undefined. */
+export function deleteOptionsProblem(opts: DeleteOptions): string | undefined {
+  const g = opts.gracePeriodSeconds;
+  if (g !== undefined && (!Number.isInteger(g) || g < 0)) return `gracePeriodSeconds: Invalid value: ${g}: must be a non-negative integer`;
+  const p = opts.propagationPolicy;
+  if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') {
+    return `propagationPolicy: Unsupported value: "${String(p)}": supported values: "Foreground", "Background", "Orphan"`;
+  }
+  return undefined;
+}
+
+/** Types whose DELETE answers with the object itself rather than a Success Status (ReturnDeletedObject). */
+function returnsObject(r: ResourceInfo): boolean {
+  return r.group === '' && (r.resource === 'pods' || r.resource === 'services');
+}
+
+function successStatus(r: ResourceInfo, obj: KubeObject): Status {
+  const details: Status['details'] = { name: obj.metadata.name, kind: r.resource, uid: obj.metadata.uid };
+  if (r.group) details.group = r.group;
+  return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details, code: 200 };
+}
+
+/** A pod bound to a node and not terminal deletes gracefully. */
+function isGracefulPod(r: ResourceInfo, obj: KubeObject): boolean {
+  if (r.group !== '' || r.resource !== 'pods') return false;
+  const spec = obj.spec as { nodeName?: string } | undefined;
+  const phase = (obj.status as { phase?: string } | undefined)?.phase;
+  return !!spec?.nodeName && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+function checkPreconditions(r: ResourceInfo, obj: KubeObject, opts: DeleteOptions): void {
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== obj.metadata.uid) {
+    throw conflict(r, obj.metadata.name as string, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(r, obj.metadata.name as string,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+  }
+}
+
+/**
+ * Deletes `old` (the stored object) of resource `r`.
+ *
+ * 1. Preconditions (uid, resourceVersion) → 409.
+ * 2. Dry run: answer as if deleted, change nothing.
+ * 3. Already terminating: a shorter grace period for a pod brings its end forward; otherwise
+ *    nothing changes and the object is returned.
+ * 4. Finalizers or a grace period: set deletionTimestamp (+ grace) and deletionGracePeriodSeconds,
+ *    bump generation, MODIFIED; a graceful pod gets a timer that finishes it.
+ * 5. Otherwise remove it (DELETED) and let the store collect dependents.
+ */
+export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObject, opts: DeleteOptions): KubeObject | Status {
+  // 1.
+  checkPreconditions(r, old, opts);
+  const isNamespace = r.group === '' && r.resource === 'namespaces';
+  const graceful = isGracefulPod(r, old);
+  const spec = old.spec as { terminationGracePeriodSeconds?: number } | undefined;
+  const grace = graceful ? opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS : 0;
+  // 2.
+  if (opts.dryRun) return structuredClone(old);
+  // 3.
+  if (old.metadata.deletionTimestamp) {
+    const current = old.metadata.deletionGracePeriodSeconds ?? 0;
+    if (graceful && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < current) {
+      return structuredClone(startDeletion(store, r, old, opts.gracePeriodSeconds, opts));
+    }
+    return structuredClone(old);
+  }
+  const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
+  // 4.
+  if (grace > 0 || hasFinalizers || isNamespace) {
+    const next = startDeletion(store, r, old, grace, opts);
+    if (isNamespace && store.gc && store.stored(r, undefined, old.metadata.name as string)) deleteContents(store, old.metadata.name as string);
+    return structuredClone(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
+  }
+  // 5.
+  const final = store.commit(r, 'DELETED', structuredClone(old), old);
+  store.afterRemoval(r, final, opts.propagationPolicy);
+  return returnsObject(r) ? structuredClone(final) : successStatus(r, final);
+}
+
+// Sets the deletion metadata (or finishes at once when nothing holds the object) and schedules the grace timer.
+function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions): KubeObject {
+  const next = structuredClone(old);
+  const m = next.metadata;
+  const now = truncateToSecond(store.clock.now());
+  if (!m.deletionTimestamp || grace > 0) m.deletionTimestamp = formatTimestamp(new Date(now.getTime() + grace * 1000));
+  m.deletionGracePeriodSeconds = grace;
+  if (r.hasGeneration && !old.metadata.deletionTimestamp) m.generation = (m.generation ?? 1) + 1;
+  if (r.group === '' && r.resource === 'namespaces') next.status = { ...((next.status ?? {}) as object), phase: 'Terminating' };
+  if (isDeletionComplete(next)) {
+    const final = store.commit(r, 'DELETED', next, old);
+    store.afterRemoval(r, final, opts.propagationPolicy);
+    return final;
+  }
+  const stored = store.commit(r, 'MODIFIED', next, old);
+  const uid = stored.metadata.uid as string;
+  store.timers.get(uid)?.cancel();
+  store.timers.delete(uid);
+  if (grace > 0) {
+    const ns = stored.metadata.namespace;
+    const name = stored.metadata.name as string;
+    store.timers.set(uid, store.clock.setTimer(() => finishGrace(store, r, ns, name, uid), grace * 1000));
+  }
+  return stored;
+}
+
+// The grace period is over (what the kubelet's final delete with gracePeriodSeconds=0 does).
+function finishGrace(store: MemoryStore, r: ResourceInfo, ns: string | undefined, name: string, uid: string): void {
+  store.timers.delete(uid);
+  const cur = store.stored(r, ns, name);
+  if (!cur || cur.metadata.uid !== uid || !cur.metadata.deletionTimestamp) return;
+  const next = structuredClone(cur);
+  next.metadata.deletionGracePeriodSeconds = 0;
+  if (isDeletionComplete(next)) {
+    store.afterRemoval(r, store.commit(r, 'DELETED', next, cur));
+  } else {
+    store.commit(r, 'MODIFIED', next, cur);
+  }
+}
+
+// The namespace controller's sweep (gc only): delete everything in the namespace, then finish it.
+function deleteContents(store: MemoryStore, namespace: string): void {
+  for (const r of RESOURCES) {
+    if (!r.namespaced) continue;
+    for (const name of store.namesIn(r, namespace)) {
+      const obj = store.stored(r, namespace, name);
+      if (obj && !obj.metadata.deletionTimestamp) deleteObject(store, r, obj, { propagationPolicy: 'Background' });
+    }
+  }
+  store.finishNamespaceIfEmpty(namespace);
+}

@@ -1,0 +1,138 @@
+/**
+ * Lists: the ListOptions rules of apimachinery/pkg/apis/meta/internalversion/validation
+ * (ValidateListOptions; a violation is 422 on `ListOptions.meta.k8s.io ""`), resourceVersion and
+ * resourceVersionMatch, and limit/continue pages served from a snapshot taken by the first page,
+ * so every page shows the same resourceVersion whatever is written in between.
+ */
+import type { KubeList, KubeObject, StatusCause } from '../api-types/meta.js';
+import { badRequest, expired, invalid } from './errors.js';
+import { InvalidContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
+import { type ResourceInfo, groupVersion } from './resources.js';
+import type { MemoryStore } from './store.js';
+import type { ListOptions, WatchOptions } from './types.js';
+
+const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
+const MAX_SNAPSHOTS = 256;
+
+/** The 410 a stale continue token gets (apiserver/pkg/storage/errors.go, NewResourceExpired). */
+export const CONTINUE_EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+const forbiddenCause = (field: string, message: string): StatusCause => ({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${message}` });
+
+/** Validates list options as ValidateListOptions does for a list; 422 when violated. */
+export function validateListOptions(opts: ListOptions): void {
+  const causes: StatusCause[] = [];
+  const match = opts.resourceVersionMatch as string | undefined;
+  if (match) {
+    if (!opts.resourceVersion) causes.push(forbiddenCause('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (opts.continue) causes.push(forbiddenCause('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      causes.push({ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""` });
+    }
+    if (match === 'Exact' && opts.resourceVersion === '0') {
+      causes.push(forbiddenCause('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+  }
+  if (causes.length > 0) throw invalid(LIST_OPTIONS, '', causes);
+  if (opts.limit !== undefined && (!Number.isInteger(opts.limit) || opts.limit < 0)) throw badRequest(`limit: Invalid value: ${opts.limit}: must be a non-negative integer`);
+}
+
+/** Validates watch options as ValidateListOptions does for a watch; 422 when violated. */
+export function validateWatchOptions(opts: WatchOptions): void {
+  const causes: StatusCause[] = [];
+  const match = opts.resourceVersionMatch as string | undefined;
+  if (opts.sendInitialEvents !== undefined && match !== 'NotOlderThan') {
+    causes.push(forbiddenCause('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+  }
+  if (match) {
+    if (opts.sendInitialEvents === undefined) {
+      causes.push(forbiddenCause('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'));
+    }
+    if (match !== 'NotOlderThan') {
+      causes.push({ reason: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: "${match}": supported values: "NotOlderThan"` });
+    }
+  }
+  if (causes.length > 0) throw invalid(LIST_OPTIONS, '', causes);
+}
+
+function listItem(obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  // Built-in types' list items carry no kind/apiVersion.
+  delete copy.kind;
+  delete copy.apiVersion;
+  return copy;
+}
+
+/**
+ * Answers one list request.
+ *
+ * 1. A continue token: serve the next page of its snapshot (400 with a resourceVersion, 410 once
+ *    the snapshot is gone).
+ * 2. Otherwise choose the state: Exact N reconstructs the state at N (410 when compacted); any
+ *    other resourceVersion is served from the current state (never older than asked).
+ * 3. Filter by selectors; cut the first page; keep the rest as a snapshot behind a token.
+ */
+export function listPage(
+  store: MemoryStore,
+  r: ResourceInfo,
+  opts: ListOptions,
+  matches: (obj: KubeObject) => boolean,
+  stateAt: (exactRV?: number) => KubeObject[],
+): KubeList {
+  const limit = opts.limit ?? 0;
+  let items: KubeObject[];
+  let rv: number;
+  let offset = 0;
+  let snapshotId = 0;
+  // 1.
+  if (opts.continue) {
+    if (opts.resourceVersion && opts.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    let pos;
+    try {
+      pos = decodeContinue(opts.continue);
+    } catch (err) {
+      if (err instanceof InvalidContinueTokenError) throw badRequest(err.message);
+      throw err;
+    }
+    const snap = store.snapshots.get(pos.snapshotId);
+    if (!snap || snap.rv !== pos.resourceVersion || snap.expiresAtMs <= store.clock.now().getTime()) {
+      store.snapshots.delete(pos.snapshotId);
+      throw expired(CONTINUE_EXPIRED_MESSAGE);
+    }
+    ({ items, rv } = snap);
+    offset = pos.offset;
+    snapshotId = pos.snapshotId;
+  } else {
+    // 2.
+    let exact: number | undefined;
+    if (opts.resourceVersion && opts.resourceVersion !== '0') {
+      const n = store.parseRV(opts.resourceVersion);
+      if (opts.resourceVersionMatch === 'Exact') exact = n;
+    }
+    // 3.
+    items = stateAt(exact).filter(matches);
+    rv = exact ?? store.currentRV();
+  }
+  const end = limit > 0 ? Math.min(items.length, offset + limit) : items.length;
+  const list: KubeList = {
+    apiVersion: groupVersion(r),
+    kind: r.listKind,
+    metadata: { resourceVersion: String(rv) },
+    items: items.slice(offset, end).map(listItem),
+  };
+  if (end < items.length) {
+    if (!snapshotId) {
+      snapshotId = store.nextSnapshotId++;
+      store.snapshots.set(snapshotId, { rv, items, expiresAtMs: store.clock.now().getTime() + store.continueTTLSeconds * 1000 });
+      // Bounded: the oldest snapshots (first in insertion order) go first.
+      for (const id of store.snapshots.keys()) {
+        if (store.snapshots.size <= MAX_SNAPSHOTS) break;
+        store.snapshots.delete(id);
+      }
+    }
+    list.metadata.continue = encodeContinue({ resourceVersion: rv, snapshotId, offset: end });
+    list.metadata.remainingItemCount = items.length - end;
+  }
+  return list;
+}

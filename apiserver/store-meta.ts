@@ -1,0 +1,99 @@
+/**
+ * Pure helpers of the store for object metadata: timestamps, uids, generated names, the
+ * generation rule, and the equality that decides a no-op update.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../api-types/meta.js';
+import type { ResourceInfo } from './resources.js';
+
+/** RFC 3339 at second precision, as metav1.Time serialises: `2026-01-02T03:04:05Z`. */
+export function formatTimestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Drops the sub-second part of an instant (metav1.Time keeps seconds only). */
+export function truncateToSecond(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/** A UUIDv4 from `random` (values in [0, 1)), or from the platform when none is given. */
+export function newUID(random?: () => number): string {
+  if (!random) return randomUUID();
+  const hex: string[] = [];
+  for (let i = 0; i < 32; i++) hex.push(Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+// apiserver/pkg/storage/names/generate.go and apimachinery/pkg/util/rand: vowels and
+// look-alike characters are left out so generated names never spell words.
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_PREFIX = 58;
+const RANDOM_LENGTH = 5;
+
+/** `prefix` (cut to 58 characters) plus 5 characters from `bcdfghjklmnpqrstvwxz2456789`. */
+export function generateName(prefix: string, random: () => number): string {
+  let suffix = '';
+  for (let i = 0; i < RANDOM_LENGTH; i++) suffix += ALPHANUMS[Math.floor(random() * ALPHANUMS.length) % ALPHANUMS.length];
+  return prefix.slice(0, MAX_PREFIX) + suffix;
+}
+
+/** Structural equality of JSON values (key order ignored; undefined members count as absent). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+}
+
+function without(obj: KubeObject, keys: string[]): Record<string, unknown> {
+  const rest: Record<string, unknown> = { ...obj };
+  for (const k of keys) delete rest[k];
+  return rest;
+}
+
+/**
+ * Whether an update changes what `generation` tracks: everything outside metadata and status;
+ * for EndpointSlice everything outside metadata, plus the labels
+ * (pkg/registry/discovery/endpointslice/strategy.go PrepareForUpdate).
+ */
+export function specChanged(r: ResourceInfo, oldObj: KubeObject, newObj: KubeObject): boolean {
+  if (r.group === 'discovery.k8s.io' && r.resource === 'endpointslices') {
+    return !deepEqual(without(oldObj, ['metadata', 'kind', 'apiVersion']), without(newObj, ['metadata', 'kind', 'apiVersion']))
+      || !deepEqual(oldObj.metadata.labels ?? {}, newObj.metadata.labels ?? {});
+  }
+  return !deepEqual(without(oldObj, ['metadata', 'status', 'kind', 'apiVersion']), without(newObj, ['metadata', 'status', 'kind', 'apiVersion']));
+}
+
+/**
+ * Whether an update is a no-op: nothing differs but the resourceVersion and managedFields
+ * timestamps (the apiserver ignores timestamp-only managedFields changes).
+ */
+export function isNoOp(oldObj: KubeObject, newObj: KubeObject): boolean {
+  const norm = (o: KubeObject): KubeObject => {
+    const m = { ...o.metadata };
+    delete m.resourceVersion;
+    if (m.managedFields) m.managedFields = m.managedFields.map((e) => ({ ...e, time: undefined }));
+    return { ...o, metadata: m };
+  };
+  return deepEqual(norm(oldObj), norm(newObj));
+}
+
+/** Finalizers gone and no grace period left: an update completes the deletion (ShouldDeleteDuringUpdate). */
+export function isDeletionComplete(obj: KubeObject): boolean {
+  const m = obj.metadata;
+  if (!m.deletionTimestamp || (m.finalizers ?? []).length > 0 || (m.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  const specFinalizers = (obj.spec as { finalizers?: string[] } | undefined)?.finalizers;
+  return obj.kind !== 'Namespace' || (specFinalizers ?? []).length === 0;
+}
+

@@ -1,0 +1,226 @@
+import test, { type ExecutionContext } from 'ava';
+import type { KubeObject, Status } from '../../api-types/meta.js';
+import { ApiError } from '../../apiserver/errors.js';
+import { resourceFor } from '../../apiserver/resources.js';
+import { MemoryStore } from '../../apiserver/store.js';
+import { FakeStoreClock } from '../helpers/fake-store-clock.js';
+import { deepFreeze } from '../helpers/deep-freeze.js';
+
+const configmaps = resourceFor('', 'configmaps');
+const services = resourceFor('', 'services');
+const pods = resourceFor('', 'pods');
+const slices = resourceFor('discovery.k8s.io', 'endpointslices');
+const leases = resourceFor('coordination.k8s.io', 'leases');
+const endpoints = resourceFor('', 'endpoints');
+const namespaces = resourceFor('', 'namespaces');
+
+const newStore = () => new MemoryStore({ clock: new FakeStoreClock() });
+const container = (image = 'nginx:1') => ({ name: 'c', image });
+const pod = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({ metadata: { name }, spec: { containers: [container()], ...spec } });
+const svc = (name: string, port = 80, meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ metadata: { name, ...meta }, spec: { ports: [{ port }] } });
+const portOf = (o: KubeObject) => (o.spec as { ports: { port: number }[] }).ports[0].port;
+const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ metadata: { name }, data });
+
+function apiError(t: ExecutionContext, fn: () => unknown): ApiError {
+  const err = t.throws(fn, { instanceOf: ApiError }) as ApiError;
+  return err;
+}
+
+test('MemoryStore › create assigns uid, second-precision creationTimestamp, the next RV and kind', (t) => {
+  const s = newStore();
+  const before = Number(s.currentResourceVersion());
+  const body = deepFreeze(cm('a', { k: 'v' }));
+  const got = s.create(configmaps, 'default', body);
+  t.regex(got.metadata.uid ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  t.is(got.metadata.creationTimestamp, '2026-01-02T03:04:05Z');
+  t.is(got.metadata.resourceVersion, String(before + 1));
+  t.is(got.metadata.namespace, 'default');
+  t.is(got.kind, 'ConfigMap');
+  t.is(got.apiVersion, 'v1');
+  t.is(got.metadata.generation, undefined);
+  t.is(s.currentResourceVersion(), String(before + 1));
+});
+
+test('MemoryStore › create ignores uid and timestamps from the body', (t) => {
+  const s = newStore();
+  const got = s.create(configmaps, 'default', { metadata: { name: 'a', uid: 'mine', creationTimestamp: '2000-01-01T00:00:00Z', generation: 7 } });
+  t.not(got.metadata.uid, 'mine');
+  t.is(got.metadata.creationTimestamp, '2026-01-02T03:04:05Z');
+});
+
+const createFailures: { name: string; run: (s: MemoryStore) => unknown; code: number; reason: ApiError['reason']; message?: string }[] = [
+  { name: 'duplicate name', run: (s) => { s.create(configmaps, 'default', cm('a')); s.create(configmaps, 'default', cm('a')); }, code: 409, reason: 'AlreadyExists', message: 'configmaps "a" already exists' },
+  { name: 'missing namespace', run: (s) => s.create(configmaps, 'nope', cm('a')), code: 404, reason: 'NotFound', message: 'namespaces "nope" not found' },
+  { name: 'namespace mismatch', run: (s) => s.create(configmaps, 'default', { metadata: { name: 'a', namespace: 'kube-system' } }), code: 400, reason: 'BadRequest' },
+  { name: 'resourceVersion set', run: (s) => s.create(configmaps, 'default', { metadata: { name: 'a', resourceVersion: '3' } }), code: 500, reason: 'InternalError', message: 'Internal error occurred: resourceVersion should not be set on objects to be created' },
+  { name: 'no name', run: (s) => s.create(configmaps, 'default', { metadata: {} }), code: 422, reason: 'Invalid' },
+];
+for (const c of createFailures) {
+  test(`MemoryStore › create fails: ${c.name}`, (t) => {
+    const err = apiError(t, () => c.run(newStore()));
+    t.is(err.code, c.code);
+    t.is(err.reason, c.reason);
+    if (c.message) t.is(err.status.message, c.message);
+  });
+}
+
+test('MemoryStore › the four default namespaces exist and are Active', (t) => {
+  const s = newStore();
+  const names = s.list(namespaces).items.map((n) => n.metadata.name);
+  t.deepEqual(names, ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+  t.is((s.get(namespaces, undefined, 'default').status as { phase: string }).phase, 'Active');
+});
+
+test('MemoryStore › generateName appends 5 safe characters to a prefix cut to 58', (t) => {
+  const s = new MemoryStore({ clock: new FakeStoreClock(), random: () => 0 });
+  const prefix = 'x'.repeat(70);
+  const got = s.create(configmaps, 'default', { metadata: { generateName: prefix } });
+  t.is(got.metadata.name, 'x'.repeat(58) + 'bbbbb');
+});
+
+test('MemoryStore › generateName retries collisions, then gives up with 409 after 8 tries', (t) => {
+  // Draws used only for names: 5 per name. The first 5 names collide with "a-bbbbb", then a new one.
+  let calls = 0;
+  const seq = () => (calls++ < 5 * 3 ? 0 : 0.5);
+  const s = new MemoryStore({ clock: new FakeStoreClock(), random: seq });
+  calls = 0;
+  const first = s.create(configmaps, 'default', { metadata: { generateName: 'a-' } });
+  t.is(first.metadata.name, 'a-bbbbb');
+  // uids draw from random too: reset so the next names start from the colliding draws again.
+  calls = 0;
+  const second = s.create(configmaps, 'default', { metadata: { generateName: 'a-' } });
+  t.not(second.metadata.name, 'a-bbbbb');
+  const always = new MemoryStore({ clock: new FakeStoreClock(), random: () => 0 });
+  always.create(configmaps, 'default', { metadata: { generateName: 'b-' } });
+  const err = apiError(t, () => always.create(configmaps, 'default', { metadata: { generateName: 'b-' } }));
+  t.is(err.code, 409);
+  t.is(err.status.message, 'configmaps "b-bbbbb" already exists, the server was not able to generate a unique name for the object');
+});
+
+test('MemoryStore › get and list return copies the caller may mutate', (t) => {
+  const s = newStore();
+  s.create(configmaps, 'default', cm('a', { k: 'v' }));
+  const got = s.get(configmaps, 'default', 'a');
+  (got.data as Record<string, string>).k = 'changed';
+  s.list(configmaps).items[0].metadata.name = 'zzz';
+  t.deepEqual(s.get(configmaps, 'default', 'a').data, { k: 'v' });
+});
+
+test('MemoryStore › update with a stale resourceVersion is a 409 Conflict', (t) => {
+  const s = newStore();
+  const a = s.create(configmaps, 'default', cm('a'));
+  s.update(configmaps, 'default', 'a', { ...a, data: { n: '1' } });
+  const err = apiError(t, () => s.update(configmaps, 'default', 'a', { ...a, data: { n: '2' } }));
+  t.is(err.code, 409);
+  t.is(err.reason, 'Conflict');
+  t.is(err.status.message, 'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again');
+});
+
+test('MemoryStore › update without resourceVersion: allowed unless the type forbids it (Lease 422)', (t) => {
+  const s = newStore();
+  s.create(configmaps, 'default', cm('a'));
+  const { object } = s.update(configmaps, 'default', 'a', cm('a', { n: '1' }));
+  t.deepEqual(object.data, { n: '1' });
+  s.create(leases, 'default', { metadata: { name: 'l' }, spec: {} });
+  const err = apiError(t, () => s.update(leases, 'default', 'l', { metadata: { name: 'l' }, spec: { holderIdentity: 'x' } }));
+  t.is(err.code, 422);
+  t.is(err.status.message, 'Lease.coordination.k8s.io "l" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+});
+
+test('MemoryStore › update of a missing object: 404, or a create for allowCreateOnUpdate types', (t) => {
+  const s = newStore();
+  t.is(apiError(t, () => s.update(configmaps, 'default', 'a', cm('a'))).code, 404);
+  const res = s.update(endpoints, 'default', 'web', { metadata: { name: 'web' }, subsets: [] });
+  t.true(res.created);
+  t.truthy(res.object.metadata.uid);
+});
+
+test('MemoryStore › an update that changes nothing keeps the RV and sends no event', (t) => {
+  const s = newStore();
+  const a = s.create(configmaps, 'default', cm('a', { k: 'v' }));
+  const seen: string[] = [];
+  s.watch(configmaps, { resourceVersion: a.metadata.resourceVersion }, { event: (e) => seen.push(e.type), end: () => {} });
+  const rv = s.currentResourceVersion();
+  const { object } = s.update(configmaps, 'default', 'a', structuredClone(a));
+  t.is(object.metadata.resourceVersion, a.metadata.resourceVersion);
+  t.is(s.currentResourceVersion(), rv);
+  t.deepEqual(seen, []);
+});
+
+test('MemoryStore › uid is immutable and creationTimestamp is kept on update', (t) => {
+  const s = newStore();
+  const a = s.create(configmaps, 'default', cm('a'));
+  const err = apiError(t, () => s.update(configmaps, 'default', 'a', { ...a, metadata: { ...a.metadata, uid: 'other' } }));
+  t.is(err.code, 422);
+  const { object } = s.update(configmaps, 'default', 'a', { ...a, metadata: { ...a.metadata, creationTimestamp: '2000-01-01T00:00:00Z' }, data: { x: 'y' } });
+  t.is(object.metadata.creationTimestamp, a.metadata.creationTimestamp);
+});
+
+const generationCases: { name: string; r: typeof pods; body: KubeObject; change: (o: KubeObject) => void; want: number }[] = [
+  { name: 'pod spec change bumps', r: pods, body: pod('p'), change: (o) => { (o.spec as { containers: unknown[] }).containers = [container('nginx:2')]; }, want: 2 },
+  { name: 'pod label change keeps', r: pods, body: pod('p'), change: (o) => { o.metadata.labels = { a: 'b' }; }, want: 1 },
+  { name: 'slice endpoints change bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.endpoints = [{ addresses: ['10.0.0.1'] }]; }, want: 2 },
+  { name: 'slice label change bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.metadata.labels = { a: 'b' }; }, want: 2 },
+  { name: 'slice annotation change keeps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.metadata.annotations = { a: 'b' }; }, want: 1 },
+];
+for (const c of generationCases) {
+  test(`MemoryStore › generation: ${c.name}`, (t) => {
+    const s = newStore();
+    const created = s.create(c.r, 'default', c.body);
+    t.is(created.metadata.generation, 1);
+    const next = structuredClone(created);
+    c.change(next);
+    t.is(s.update(c.r, 'default', created.metadata.name as string, next).object.metadata.generation, c.want);
+  });
+}
+
+test('MemoryStore › status subresource: main update keeps status, status update keeps everything else', (t) => {
+  const s = newStore();
+  const created = s.create(services, 'default', svc('web', 80, { labels: { a: '1' } }));
+  const withStatus = s.update(services, 'default', 'web', { ...created, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } }, { subresource: 'status' }).object;
+  t.deepEqual(withStatus.status, { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } });
+  const main = s.update(services, 'default', 'web', { ...withStatus, status: {}, spec: { ...(withStatus.spec as object), ports: [{ port: 81 }] } }).object;
+  t.deepEqual(main.status, withStatus.status);
+  t.is(portOf(main), 81);
+  const st = s.update(services, 'default', 'web', {
+    ...main, metadata: { ...main.metadata, labels: { b: '2' }, finalizers: ['x'] }, spec: { ports: [{ port: 99 }] }, status: { loadBalancer: {} },
+  }, { subresource: 'status' }).object;
+  t.deepEqual(st.metadata.labels, { a: '1' });
+  t.is(st.metadata.finalizers, undefined);
+  t.is(portOf(st), 81);
+  t.deepEqual(st.status, { loadBalancer: {} });
+  const stale = apiError(t, () => s.update(services, 'default', 'web', { ...created, status: {} }, { subresource: 'status' }));
+  t.is(stale.code, 409);
+});
+
+test('MemoryStore › dryRun answers as if written and changes nothing', (t) => {
+  const s = newStore();
+  const rv = s.currentResourceVersion();
+  const seen: string[] = [];
+  s.watch(configmaps, {}, { event: (e) => seen.push(e.type), end: () => {} });
+  const created = s.create(configmaps, 'default', cm('a'), { dryRun: true });
+  t.is(created.metadata.name, 'a');
+  t.truthy(created.metadata.uid);
+  t.is(apiError(t, () => s.get(configmaps, 'default', 'a')).code, 404);
+  const real = s.create(configmaps, 'default', cm('b'));
+  const dry = s.update(configmaps, 'default', 'b', { ...real, data: { x: '1' } }, { dryRun: true });
+  t.deepEqual(dry.object.data, { x: '1' });
+  t.deepEqual(s.get(configmaps, 'default', 'b').data, {});
+  s.delete(configmaps, 'default', 'b', { dryRun: true });
+  t.truthy(s.get(configmaps, 'default', 'b'));
+  t.is(s.currentResourceVersion(), String(Number(rv) + 1));
+  t.deepEqual(seen, ['ADDED']);
+});
+
+test('MemoryStore › delete answers with the object for pods and services, a Success Status otherwise', (t) => {
+  const s = newStore();
+  const c = s.create(configmaps, 'default', cm('a'));
+  const st = s.delete(configmaps, 'default', 'a') as Status;
+  t.deepEqual(st, { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', details: { name: 'a', kind: 'configmaps', uid: c.metadata.uid }, code: 200 });
+  s.create(slices, 'default', { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] });
+  t.is((s.delete(slices, 'default', 's') as Status).details?.group, 'discovery.k8s.io');
+  s.create(services, 'default', svc('web'));
+  const deleted = s.delete(services, 'default', 'web') as KubeObject;
+  t.is(deleted.kind, 'Service');
+  t.is(apiError(t, () => s.delete(services, 'default', 'web')).code, 404);
+});
