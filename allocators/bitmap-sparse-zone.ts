@@ -147,6 +147,8 @@ export class SparseZone {
       let index = random.intBelow(this.pageCount);
       this.scanned++;
       while (this.pages.has(index)) {
+        // A broken roomy list would otherwise loop forever; fail loudly instead.
+        if (this.scanned > this.pageCount) throw new Error('SparseZone: not full, yet every page is full');
         index = index + 1 === this.pageCount ? 0 : index + 1;
         this.scanned++;
       }
