@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import { ApiError, internalError, methodNotAllowed, unauthorized } from '../errors.js';
 import type { Store } from '../types.js';
-import { isAuthorized } from './auth.js';
+import { isAuthorized, stripPathToken } from './auth.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
 import { type FaultInjector, handleFaultAction } from './faults.js';
 import { OPENAPI_V2_CONTENT_TYPE } from './openapi.js';
@@ -82,12 +82,15 @@ export class ApiHttpServer {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = resolveRoute(url.pathname);
+    const byPath = stripPathToken(url.pathname, this.o.token);
+    const route = resolveRoute(byPath.pathname);
     let verb: string | undefined;
     let injected = false;
     try {
+      // Health and version are public, as kube-apiserver's system:public-info-viewer role makes
+      // them; they carry no cluster data, and probes and kubectl's version dispatcher need them.
       if (route.kind === 'health') return sendText(res, 200, 'ok');
-      if (!isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
+      if (route.kind !== 'version' && !byPath.isAuthorized && !isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
       if (route.kind === 'resource') {
         verb = verbOf(method, route, url.searchParams);
         const fault = verb && this.o.faults?.takeFailure(verb, route.info, route.subresource, route.name);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { generateToken, isAuthorized } from '../../../apiserver/http/auth.js';
+import { generateToken, isAuthorized, stripPathToken } from '../../../apiserver/http/auth.js';
 
 test('generateToken › fresh, long and header-safe on every call', (t) => {
   const a = generateToken();
@@ -20,4 +20,13 @@ test('isAuthorized › only the exact bearer token passes', (t) => {
   t.false(isAuthorized(`Bearer ${token}x`, token));
   t.false(isAuthorized(`Bearer ${token.slice(1)}`, token));
   t.false(isAuthorized('Bearer ', token));
+});
+
+test('stripPathToken › a /token/<token> prefix authorizes and is removed; anything else is left alone', (t) => {
+  const token = generateToken();
+  t.deepEqual(stripPathToken(`/token/${token}/api/v1/pods`, token), { pathname: '/api/v1/pods', isAuthorized: true });
+  t.deepEqual(stripPathToken(`/token/${token}`, token), { pathname: '/', isAuthorized: true });
+  t.deepEqual(stripPathToken(`/token/${token}x/api`, token), { pathname: `/token/${token}x/api`, isAuthorized: false });
+  t.deepEqual(stripPathToken('/token/wrong/api', token), { pathname: '/token/wrong/api', isAuthorized: false });
+  t.deepEqual(stripPathToken('/api/v1', token), { pathname: '/api/v1', isAuthorized: false });
 });

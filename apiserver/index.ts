@@ -1,0 +1,121 @@
+/**
+ * Starts the envtest-style API server: a MemoryStore behind the HTTP front, on loopback, with a
+ * fresh bearer token and a kubeconfig that kubectl and client-node use as they would a real
+ * cluster. `close()` ends every watch and the listener promptly.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { PATH_TOKEN_SEGMENT, generateToken } from './http/auth.js';
+import { FaultInjector } from './http/faults.js';
+import { writeKubeconfig } from './http/kubeconfig.js';
+import { ApiHttpServer } from './http/server.js';
+import type { Timers } from './http/timers.js';
+import { MemoryStore } from './store.js';
+
+/** Options of startApiServer. */
+export interface StartApiServerOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Address to bind. Keep it on loopback: the server is for tests. @default '127.0.0.1' */
+  host?: string;
+  /** Turns on the store's garbage collection helper (ownerReferences cascade). @default false */
+  gc?: boolean;
+  /** Enables fault injection (the `faults` handle and /svcplane/faults/). @default false */
+  faults?: boolean;
+  /** Where to write the kubeconfig. @default a fresh temporary directory, removed by close() */
+  kubeconfigPath?: string;
+  /** A store to serve; close() leaves a passed-in store open. @default a new MemoryStore */
+  store?: MemoryStore;
+  /** Request logging at debug level. @default none */
+  logger?: Logger;
+  /** Timers for watch timeouts and bookmarks (tests drive them by hand). @default real timers */
+  timers?: Timers;
+  /** Interval of periodic watch BOOKMARKs. @default 60000 */
+  bookmarkIntervalMs?: number;
+  /** Unsent bytes past which a slow watcher is cut off with a 410 ERROR. @default 16 MiB */
+  maxWatchBufferBytes?: number;
+}
+
+/** A running server. */
+export interface ApiServerHandle {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  /** The bearer token clients must send. */
+  token: string;
+  kubeconfigPath: string;
+  store: MemoryStore;
+  /** Fault injection controls; undefined unless started with `faults: true`. */
+  faults: FaultInjector | undefined;
+  /** How many HTTP watch streams are open (tests check that disconnects are noticed). */
+  openWatchCount(): number;
+  /** Ends watches, stops listening, closes connections; resolves when the server is down. */
+  close(): Promise<void>;
+}
+
+/** Starts the server and writes its kubeconfig. */
+export async function startApiServer(opts: StartApiServerOptions = {}): Promise<ApiServerHandle> {
+  const host = opts.host ?? '127.0.0.1';
+  const ownsStore = opts.store === undefined;
+  const store = opts.store ?? new MemoryStore({ gc: opts.gc ?? false });
+  const token = generateToken();
+  // Closing watches must end both the store's side and the HTTP streams (a stream may be
+  // waiting on delayed delivery); `front` exists before any request can arrive.
+  const faults = opts.faults
+    ? new FaultInjector({
+        closeAllWatches: () => {
+          store.closeAllWatches();
+          front.closeAllWatches();
+        },
+        compact: () => store.compact(),
+        currentResourceVersion: () => store.currentResourceVersion(),
+      })
+    : undefined;
+  const front: ApiHttpServer = new ApiHttpServer({
+    store,
+    token,
+    faults,
+    timers: opts.timers,
+    logger: opts.logger,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    maxWatchBufferBytes: opts.maxWatchBufferBytes,
+  });
+  const server = front.server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let tempDir: string | undefined;
+  let kubeconfigPath = opts.kubeconfigPath;
+  if (!kubeconfigPath) {
+    tempDir = await mkdtemp(path.join(tmpdir(), 'svcplane-envtest-'));
+    kubeconfigPath = path.join(tempDir, 'kubeconfig');
+  }
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      front.closeAllWatches();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      if (ownsStore) store.close();
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    })());
+  try {
+    await writeKubeconfig(kubeconfigPath, `${url}/${PATH_TOKEN_SEGMENT}/${token}`, token);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  opts.logger?.info({ url, kubeconfigPath }, 'API server serving');
+  return { url, port, token, kubeconfigPath, store, faults, openWatchCount: () => front.openWatchCount(), close };
+}

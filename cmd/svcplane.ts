@@ -1,0 +1,36 @@
+/**
+ * The `svcplane` command: one commander program, one module per subcommand (envtest now; run,
+ * dev and status slot in the same way). Flags to wiring only. Bad flags and values exit 2 with
+ * commander's message naming the flag and the value.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerEnvtest } from './envtest.js';
+
+/** Exit code for command-line usage errors (as in BSD sysexits' tradition of 2 for misuse). */
+export const USAGE_EXIT_CODE = 2;
+
+/** Builds the program with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command('svcplane')
+    .description('The Kubernetes Service control plane: ClusterIP and NodePort allocation, Endpoints and EndpointSlice controllers.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerEnvtest(program);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+/**
+ * Runs the command line `argv` (process.argv form) and returns the exit code: 0 on success and
+ * after --help, 2 for usage errors (a missing subcommand included). Errors of a running command propagate.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // commander has already written its message (or the help asked for) to stderr or stdout.
+    return e.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+  }
+}
