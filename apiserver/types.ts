@@ -46,6 +46,11 @@ export interface WatchOptions {
 export interface WatchHandle {
   /** Stops delivery; idempotent. */
   stop(): void;
+  /**
+   * Sends a BOOKMARK at the current resourceVersion when the watch allowed bookmarks (the HTTP
+   * front calls it before a timeout close); a no-op otherwise.
+   */
+  bookmark?(): void;
 }
 
 /**
