@@ -1,0 +1,133 @@
+/**
+ * Field paths and field errors in the shape of apimachinery's `field` package
+ * (staging/src/k8s.io/apimachinery/pkg/util/validation/field/{path,errors}.go): each error is a
+ * StatusCause whose message is Kubernetes' `ErrorBody()`, the error text without the field.
+ */
+import type { StatusCause } from '../../api-types/meta.js';
+
+/** The cause reasons field validation produces (field.ErrorType values). */
+export type CauseReason =
+  | 'FieldValueInvalid'
+  | 'FieldValueRequired'
+  | 'FieldValueDuplicate'
+  | 'FieldValueNotSupported'
+  | 'FieldValueForbidden'
+  | 'FieldValueTooLong'
+  | 'FieldValueTooMany';
+
+/** A StatusCause with every member set, as field validation reports it. */
+export interface FieldCause extends StatusCause {
+  reason: CauseReason;
+  field: string;
+  message: string;
+}
+
+/** A field path, printed as Kubernetes prints it: `spec.ports[0].name`, `data[key]`. */
+export class FieldPath {
+  private constructor(private readonly text: string) {}
+
+  /** Starts a path at one or more top-level names: `FieldPath.root('spec', 'ports')`. */
+  static root(...names: string[]): FieldPath {
+    return new FieldPath(names.join('.'));
+  }
+
+  /** Appends `.name` (or several). */
+  child(...names: string[]): FieldPath {
+    const tail = names.join('.');
+    return new FieldPath(this.text === '' ? tail : `${this.text}.${tail}`);
+  }
+
+  /** Appends `[i]`. */
+  index(i: number): FieldPath {
+    return new FieldPath(`${this.text}[${i}]`);
+  }
+
+  /** Appends `[key]` (map keys are not quoted, as in field.Path.Key). */
+  key(k: string): FieldPath {
+    return new FieldPath(`${this.text}[${k}]`);
+  }
+
+  /** The printed path. */
+  toString(): string {
+    return this.text;
+  }
+}
+
+/**
+ * Prints a bad value the way ErrorBody does: numbers and booleans plain, strings Go-quoted,
+ * null/undefined as `null`, string lists as `[]string{"a", "b"}`; anything else as JSON (Go's
+ * `%#v` of a struct has no counterpart here).
+ */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+    return `[]string{${value.map((v) => JSON.stringify(v)).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function cause(reason: CauseReason, path: FieldPath, message: string): FieldCause {
+  return { reason, field: path.toString(), message };
+}
+
+function withDetail(body: string, detail: string): string {
+  return detail === '' ? body : `${body}: ${detail}`;
+}
+
+/** field.Invalid: `Invalid value: <value>: <detail>`. */
+export function invalid(path: FieldPath, value: unknown, detail: string): FieldCause {
+  return cause('FieldValueInvalid', path, withDetail(`Invalid value: ${formatValue(value)}`, detail));
+}
+
+/** field.Required: `Required value[: <detail>]`. */
+export function required(path: FieldPath, detail = ''): FieldCause {
+  return cause('FieldValueRequired', path, withDetail('Required value', detail));
+}
+
+/** field.Duplicate: `Duplicate value: <value>`. */
+export function duplicate(path: FieldPath, value: unknown): FieldCause {
+  return cause('FieldValueDuplicate', path, `Duplicate value: ${formatValue(value)}`);
+}
+
+/** field.NotSupported: `Unsupported value: <value>: supported values: "a", "b"`. */
+export function notSupported(path: FieldPath, value: unknown, supported: readonly string[]): FieldCause {
+  const detail = supported.length === 0 ? '' : `supported values: ${supported.map((v) => JSON.stringify(v)).join(', ')}`;
+  return cause('FieldValueNotSupported', path, withDetail(`Unsupported value: ${formatValue(value)}`, detail));
+}
+
+/** field.Forbidden: `Forbidden: <detail>`. */
+export function forbidden(path: FieldPath, detail: string): FieldCause {
+  return cause('FieldValueForbidden', path, withDetail('Forbidden', detail));
+}
+
+/** field.TooLong: `Too long: must have at most <n> bytes` (the value is never printed). */
+export function tooLong(path: FieldPath, maxBytes: number): FieldCause {
+  return cause('FieldValueTooLong', path, `Too long: must have at most ${maxBytes} bytes`);
+}
+
+/** field.TooMany: `Too many: <actual>: must have at most <max> items`. */
+export function tooMany(path: FieldPath, actual: number, max: number): FieldCause {
+  return cause('FieldValueTooMany', path, `Too many: ${actual}: must have at most ${max} items`);
+}
+
+/** ValidateImmutableField: `Invalid value: <new>: field is immutable` when new and old differ. */
+export function immutable(path: FieldPath, next: unknown, prev: unknown): FieldCause[] {
+  return deepEqual(next, prev) ? [] : [invalid(path, next, 'field is immutable')];
+}
+
+/** Structural equality of JSON values; absent and `undefined` members count as equal. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+  for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
+}

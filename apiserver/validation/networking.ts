@@ -1,0 +1,68 @@
+/**
+ * networking.k8s.io/v1 IPAddress and ServiceCIDR validation
+ * (pkg/apis/networking/validation/validation.go ValidateIPAddress{,Update}, ValidateServiceCIDR{,Update}).
+ */
+import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
+import { cidrProblem, ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
+import { type FieldCause, FieldPath, immutable, invalid, required } from './field.js';
+import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { type NameValidator, isDNS1123Subdomain, isValidPathSegmentName, nameIsDNSSubdomain } from './names.js';
+
+/** An IPAddress is named after its IP, in canonical form (ValidateIPAddressName). */
+export const ipAddressName: NameValidator = (name) => {
+  const why = ipProblem(name);
+  if (why) return [why];
+  return parseIP(name).text === name ? [] : ['must be a canonical format IP address'];
+};
+
+/** Validates an IPAddress on create or update; spec.parentRef is immutable. */
+export function validateIPAddress(obj: IPAddress, old: IPAddress | undefined): FieldCause[] {
+  const errs: FieldCause[] = [];
+  if (old) {
+    errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+    errs.push(...immutable(FieldPath.root('spec', 'parentRef'), obj.spec?.parentRef ?? null, old.spec?.parentRef ?? null));
+    return errs;
+  }
+  errs.push(...validateObjectMeta(obj.metadata, { namespaced: false, validateName: ipAddressName }));
+  const spec = FieldPath.root('spec');
+  const ref = obj.spec?.parentRef;
+  if (!ref) return [...errs, required(spec.child('parentRef'))];
+  const p = spec.child('parentRef');
+  // The core group of Services is '', so group cannot be required.
+  if (ref.group) for (const m of isDNS1123Subdomain(ref.group)) errs.push(invalid(p.child('group'), ref.group, m));
+  for (const key of ['resource', 'name'] as const) {
+    const v = str(ref[key]);
+    if (v === '') errs.push(required(p.child(key)));
+    else for (const m of isValidPathSegmentName(v)) errs.push(invalid(p.child(key), v, m));
+  }
+  if (ref.namespace) for (const m of isValidPathSegmentName(ref.namespace)) errs.push(invalid(p.child('namespace'), ref.namespace, m));
+  return errs;
+}
+
+/** Validates a ServiceCIDR on create or update (1–2 strict CIDRs, one per family, fixed once set), or its status. */
+export function validateServiceCIDR(obj: ServiceCIDR, old: ServiceCIDR | undefined, subresource?: 'status'): FieldCause[] {
+  const errs: FieldCause[] = [];
+  if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+  if (subresource === 'status') return errs;
+  errs.push(...validateObjectMeta(obj.metadata, { namespaced: false, validateName: nameIsDNSSubdomain }));
+  const path = FieldPath.root('spec', 'cidrs');
+  const cidrs = Array.isArray(obj.spec?.cidrs) ? obj.spec.cidrs : [];
+  if (old) {
+    const prev = old.spec?.cidrs ?? [];
+    if (prev.length > 0) errs.push(...immutable(path, cidrs, prev));
+  }
+  if (cidrs.length === 0) return [...errs, required(path, 'at least one CIDR required')];
+  if (cidrs.length > 2) return [...errs, invalid(path, obj.spec, 'may only hold up to 2 values')];
+  let bad = false;
+  cidrs.forEach((c, i) => {
+    const why = cidrProblem(str(c));
+    if (why) {
+      bad = true;
+      errs.push(invalid(path.index(i), c, why));
+    }
+  });
+  if (!bad && cidrs.length === 2 && parseCIDR(cidrs[0]).family === parseCIDR(cidrs[1]).family) {
+    errs.push(invalid(path, obj.spec, 'may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64'));
+  }
+  return errs;
+}

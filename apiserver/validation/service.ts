@@ -1,0 +1,434 @@
+/**
+ * Service defaulting, update preparation and validation, after pkg/apis/core/v1/defaults.go
+ * (SetDefaults_Service), pkg/registry/core/service/strategy.go (NormalizeClusterIPs,
+ * dropTypeDependentFields), pkg/registry/core/service/storage/storage.go (patchAllocatedValues)
+ * and pkg/apis/core/validation/validation.go (ValidateService, ValidateServiceUpdate).
+ *
+ * svcplane allocates clusterIPs, ipFamilies, ipFamilyPolicy and nodePorts in controllers after
+ * the create (docs/decisions/002-allocation-after-create.md), so a Service without them is valid
+ * here and an update may fill them in once; what a user does give is checked as Kubernetes does.
+ */
+import type { ServicePort, ServiceSpec } from '../../api-types/core.js';
+import type { KubeObject } from '../../api-types/meta.js';
+import { cidrProblem, familyOf, ipProblem } from '../../allocators/ip.js';
+import { type FieldCause, FieldPath, deepEqual, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
+import { validateNonSpecialIP } from './ip-rules.js';
+import { supportedProtocols } from './ports.js';
+
+type Svc = KubeObject & { spec?: ServiceSpec; status?: Record<string, unknown> };
+
+const sessionAffinities = ['ClientIP', 'None'];
+const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+const trafficPolicies = ['Cluster', 'Local'];
+const ipFamilies = ['IPv4', 'IPv6'];
+const ipFamilyPolicies = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
+const trafficDistributions = ['PreferClose', 'PreferSameNode', 'PreferSameZone'];
+const defaultClientIPTimeoutSeconds = 10800;
+const maxClientIPTimeoutSeconds = 86400;
+
+const specPath = FieldPath.root('spec');
+
+function specOf(svc: Svc): ServiceSpec {
+  return svc.spec ?? {};
+}
+
+function isExternallyAccessible(s: ServiceSpec): boolean {
+  return s.type === 'LoadBalancer' || s.type === 'NodePort' || (s.type === 'ClusterIP' && Array.isArray(s.externalIPs) && s.externalIPs.length > 0);
+}
+
+function needsHealthCheck(s: ServiceSpec): boolean {
+  return s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+}
+
+function needsClusterIP(s: ServiceSpec): boolean {
+  return s.type !== 'ExternalName';
+}
+
+function needsNodePort(s: ServiceSpec): boolean {
+  return s.type === 'NodePort' || s.type === 'LoadBalancer';
+}
+
+function isHeadless(s: ServiceSpec): boolean {
+  return Array.isArray(s.clusterIPs) && s.clusterIPs.length === 1 && s.clusterIPs[0] === 'None';
+}
+
+function portsOf(s: ServiceSpec): ServicePort[] {
+  return Array.isArray(s.ports) ? s.ports : [];
+}
+
+/**
+ * Fills in SetDefaults_Service's defaults and syncs clusterIP with clusterIPs[0] (one given, the
+ * other follows, as NormalizeClusterIPs does on create). Allocated fields stay unset.
+ */
+export function defaultService(svc: Svc): void {
+  const s = (svc.spec ??= {});
+  s.sessionAffinity ||= 'None';
+  if (s.sessionAffinity === 'None') delete s.sessionAffinityConfig;
+  if (s.sessionAffinity === 'ClientIP') {
+    const cfg = s.sessionAffinityConfig as { clientIP?: { timeoutSeconds?: number } } | undefined;
+    if (cfg?.clientIP?.timeoutSeconds === undefined) {
+      s.sessionAffinityConfig = { clientIP: { timeoutSeconds: defaultClientIPTimeoutSeconds } };
+    }
+  }
+  s.type ||= 'ClusterIP';
+  for (const p of portsOf(s)) {
+    p.protocol ||= 'TCP';
+    if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+  }
+  if (isExternallyAccessible(s) && !s.externalTrafficPolicy) s.externalTrafficPolicy = 'Cluster';
+  if (s.internalTrafficPolicy === undefined && (s.type === 'ClusterIP' || s.type === 'NodePort' || s.type === 'LoadBalancer')) {
+    s.internalTrafficPolicy = 'Cluster';
+  }
+  if (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts === undefined) s.allocateLoadBalancerNodePorts = true;
+  const ips = Array.isArray(s.clusterIPs) ? s.clusterIPs : [];
+  if (s.clusterIP && ips.length === 0) s.clusterIPs = [s.clusterIP];
+  else if (!s.clusterIP && ips.length > 0 && typeof ips[0] === 'string') s.clusterIP = ips[0];
+}
+
+/**
+ * Prepares an update against the stored Service, in place: values the controllers allocated and
+ * the request left out are kept (patchAllocatedValues), and fields the new type no longer uses
+ * are dropped when the request left them unchanged (dropTypeDependentFields). Call it after
+ * {@link defaultService} and before validation.
+ */
+export function prepareServiceUpdate(svc: Svc, old: Svc): void {
+  const s = (svc.spec ??= {});
+  const o = specOf(old);
+  // 1. Keep allocated values the request omitted (a PUT of the original manifest).
+  if (needsClusterIP(o) && needsClusterIP(s)) {
+    if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
+    if ((s.clusterIPs ?? []).length === 0 && (o.clusterIPs ?? []).length > 0) s.clusterIPs = [...(o.clusterIPs ?? [])];
+    if ((s.ipFamilies ?? []).length === 0 && (o.ipFamilies ?? []).length > 0) s.ipFamilies = [...(o.ipFamilies ?? [])];
+    if (s.ipFamilyPolicy === undefined && o.ipFamilyPolicy !== undefined) s.ipFamilyPolicy = o.ipFamilyPolicy;
+  }
+  if (needsNodePort(o) && needsNodePort(s)) {
+    const used = new Set(portsOf(o).map((p) => p.nodePort).filter((n) => n && portsOf(s).some((q) => q.nodePort === n)));
+    const byName = new Map(portsOf(o).map((p) => [p.name ?? '', p.nodePort]));
+    for (const p of portsOf(s)) {
+      const prev = byName.get(p.name ?? '');
+      if (!p.nodePort && prev && !used.has(prev)) p.nodePort = prev;
+    }
+  }
+  if (needsHealthCheck(o) && needsHealthCheck(s) && !s.healthCheckNodePort && o.healthCheckNodePort) {
+    s.healthCheckNodePort = o.healthCheckNodePort;
+  }
+  // 2. Drop what the new type no longer needs, unless the request changed it.
+  if (needsClusterIP(o) && !needsClusterIP(s)) {
+    if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? [])) {
+      delete s.clusterIP;
+      delete s.clusterIPs;
+    }
+    if (deepEqual(s.ipFamilies ?? [], o.ipFamilies ?? [])) delete s.ipFamilies;
+    if (s.ipFamilyPolicy === o.ipFamilyPolicy) delete s.ipFamilyPolicy;
+  }
+  if (needsNodePort(o) && !needsNodePort(s) && deepEqual(portsOf(s).map((p) => p.nodePort ?? 0), portsOf(o).map((p) => p.nodePort ?? 0))) {
+    for (const p of portsOf(s)) delete p.nodePort;
+  }
+  if (needsHealthCheck(o) && !needsHealthCheck(s) && s.healthCheckNodePort === o.healthCheckNodePort) delete s.healthCheckNodePort;
+  if (o.allocateLoadBalancerNodePorts !== undefined && s.type !== 'LoadBalancer' && s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) {
+    delete s.allocateLoadBalancerNodePorts;
+  }
+  if (o.loadBalancerClass !== undefined && s.type !== 'LoadBalancer' && s.loadBalancerClass === o.loadBalancerClass) delete s.loadBalancerClass;
+  if (!isExternallyAccessible(s)) delete s.externalTrafficPolicy;
+}
+
+/** Validates a Service on create (old undefined) or update, or its status (subresource 'status'). */
+export function validateService(svc: Svc, old: Svc | undefined, subresource?: 'status'): FieldCause[] {
+  const errs: FieldCause[] = [];
+  if (old) errs.push(...validateObjectMetaUpdate(svc.metadata, old.metadata));
+  if (subresource === 'status') return [...errs, ...validateLoadBalancerStatus(svc)];
+  if (old) errs.push(...validateServiceUpdate(specOf(svc), specOf(old)));
+  errs.push(...validateObjectMeta(svc.metadata, { namespaced: true, validateName: nameIsDNS1035Label }));
+  errs.push(...validateServiceSpec(specOf(svc)));
+  return errs;
+}
+
+function validateServiceSpec(s: ServiceSpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const ports = portsOf(s);
+  const headless = isHeadless(s);
+  const portsPath = specPath.child('ports');
+  if (ports.length === 0 && !headless && s.type !== 'ExternalName') errs.push(required(portsPath));
+  errs.push(...validateTypeRules(s, headless));
+  const names = new Set<string>();
+  ports.forEach((p, i) => errs.push(...validateServicePort(p, ports.length > 1, names, portsPath.index(i))));
+  if (s.selector !== undefined && s.selector !== null) errs.push(...validateLabels(s.selector, specPath.child('selector')));
+  errs.push(...validateSessionAffinity(s));
+  errs.push(...validateClusterIPsRelatedFields(s));
+  (Array.isArray(s.externalIPs) ? (s.externalIPs as unknown[]) : []).forEach((ip, i) => {
+    const p = specPath.child('externalIPs').index(i);
+    const why = ipProblem(str(ip));
+    errs.push(...(why ? [invalid(p, ip, why)] : validateNonSpecialIP(str(ip), p)));
+  });
+  if (!s.type) errs.push(required(specPath.child('type')));
+  else if (!serviceTypes.includes(s.type)) errs.push(notSupported(specPath.child('type'), s.type, serviceTypes));
+  if (s.type === 'ClusterIP') {
+    ports.forEach((p, i) => {
+      if (p.nodePort) errs.push(forbidden(portsPath.index(i).child('nodePort'), "may not be used when `type` is 'ClusterIP'"));
+    });
+  }
+  const nodePorts = new Set<string>();
+  const portKeys = new Set<string>();
+  ports.forEach((p, i) => {
+    if (p.nodePort) {
+      const key = `${p.protocol}/${p.nodePort}`;
+      if (nodePorts.has(key)) errs.push(duplicate(portsPath.index(i).child('nodePort'), p.nodePort));
+      nodePorts.add(key);
+    }
+    const key = `${p.protocol}/${p.port}`;
+    if (portKeys.has(key)) errs.push(duplicate(portsPath.index(i), { protocol: p.protocol, port: p.port }));
+    portKeys.add(key);
+  });
+  errs.push(...validateLoadBalancerFields(s));
+  errs.push(...validateTrafficPolicies(s));
+  return errs;
+}
+
+function validateTypeRules(s: ServiceSpec, headless: boolean): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const first = specPath.child('clusterIPs').index(0);
+  if (s.type === 'LoadBalancer' && headless) errs.push(invalid(first, 'None', "may not be set to 'None' for LoadBalancer services"));
+  if (s.type === 'NodePort' && headless) errs.push(invalid(first, 'None', "may not be set to 'None' for NodePort services"));
+  if (s.type === 'ExternalName') {
+    if ((s.clusterIPs ?? []).length > 0) errs.push(forbidden(specPath.child('clusterIPs'), 'may not be set for ExternalName services'));
+    if ((s.ipFamilies ?? []).length > 0) errs.push(forbidden(specPath.child('ipFamilies'), 'may not be set for ExternalName services'));
+    if (s.ipFamilyPolicy !== undefined) errs.push(forbidden(specPath.child('ipFamilyPolicy'), 'may not be set for ExternalName services'));
+    // A trailing dot marks the CNAME as fully qualified.
+    const cname = str(s.externalName).replace(/\.$/, '');
+    if (cname === '') errs.push(required(specPath.child('externalName')));
+    else for (const m of isDNS1123Subdomain(cname)) errs.push(invalid(specPath.child('externalName'), cname, m));
+  }
+  return errs;
+}
+
+function validateServicePort(p: ServicePort, requireName: boolean, names: Set<string>, path: FieldPath): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const name = str(p.name);
+  if (requireName && name === '') errs.push(required(path.child('name')));
+  else if (name !== '') {
+    for (const m of isDNS1123Label(name)) errs.push(invalid(path.child('name'), name, m));
+    if (names.has(name)) errs.push(duplicate(path.child('name'), name));
+    else names.add(name);
+  }
+  for (const m of isValidPortNum(p.port)) errs.push(invalid(path.child('port'), p.port ?? 0, m));
+  if (!p.protocol) errs.push(required(path.child('protocol')));
+  else if (!supportedProtocols.includes(p.protocol)) errs.push(notSupported(path.child('protocol'), p.protocol, supportedProtocols));
+  if (typeof p.targetPort === 'string') {
+    for (const m of isValidPortName(p.targetPort)) errs.push(invalid(path.child('targetPort'), p.targetPort, m));
+  } else {
+    for (const m of isValidPortNum(p.targetPort)) errs.push(invalid(path.child('targetPort'), p.targetPort ?? 0, m));
+  }
+  // Kubernetes rejects an out-of-range nodePort in the allocator; svcplane has none in the server.
+  if (p.nodePort !== undefined && p.nodePort !== 0) {
+    for (const m of isValidPortNum(p.nodePort)) errs.push(invalid(path.child('nodePort'), p.nodePort, m));
+  }
+  if (p.appProtocol !== undefined) {
+    for (const m of isQualifiedName(str(p.appProtocol))) errs.push(invalid(path.child('appProtocol'), p.appProtocol, m));
+  }
+  return errs;
+}
+
+function validateSessionAffinity(s: ServiceSpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const path = specPath.child('sessionAffinity');
+  if (!s.sessionAffinity) return [required(path)];
+  if (!sessionAffinities.includes(s.sessionAffinity)) return [notSupported(path, s.sessionAffinity, sessionAffinities)];
+  const cfgPath = specPath.child('sessionAffinityConfig');
+  const cfg = s.sessionAffinityConfig as { clientIP?: { timeoutSeconds?: number } } | undefined;
+  if (s.sessionAffinity === 'None') {
+    if (cfg !== undefined && cfg !== null) errs.push(forbidden(cfgPath, 'must not be set when session affinity is None'));
+    return errs;
+  }
+  const when = 'when session affinity type is ClientIP';
+  if (!cfg) errs.push(required(cfgPath, when));
+  else if (!cfg.clientIP) errs.push(required(cfgPath.child('clientIP'), when));
+  else if (cfg.clientIP.timeoutSeconds === undefined) errs.push(required(cfgPath.child('clientIP', 'timeoutSeconds'), when));
+  else if (!(cfg.clientIP.timeoutSeconds > 0 && cfg.clientIP.timeoutSeconds <= maxClientIPTimeoutSeconds)) {
+    errs.push(invalid(cfgPath.child('clientIP', 'timeoutSeconds'), cfg.clientIP.timeoutSeconds,
+      `must be greater than 0 and less than ${maxClientIPTimeoutSeconds}`));
+  }
+  return errs;
+}
+
+/** ValidateServiceClusterIPsRelatedFields, plus the family-policy checks Kubernetes makes at allocation. */
+function validateClusterIPsRelatedFields(s: ServiceSpec): FieldCause[] {
+  if (s.type === 'ExternalName') return [];
+  const errs: FieldCause[] = [];
+  const ipsPath = specPath.child('clusterIPs');
+  const famPath = specPath.child('ipFamilies');
+  const policyPath = specPath.child('ipFamilyPolicy');
+  const ips = Array.isArray(s.clusterIPs) ? s.clusterIPs : [];
+  const fams = Array.isArray(s.ipFamilies) ? s.ipFamilies : [];
+  // 1. clusterIP and clusterIPs[0] agree.
+  if (s.clusterIP) {
+    if (ips.length === 0) errs.push(required(ipsPath));
+    else if (ips[0] !== s.clusterIP) errs.push(invalid(ipsPath, ips, 'first value must match `clusterIP`'));
+  } else if (ips.length !== 0) {
+    errs.push(invalid(ipsPath, ips, 'must be empty when `clusterIP` is not specified'));
+  }
+  // 2. Families and policy on their own.
+  const seen = new Set<string>();
+  fams.forEach((f, i) => {
+    if (!ipFamilies.includes(f)) errs.push(notSupported(famPath.index(i), f, ipFamilies));
+    if (seen.has(f)) errs.push(duplicate(famPath.index(i), f));
+    seen.add(f);
+  });
+  if (s.ipFamilyPolicy !== undefined && !ipFamilyPolicies.includes(s.ipFamilyPolicy)) {
+    errs.push(notSupported(policyPath, s.ipFamilyPolicy, ipFamilyPolicies));
+  }
+  // 3. Each IP is a strict IP; "None" only alone and first.
+  let hasInvalidIPs = false;
+  ips.forEach((ip, i) => {
+    if (i === 0 && ip === 'None') {
+      if (ips.length > 1) {
+        hasInvalidIPs = true;
+        errs.push(invalid(ipsPath, ips, "'None' must be the first and only value"));
+      }
+      return;
+    }
+    const why = ipProblem(str(ip));
+    if (why) {
+      hasInvalidIPs = true;
+      errs.push(invalid(ipsPath.index(i), ip, why));
+    }
+  });
+  if (ips.length > 2) errs.push(invalid(ipsPath, ips, 'may only hold up to 2 values'));
+  if (hasInvalidIPs) return errs;
+  // 4. Two IPs are one of each family; each IP matches its stated family.
+  const families = new Set(ips.map((ip) => familyOf(ip)));
+  if (ips.length > 1 && !(families.has('IPv4') && families.has('IPv6'))) {
+    errs.push(invalid(ipsPath, ips, 'may specify no more than one IP for each IP family'));
+  }
+  if (!isHeadless(s)) {
+    ips.forEach((ip, i) => {
+      if (i >= fams.length) return;
+      if (fams[i] === 'IPv4' && familyOf(ip) === 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
+      if (fams[i] === 'IPv6' && familyOf(ip) !== 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
+    });
+  }
+  // 5. SingleStack holds one IP and one family (pkg/registry/core/service/storage/alloc.go initIPFamilyFields).
+  if (s.ipFamilyPolicy === 'SingleStack') {
+    if (ips.length > 1) errs.push(invalid(policyPath, s.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"));
+    if (fams.length > 1) errs.push(invalid(policyPath, s.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+  }
+  return errs;
+}
+
+function validateLoadBalancerFields(s: ServiceSpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const isLB = s.type === 'LoadBalancer';
+  const onlyLB = "may only be used when `type` is 'LoadBalancer'";
+  const ranges = Array.isArray(s.loadBalancerSourceRanges) ? (s.loadBalancerSourceRanges as unknown[]) : [];
+  if (ranges.length > 0) {
+    // Kubernetes' own capitalisation of this path.
+    const p = specPath.child('LoadBalancerSourceRanges');
+    if (!isLB) errs.push(forbidden(p, onlyLB));
+    ranges.forEach((r, i) => {
+      const value = str(r).trim();
+      const why = cidrProblem(value);
+      if (why) errs.push(invalid(p.index(i), value, why));
+    });
+  }
+  if (s.allocateLoadBalancerNodePorts !== undefined && !isLB) errs.push(forbidden(specPath.child('allocateLoadBalancerNodePorts'), onlyLB));
+  // Upstream reports this one without the `spec.` prefix.
+  if (isLB && s.allocateLoadBalancerNodePorts === undefined) errs.push(required(FieldPath.root('allocateLoadBalancerNodePorts')));
+  if (s.loadBalancerClass !== undefined && s.loadBalancerClass !== null) {
+    const p = specPath.child('loadBalancerClass');
+    if (!isLB) errs.push(forbidden(p, onlyLB));
+    else for (const m of isQualifiedName(str(s.loadBalancerClass))) errs.push(invalid(p, s.loadBalancerClass, m));
+  }
+  return errs;
+}
+
+function validateTrafficPolicies(s: ServiceSpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  const etp = specPath.child('externalTrafficPolicy');
+  if (!isExternallyAccessible(s)) {
+    if (s.externalTrafficPolicy) errs.push(invalid(etp, s.externalTrafficPolicy, 'may only be set for externally-accessible services'));
+  } else if (!s.externalTrafficPolicy) {
+    errs.push(required(etp));
+  } else if (!trafficPolicies.includes(s.externalTrafficPolicy)) {
+    errs.push(notSupported(etp, s.externalTrafficPolicy, trafficPolicies));
+  }
+  const hc = specPath.child('healthCheckNodePort');
+  if (!needsHealthCheck(s)) {
+    if (s.healthCheckNodePort) {
+      errs.push(invalid(hc, s.healthCheckNodePort, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+    }
+  } else if (s.healthCheckNodePort) {
+    // Kubernetes requires it here (its REST layer has allocated it); svcplane's controller sets it later.
+    for (const m of isValidPortNum(s.healthCheckNodePort)) errs.push(invalid(hc, s.healthCheckNodePort, m));
+  }
+  const itp = specPath.child('internalTrafficPolicy');
+  if (s.internalTrafficPolicy === undefined) {
+    if (s.type === 'ClusterIP' || s.type === 'NodePort' || s.type === 'LoadBalancer') errs.push(required(itp));
+  } else if (!trafficPolicies.includes(s.internalTrafficPolicy)) {
+    errs.push(notSupported(itp, s.internalTrafficPolicy, trafficPolicies));
+  }
+  if (s.trafficDistribution !== undefined && s.trafficDistribution !== null && !trafficDistributions.includes(s.trafficDistribution)) {
+    errs.push(notSupported(specPath.child('trafficDistribution'), s.trafficDistribution, trafficDistributions));
+  }
+  return errs;
+}
+
+/** The update rules: the primary clusterIP and IP family are fixed once set, except via ExternalName. */
+function validateServiceUpdate(s: ServiceSpec, o: ServiceSpec): FieldCause[] {
+  const errs: FieldCause[] = [];
+  if (s.type !== 'ExternalName' && o.type !== 'ExternalName') {
+    errs.push(...validateListUpgrade(s.clusterIPs ?? [], o.clusterIPs ?? [], s, o, 'clusterIPs', 'clusterIP'));
+    if (isHeadless(s) === isHeadless(o) && !isHeadless(s)) {
+      errs.push(...validateListUpgrade(s.ipFamilies ?? [], o.ipFamilies ?? [], s, o, 'ipFamilies', 'ipFamily'));
+    }
+  }
+  if (o.type === 'LoadBalancer' && s.type === 'LoadBalancer' && s.loadBalancerClass !== o.loadBalancerClass) {
+    errs.push(invalid(specPath.child('loadBalancerClass'), s.loadBalancerClass, 'may not change once set'));
+  }
+  // An empty old value is the controller's yet-to-allocate state, not a value to keep.
+  if (needsHealthCheck(o) && needsHealthCheck(s) && o.healthCheckNodePort && s.healthCheckNodePort !== o.healthCheckNodePort) {
+    errs.push(forbidden(specPath.child('healthCheckNodePort'), 'field is immutable'));
+  }
+  return errs;
+}
+
+// validateUpgradeDowngradeClusterIPs / validateUpgradeDowngradeIPFamilies: growing from empty
+// (svcplane's allocation) or adding a secondary is allowed; changing the primary is not, and
+// dropping the secondary needs SingleStack.
+function validateListUpgrade(next: string[], prev: string[], s: ServiceSpec, o: ServiceSpec, fieldName: 'clusterIPs' | 'ipFamilies', what: string): FieldCause[] {
+  if (fieldName === 'clusterIPs' && isHeadless(s) && isHeadless(o)) return [];
+  const errs: FieldCause[] = [];
+  const p = specPath.child(fieldName);
+  if (next.length === prev.length) {
+    prev.forEach((v, i) => {
+      if (v !== next[i]) errs.push(invalid(fieldName === 'clusterIPs' ? p.index(i) : p.index(0), next, 'may not change once set'));
+    });
+  } else if (prev.length > next.length) {
+    if (next.length === 0) errs.push(invalid(p.index(0), next, `primary ${what} can not be unset`));
+    else if (next[0] !== prev[0]) errs.push(invalid(p.index(0), next, 'may not change once set'));
+    if (next.length === 1 && s.ipFamilyPolicy !== 'SingleStack') {
+      const secondary = fieldName === 'clusterIPs' ? 'clusterIP' : 'ipFamily';
+      errs.push(invalid(specPath.child('ipFamilyPolicy'), s.ipFamilyPolicy ?? null, `must be set to 'SingleStack' when releasing the secondary ${secondary}`));
+    }
+  } else if (prev.length > 0 && next[0] !== prev[0]) {
+    errs.push(invalid(p.index(0), next, 'may not change once set'));
+  }
+  return errs;
+}
+
+function validateLoadBalancerStatus(svc: Svc): FieldCause[] {
+  const lb = (svc.status?.loadBalancer ?? {}) as { ingress?: { ip?: string; hostname?: string }[] };
+  const errs: FieldCause[] = [];
+  (Array.isArray(lb.ingress) ? lb.ingress : []).forEach((ing, i) => {
+    const p = FieldPath.root('status', 'loadBalancer', 'ingress').index(i);
+    if (ing.ip) {
+      const why = ipProblem(ing.ip);
+      if (why) errs.push(invalid(p.child('ip'), ing.ip, why));
+    }
+    if (ing.hostname) {
+      for (const m of isDNS1123Subdomain(ing.hostname)) errs.push(invalid(p.child('hostname'), ing.hostname, m));
+      if (ipProblem(ing.hostname) === undefined) errs.push(invalid(p.child('hostname'), ing.hostname, 'must be a DNS name, not an IP address'));
+    }
+  });
+  return errs;
+}
