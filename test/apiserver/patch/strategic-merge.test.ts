@@ -1,0 +1,205 @@
+import test from 'ava';
+import { ApiError } from '../../../apiserver/errors.js';
+import type { JsonObject } from '../../../apiserver/patch/json-value.js';
+import { schemaFor } from '../../../apiserver/patch/merge-keys.js';
+import { strategicMerge } from '../../../apiserver/patch/strategic-merge.js';
+import { deepFreeze } from '../../helpers/deep-freeze.js';
+
+type Row = { name: string; kind: string; original: JsonObject; patch: JsonObject; want: JsonObject };
+
+const pod = (spec: JsonObject, status: JsonObject = {}): JsonObject => ({ kind: 'Pod', metadata: { name: 'p' }, spec, status });
+
+const rows: Row[] = [
+  {
+    name: 'containers merge by name',
+    kind: 'Pod',
+    original: pod({ containers: [{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }] }),
+    patch: { spec: { containers: [{ name: 'a', image: 'a:2' }] } },
+    want: pod({ containers: [{ name: 'a', image: 'a:2' }, { name: 'b', image: 'b:1' }] }),
+  },
+  {
+    name: 'a new container is appended; initContainers merge by name too',
+    kind: 'Pod',
+    original: pod({ containers: [{ name: 'a' }], initContainers: [{ name: 'i', image: 'x' }] }),
+    patch: { spec: { containers: [{ name: 'c' }], initContainers: [{ name: 'i', args: ['y'] }] } },
+    want: pod({ containers: [{ name: 'a' }, { name: 'c' }], initContainers: [{ name: 'i', image: 'x', args: ['y'] }] }),
+  },
+  {
+    name: 'env merges by name and volumeMounts by mountPath',
+    kind: 'Pod',
+    original: pod({ containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '2' }], volumeMounts: [{ mountPath: '/d', name: 'v' }] }] }),
+    patch: { spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '3' }], volumeMounts: [{ mountPath: '/d', readOnly: true }] }] } },
+    want: pod({ containers: [{ name: 'a', env: [{ name: 'X', value: '1' }, { name: 'Y', value: '3' }], volumeMounts: [{ mountPath: '/d', name: 'v', readOnly: true }] }] }),
+  },
+  {
+    name: 'container ports merge by containerPort alone (the TCP/UDP quirk)',
+    kind: 'Pod',
+    original: pod({ containers: [{ name: 'dns', ports: [{ containerPort: 53, protocol: 'TCP' }] }] }),
+    patch: { spec: { containers: [{ name: 'dns', ports: [{ containerPort: 53, protocol: 'UDP' }] }] } },
+    want: pod({ containers: [{ name: 'dns', ports: [{ containerPort: 53, protocol: 'UDP' }] }] }),
+  },
+  {
+    name: 'args are atomic: replaced whole',
+    kind: 'Pod',
+    original: pod({ containers: [{ name: 'a', args: ['x', 'y'] }] }),
+    patch: { spec: { containers: [{ name: 'a', args: ['z'] }] } },
+    want: pod({ containers: [{ name: 'a', args: ['z'] }] }),
+  },
+  {
+    name: 'tolerations are atomic: replaced whole',
+    kind: 'Pod',
+    original: pod({ tolerations: [{ key: 'a', operator: 'Exists' }] }),
+    patch: { spec: { tolerations: [{ key: 'b', operator: 'Exists' }] } },
+    want: pod({ tolerations: [{ key: 'b', operator: 'Exists' }] }),
+  },
+  {
+    name: 'volumes merge by name and honour $retainKeys',
+    kind: 'Pod',
+    original: pod({ volumes: [{ name: 'v', emptyDir: {} }, { name: 'w', emptyDir: {} }] }),
+    patch: { spec: { volumes: [{ name: 'v', $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' } }] } },
+    want: pod({ volumes: [{ name: 'v', configMap: { name: 'cm' } }, { name: 'w', emptyDir: {} }] }),
+  },
+  {
+    name: 'pod status conditions merge by type and podIPs by ip',
+    kind: 'Pod',
+    original: pod({}, { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: '10.0.0.1' }] }),
+    patch: { status: { conditions: [{ type: 'Ready', status: 'True' }], podIPs: [{ ip: 'fd00::1' }] } },
+    want: pod({}, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] }),
+  },
+  {
+    name: 'node status conditions and addresses merge by type',
+    kind: 'Node',
+    original: { kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'n' }] } },
+    patch: { status: { conditions: [{ type: 'MemoryPressure', status: 'False' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }] } },
+    want: { kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }, { type: 'Hostname', address: 'n' }] } },
+  },
+  {
+    name: 'Service ports merge by port; clusterIPs and ipFamilies are atomic',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], clusterIPs: ['10.0.0.1', 'fd00::1'], ipFamilies: ['IPv4', 'IPv6'] } },
+    patch: { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443 }], clusterIPs: ['10.0.0.1'], ipFamilies: ['IPv4'] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 9090, protocol: 'TCP' }, { port: 443 }], clusterIPs: ['10.0.0.1'], ipFamilies: ['IPv4'] } },
+  },
+  {
+    name: '$patch: delete removes a list element by merge key',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }] } },
+    patch: { spec: { ports: [{ port: 443, $patch: 'delete' }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } },
+  },
+  {
+    name: '$patch: replace on a list replaces it with the other elements',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }] } },
+    patch: { spec: { ports: [{ $patch: 'replace' }, { port: 8443 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 8443 }] } },
+  },
+  {
+    name: '$patch: replace on a map replaces the map',
+    kind: 'Service',
+    original: { metadata: { name: 's', labels: { a: '1', b: '2' } } },
+    patch: { metadata: { labels: { $patch: 'replace', c: '3' } } },
+    want: { metadata: { name: 's', labels: { c: '3' } } },
+  },
+  {
+    name: '$patch: delete on a map empties it',
+    kind: 'Service',
+    original: { metadata: { name: 's', labels: { a: '1' } } },
+    patch: { metadata: { labels: { $patch: 'delete' } } },
+    want: { metadata: { name: 's', labels: {} } },
+  },
+  {
+    name: 'null deletes a map key',
+    kind: 'Service',
+    original: { metadata: { name: 's', labels: { a: '1', b: '2' } } },
+    patch: { metadata: { labels: { a: null } } },
+    want: { metadata: { name: 's', labels: { b: '2' } } },
+  },
+  {
+    name: 'ownerReferences merge by uid',
+    kind: 'ConfigMap',
+    original: { metadata: { name: 'c', ownerReferences: [{ uid: 'u1', name: 'a', kind: 'K', apiVersion: 'v1' }] } },
+    patch: { metadata: { ownerReferences: [{ uid: 'u1', controller: true }, { uid: 'u2', name: 'b', kind: 'K', apiVersion: 'v1' }] } },
+    want: { metadata: { name: 'c', ownerReferences: [{ uid: 'u1', name: 'a', kind: 'K', apiVersion: 'v1', controller: true }, { uid: 'u2', name: 'b', kind: 'K', apiVersion: 'v1' }] } },
+  },
+  {
+    name: 'finalizers merge as a set',
+    kind: 'ConfigMap',
+    original: { metadata: { name: 'c', finalizers: ['a', 'b'] } },
+    patch: { metadata: { finalizers: ['b', 'c'] } },
+    want: { metadata: { name: 'c', finalizers: ['a', 'b', 'c'] } },
+  },
+  {
+    name: '$deleteFromPrimitiveList/finalizers removes values',
+    kind: 'ConfigMap',
+    original: { metadata: { name: 'c', finalizers: ['a', 'b'] } },
+    patch: { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } },
+    want: { metadata: { name: 'c', finalizers: ['b'] } },
+  },
+  {
+    name: 'EndpointSlice endpoints and ports are atomic',
+    kind: 'EndpointSlice',
+    original: { metadata: { name: 'e' }, endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2'] }], ports: [{ name: 'http', port: 80 }] },
+    patch: { endpoints: [{ addresses: ['10.0.0.3'] }], ports: [{ name: 'https', port: 443 }] },
+    want: { metadata: { name: 'e' }, endpoints: [{ addresses: ['10.0.0.3'] }], ports: [{ name: 'https', port: 443 }] },
+  },
+  {
+    name: 'Endpoints subsets are atomic',
+    kind: 'Endpoints',
+    original: { metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] },
+    patch: { subsets: [{ addresses: [{ ip: '10.0.0.2' }] }] },
+    want: { metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: '10.0.0.2' }] }] },
+  },
+  {
+    name: '$setElementOrder reorders the merged list',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }] } },
+    patch: { spec: { '$setElementOrder/ports': [{ port: 443 }, { port: 80 }, { port: 22 }], ports: [{ port: 22 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 443 }, { port: 80 }, { port: 22 }] } },
+  },
+  {
+    name: '$setElementOrder keeps server-only elements in place',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 1 }, { port: 2 }, { port: 3 }] } },
+    patch: { spec: { '$setElementOrder/ports': [{ port: 3 }, { port: 1 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 3 }, { port: 2 }, { port: 1 }] } },
+  },
+  {
+    name: 'directives inside a new field are processed, not stored',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: {} },
+    patch: { spec: { ports: [{ port: 80 }, { port: 81, $patch: 'delete' }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } },
+  },
+  {
+    name: 'an unknown list is replaced',
+    kind: 'ConfigMap',
+    original: { metadata: { name: 'c' }, data: { a: '1' }, extra: [1, 2] },
+    patch: { extra: [3] },
+    want: { metadata: { name: 'c' }, data: { a: '1' }, extra: [3] },
+  },
+];
+
+for (const row of rows) {
+  test(`strategicMerge › ${row.name}`, (t) => {
+    const original = deepFreeze(structuredClone(row.original));
+    t.deepEqual(strategicMerge(original, deepFreeze(structuredClone(row.patch)), schemaFor(row.kind)), row.want);
+  });
+}
+
+const failing: { name: string; patch: JsonObject; code: number }[] = [
+  { name: 'a merge-keyed element without its key is a 422', patch: { spec: { ports: [{ targetPort: 80 }] } }, code: 422 },
+  { name: 'an unknown $patch is a 400', patch: { spec: { $patch: 'frob' } }, code: 400 },
+  { name: '$retainKeys that is not a list is a 400', patch: { spec: { $retainKeys: 'x' } }, code: 400 },
+  { name: 'content outside $retainKeys is a 422', patch: { spec: { $retainKeys: ['a'], b: 1 } }, code: 422 },
+  { name: '$deleteFromPrimitiveList that is not a list is a 400', patch: { metadata: { '$deleteFromPrimitiveList/finalizers': 'a' } }, code: 400 },
+  { name: '$setElementOrder that is not a list is a 400', patch: { spec: { '$setElementOrder/ports': 1 } }, code: 400 },
+];
+
+for (const row of failing) {
+  test(`strategicMerge › ${row.name}`, (t) => {
+    const original = deepFreeze({ metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } });
+    const err = t.throws(() => strategicMerge(original, row.patch, schemaFor('Service')), { instanceOf: ApiError });
+    t.is(err?.code, row.code);
+  });
+}
