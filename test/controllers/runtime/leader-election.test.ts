@@ -1,0 +1,131 @@
+import test from 'ava';
+import { MemoryStore } from '../../../apiserver/store.js';
+import { InProcessClient } from '../../../apiserver/in-process-client.js';
+import { internalError } from '../../../apiserver/errors.js';
+import { FaultClient } from '../../../controllers/runtime/fault-client.js';
+import { LeaderElector, holderIdentity, microTime } from '../../../controllers/runtime/leader-election.js';
+import type { Lease } from '../../../api-types/networking.js';
+import { FakeClock, settle } from '../../helpers/fake-clock.js';
+
+const leaseRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
+
+function candidate(store: MemoryStore, clock: FakeClock, identity: string) {
+  const faults = new FaultClient(new InProcessClient(store));
+  const log: string[] = [];
+  const elector = new LeaderElector({
+    leases: faults.resource<Lease>(leaseRef),
+    identity,
+    clock,
+    random: () => 0,
+    onStartedLeading: () => log.push('started'),
+    onStoppedLeading: () => log.push('stopped'),
+  });
+  return { elector, faults, log };
+}
+
+async function lease(store: MemoryStore): Promise<Lease> {
+  return new InProcessClient(store).resource<Lease>(leaseRef).get('kube-system', 'svcplane');
+}
+
+async function run(clock: FakeClock, ms: number, step = 500) {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(Math.min(step, ms - t));
+    await settle(4);
+  }
+}
+
+test('microTime › six fractional digits, UTC', (t) => {
+  t.is(microTime(Date.UTC(2026, 0, 2, 3, 4, 5, 123)), '2026-01-02T03:04:05.123000Z');
+  t.regex(holderIdentity(() => 0.5, 'host', 42), /^host_42_[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+});
+
+test('leader election › a lone candidate creates the Lease with kube-controller-manager defaults', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const a = candidate(store, clock, 'a');
+  a.elector.start();
+  await settle(5);
+  t.deepEqual(a.log, ['started']);
+  t.true(a.elector.isLeader());
+  const l = await lease(store);
+  t.is(l.spec?.holderIdentity, 'a');
+  t.is(l.spec?.leaseDurationSeconds, 15);
+  t.is(l.spec?.leaseTransitions, 0);
+  t.regex(l.spec?.renewTime ?? '', /\.\d{6}Z$/);
+  const rv = l.metadata.resourceVersion;
+  await run(clock, 2_000);
+  t.not((await lease(store)).metadata.resourceVersion, rv, 'renewed after one retry period');
+  await a.elector.stop();
+  store.close();
+});
+
+test('leader election › of two candidates one leads; when it dies the other takes over within lease + retry', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const a = candidate(store, clock, 'a');
+  const b = candidate(store, clock, 'b');
+  a.elector.start();
+  await settle(5);
+  b.elector.start();
+  await run(clock, 10_000);
+  t.true(a.elector.isLeader());
+  t.false(b.elector.isLeader());
+  t.is(b.elector.leader(), 'a');
+  // a dies without releasing (SIGKILL): b must wait out the lease as measured on its own clock.
+  await a.elector.stop();
+  const killedAt = clock.now();
+  let tookOverAt = 0;
+  for (let i = 0; i < 100 && !b.elector.isLeader(); i++) {
+    await run(clock, 500);
+    tookOverAt = clock.now();
+  }
+  t.true(b.elector.isLeader());
+  const waited = tookOverAt - killedAt;
+  t.true(waited >= 13_000 && waited <= 15_000 + 2_000 * 1.2 + 500, `took over after ${waited} ms`);
+  const l = await lease(store);
+  t.is(l.spec?.holderIdentity, 'b');
+  t.is(l.spec?.leaseTransitions, 1);
+  await b.elector.stop();
+  store.close();
+});
+
+test('leader election › a graceful release lets the standby take over within one retry period', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const a = candidate(store, clock, 'a');
+  const b = candidate(store, clock, 'b');
+  a.elector.start();
+  await settle(5);
+  b.elector.start();
+  await run(clock, 4_000);
+  await a.elector.stop({ release: true });
+  t.is((await lease(store)).spec?.holderIdentity, '');
+  await run(clock, 2_500);
+  t.true(b.elector.isLeader());
+  await b.elector.stop();
+  store.close();
+});
+
+test('leader election › failing to renew within the renew deadline loses leadership', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const a = candidate(store, clock, 'a');
+  a.elector.start();
+  await settle(5);
+  t.true(a.elector.isLeader());
+  a.faults.failNext({ verb: '*', resource: 'leases', count: 1000, error: () => internalError('etcd unavailable') });
+  await run(clock, 9_000);
+  t.deepEqual(a.log, ['started'], 'still leading inside the renew deadline');
+  await run(clock, 3_000);
+  t.deepEqual(a.log, ['started', 'stopped']);
+  t.false(a.elector.isLeader());
+  store.close();
+});
+
+test('leader election › durations are checked like kube-controller-manager checks them', (t) => {
+  const store = new MemoryStore();
+  const base = { leases: new InProcessClient(store).resource<Lease>(leaseRef), identity: 'x', clock: new FakeClock(), random: () => 0, onStartedLeading() {}, onStoppedLeading() {} };
+  t.throws(() => new LeaderElector({ ...base, leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }), { instanceOf: RangeError, message: /--leader-elect-lease-duration/ });
+  t.throws(() => new LeaderElector({ ...base, retryPeriodMs: 9_000 }), { instanceOf: RangeError, message: /--leader-elect-renew-deadline/ });
+  store.close();
+});
