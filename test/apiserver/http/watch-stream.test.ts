@@ -4,44 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { WatchEvent } from '../../../api-types/meta.js';
 import { WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
 import { FakeTimers } from './fake-timers.js';
-
-/** Reads NDJSON lines from a response as they arrive. */
-class LineReader {
-  readonly lines: WatchEvent[] = [];
-  ended = false;
-  private buf = '';
-  private waiters: (() => void)[] = [];
-  constructor(res: IncomingMessage) {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      this.buf += chunk;
-      let i;
-      while ((i = this.buf.indexOf('\n')) >= 0) {
-        this.lines.push(JSON.parse(this.buf.slice(0, i)) as WatchEvent);
-        this.buf = this.buf.slice(i + 1);
-      }
-      this.wake();
-    });
-    res.on('end', () => {
-      this.ended = true;
-      this.wake();
-    });
-  }
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-  /** Waits (event-driven, bounded) until `pred` holds. */
-  async until(pred: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50).unref();
-      });
-    }
-  }
-}
+import { NdjsonReader as LineReader } from './ndjson-reader.js';
 
 interface Harness {
   server: Server;

@@ -1,0 +1,187 @@
+import test from 'ava';
+import { startApiServer, type ApiServerHandle } from '../../../apiserver/index.js';
+import { call } from './api-client.js';
+
+let s: ApiServerHandle;
+test.before(async () => {
+  s = await startApiServer({ port: 0 });
+});
+test.after.always(() => s?.close());
+
+const cm = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels }, data: { k: 'v' } });
+
+test('server › health checks answer ok without a token', async (t) => {
+  for (const p of ['/healthz', '/livez', '/readyz']) {
+    const a = await call(s, 'GET', p, { token: null });
+    t.is(a.status, 200, p);
+    t.is(a.text, 'ok');
+  }
+});
+
+test('server › a request without the token is 401 with a Status', async (t) => {
+  for (const token of [null, 'wrong']) {
+    const a = await call(s, 'GET', '/api/v1/namespaces', { token });
+    t.is(a.status, 401);
+    t.is(a.headers['content-type'], 'application/json');
+    t.deepEqual(a.json, { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  }
+});
+
+test('server › the token in the path prefix authorizes like the header', async (t) => {
+  const a = await call(s, 'GET', `/token/${s.token}/api/v1/namespaces/default`, { token: null });
+  t.is(a.status, 200);
+  t.is(a.json.metadata.name, 'default');
+  t.is((await call(s, 'GET', '/token/nope/api/v1/namespaces/default', { token: null })).status, 401);
+});
+
+test('server › /version is public and reports 1.33', async (t) => {
+  const a = await call(s, 'GET', '/version?timeout=5s', { token: null });
+  t.is(a.status, 200);
+  t.like(a.json, { major: '1', minor: '33' });
+});
+
+test('server › discovery documents are JSON', async (t) => {
+  const api = await call(s, 'GET', '/api?timeout=32s', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+  t.is(api.headers['content-type'], 'application/json');
+  t.deepEqual(api.json.versions, ['v1']);
+  t.is(api.json.serverAddressByClientCIDRs[0].serverAddress, `127.0.0.1:${s.port}`);
+  t.is((await call(s, 'GET', '/apis')).json.kind, 'APIGroupList');
+  const v1 = await call(s, 'GET', '/api/v1');
+  t.true(v1.json.resources.some((r: { name: string }) => r.name === 'services/status'));
+  t.is((await call(s, 'GET', '/apis/discovery.k8s.io/v1')).json.resources[0].kind, 'EndpointSlice');
+  t.is((await call(s, 'POST', '/api/v1')).status, 405);
+});
+
+test('server › OpenAPI v2 is an empty protobuf document; v3 is 404', async (t) => {
+  const v2 = await call(s, 'GET', '/openapi/v2', { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+  t.is(v2.status, 200);
+  t.is(v2.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+  t.is(v2.text, '');
+  t.is((await call(s, 'GET', '/openapi/v3')).status, 404);
+});
+
+test('server › an unknown path is 404 with a Status', async (t) => {
+  const a = await call(s, 'GET', '/apis/example.com/v1/widgets');
+  t.is(a.status, 404);
+  t.like(a.json, { kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource', code: 404 });
+  t.is((await call(s, 'GET', '/svcplane/faults/requests')).status, 404, 'fault injection is off');
+});
+
+test('server › create 201, get 200, conflict on create again, 404 for a missing object', async (t) => {
+  const created = await call(s, 'POST', '/api/v1/namespaces/default/configmaps?fieldManager=kubectl-create&fieldValidation=Strict', { body: cm('crud') });
+  t.is(created.status, 201);
+  t.is(created.headers['content-type'], 'application/json');
+  t.truthy(created.json.metadata.uid);
+  const got = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/crud');
+  t.is(got.status, 200);
+  t.is(got.json.metadata.resourceVersion, created.json.metadata.resourceVersion);
+  const again = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('crud') });
+  t.is(again.status, 409);
+  t.like(again.json, { reason: 'AlreadyExists', message: 'configmaps "crud" already exists' });
+  const missing = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/nope');
+  t.is(missing.status, 404);
+  t.like(missing.json, { reason: 'NotFound', message: 'configmaps "nope" not found', details: { name: 'nope', kind: 'configmaps' } });
+});
+
+test('server › PUT updates (200), a stale resourceVersion is 409, create-on-update types answer 201', async (t) => {
+  const created = (await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('put') })).json;
+  const updated = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/put', { body: { ...created, data: { k: 'w' } } });
+  t.is(updated.status, 200);
+  t.is(updated.json.data.k, 'w');
+  const stale = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/put', { body: { ...created, data: { k: 'x' } } });
+  t.is(stale.status, 409);
+  t.is(stale.json.reason, 'Conflict');
+  const ep = await call(s, 'PUT', '/api/v1/namespaces/default/endpoints/ep1', { body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep1' } } });
+  t.is(ep.status, 201);
+});
+
+test('server › the URL decides name and namespace: mismatches are 400', async (t) => {
+  const ns = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: { ...cm('m1'), metadata: { name: 'm1', namespace: 'kube-system' } } });
+  t.is(ns.status, 400);
+  t.is(ns.json.message, 'the namespace of the provided object does not match the namespace sent on the request');
+  const name = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/m2', { body: cm('other') });
+  t.is(name.status, 400);
+  t.is(name.json.message, 'the name of the object (other) does not match the name on the URL (m2)');
+});
+
+test('server › malformed bodies and methods get the right Status', async (t) => {
+  const bad = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: '{"metadata":' });
+  t.is(bad.status, 400);
+  t.regex(bad.json.message, /^couldn't get version\/kind; json parse error/);
+  t.is((await call(s, 'POST', '/api/v1/namespaces/default/configmaps/x', { body: cm('x') })).status, 405);
+  t.is((await call(s, 'POST', '/api/v1/configmaps', { body: cm('x') })).status, 405);
+  const media = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/x', { body: '{}', headers: { 'content-type': 'text/plain' } });
+  t.is(media.status, 415);
+  t.is(media.json.reason, 'UnsupportedMediaType');
+  const big = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ ...cm('big'), data: { k: 'x'.repeat(4 * 1024 * 1024) } }) });
+  t.is(big.status, 413);
+  t.is(big.json.reason, 'RequestEntityTooLarge');
+});
+
+test('server › a Table Accept header gets the plain JSON list', async (t) => {
+  await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('table') });
+  const a = await call(s, 'GET', '/api/v1/namespaces/default/configmaps?limit=500', {
+    headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' },
+  });
+  t.is(a.status, 200);
+  t.is(a.headers['content-type'], 'application/json');
+  t.is(a.json.kind, 'ConfigMapList');
+  t.true(a.json.items.some((i: { metadata: { name: string } }) => i.metadata.name === 'table'));
+});
+
+test('server › PATCH: merge patch 200 and apply that creates 201', async (t) => {
+  await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('patched') });
+  const merged = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/patched?fieldManager=kubectl-patch', { body: { data: { extra: '1' } }, headers: { 'content-type': 'application/merge-patch+json' } });
+  t.is(merged.status, 200);
+  t.deepEqual(merged.json.data, { k: 'v', extra: '1' });
+  const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: b\n';
+  const applied = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/applied?fieldManager=test&force=true', { body: yaml, headers: { 'content-type': 'application/apply-patch+yaml' } });
+  t.is(applied.status, 201);
+  t.deepEqual(applied.json.data, { a: 'b' });
+  const noManager = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/applied', { body: yaml, headers: { 'content-type': 'application/apply-patch+yaml' } });
+  t.is(noManager.status, 422);
+});
+
+test('server › DELETE with kubectl\'s body: a Success Status for configmaps; dryRun changes nothing', async (t) => {
+  await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('del') });
+  const dry = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del?dryRun=All', { body: { propagationPolicy: 'Background' } });
+  t.is(dry.status, 200, dry.text);
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/del')).status, 200);
+  const del = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del', { body: { propagationPolicy: 'Background' } });
+  t.is(del.status, 200);
+  t.like(del.json, { kind: 'Status', status: 'Success', details: { name: 'del', kind: 'configmaps' } });
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/del')).status, 404);
+  t.is((await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del')).status, 404);
+});
+
+test('server › DELETE on a collection removes what the selector matches and lists it', async (t) => {
+  t.is((await call(s, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dc' } } })).status, 201);
+  for (const [n, tier] of [['a', 'x'], ['b', 'x'], ['c', 'y']]) await call(s, 'POST', '/api/v1/namespaces/dc/configmaps', { body: cm(n, { tier }) });
+  const a = await call(s, 'DELETE', '/api/v1/namespaces/dc/configmaps?labelSelector=tier%3Dx');
+  t.is(a.status, 200);
+  t.is(a.json.kind, 'ConfigMapList');
+  t.deepEqual(a.json.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['a', 'b']);
+  const left = await call(s, 'GET', '/api/v1/namespaces/dc/configmaps');
+  t.deepEqual(left.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['c']);
+});
+
+test('server › the status subresource changes only status', async (t) => {
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'st' }, spec: { ports: [{ port: 80 }] } };
+  const created = (await call(s, 'POST', '/api/v1/namespaces/default/services', { body: svc })).json;
+  const lb = { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } };
+  const a = await call(s, 'PUT', '/api/v1/namespaces/default/services/st/status', { body: { ...created, spec: { ...created.spec, ports: [{ port: 81 }] }, status: lb } });
+  t.is(a.status, 200);
+  t.deepEqual(a.json.status, lb);
+  t.is(a.json.spec.ports[0].port, 80);
+  const got = await call(s, 'GET', '/api/v1/namespaces/default/services/st/status');
+  t.deepEqual(got.json.status, lb);
+});
+
+test('server › list across namespaces, with selectors and bad selectors', async (t) => {
+  await call(s, 'POST', '/api/v1/namespaces/kube-system/configmaps', { body: cm('ks', { app: 'sel' }) });
+  await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('df', { app: 'sel' }) });
+  const a = await call(s, 'GET', '/api/v1/configmaps?labelSelector=app%3Dsel');
+  t.deepEqual(a.json.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace).sort(), ['default', 'kube-system']);
+  t.is((await call(s, 'GET', '/api/v1/configmaps?labelSelector=a%20in%20(')).status, 400);
+  t.is((await call(s, 'GET', '/api/v1/configmaps?fieldSelector=spec.nope%3D1')).status, 400);
+});
