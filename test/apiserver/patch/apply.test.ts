@@ -1,0 +1,180 @@
+import test from 'ava';
+import type { KubeObject, ManagedFieldsEntry } from '../../../api-types/meta.js';
+import { ApiError } from '../../../apiserver/errors.js';
+import { applyPatch, recordUpdate } from '../../../apiserver/patch/index.js';
+import { resourceFor } from '../../../apiserver/resources.js';
+import { deepFreeze } from '../../helpers/deep-freeze.js';
+
+const services = resourceFor('', 'services');
+const pods = resourceFor('', 'pods');
+const T0 = '2026-03-04T05:06:07Z';
+const T1 = '2026-03-04T06:00:00Z';
+
+function apply(current: KubeObject | undefined, config: object, fieldManager: string, extra: { force?: boolean; now?: string; subresource?: 'status' } = {}): KubeObject {
+  const frozen = current && deepFreeze(structuredClone(current));
+  return applyPatch(services, frozen, 'application/apply-patch+yaml', JSON.stringify(config), { fieldManager, now: extra.now ?? T0, ...extra }).object;
+}
+
+const svc = (spec: object, labels?: Record<string, string>) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', ...(labels ? { labels } : {}) }, spec,
+});
+const entry = (o: KubeObject, manager: string): ManagedFieldsEntry | undefined => o.metadata.managedFields?.find((e) => e.manager === manager);
+const K80 = 'k:{"port":80,"protocol":"TCP"}';
+const K443 = 'k:{"port":443,"protocol":"TCP"}';
+
+test('serverSideApply › create records an Apply entry in FieldsV1', (t) => {
+  const out = apply(undefined, svc({ selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] }, { app: 'web' }), 'kubectl');
+  t.deepEqual(out.metadata.managedFields, [{
+    manager: 'kubectl',
+    operation: 'Apply',
+    apiVersion: 'v1',
+    time: T0,
+    fieldsType: 'FieldsV1',
+    fieldsV1: {
+      'f:metadata': { 'f:labels': { 'f:app': {} } },
+      'f:spec': { 'f:ports': { [K80]: { '.': {}, 'f:port': {}, 'f:targetPort': {} } }, 'f:selector': {} },
+    },
+  }]);
+  t.deepEqual(out.spec, { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
+});
+
+test('serverSideApply › YAML bodies are accepted', (t) => {
+  const yaml = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n';
+  const out = applyPatch(services, undefined, 'application/apply-patch+yaml', yaml, { fieldManager: 'kubectl', now: T0 }).object;
+  t.deepEqual(out.spec, { ports: [{ port: 80 }] });
+});
+
+test('serverSideApply › re-applying the same configuration changes nothing, not even the time', (t) => {
+  const config = svc({ ports: [{ port: 80, targetPort: 8080 }] }, { app: 'web' });
+  const first = apply(undefined, config, 'kubectl');
+  const second = apply(first, config, 'kubectl', { now: T1 });
+  t.deepEqual(second, first);
+});
+
+test('serverSideApply › two managers share a list by key and each removes only its own item', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80 }] }), 'a');
+  const ab = apply(a, svc({ ports: [{ port: 443 }] }), 'b');
+  t.deepEqual((ab.spec as { ports: unknown[] }).ports, [{ port: 80 }, { port: 443 }]);
+  t.deepEqual(Object.keys((entry(ab, 'a')?.fieldsV1 as { 'f:spec': { 'f:ports': object } })['f:spec']['f:ports']), [K80]);
+  t.deepEqual(Object.keys((entry(ab, 'b')?.fieldsV1 as { 'f:spec': { 'f:ports': object } })['f:spec']['f:ports']), [K443]);
+  const bGone = apply(ab, svc({ ports: [] }), 'b');
+  t.deepEqual((bGone.spec as { ports: unknown[] }).ports, [{ port: 80 }]);
+  t.is(entry(bGone, 'b'), undefined, 'a manager that owns nothing has no entry');
+});
+
+test('serverSideApply › a different value for another applier\'s field is a 409 with causes', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl');
+  const err = t.throws(() => apply(a, svc({ ports: [{ port: 80, targetPort: 9090 }] }), 'other'), { instanceOf: ApiError });
+  t.is(err?.code, 409);
+  t.is(err?.reason, 'Conflict');
+  t.is(err?.message, 'Apply failed with 1 conflict: conflict with "kubectl": .spec.ports[port=80,protocol="TCP"].targetPort');
+  t.deepEqual(err?.status.details, { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl"', field: '.spec.ports[port=80,protocol="TCP"].targetPort' }] });
+});
+
+test('serverSideApply › the same value is no conflict: both managers own the field', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'a');
+  const ab = apply(a, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'b');
+  t.deepEqual(ab.spec, a.spec);
+  t.truthy(entry(ab, 'a'));
+  t.truthy(entry(ab, 'b'));
+});
+
+test('serverSideApply › conflicts with several managers are grouped by manager', (t) => {
+  const a = apply(undefined, svc({ type: 'ClusterIP' }, { app: 'web' }), 'alpha');
+  const updated = recordUpdate(a, { ...a, spec: { type: 'ClusterIP', sessionAffinity: 'None' } }, 'kube-controller-manager', 'v1', T1);
+  const err = t.throws(() => apply(updated, svc({ type: 'NodePort', sessionAffinity: 'ClientIP' }, { app: 'api' }), 'beta'), { instanceOf: ApiError });
+  t.is(err?.message, [
+    'Apply failed with 3 conflicts: conflicts with "alpha":',
+    '- .metadata.labels.app',
+    '- .spec.type',
+    `conflicts with "kube-controller-manager" using v1 at ${T1}:`,
+    '- .spec.sessionAffinity',
+  ].join('\n'));
+  t.is(err?.status.details?.causes?.length, 3);
+});
+
+test('serverSideApply › force takes the field and its ownership', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl');
+  const forced = apply(a, svc({ ports: [{ port: 80, targetPort: 9090 }] }), 'other', { force: true });
+  t.deepEqual((forced.spec as { ports: unknown[] }).ports, [{ port: 80, targetPort: 9090 }]);
+  t.deepEqual(entry(forced, 'kubectl')?.fieldsV1, { 'f:spec': { 'f:ports': { [K80]: { '.': {}, 'f:port': {} } } } });
+  t.deepEqual(entry(forced, 'other')?.fieldsV1, { 'f:spec': { 'f:ports': { [K80]: { '.': {}, 'f:port': {}, 'f:targetPort': {} } } } });
+  // kubectl no longer owns targetPort, so its next apply of the old value conflicts with "other".
+  const err = t.throws(() => apply(forced, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl'), { instanceOf: ApiError });
+  t.regex(err?.message ?? '', /conflict with "other"/);
+});
+
+test('serverSideApply › a field the applier stops applying is removed', (t) => {
+  const a = apply(undefined, svc({ type: 'ClusterIP' }, { app: 'web', tier: 'fe' }), 'a');
+  const b = apply(a, svc({ type: 'ClusterIP' }, { app: 'web' }), 'a');
+  t.deepEqual(b.metadata.labels, { app: 'web' });
+  const c = apply(b, svc({ type: 'ClusterIP' }), 'a');
+  t.is(c.metadata.labels, undefined, 'an emptied map disappears');
+});
+
+test('serverSideApply › a field another manager also owns is kept when un-applied', (t) => {
+  const a = apply(undefined, svc({}, { app: 'web', tier: 'fe' }), 'a');
+  const shared = apply(a, svc({}, { tier: 'fe' }), 'b');
+  const out = apply(shared, svc({}, { app: 'web' }), 'a');
+  t.deepEqual(out.metadata.labels, { app: 'web', tier: 'fe' });
+  t.deepEqual(entry(out, 'a')?.fieldsV1, { 'f:metadata': { 'f:labels': { 'f:app': {} } } });
+});
+
+test('serverSideApply › an un-applied list item goes, another manager\'s item stays', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80 }, { port: 443 }] }), 'a');
+  const out = apply(a, svc({ ports: [{ port: 443 }] }), 'a');
+  t.deepEqual((out.spec as { ports: unknown[] }).ports, [{ port: 443 }]);
+});
+
+test('serverSideApply › an Update takes ownership, and a later apply of another value conflicts with it', (t) => {
+  const a = apply(undefined, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl');
+  const next = structuredClone(a);
+  (next.spec as { ports: { targetPort: number }[] }).ports[0].targetPort = 7070;
+  const updated = recordUpdate(a, next, 'controller', 'v1', T1);
+  t.deepEqual(entry(updated, 'controller'), {
+    manager: 'controller', operation: 'Update', apiVersion: 'v1', time: T1, fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:spec': { 'f:ports': { [K80]: { 'f:targetPort': {} } } } },
+  });
+  t.deepEqual(entry(updated, 'kubectl')?.fieldsV1, { 'f:spec': { 'f:ports': { [K80]: { '.': {}, 'f:port': {} } } } });
+  const err = t.throws(() => apply(updated, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl'), { instanceOf: ApiError });
+  t.is(err?.message, `Apply failed with 1 conflict: conflict with "controller" using v1 at ${T1}: .spec.ports[port=80,protocol="TCP"].targetPort`);
+  // Applying the value the controller set is fine and shares the field.
+  const agreed = apply(updated, svc({ ports: [{ port: 80, targetPort: 7070 }] }), 'kubectl');
+  t.is((agreed.spec as { ports: { targetPort: number }[] }).ports[0].targetPort, 7070);
+});
+
+test('serverSideApply › an object that has no managedFields gets a before-first-apply owner', (t) => {
+  const legacy = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', uid: 'u' }, spec: { type: 'ClusterIP' } };
+  const err = t.throws(() => apply(legacy, svc({ type: 'NodePort' }), 'kubectl'), { instanceOf: ApiError });
+  t.regex(err?.message ?? '', /conflict with "before-first-apply" using v1 at .*: \.spec\.type/);
+  const forced = apply(legacy, svc({ type: 'NodePort' }), 'kubectl', { force: true });
+  t.deepEqual(forced.spec, { type: 'NodePort' });
+  t.is(entry(forced, 'before-first-apply'), undefined);
+});
+
+test('serverSideApply › an apply to /status owns status fields only, under subresource status', (t) => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } };
+  const created = applyPatch(pods, undefined, 'application/apply-patch+yaml', JSON.stringify(pod), { fieldManager: 'user', now: T0 }).object;
+  const status = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+  const out = applyPatch(pods, deepFreeze(created), 'application/apply-patch+yaml', JSON.stringify(status), { fieldManager: 'kubelet', now: T1, subresource: 'status' }).object;
+  t.deepEqual(entry(out, 'kubelet'), {
+    manager: 'kubelet', operation: 'Apply', apiVersion: 'v1', time: T1, fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } } } },
+    subresource: 'status',
+  });
+  t.deepEqual(out.spec, pod.spec, 'the status apply does not prune the spec it does not own');
+  t.deepEqual(entry(out, 'user')?.fieldsV1, { 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:name': {} } } } });
+});
+
+test('serverSideApply › an associative item without its key is an error', (t) => {
+  const err = t.throws(() => apply(undefined, svc({ ports: [{ targetPort: 80 }] }), 'a'), { instanceOf: ApiError });
+  t.is(err?.code, 500);
+  t.regex(err?.message ?? '', /associative list with keys has an element that omits key field "port"/);
+});
+
+test('serverSideApply › the apply never mutates the current object', (t) => {
+  const a = deepFreeze(apply(undefined, svc({ ports: [{ port: 80 }] }, { x: 'y' }), 'a'));
+  const snapshot = structuredClone(a);
+  apply(a, svc({ ports: [{ port: 81 }] }), 'a');
+  t.deepEqual(a, snapshot);
+});
