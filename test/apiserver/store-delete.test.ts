@@ -15,8 +15,8 @@ function setup(gc = false) {
   const clock = new FakeStoreClock('2026-01-02T03:04:05.600Z');
   const s = new MemoryStore({ clock, gc });
   const seen: string[] = [];
-  s.watch(configmaps, {}, { event: (e) => seen.push(`${e.type} ${e.object.metadata.name}`), end: () => {} });
-  s.watch(pods, {}, { event: (e) => seen.push(`${e.type} ${e.object.metadata.name}`), end: () => {} });
+  s.watch(configmaps, {}, { event: (e) => seen.push(`${e.type} ${(e.object as KubeObject).metadata.name}`), end: () => {} });
+  s.watch(pods, {}, { event: (e) => seen.push(`${e.type} ${(e.object as KubeObject).metadata.name}`), end: () => {} });
   return { s, clock, seen };
 }
 

@@ -21,7 +21,7 @@ function record(s: MemoryStore, opts: WatchOptions, r = configmaps) {
   const handle = s.watch(r, opts, {
     event: (ev) => {
       events.push(ev);
-      seen.push(`${ev.type} ${ev.object.metadata.name ?? ''}@${ev.object.metadata.resourceVersion}`);
+      seen.push(`${ev.type} ${(ev.object as KubeObject).metadata.name ?? ''}@${(ev.object as KubeObject).metadata.resourceVersion}`);
     },
     end: () => { ended++; },
   });
@@ -68,7 +68,7 @@ test('watch › label selector transitions: ADDED when starting to match, DELETE
   const a4 = s.update(configmaps, 'default', 'a', { ...a3, metadata: { ...a3.metadata, labels: { app: 'other' } } }).object;
   t.is(w.seen.at(-1), `DELETED a@${a4.metadata.resourceVersion}`);
   // The DELETED object is the previous content: it still carries the matching label.
-  t.deepEqual(w.events.at(-1)?.object.metadata.labels, { app: 'web' });
+  t.deepEqual((w.events.at(-1)?.object as KubeObject).metadata.labels, { app: 'web' });
   s.update(configmaps, 'default', 'a', { ...a4, data: { v: '2' } });
   t.is(w.seen.length, 3);
 });
@@ -150,8 +150,8 @@ test('watch › sendInitialEvents: ADDED for current state then the initial-even
   s.create(configmaps, 'default', cm('a'));
   const w = record(s, { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true });
   t.deepEqual(w.events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
-  t.deepEqual(w.events[1].object.metadata.annotations, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
-  t.is(w.events[1].object.metadata.resourceVersion, s.currentResourceVersion());
+  t.deepEqual((w.events[1].object as KubeObject).metadata.annotations, { [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
+  t.is((w.events[1].object as KubeObject).metadata.resourceVersion, s.currentResourceVersion());
   const bad = t.throws(() => s.watch(configmaps, { sendInitialEvents: true }, { event: () => {}, end: () => {} })) as ApiError;
   t.is(bad.code, 422);
   t.regex(bad.status.message ?? '', /sendInitialEvents requires setting resourceVersionMatch to NotOlderThan/);
@@ -162,12 +162,12 @@ test('watch › a write made from inside a sink reaches every watcher after the 
   const order: string[] = [];
   s.watch(configmaps, {}, {
     event: (ev) => {
-      order.push(`1:${ev.object.metadata.name}`);
-      if (ev.object.metadata.name === 'a') s.create(configmaps, 'default', cm('b'));
+      order.push(`1:${(ev.object as KubeObject).metadata.name}`);
+      if ((ev.object as KubeObject).metadata.name === 'a') s.create(configmaps, 'default', cm('b'));
     },
     end: () => {},
   });
-  s.watch(configmaps, {}, { event: (ev) => order.push(`2:${ev.object.metadata.name}`), end: () => {} });
+  s.watch(configmaps, {}, { event: (ev) => order.push(`2:${(ev.object as KubeObject).metadata.name}`), end: () => {} });
   s.create(configmaps, 'default', cm('a'));
   t.deepEqual(order, ['1:a', '2:a', '1:b', '2:b']);
 });
@@ -178,8 +178,8 @@ test('watch › subscribe and snapshot are atomic: a write from the first delive
   const seen: string[] = [];
   s.watch(configmaps, {}, {
     event: (ev) => {
-      seen.push(`${ev.type} ${ev.object.metadata.name}`);
-      if (ev.object.metadata.name === 'a' && ev.type === 'ADDED') s.create(configmaps, 'default', cm('b'));
+      seen.push(`${ev.type} ${(ev.object as KubeObject).metadata.name}`);
+      if ((ev.object as KubeObject).metadata.name === 'a' && ev.type === 'ADDED') s.create(configmaps, 'default', cm('b'));
     },
     end: () => {},
   });
