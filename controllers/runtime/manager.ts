@@ -69,6 +69,7 @@ export class Manager {
   readonly #elector?: LeaderElector;
   #running = false;
   #stopping = false;
+  #setUp = false;
   #started?: () => void;
   readonly #startedPromise: Promise<void>;
 
@@ -129,6 +130,7 @@ export class Manager {
     };
     for (const c of this.#o.controllers) c.setup({ ...ctx, logger: logger.child({ controller: c.name }) });
     this.informers.start();
+    this.#setUp = true;
     if (this.#elector) this.#elector.start();
     else void this.#startControllers();
   }
@@ -145,7 +147,7 @@ export class Manager {
 
   /** Readiness: informers synced (a standby is ready too; only the leader runs workers). */
   ready(): boolean {
-    return !this.#stopping && this.informers.hasSynced();
+    return this.#setUp && !this.#stopping && this.informers.hasSynced();
   }
 
   /** Whether this process leads (always true without leader election). */
