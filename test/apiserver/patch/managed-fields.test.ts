@@ -64,7 +64,7 @@ test('recordUpdate › a /status write records status fields under subresource s
   t.deepEqual(out.metadata.managedFields?.find((e) => e.manager === 'creator')?.fieldsV1, { 'f:spec': { 'f:type': {} } });
 });
 
-test('recordUpdate › a manager's later update merges into its one entry and refreshes its time', (t) => {
+test('recordUpdate › a later update by the same manager merges into its one entry and refreshes its time', (t) => {
   const slice = (eps: string[]): KubeObject => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'e' }, addressType: 'IPv4', endpoints: eps.map((a) => ({ addresses: [a] })) });
   const created = deepFreeze(recordUpdate(undefined, slice(['10.0.0.1']), 'endpointslice-controller', 'discovery.k8s.io/v1', T0));
   const out = recordUpdate(created, slice(['10.0.0.2']), 'endpointslice-controller', 'discovery.k8s.io/v1', T1);
