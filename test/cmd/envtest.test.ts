@@ -1,0 +1,96 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from 'commander';
+import { parse } from 'yaml';
+import { parsePort } from '../../cmd/envtest.js';
+
+const bin = fileURLToPath(new URL('../../cmd/svcplane.mjs', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+/** Waits (bounded) for the KUBECONFIG= line. */
+async function kubeconfigLine(r: Run): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const m = /^KUBECONFIG=(.+)$/m.exec(r.stdout());
+    if (m) return m[1];
+    if (Date.now() > deadline || r.child.exitCode !== null) throw new Error(`no KUBECONFIG line; stderr: ${r.stderr()}`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
+
+test('parsePort › 0–65535 only', (t) => {
+  t.is(parsePort('0'), 0);
+  t.is(parsePort('65535'), 65535);
+  for (const bad of ['abc', '70000', '-1', '1.5', '']) t.throws(() => parsePort(bad), { instanceOf: InvalidArgumentError }, bad);
+});
+
+test('svcplane envtest › serves, prints one KUBECONFIG line, and exits 0 on SIGTERM', async (t) => {
+  const r = run(['envtest', '--port', '0']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  const file = await kubeconfigLine(r);
+  t.is((await stat(file)).mode & 0o777, 0o600);
+  const kc = parse(await readFile(file, 'utf8')) as { clusters: { cluster: { server: string } }[]; users: { user: { token: string } }[] };
+  const res = await fetch(`${kc.clusters[0].cluster.server}/api/v1/namespaces/default`, { headers: { authorization: `Bearer ${kc.users[0].user.token}` } });
+  t.is(res.status, 200);
+  t.is(((await res.json()) as { metadata: { name: string } }).metadata.name, 'default');
+  r.child.kill('SIGTERM');
+  t.is(await r.exit, 0);
+  t.is(r.stdout().trim().split('\n').length, 1, 'exactly one stdout line');
+  t.false(existsSync(file), 'the temporary kubeconfig is removed');
+});
+
+test('svcplane envtest › --kubeconfig-out writes there and SIGINT also exits 0', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'envtest-cmd-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const out = path.join(dir, 'kc.yaml');
+  const r = run(['envtest', '--port', '0', '--kubeconfig-out', out, '--enable-fault-injection', '--gc']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  t.is(await kubeconfigLine(r), out);
+  const kc = parse(await readFile(out, 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  // The server URL carries the token, so the faults endpoint answers without a header.
+  const res = await fetch(`${kc.clusters[0].cluster.server}/svcplane/faults/resource-version`);
+  t.is(res.status, 200);
+  r.child.kill('SIGINT');
+  t.is(await r.exit, 0);
+});
+
+for (const [args, needle] of [
+  [['envtest', '--port', 'abc'], /--port.*'abc'/],
+  [['envtest', '--port', '70000'], /--port.*'70000'/],
+  [['envtest', '--bogus'], /unknown option '--bogus'/],
+  [['nope'], /unknown command 'nope'/],
+] as const) {
+  test(`svcplane › ${args.join(' ')} exits 2 naming the problem`, async (t) => {
+    const r = run([...args]);
+    t.is(await r.exit, 2);
+    t.regex(r.stderr(), needle);
+    t.is(r.stdout(), '');
+  });
+}
+
+test('svcplane › --help exits 0', async (t) => {
+  const r = run(['envtest', '--help']);
+  t.is(await r.exit, 0);
+  t.regex(r.stdout(), /--kubeconfig-out/);
+});
