@@ -105,7 +105,8 @@ export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
 /**
  * Records a non-apply write (create, update, or a JSON/merge/strategic patch) by `manager` in
  * `next.metadata.managedFields` and returns the new object; inputs are not mutated.
- * 1. If the write sets managedFields itself, those are taken as given (`[]` clears them all).
+ * 1. If the write sets managedFields itself, those are taken as given (`[]` clears them all),
+ *    except on /status. Never call this after an apply patch: the apply already recorded it.
  * 2. An existing object that has no managedFields stays untracked (skipnonapplied.go).
  * 3. Fields the write changed or added move to the manager's Update entry for `apiVersion`
  *    (other managers lose them: an update always forces); removed fields leave every entry.
@@ -127,8 +128,9 @@ export function recordUpdate(
   const out = cloneJson(next);
   const previousEntries = previous?.metadata?.managedFields;
   const nextEntries = next.metadata?.managedFields;
-  // 1.
-  const userSet = nextEntries !== undefined && !jsonEqual(nextEntries, previousEntries);
+  // 1. (decodeLiveOrNew: a /status write cannot set managedFields; undecodable ones are ignored.)
+  const userSet = !subresource && nextEntries !== undefined && !jsonEqual(nextEntries, previousEntries)
+    && (nextEntries.length === 0 || decodeManagedFields(nextEntries).length > 0);
   if (userSet && nextEntries.length === 0) {
     delete out.metadata.managedFields;
     return out;

@@ -72,3 +72,12 @@ test('recordUpdate › a later update by the same manager merges into its one en
     ['endpointslice-controller', 'discovery.k8s.io/v1', T1, { 'f:addressType': {}, 'f:endpoints': {} }],
   ]);
 });
+
+test('recordUpdate › managedFields a write sets are taken as given, except on /status', (t) => {
+  const created = deepFreeze(recordUpdate(undefined, configMap({ a: '1' }), 'creator', 'v1', T0));
+  const given = [{ manager: 'someone', operation: 'Apply' as const, apiVersion: 'v1', time: T0, fieldsType: 'FieldsV1' as const, fieldsV1: { 'f:data': { 'f:a': {} } } }];
+  const main = recordUpdate(created, { ...created, metadata: { ...created.metadata, managedFields: given } }, 'editor', 'v1', T1);
+  t.deepEqual(main.metadata.managedFields?.map((e) => e.manager), ['someone']);
+  const status = recordUpdate(created, { ...created, metadata: { ...created.metadata, managedFields: given } }, 'editor', 'v1', T1, 'status');
+  t.deepEqual(status.metadata.managedFields?.map((e) => e.manager), ['creator']);
+});
