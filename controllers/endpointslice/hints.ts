@@ -91,12 +91,12 @@ function setHints(slice: EndpointSlice, i: number, hints: SliceEndpoint['hints']
  * carry hints to update without them (`RemoveHintsFromSlices`).
  */
 export function removeHints(si: SliceInfo): void {
+  moveUnchanged(si, (s) => s.endpoints?.some((ep) => ep.hints) ?? false);
   for (const slice of [...si.create, ...si.update]) {
     slice.endpoints!.forEach((ep, i) => {
       if (ep.hints) setHints(slice, i, undefined);
     });
   }
-  moveUnchanged(si, (s) => s.endpoints?.some((ep) => ep.hints) ?? false);
 }
 
 function moveUnchanged(si: SliceInfo, needsUpdate: (s: EndpointSlice) => boolean): void {
@@ -163,8 +163,8 @@ function isNodeReady(node: Node): boolean {
 
 /**
  * Each zone's share of the allocatable CPU of ready, non-control-plane nodes
- * (`TopologyCache.SetNodes`). Null when any counted node lacks a zone or CPU, or when fewer
- * than two zones remain. The controller computes this on node changes, not per sync.
+ * (`TopologyCache.SetNodes`). Null when any counted node lacks a zone or CPU, or when no node
+ * counts. The controller computes this on node changes, not per sync.
  */
 export function computeZoneCPURatios(nodes: Iterable<Node>): Map<string, number> | null {
   const byZone = new Map<string, number>();
@@ -179,7 +179,9 @@ export function computeZoneCPURatios(nodes: Iterable<Node>): Map<string, number>
     total += cpu;
     byZone.set(zone, (byZone.get(zone) ?? 0) + cpu);
   }
-  if (total === 0 || byZone.size < 2) return null;
+  // Kubernetes' SetNodes also nulls the ratios for a single zone, which makes its "Nodes only
+  // ready in one zone" event unreachable; §5.7 lists that event, so one zone is kept here.
+  if (total === 0) return null;
   const ratios = new Map<string, number>();
   for (const [zone, cpu] of byZone) ratios.set(zone, cpu / total);
   return ratios;

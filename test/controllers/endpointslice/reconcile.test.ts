@@ -203,3 +203,27 @@ test('reconcileSlices › metrics: added, removed, desired, desired and actual s
   t.is(empty.metrics.desiredSlices, 1);
   t.is(empty.metrics.actualSlices, 1);
 });
+
+test('reconcileSlices › trigger time: set on creates and updates, removed when absent, unchanged slices untouched', (t) => {
+  const all = pods(150);
+  const plan = reconcileSlices(snapshot({ service: svc, pods: all, triggerTime: '2026-01-01T00:00:10Z' }));
+  t.true(plan.create.every((s) => s.metadata.annotations?.['endpoints.kubernetes.io/last-change-trigger-time'] === '2026-01-01T00:00:10Z'));
+  const slices = applyPlan([], plan);
+  const grown = [...all.slice(0, 100), ...all.slice(100).map((_, i) => pod(100 + i, { ready: false }))];
+  const next = reconcileSlices(snapshot({ service: svc, pods: grown, existingSlices: slices }));
+  t.is(next.update.length, 1);
+  t.false('endpoints.kubernetes.io/last-change-trigger-time' in (next.update[0].metadata.annotations ?? {}));
+});
+
+test('reconcileSlices › other annotations of an updated slice are kept', (t) => {
+  const base = slice('web-a', svc, pods(3));
+  const annotated = deepFreeze({ ...base, metadata: { ...base.metadata, annotations: { keep: 'me' } } });
+  const plan = reconcileSlices(snapshot({ service: svc, pods: pods(4), existingSlices: [annotated], triggerTime: '2026-01-01T00:00:10Z' }));
+  t.deepEqual(plan.update[0].metadata.annotations, { keep: 'me', 'endpoints.kubernetes.io/last-change-trigger-time': '2026-01-01T00:00:10Z' });
+});
+
+test('reconcileSlices › an endpoint whose pod was re-created (new UID, same name) is updated in place', (t) => {
+  const plan = reconcileSlices(snapshot({ service: svc, pods: [pod(0, { uid: 'fresh' })], existingSlices: [slice('web-a', svc, [pod(0)])] }));
+  t.is(plan.update.length, 1);
+  t.is(plan.update[0].endpoints![0].targetRef?.uid, 'fresh');
+});
