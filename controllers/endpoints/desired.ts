@@ -1,0 +1,213 @@
+/**
+ * The subsets an Endpoints object should hold for a Service and its selected pods
+ * (../shared/reference/kubernetes-behaviour.md §4.2 steps 5–8, §4.3, §4.4, §4.6). Ported from
+ * `pkg/controller/endpoint/endpoints_controller.go` (`syncService`, `podToEndpointAddressForService`,
+ * `addEndpointSubset`, `endpointPortFromServicePort`).
+ *
+ * Upstream makes one subset per (pod, port), repacks them and then truncates. The result here is
+ * the same, built directly: pods are grouped by the set of ports they resolve, ports by the pods
+ * that serve them, addresses are ordered once by a radix sort, and only the addresses that survive
+ * truncation are materialised. That keeps a 5,000-pod sync linear.
+ */
+import type { EndpointAddress, EndpointPort, EndpointSubset, IPFamily, Pod, Service, ServicePort } from '../../api-types/core.js';
+import { findPort } from '../shared/find-port.js';
+import { canonicalIP, endpointsAddressState, shouldSetHostname } from '../shared/pod.js';
+import { podIPs } from '../runtime/transforms.js';
+import { orderByIPThenUID } from './radix-order.js';
+import { comparePorts, compareText, portKey, repackSubsets, subsetSortKey } from './repack.js';
+import { allocateTruncation } from './truncate.js';
+
+/** The desired subsets of one Service's Endpoints. */
+export interface DesiredSubsets {
+  /** Canonical (repacked) subsets, truncated to 1000 addresses. */
+  subsets: EndpointSubset[];
+  /** Whether addresses were cut (the over-capacity annotation is then set). */
+  truncated: boolean;
+  /** Pods included as ready, before truncation. */
+  readyPods: number;
+  /** Pods included as not ready, before truncation. */
+  notReadyPods: number;
+}
+
+/**
+ * The family an Endpoints carries (it is single-family): `spec.ipFamilies[0]`, else the family
+ * of the ClusterIP; undefined for a headless Service without families, where each pod's first IP
+ * decides.
+ */
+export function endpointsFamily(service: Service): IPFamily | undefined {
+  const first = service.spec?.ipFamilies?.[0];
+  if (first) return first;
+  const clusterIP = service.spec?.clusterIP;
+  if (clusterIP && clusterIP !== 'None') return clusterIP.includes(':') ? 'IPv6' : 'IPv4';
+  return undefined;
+}
+
+/** The pod's first IP of the family, canonical (`01.2.3.4` → `1.2.3.4`); undefined if none. */
+function podIPFor(pod: Pod, family: IPFamily | undefined): string | undefined {
+  const ips = podIPs(pod);
+  if (ips.length === 0) return undefined;
+  // Upstream reads a headless Service's family off status.podIP, the first of podIPs.
+  const want = family ?? canonicalIP(ips[0])?.family ?? 'IPv4';
+  for (const ip of ips) {
+    const c = canonicalIP(ip);
+    if (c && c.family === want) return c.text;
+  }
+  return undefined;
+}
+
+function endpointPort(src: ServicePort, port: number): EndpointPort {
+  // Key order as Kubernetes prints it; an empty name is omitted as Go's omitempty does.
+  const out: EndpointPort = src.name ? { name: src.name, port } : { port };
+  out.protocol = src.protocol ?? 'TCP';
+  if (src.appProtocol !== undefined) out.appProtocol = src.appProtocol;
+  return out;
+}
+
+function toAddress(pod: Pod, ip: string, service: Service): EndpointAddress {
+  const a: EndpointAddress = { ip };
+  if (shouldSetHostname(pod, service)) a.hostname = pod.spec!.hostname;
+  // Upstream always sets nodeName (a pointer to spec.nodeName); an empty name would fail
+  // validation, and a pod with an IP is scheduled, so it is left out only when empty.
+  if (pod.spec?.nodeName) a.nodeName = pod.spec.nodeName;
+  a.targetRef = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
+  return a;
+}
+
+interface Group {
+  ports: EndpointPort[];
+  sigs: Uint8Array;
+  ready: number[];
+  notReady: number[];
+  key: string;
+}
+
+/**
+ * Computes the desired subsets. `pods` are the pods the Service's selector matched; inclusion
+ * (§4.6), named ports and hostnames are decided here through controllers/shared/.
+ *
+ * 1. Resolve each pod: state (ready, not ready, excluded), its IP of the Endpoints family, and
+ *    its signature: the ports it serves (a named targetPort it lacks leaves it out of that port).
+ * 2. Order the pods by (IP, UID) and merge duplicates (not ready wins).
+ * 3. Group ports served by the same signatures: one subset per group (RepackSubsets' grouping).
+ * 4. Sort the subsets, truncate (§4.4), and materialise only the addresses kept.
+ */
+export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredSubsets {
+  const spec = service.spec ?? {};
+  const servicePorts = spec.ports ?? [];
+  const headlessNoPorts = servicePorts.length === 0;
+  if (headlessNoPorts && spec.clusterIP !== 'None') return { subsets: [], truncated: false, readyPods: 0, notReadyPods: 0 };
+  const family = endpointsFamily(service);
+  const pnra = spec.publishNotReadyAddresses === true;
+
+  // 1. Port ids: index into `ports`; a headless Service without ports has one id and no port.
+  const ports: (EndpointPort | undefined)[] = [];
+  const portIds = new Map<string, number>();
+  const idOf = (p: EndpointPort): number => {
+    const k = portKey(p);
+    let id = portIds.get(k);
+    if (id === undefined) portIds.set(k, (id = ports.push(p) - 1));
+    return id;
+  };
+  const allNumeric = servicePorts.every((sp) => typeof (sp.targetPort ?? sp.port) === 'number');
+  const sigIds = new Map<string, number>();
+  const sigPorts: number[][] = [];
+  const sigOf = (ids: number[]): number => {
+    const k = ids.join(',');
+    let id = sigIds.get(k);
+    if (id === undefined) sigIds.set(k, (id = sigPorts.push(ids) - 1));
+    return id;
+  };
+  let fixedSig = -1;
+  if (headlessNoPorts) {
+    ports.push(undefined);
+    fixedSig = sigOf([0]);
+  } else if (allNumeric) {
+    fixedSig = sigOf(servicePorts.map((sp) => idOf(endpointPort(sp, (sp.targetPort ?? sp.port) as number))));
+  }
+
+  const ips: string[] = [];
+  const uids: string[] = [];
+  const podOf: Pod[] = [];
+  const readyOf: boolean[] = [];
+  const sigOfPod: number[] = [];
+  let readyPods = 0;
+  let notReadyPods = 0;
+  for (const pod of pods) {
+    const state = endpointsAddressState(pod, pnra);
+    if (state === 'excluded') continue;
+    const ip = podIPFor(pod, family);
+    if (ip === undefined) continue;
+    let sig = fixedSig;
+    if (sig < 0) {
+      const ids: number[] = [];
+      for (let i = 0; i < servicePorts.length; i++) {
+        const num = findPort(pod, servicePorts[i]);
+        if (num !== undefined) ids.push(idOf(endpointPort(servicePorts[i], num)));
+      }
+      if (ids.length === 0) continue;
+      sig = sigOf(ids);
+    }
+    ips.push(ip);
+    uids.push(pod.metadata.uid ?? '');
+    podOf.push(pod);
+    readyOf.push(state === 'ready');
+    sigOfPod.push(sig);
+    if (state === 'ready') readyPods++;
+    else notReadyPods++;
+  }
+
+  // 2.
+  const order = orderByIPThenUID(ips, uids);
+  const kept: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i];
+    const last = kept.length > 0 ? kept[kept.length - 1] : -1;
+    if (last >= 0 && ips[last] === ips[id] && uids[last] === uids[id]) {
+      readyOf[last] = readyOf[last] && readyOf[id];
+      continue;
+    }
+    kept.push(id);
+  }
+
+  // 3. A port's column is the set of signatures holding it; equal columns share a subset.
+  const columns = new Map<string, Group>();
+  for (let p = 0; p < ports.length; p++) {
+    const sigs = new Uint8Array(sigPorts.length);
+    const members: number[] = [];
+    for (let s = 0; s < sigPorts.length; s++) {
+      if (!sigPorts[s].includes(p)) continue;
+      sigs[s] = 1;
+      members.push(s);
+    }
+    const ck = members.join(',');
+    let g = columns.get(ck);
+    if (!g) columns.set(ck, (g = { ports: [], sigs, ready: [], notReady: [], key: '' }));
+    const port = ports[p];
+    if (port) g.ports.push(port);
+  }
+  const groups: Group[] = [];
+  for (const g of columns.values()) {
+    for (const id of kept) if (g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
+    if (g.ready.length + g.notReady.length === 0) continue;
+    g.ports.sort(comparePorts);
+    const first = g.ready.length > 0 ? g.ready[0] : g.notReady[0];
+    g.key = subsetSortKey({ addresses: [{ ip: ips[first], targetRef: { uid: uids[first] } }], ports: g.ports });
+    groups.push(g);
+  }
+  groups.sort((a, b) => compareText(a.key, b.key));
+
+  // 4.
+  const alloc = allocateTruncation(groups.map((g) => g.ready.length), groups.map((g) => g.notReady.length));
+  const subsets = groups.map((g, i) => {
+    const ss: EndpointSubset = {};
+    const nReady = alloc ? alloc.ready[i] : g.ready.length;
+    const nNotReady = alloc ? alloc.notReady[i] : g.notReady.length;
+    if (nReady > 0) ss.addresses = g.ready.slice(0, nReady).map((id) => toAddress(podOf[id], ips[id], service));
+    if (nNotReady > 0) ss.notReadyAddresses = g.notReady.slice(0, nNotReady).map((id) => toAddress(podOf[id], ips[id], service));
+    if (g.ports.length > 0) ss.ports = g.ports;
+    return ss;
+  });
+  // Cutting can empty a subset or make two subsets' address sets equal; the API server would
+  // repack them on write, so repack here too (at most 1000 sorted addresses: cheap).
+  return { subsets: alloc ? repackSubsets(subsets) : subsets, truncated: alloc !== undefined, readyPods, notReadyPods };
+}
