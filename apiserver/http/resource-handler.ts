@@ -19,7 +19,7 @@ import {
   watchOptionsFrom,
   writeOptionsFrom,
 } from './query.js';
-import { parseJsonBody, readBody, sendJson } from './respond.js';
+import { parseBody, readBody, sendJson } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
@@ -106,12 +106,12 @@ export async function handleResource(
     case 'watch':
       return startWatch(ctx, res, route, q);
     case 'create': {
-      const obj = asObject(parseJsonBody(await readBody(req)));
+      const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj);
       return sendJson(res, 201, store.create(info, ns, obj, writeOptionsFrom(q)));
     }
     case 'update': {
-      const obj = asObject(parseJsonBody(await readBody(req)));
+      const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
@@ -126,11 +126,11 @@ export async function handleResource(
       return sendJson(res, out.created ? 201 : 200, out.object);
     }
     case 'delete': {
-      const opts = deleteOptionsFrom(q, parseJsonBody(await readBody(req)));
+      const opts = deleteOptionsFrom(q, parseBody(await readBody(req), req.headers['content-type']));
       return sendJson(res, 200, store.delete(info, ns, name!, opts));
     }
     case 'deletecollection':
-      return sendJson(res, 200, deleteCollection(store, route, q, parseJsonBody(await readBody(req))));
+      return sendJson(res, 200, deleteCollection(store, route, q, parseBody(await readBody(req), req.headers['content-type'])));
     default:
       throw notAllowed(req.method ?? '');
   }

@@ -4,7 +4,8 @@
  * `Retry-After` header on 429, and a bounded body reader.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, badRequest } from '../errors.js';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
 
 /** kube-apiserver's default request body limit (3 MiB, apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -56,6 +57,25 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Parses the body of a POST, PUT or DELETE by its Content-Type: JSON (or no type), or YAML.
+ * Anything else, protobuf included, is 415 as kube-apiserver answers a type it cannot decode;
+ * clients then fall back to JSON.
+ */
+export function parseBody(text: string, contentType: string | undefined): unknown {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (media === '' || media === 'application/json' || media === '*/*') return parseJsonBody(text);
+  if (media === 'application/yaml') {
+    if (text.trim() === '') return undefined;
+    try {
+      return parseYaml(text) as unknown;
+    } catch (e) {
+      throw badRequest(`couldn't get version/kind; yaml parse error: ${(e as Error).message}`);
+    }
+  }
+  throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
 }
 
 /**
