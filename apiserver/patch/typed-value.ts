@@ -159,8 +159,8 @@ function collectLenient(value: unknown, schema: FieldSchema | undefined, path: F
 
 /**
  * Merges an applied configuration into a live value (typed Merge): granular maps key by key,
- * associative lists item by item (live order kept, new items appended in configuration order),
- * sets by union, and atomic values replaced. Returns a new value; inputs are not mutated.
+ * associative lists item by item and sets by union (both in upstream's order), and atomic
+ * values replaced. Returns a new value; inputs are not mutated.
  */
 export function mergeApplied(live: unknown, config: unknown, schema: FieldSchema | undefined, path: FieldPath = []): unknown {
   const g = granularity(config, schema);
@@ -176,19 +176,60 @@ export function mergeApplied(live: unknown, config: unknown, schema: FieldSchema
     }
     return out;
   }
-  const list = schema as ListSchema;
-  const out = [...(live as unknown[])];
-  const pes = out.map((item) => itemPE(list, item));
-  (config as unknown[]).forEach((item, i) => {
-    const pe = configItemPE(list, item, path, i);
-    const at = pes.indexOf(pe);
-    if (at >= 0) {
-      out[at] = g === 'set' ? out[at] : mergeApplied(out[at], item, list.elem, [...path, pe]);
-    } else {
-      out.push(g === 'set' ? cloneJson(item) : mergeApplied({}, item, list.elem, [...path, pe]));
-      pes.push(pe);
+  return mergeItems(live as unknown[], config as unknown[], schema as ListSchema, g === 'set', path);
+}
+
+/**
+ * Merges the items of a granular list in structured-merge-diff's order (typed/merge.go
+ * visitListItems): walk both lists; live-only items stay where they are, configuration items
+ * come in configuration order, and an item both hold is emitted where the configuration puts it.
+ */
+function mergeItems(live: unknown[], config: unknown[], list: ListSchema, isSet: boolean, path: FieldPath): unknown[] {
+  const livePEs = live.map((item, i) => itemPE(list, item) ?? `i:${i}`);
+  const configPEs = config.map((item, i) => configItemPE(list, item, path, i));
+  const liveByPE = new Map<string, unknown>();
+  livePEs.forEach((pe, i) => { if (!liveByPE.has(pe)) liveByPE.set(pe, live[i]); });
+  const inConfig = new Set(configPEs);
+  const shared = configPEs.filter((pe) => liveByPE.has(pe));
+  let nextShared = 0;
+  const emitted = new Set<string>();
+  const out: unknown[] = [];
+  const emit = (pe: string, cfg: unknown): void => {
+    emitted.add(pe);
+    if (shared[nextShared] === pe) nextShared++;
+    const old = liveByPE.get(pe);
+    if (isSet) out.push(old !== undefined ? old : cloneJson(cfg));
+    else out.push(mergeApplied(old ?? {}, cfg, list.elem, [...path, pe]));
+  };
+  let l = 0;
+  let r = 0;
+  while (l < live.length || r < config.length) {
+    if (l < live.length && r < config.length) {
+      if (livePEs[l] === configPEs[r]) {
+        emit(configPEs[r], config[r]);
+        l++;
+        r++;
+        continue;
+      }
+      // A shared item the configuration puts later: leave it for then.
+      if (inConfig.has(livePEs[l]) && nextShared < shared.length && shared[nextShared] !== livePEs[l]) {
+        l++;
+        continue;
+      }
     }
-  });
+    if (l < live.length) {
+      if (!inConfig.has(livePEs[l])) {
+        out.push(live[l]);
+        l++;
+        continue;
+      }
+      if (emitted.has(livePEs[l])) l++;
+    }
+    if (r < config.length) {
+      emit(configPEs[r], config[r]);
+      r++;
+    }
+  }
   return out;
 }
 
