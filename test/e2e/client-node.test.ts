@@ -22,7 +22,7 @@ interface Seen {
 }
 
 /** Runs client-node's Watch and records events; `done` resolves with the error it ended with. */
-async function watchConfigMaps(namespace: string, query: Record<string, unknown>) {
+async function watchConfigMaps(namespace: string, query: Record<string, string | undefined>) {
   const seen: Seen[] = [];
   let finish!: (err: unknown) => void;
   const done = new Promise<unknown>((resolve) => (finish = resolve));
