@@ -17,7 +17,8 @@ import { validateNamespace } from './namespace.js';
 import { validateIPAddress, validateServiceCIDR } from './networking.js';
 import { validateNode } from './node.js';
 import { defaultPod, validatePod } from './pod.js';
-import { defaultService, prepareServiceUpdate, validateService } from './service.js';
+import { defaultService, validateService } from './service.js';
+import { prepareServiceUpdate } from './service-update.js';
 
 export { repackSubsets } from './endpoints.js';
 export type { CauseReason, FieldCause } from './field.js';

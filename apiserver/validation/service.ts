@@ -1,23 +1,22 @@
 /**
- * Service defaulting, update preparation and validation, after pkg/apis/core/v1/defaults.go
- * (SetDefaults_Service), pkg/registry/core/service/strategy.go (NormalizeClusterIPs,
- * dropTypeDependentFields), pkg/registry/core/service/storage/storage.go (patchAllocatedValues)
- * and pkg/apis/core/validation/validation.go (ValidateService, ValidateServiceUpdate).
+ * Service defaulting and validation, after pkg/apis/core/v1/defaults.go (SetDefaults_Service),
+ * pkg/registry/core/service/strategy.go (NormalizeClusterIPs) and
+ * pkg/apis/core/validation/validation.go (ValidateService). Update preparation and the
+ * update-only rules live in service-update.ts.
  *
  * svcplane allocates clusterIPs, ipFamilies, ipFamilyPolicy and nodePorts in controllers after
  * the create (docs/decisions/002-allocation-after-create.md), so a Service without them is valid
  * here and an update may fill them in once; what a user does give is checked as Kubernetes does.
  */
 import type { ServicePort, ServiceSpec } from '../../api-types/core.js';
-import type { KubeObject } from '../../api-types/meta.js';
 import { cidrProblem, familyOf, ipProblem } from '../../allocators/ip.js';
-import { type FieldCause, FieldPath, deepEqual, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { type FieldCause, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { type Svc, isExternallyAccessible, isHeadless, needsHealthCheck, portsOf, specOf, specPath } from './service-shape.js';
+import { validateServiceUpdate } from './service-update.js';
 import { str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
 import { validateNonSpecialIP } from './ip-rules.js';
 import { supportedProtocols } from './ports.js';
-
-type Svc = KubeObject & { spec?: ServiceSpec; status?: Record<string, unknown> };
 
 const sessionAffinities = ['ClientIP', 'None'];
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -27,36 +26,6 @@ const ipFamilyPolicies = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
 const trafficDistributions = ['PreferClose', 'PreferSameNode', 'PreferSameZone'];
 const defaultClientIPTimeoutSeconds = 10800;
 const maxClientIPTimeoutSeconds = 86400;
-
-const specPath = FieldPath.root('spec');
-
-function specOf(svc: Svc): ServiceSpec {
-  return svc.spec ?? {};
-}
-
-function isExternallyAccessible(s: ServiceSpec): boolean {
-  return s.type === 'LoadBalancer' || s.type === 'NodePort' || (s.type === 'ClusterIP' && Array.isArray(s.externalIPs) && s.externalIPs.length > 0);
-}
-
-function needsHealthCheck(s: ServiceSpec): boolean {
-  return s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
-}
-
-function needsClusterIP(s: ServiceSpec): boolean {
-  return s.type !== 'ExternalName';
-}
-
-function needsNodePort(s: ServiceSpec): boolean {
-  return s.type === 'NodePort' || s.type === 'LoadBalancer';
-}
-
-function isHeadless(s: ServiceSpec): boolean {
-  return Array.isArray(s.clusterIPs) && s.clusterIPs.length === 1 && s.clusterIPs[0] === 'None';
-}
-
-function portsOf(s: ServiceSpec): ServicePort[] {
-  return Array.isArray(s.ports) ? s.ports : [];
-}
 
 /**
  * Fills in SetDefaults_Service's defaults and syncs clusterIP with clusterIPs[0] (one given, the
@@ -85,53 +54,6 @@ export function defaultService(svc: Svc): void {
   const ips = Array.isArray(s.clusterIPs) ? s.clusterIPs : [];
   if (s.clusterIP && ips.length === 0) s.clusterIPs = [s.clusterIP];
   else if (!s.clusterIP && ips.length > 0 && typeof ips[0] === 'string') s.clusterIP = ips[0];
-}
-
-/**
- * Prepares an update against the stored Service, in place: values the controllers allocated and
- * the request left out are kept (patchAllocatedValues), and fields the new type no longer uses
- * are dropped when the request left them unchanged (dropTypeDependentFields). Call it after
- * {@link defaultService} and before validation.
- */
-export function prepareServiceUpdate(svc: Svc, old: Svc): void {
-  const s = (svc.spec ??= {});
-  const o = specOf(old);
-  // 1. Keep allocated values the request omitted (a PUT of the original manifest).
-  if (needsClusterIP(o) && needsClusterIP(s)) {
-    if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
-    if ((s.clusterIPs ?? []).length === 0 && (o.clusterIPs ?? []).length > 0) s.clusterIPs = [...(o.clusterIPs ?? [])];
-    if ((s.ipFamilies ?? []).length === 0 && (o.ipFamilies ?? []).length > 0) s.ipFamilies = [...(o.ipFamilies ?? [])];
-    if (s.ipFamilyPolicy === undefined && o.ipFamilyPolicy !== undefined) s.ipFamilyPolicy = o.ipFamilyPolicy;
-  }
-  if (needsNodePort(o) && needsNodePort(s)) {
-    const used = new Set(portsOf(o).map((p) => p.nodePort).filter((n) => n && portsOf(s).some((q) => q.nodePort === n)));
-    const byName = new Map(portsOf(o).map((p) => [p.name ?? '', p.nodePort]));
-    for (const p of portsOf(s)) {
-      const prev = byName.get(p.name ?? '');
-      if (!p.nodePort && prev && !used.has(prev)) p.nodePort = prev;
-    }
-  }
-  if (needsHealthCheck(o) && needsHealthCheck(s) && !s.healthCheckNodePort && o.healthCheckNodePort) {
-    s.healthCheckNodePort = o.healthCheckNodePort;
-  }
-  // 2. Drop what the new type no longer needs, unless the request changed it.
-  if (needsClusterIP(o) && !needsClusterIP(s)) {
-    if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? [])) {
-      delete s.clusterIP;
-      delete s.clusterIPs;
-    }
-    if (deepEqual(s.ipFamilies ?? [], o.ipFamilies ?? [])) delete s.ipFamilies;
-    if (s.ipFamilyPolicy === o.ipFamilyPolicy) delete s.ipFamilyPolicy;
-  }
-  if (needsNodePort(o) && !needsNodePort(s) && deepEqual(portsOf(s).map((p) => p.nodePort ?? 0), portsOf(o).map((p) => p.nodePort ?? 0))) {
-    for (const p of portsOf(s)) delete p.nodePort;
-  }
-  if (needsHealthCheck(o) && !needsHealthCheck(s) && s.healthCheckNodePort === o.healthCheckNodePort) delete s.healthCheckNodePort;
-  if (o.allocateLoadBalancerNodePorts !== undefined && s.type !== 'LoadBalancer' && s.allocateLoadBalancerNodePorts === o.allocateLoadBalancerNodePorts) {
-    delete s.allocateLoadBalancerNodePorts;
-  }
-  if (o.loadBalancerClass !== undefined && s.type !== 'LoadBalancer' && s.loadBalancerClass === o.loadBalancerClass) delete s.loadBalancerClass;
-  if (!isExternallyAccessible(s)) delete s.externalTrafficPolicy;
 }
 
 /** Validates a Service on create (old undefined) or update, or its status (subresource 'status'). */
@@ -369,49 +291,6 @@ function validateTrafficPolicies(s: ServiceSpec): FieldCause[] {
   }
   if (s.trafficDistribution !== undefined && s.trafficDistribution !== null && !trafficDistributions.includes(s.trafficDistribution)) {
     errs.push(notSupported(specPath.child('trafficDistribution'), s.trafficDistribution, trafficDistributions));
-  }
-  return errs;
-}
-
-/** The update rules: the primary clusterIP and IP family are fixed once set, except via ExternalName. */
-function validateServiceUpdate(s: ServiceSpec, o: ServiceSpec): FieldCause[] {
-  const errs: FieldCause[] = [];
-  if (s.type !== 'ExternalName' && o.type !== 'ExternalName') {
-    errs.push(...validateListUpgrade(s.clusterIPs ?? [], o.clusterIPs ?? [], s, o, 'clusterIPs', 'clusterIP'));
-    if (isHeadless(s) === isHeadless(o) && !isHeadless(s)) {
-      errs.push(...validateListUpgrade(s.ipFamilies ?? [], o.ipFamilies ?? [], s, o, 'ipFamilies', 'ipFamily'));
-    }
-  }
-  if (o.type === 'LoadBalancer' && s.type === 'LoadBalancer' && s.loadBalancerClass !== o.loadBalancerClass) {
-    errs.push(invalid(specPath.child('loadBalancerClass'), s.loadBalancerClass, 'may not change once set'));
-  }
-  // An empty old value is the controller's yet-to-allocate state, not a value to keep.
-  if (needsHealthCheck(o) && needsHealthCheck(s) && o.healthCheckNodePort && s.healthCheckNodePort !== o.healthCheckNodePort) {
-    errs.push(forbidden(specPath.child('healthCheckNodePort'), 'field is immutable'));
-  }
-  return errs;
-}
-
-// validateUpgradeDowngradeClusterIPs / validateUpgradeDowngradeIPFamilies: growing from empty
-// (svcplane's allocation) or adding a secondary is allowed; changing the primary is not, and
-// dropping the secondary needs SingleStack.
-function validateListUpgrade(next: string[], prev: string[], s: ServiceSpec, o: ServiceSpec, fieldName: 'clusterIPs' | 'ipFamilies', what: string): FieldCause[] {
-  if (fieldName === 'clusterIPs' && isHeadless(s) && isHeadless(o)) return [];
-  const errs: FieldCause[] = [];
-  const p = specPath.child(fieldName);
-  if (next.length === prev.length) {
-    prev.forEach((v, i) => {
-      if (v !== next[i]) errs.push(invalid(fieldName === 'clusterIPs' ? p.index(i) : p.index(0), next, 'may not change once set'));
-    });
-  } else if (prev.length > next.length) {
-    if (next.length === 0) errs.push(invalid(p.index(0), next, `primary ${what} can not be unset`));
-    else if (next[0] !== prev[0]) errs.push(invalid(p.index(0), next, 'may not change once set'));
-    if (next.length === 1 && s.ipFamilyPolicy !== 'SingleStack') {
-      const secondary = fieldName === 'clusterIPs' ? 'clusterIP' : 'ipFamily';
-      errs.push(invalid(specPath.child('ipFamilyPolicy'), s.ipFamilyPolicy ?? null, `must be set to 'SingleStack' when releasing the secondary ${secondary}`));
-    }
-  } else if (prev.length > 0 && next[0] !== prev[0]) {
-    errs.push(invalid(p.index(0), next, 'may not change once set'));
   }
   return errs;
 }
