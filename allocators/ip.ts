@@ -31,8 +31,9 @@ export function ipProblem(s: string): string | undefined {
   if (typeof s !== 'string' || s === '') return 'must be a valid IP address';
   if (s.includes('%')) return 'must not have a zone index';
   if (s.includes(':')) {
-    if (!ipaddr.IPv6.isValid(s)) return 'must be a valid IP address';
-    if (ipaddr.IPv6.parse(s).isIPv4MappedAddress()) return 'must not be an IPv4-mapped IPv6 address';
+    const hex = embeddedIPv4AsHex(s);
+    if (hex === undefined || !ipaddr.IPv6.isValid(hex)) return 'must be a valid IP address';
+    if (ipaddr.IPv6.parse(hex).isIPv4MappedAddress()) return 'must not be an IPv4-mapped IPv6 address';
     return undefined;
   }
   if (!ipaddr.IPv4.isValidFourPartDecimal(s)) {
@@ -45,7 +46,7 @@ export function ipProblem(s: string): string | undefined {
 export function parseIP(s: string): ParsedIP {
   const problem = ipProblem(s);
   if (problem) throw new TypeError(`"${s}": ${problem}`);
-  const addr = ipaddr.parse(s);
+  const addr = s.includes(':') ? ipaddr.IPv6.parse(embeddedIPv4AsHex(s) as string) : ipaddr.IPv4.parse(s);
   return { family: addr.kind() === 'ipv4' ? 'IPv4' : 'IPv6', text: addr.toString(), value: bytesToBigInt(addr.toByteArray()) };
 }
 
@@ -94,6 +95,22 @@ export function formatIP(value: bigint, family: IPFamily): string {
     v >>= 8n;
   }
   return ipaddr.fromByteArray(bytes).toString();
+}
+
+/**
+ * Rewrites an IPv6 text whose last 32 bits are written as dotted decimal (`::1.2.3.4`) into
+ * plain hex groups (`::102:304`); returns other text unchanged, and undefined when the dotted
+ * part is not strict four-part decimal. ipaddr.js reads `::1.2.3.4` as `::ffff:1.2.3.4`, which
+ * is another address (Go's netip.ParseAddr keeps it as ::102:304), so the dotted part is never
+ * handed to it.
+ */
+function embeddedIPv4AsHex(s: string): string | undefined {
+  if (!s.includes('.')) return s;
+  const colon = s.lastIndexOf(':');
+  const tail = s.slice(colon + 1);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return undefined;
+  const [a, b, c, d] = tail.split('.').map(Number);
+  return `${s.slice(0, colon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
 function toCIDR(addrText: string, prefixLength: number): ParsedCIDR {

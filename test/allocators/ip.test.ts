@@ -40,3 +40,16 @@ test('ip › CIDR with host bits set is rejected with the network form proposed'
   t.is(c.prefixLength, 12);
   t.is(parseCIDR('2001:db8:1::/48').text, '2001:db8:1::/48');
 });
+
+test('ip › IPv6 with a dotted IPv4 tail keeps its value (regression: ipaddr.js read ::1.2.3.4 as ::ffff:1.2.3.4)', (t) => {
+  t.deepEqual(parseIP('::1.2.3.4'), { family: 'IPv6', text: '::102:304', value: 0x01020304n });
+  t.is(parseIP('64:ff9b::192.0.2.1').text, '64:ff9b::c000:201');
+  t.is(parseIP('1:2:3:4:5:6:1.2.3.4').text, '1:2:3:4:5:6:102:304');
+  t.regex(ipProblem('::ffff:1.2.3.4') ?? '', /IPv4-mapped/);
+  t.regex(ipProblem('::ffff:102:304') ?? '', /IPv4-mapped/);
+  t.regex(ipProblem('::1.2.3.04') ?? '', /valid IP/);
+  t.regex(ipProblem('::1.2.3') ?? '', /valid IP/);
+  t.regex(ipProblem('1.2.3.4::') ?? '', /valid IP/);
+  t.regex(ipProblem('1:2:3:4:5:6:7:1.2.3.4') ?? '', /valid IP/);
+  t.is(parseCIDR('::1.2.3.0/120').text, '::102:300/120');
+});
