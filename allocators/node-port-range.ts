@@ -40,9 +40,10 @@ export function formatPortRange(range: PortRange): string {
 
 /**
  * Parses `--service-node-port-range`: `min-max` (inclusive), `base+size`, or a single port (size
- * 1, as `PortRange.Set` does). Only decimal digits are accepted. Throws a TypeError (malformed) or
- * RangeError (beyond 65535, inverted, empty) whose message names the flag and quotes the value.
- * Kubernetes leaves `base+size` as a TODO; svcplane accepts it.
+ * 1, as `PortRange.Set` does), surrounding whitespace trimmed as it does; only decimal digits.
+ * Throws a TypeError (malformed, empty) or RangeError (beyond 65535, inverted, size 0) whose
+ * message names the flag and quotes the value. Kubernetes leaves `base+size` as a TODO in
+ * `PortRange.Set`; svcplane accepts it.
  */
 export function parseNodePortRange(flag: string): PortRange {
   const quoted = JSON.stringify(flag);
@@ -50,7 +51,8 @@ export function parseNodePortRange(flag: string): PortRange {
     throw new Err(`${FLAG} ${quoted}: ${why}`);
   };
   if (typeof flag !== 'string') return fail(TypeError, 'expected a string');
-  const m = /^(\d+)(?:([-+])(\d+))?$/.exec(flag);
+  // PortRange.Set trims surrounding whitespace before parsing; so does this.
+  const m = /^(\d+)(?:([-+])(\d+))?$/.exec(flag.trim());
   if (!m) return fail(TypeError, 'unable to parse port range, expected "min-max", "base+size" or a single port number');
   const base = Number(m[1]);
   if (base > MAX_PORT) return fail(RangeError, `the port range cannot be greater than ${MAX_PORT}`);

@@ -11,6 +11,7 @@ const parsed: { flag: string; want: { base: number; size: number } }[] = [
   { flag: '30000-30000', want: { base: 30000, size: 1 } },
   { flag: '0-65535', want: { base: 0, size: 65536 } },
   { flag: '65535+1', want: { base: 65535, size: 1 } },
+  { flag: ' 30000-32767\n', want: { base: 30000, size: 2768 } },
 ];
 for (const { flag, want } of parsed) {
   test(`node-port-range › parses ${JSON.stringify(flag)}`, (t) => {
@@ -27,7 +28,7 @@ const rejected: { flag: string; error: typeof TypeError; why: RegExp }[] = [
   { flag: '', error: TypeError, why: /unable to parse/ },
   { flag: 'abc', error: TypeError, why: /unable to parse/ },
   { flag: '30000-', error: TypeError, why: /unable to parse/ },
-  { flag: ' 30000-32767', error: TypeError, why: /unable to parse/ },
+  { flag: '30000 - 32767', error: TypeError, why: /unable to parse/ },
   { flag: '-1-5', error: TypeError, why: /unable to parse/ },
   { flag: '30000-32767-1', error: TypeError, why: /unable to parse/ },
 ];
