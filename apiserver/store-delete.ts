@@ -6,13 +6,16 @@
  * their grace period), namespaces going Terminating, and what a DELETE answers.
  */
 import type { KubeObject, Status } from '../api-types/meta.js';
-import { conflict } from './errors.js';
+import { conflict, forbidden } from './errors.js';
 import { RESOURCES, type ResourceInfo } from './resources.js';
-import { formatTimestamp, isDeletionComplete, truncateToSecond } from './store-meta.js';
+import { formatTimestamp, isDeletionComplete, isNoOp, resourceId, truncateToSecond } from './store-meta.js';
 import type { MemoryStore } from './store.js';
 import type { DeleteOptions } from './types.js';
 
 const DEFAULT_POD_GRACE_SECONDS = 30;
+// plugin/pkg/admission/namespace/lifecycle: these namespaces cannot be deleted.
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
 
 /** Returns why delete options are invalid (400), or undefined. */
 export function deleteOptionsProblem(opts: DeleteOptions): string | undefined {
@@ -58,7 +61,7 @@ function checkPreconditions(r: ResourceInfo, obj: KubeObject, opts: DeleteOption
 /**
  * Deletes `old` (the stored object) of resource `r`.
  *
- * 1. Preconditions (uid, resourceVersion) → 409.
+ * 1. Preconditions (uid, resourceVersion) → 409; default, kube-system, kube-public → 403.
  * 2. Dry run: answer as if deleted, change nothing.
  * 3. Already terminating: a shorter grace period for a pod brings its end forward; otherwise
  *    nothing changes and the object is returned.
@@ -70,6 +73,9 @@ export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObjec
   // 1.
   checkPreconditions(r, old, opts);
   const isNamespace = r.group === '' && r.resource === 'namespaces';
+  if (isNamespace && IMMORTAL_NAMESPACES.has(old.metadata.name as string)) {
+    throw forbidden(r, old.metadata.name as string, 'this namespace may not be deleted');
+  }
   const graceful = isGracefulPod(r, old);
   const spec = old.spec as { terminationGracePeriodSeconds?: number } | undefined;
   const grace = graceful ? opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS : 0;
@@ -92,7 +98,7 @@ export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObjec
   }
   // 5.
   const final = store.commit(r, 'DELETED', structuredClone(old), old);
-  store.afterRemoval(r, final, opts.propagationPolicy);
+  afterRemoval(store, r, final, opts.propagationPolicy);
   return returnsObject(r) ? structuredClone(final) : successStatus(r, final);
 }
 
@@ -107,7 +113,7 @@ function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, gra
   if (r.group === '' && r.resource === 'namespaces') next.status = { ...((next.status ?? {}) as object), phase: 'Terminating' };
   if (isDeletionComplete(next)) {
     const final = store.commit(r, 'DELETED', next, old);
-    store.afterRemoval(r, final, opts.propagationPolicy);
+    afterRemoval(store, r, final, opts.propagationPolicy);
     return final;
   }
   const stored = store.commit(r, 'MODIFIED', next, old);
@@ -130,7 +136,7 @@ function finishGrace(store: MemoryStore, r: ResourceInfo, ns: string | undefined
   const next = structuredClone(cur);
   next.metadata.deletionGracePeriodSeconds = 0;
   if (isDeletionComplete(next)) {
-    store.afterRemoval(r, store.commit(r, 'DELETED', next, cur));
+    afterRemoval(store, r, store.commit(r, 'DELETED', next, cur));
   } else {
     store.commit(r, 'MODIFIED', next, cur);
   }
@@ -145,5 +151,41 @@ function deleteContents(store: MemoryStore, namespace: string): void {
       if (obj && !obj.metadata.deletionTimestamp) deleteObject(store, r, obj, { propagationPolicy: 'Background' });
     }
   }
-  store.finishNamespaceIfEmpty(namespace);
+  finishNamespaceIfEmpty(store, namespace);
+}
+
+/** What happens once an object is gone: its timer, its dependents (gc), a finishing namespace (gc). */
+export function afterRemoval(store: MemoryStore, r: ResourceInfo, obj: KubeObject, propagation?: DeleteOptions['propagationPolicy']): void {
+  const uid = obj.metadata.uid as string;
+  store.timers.get(uid)?.cancel();
+  store.timers.delete(uid);
+  if (!store.gc) return;
+  const deps = store.dependents.get(uid);
+  store.dependents.delete(uid);
+  if (deps && propagation !== 'Orphan') {
+    for (const key of deps) {
+      const [id, ns, name] = key.split('|');
+      const depR = RESOURCES.find((x) => resourceId(x) === id) as ResourceInfo;
+      const dep = store.stored(depR, ns, name);
+      if (!dep || dep.metadata.deletionTimestamp) continue;
+      const owners = dep.metadata.ownerReferences ?? [];
+      if (owners.every((o) => !store.uids.has(o.uid))) deleteObject(store, depR, dep, { propagationPolicy: 'Background' });
+    }
+  }
+  if (r.namespaced) finishNamespaceIfEmpty(store, obj.metadata.namespace ?? '');
+}
+
+/** With gc, a terminating namespace goes once its contents are gone. */
+export function finishNamespaceIfEmpty(store: MemoryStore, namespace: string): void {
+  const ns = store.stored(NAMESPACES, undefined, namespace);
+  if (!ns?.metadata.deletionTimestamp || !store.isNamespaceEmpty(namespace)) return;
+  const next = structuredClone(ns);
+  const spec = (next.spec ?? {}) as { finalizers?: string[] };
+  spec.finalizers = (spec.finalizers ?? []).filter((f) => f !== 'kubernetes');
+  next.spec = spec;
+  if (isDeletionComplete(next)) {
+    afterRemoval(store, NAMESPACES, store.commit(NAMESPACES, 'DELETED', next, ns));
+  } else if (!isNoOp(ns, next)) {
+    store.commit(NAMESPACES, 'MODIFIED', next, ns);
+  }
 }

@@ -136,3 +136,42 @@ export function listPage(
   }
   return list;
 }
+
+/**
+ * Objects of `r` (in `namespace` when given) sorted by namespace then name, at the
+ * current RV or reconstructed at `atRV` from the history (410 when compacted).
+ */
+export function itemsAt(store: MemoryStore, r: ResourceInfo, namespace: string | undefined, atRV?: number): KubeObject[] {
+  const bucket = store.bucket(r);
+  const nsFilter = r.namespaced ? namespace : undefined;
+  if (atRV === undefined || atRV === store.currentRV()) {
+    if (!bucket) return [];
+    const namespaces = nsFilter !== undefined ? [nsFilter] : [...bucket.keys()].sort(compare);
+    const out: KubeObject[] = [];
+    for (const ns of namespaces) {
+      const names = bucket.get(ns);
+      if (!names) continue;
+      for (const name of [...names.keys()].sort(compare)) out.push(names.get(name) as KubeObject);
+    }
+    return out;
+  }
+  const state = new Map<string, KubeObject>();
+  for (const [ns, names] of bucket ?? []) {
+    if (nsFilter !== undefined && ns !== nsFilter) continue;
+    for (const [name, obj] of names) state.set(`${ns}\u0000${name}`, obj);
+  }
+  const changes = store.history(r).since(atRV);
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const e = changes[i];
+    const ns = e.object.metadata.namespace ?? '';
+    if (nsFilter !== undefined && ns !== nsFilter) continue;
+    const key = `${ns}\u0000${e.object.metadata.name}`;
+    if (e.prev) state.set(key, e.prev);
+    else state.delete(key);
+  }
+  return [...state.keys()].sort(compare).map((k) => state.get(k) as KubeObject);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

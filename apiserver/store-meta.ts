@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../api-types/meta.js';
 import type { ResourceInfo } from './resources.js';
 
+/** Identifies a resource inside the store: `group/resource`. */
+export const resourceId = (r: Pick<ResourceInfo, 'group' | 'resource'>): string => `${r.group}/${r.resource}`;
+
 /** RFC 3339 at second precision, as metav1.Time serialises: `2026-01-02T03:04:05Z`. */
 export function formatTimestamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -97,3 +100,44 @@ export function isDeletionComplete(obj: KubeObject): boolean {
   return obj.kind !== 'Namespace' || (specFinalizers ?? []).length === 0;
 }
 
+// pkg/registry/core/namespace/strategy.go PrepareForCreate: Active, with the kubernetes finalizer.
+/** Prepares a namespace for creation. */
+export function prepareNamespace(obj: KubeObject): void {
+  const spec = (obj.spec ?? {}) as { finalizers?: string[] };
+  if (!(spec.finalizers ?? []).includes('kubernetes')) spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
+  obj.spec = spec;
+  obj.status = { ...((obj.status ?? {}) as object), phase: 'Active' };
+}
+
+// PUT of the main resource: the body, with system metadata and (given a status subresource) status kept.
+/** The object a PUT of the main resource stores. */
+export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
+  const next = structuredClone(body);
+  const m = (next.metadata = { ...(next.metadata ?? {}) });
+  const o = old.metadata;
+  m.name = o.name;
+  if (o.namespace !== undefined) m.namespace = o.namespace;
+  else delete m.namespace;
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+    if (o[k] !== undefined) (m as Record<string, unknown>)[k] = o[k];
+    else delete m[k];
+  }
+  next.kind = old.kind;
+  next.apiVersion = old.apiVersion;
+  if (r.subresources.includes('status')) {
+    if (old.status !== undefined) next.status = structuredClone(old.status);
+    else delete next.status;
+  }
+  return next;
+}
+
+// PUT of /status: the stored object with the body's status, nothing else.
+/** The object a PUT of /status stores. */
+export function statusUpdate(old: KubeObject, body: KubeObject): KubeObject {
+  const next = structuredClone(old);
+  if (body.status !== undefined) next.status = structuredClone(body.status);
+  else delete next.status;
+  return next;
+}

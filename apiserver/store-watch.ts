@@ -204,9 +204,12 @@ export class WatchHub {
   private drain(): void {
     if (this.draining) return;
     this.draining = true;
+    // Index, not shift(): a burst for many watchers must not cost O(n²).
+    let i = 0;
     try {
-      for (let task = this.queue.shift(); task; task = this.queue.shift()) task();
+      for (; i < this.queue.length; i++) this.queue[i]();
     } finally {
+      this.queue.splice(0, Math.min(i + 1, this.queue.length));
       this.draining = false;
     }
   }

@@ -14,12 +14,14 @@ import type { KubeList, KubeObject, Status, WatchEvent } from '../api-types/meta
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
 import { parseFieldSelector } from './field-selectors.js';
-import { applyPatch } from './patch/index.js';
+import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
-import { deleteObject, deleteOptionsProblem } from './store-delete.js';
-import { listPage, validateListOptions, validateWatchOptions } from './store-list.js';
-import { formatTimestamp, generateName, isDeletionComplete, isNoOp, newUID, specChanged } from './store-meta.js';
+import { afterRemoval, deleteObject, deleteOptionsProblem } from './store-delete.js';
+import { itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
+import { formatTimestamp, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
+
+export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub, bookmarkEvent, eventFor } from './store-watch.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, Store, WatchOptions, WatchSink, WriteOptions } from './types.js';
 import { canonicalizeObject, defaultObject, validateObject } from './validation/index.js';
@@ -54,8 +56,6 @@ const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 const GENERATE_NAME_ATTEMPTS = 8; // the first try plus 7 retries (RetryGenerateName)
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
 
-/** Identifies a resource inside the store. */
-export const resourceId = (r: Pick<ResourceInfo, 'group' | 'resource'>): string => `${r.group}/${r.resource}`;
 
 /** An in-memory Store with Kubernetes' semantics. */
 export class MemoryStore implements Store {
@@ -105,7 +105,7 @@ export class MemoryStore implements Store {
   list(r: ResourceInfo, opts: ListOptions = {}): KubeList {
     validateListOptions(opts);
     const select = this.selector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
-    return listPage(this, r, opts, select, (exact) => this.itemsAt(r, opts.namespace, exact));
+    return listPage(this, r, opts, select, (exact) => itemsAt(this, r, opts.namespace, exact));
   }
 
   watch(r: ResourceInfo, opts: WatchOptions, sink: WatchSink): MemoryWatchHandle {
@@ -118,7 +118,7 @@ export class MemoryStore implements Store {
     if (opts.sendInitialEvents === true || rv === undefined || rv === '' || rv === '0') {
       if (rv !== undefined && rv !== '' && rv !== '0') this.parseRV(rv);
       if (opts.sendInitialEvents !== false) {
-        for (const obj of this.itemsAt(r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: structuredClone(obj) });
+        for (const obj of itemsAt(this, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: structuredClone(obj) });
       }
       if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
         initial.push(bookmarkEvent(r.kind, groupVersion(r), this.rv, true));
@@ -134,6 +134,21 @@ export class MemoryStore implements Store {
   }
 
   create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): KubeObject {
+    return this.createObject(r, namespace, body, opts, true);
+  }
+
+  update(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    opts: WriteOptions & { subresource?: 'status' } = {},
+  ): { object: KubeObject; created: boolean } {
+    return this.updateObject(r, namespace, name, body, opts, true);
+  }
+
+  // `record`: keep managedFields for this write (false after an apply patch, which recorded them itself).
+  private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions, record: boolean): KubeObject {
     const ns = this.scope(r, namespace, body);
     const obj = structuredClone(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
@@ -162,16 +177,18 @@ export class MemoryStore implements Store {
       }
       m.name = generateName(m.generateName as string, this.random);
     }
-    if (opts.dryRun) return stamp(r, obj);
-    return structuredClone(this.commit(r, 'ADDED', obj, undefined));
+    const toStore = record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
+    if (opts.dryRun) return stamp(r, toStore);
+    return structuredClone(this.commit(r, 'ADDED', toStore, undefined));
   }
 
-  update(
+  private updateObject(
     r: ResourceInfo,
     namespace: string | undefined,
     name: string,
     body: KubeObject,
-    opts: WriteOptions & { subresource?: 'status' } = {},
+    opts: WriteOptions & { subresource?: 'status' },
+    record: boolean,
   ): { object: KubeObject; created: boolean } {
     const ns = this.scope(r, namespace, body);
     const bodyMeta = body.metadata ?? {};
@@ -183,7 +200,7 @@ export class MemoryStore implements Store {
     if (!old) {
       if (!r.allowCreateOnUpdate || opts.subresource) throw notFound(r, name);
       if (bodyMeta.resourceVersion) throw notFound(r, name);
-      const object = this.create(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts);
+      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, record);
       return { object, created: true };
     }
     const rv = bodyMeta.resourceVersion;
@@ -197,19 +214,20 @@ export class MemoryStore implements Store {
     if (bodyMeta.uid && bodyMeta.uid !== old.metadata.uid) {
       throw invalid(r, name, [{ reason: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${bodyMeta.uid}": field is immutable` }]);
     }
-    const next = opts.subresource === 'status' ? statusUpdate(old, body) : mainUpdate(r, old, body);
+    let next = opts.subresource === 'status' ? statusUpdate(old, body) : mainUpdate(r, old, body);
     const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
     if (old.metadata.deletionTimestamp && added.length > 0) {
       throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',
         message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
     }
     this.admit(r, next, old, opts.subresource);
+    if (record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
     if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (specChanged(r, old, next) ? 1 : 0);
     if (isNoOp(old, next)) return { object: structuredClone(old), created: false };
     if (opts.dryRun) return { object: stamp(r, next), created: false };
     if (isDeletionComplete(next)) {
       const final = this.commit(r, 'DELETED', next, old);
-      this.afterRemoval(r, final);
+      afterRemoval(this, r, final);
       return { object: structuredClone(final), created: false };
     }
     return { object: structuredClone(this.commit(r, 'MODIFIED', next, old)), created: false };
@@ -225,7 +243,8 @@ export class MemoryStore implements Store {
   ): { object: KubeObject; created: boolean } {
     const ns = r.namespaced ? namespace : undefined;
     const old = this.stored(r, ns, name);
-    if (!old && type !== 'application/apply-patch+yaml') throw notFound(r, name);
+    const isApply = type === 'application/apply-patch+yaml';
+    if (!old && !isApply) throw notFound(r, name);
     if (!old && opts.subresource) throw notFound(r, name);
     let patched: KubeObject;
     try {
@@ -239,12 +258,12 @@ export class MemoryStore implements Store {
     patched.metadata = { ...(patched.metadata ?? {}), name };
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);
-      return { object: this.create(r, ns, patched, opts), created: true };
+      return { object: this.createObject(r, ns, patched, opts, !isApply), created: true };
     }
     // A resourceVersion inside the patch is a precondition; without one the patch applies to what was read.
     if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(r, name);
     patched.metadata.resourceVersion = old.metadata.resourceVersion;
-    return this.update(r, ns, name, patched, { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource });
+    return this.updateObject(r, ns, name, patched, { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource }, !isApply);
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
@@ -310,39 +329,9 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  /**
-   * @internal Objects of `r` (in `namespace` when given) sorted by namespace then name, at the
-   * current RV or reconstructed at `atRV` from the history (410 when compacted).
-   */
-  itemsAt(r: ResourceInfo, namespace: string | undefined, atRV?: number): KubeObject[] {
-    const bucket = this.buckets.get(resourceId(r));
-    const nsFilter = r.namespaced ? namespace : undefined;
-    if (atRV === undefined || atRV === this.rv) {
-      if (!bucket) return [];
-      const namespaces = nsFilter !== undefined ? [nsFilter] : [...bucket.keys()].sort(compare);
-      const out: KubeObject[] = [];
-      for (const ns of namespaces) {
-        const names = bucket.get(ns);
-        if (!names) continue;
-        for (const name of [...names.keys()].sort(compare)) out.push(names.get(name) as KubeObject);
-      }
-      return out;
-    }
-    const state = new Map<string, KubeObject>();
-    for (const [ns, names] of bucket ?? []) {
-      if (nsFilter !== undefined && ns !== nsFilter) continue;
-      for (const [name, obj] of names) state.set(`${ns}\u0000${name}`, obj);
-    }
-    const changes = this.history(r).since(atRV);
-    for (let i = changes.length - 1; i >= 0; i--) {
-      const e = changes[i];
-      const ns = e.object.metadata.namespace ?? '';
-      if (nsFilter !== undefined && ns !== nsFilter) continue;
-      const key = `${ns}\u0000${e.object.metadata.name}`;
-      if (e.prev) state.set(key, e.prev);
-      else state.delete(key);
-    }
-    return [...state.keys()].sort(compare).map((k) => state.get(k) as KubeObject);
+  /** @internal The state of one resource (undefined before its first write). */
+  bucket(r: ResourceInfo): Map<string, Map<string, KubeObject>> | undefined {
+    return this.buckets.get(resourceId(r));
   }
 
   /**
@@ -376,43 +365,8 @@ export class MemoryStore implements Store {
     return obj;
   }
 
-  /** @internal What happens once an object is gone: timers, dependents, a finishing namespace. */
-  afterRemoval(r: ResourceInfo, obj: KubeObject, propagation?: DeleteOptions['propagationPolicy']): void {
-    const uid = obj.metadata.uid as string;
-    this.timers.get(uid)?.cancel();
-    this.timers.delete(uid);
-    if (!this.gc) return;
-    const deps = this.dependents.get(uid);
-    this.dependents.delete(uid);
-    if (deps && propagation !== 'Orphan') {
-      for (const key of deps) {
-        const [id, ns, name] = key.split('|');
-        const depR = RESOURCES.find((x) => resourceId(x) === id) as ResourceInfo;
-        const dep = this.stored(depR, ns, name);
-        if (!dep || dep.metadata.deletionTimestamp) continue;
-        const owners = dep.metadata.ownerReferences ?? [];
-        if (owners.every((o) => !this.uids.has(o.uid))) deleteObject(this, depR, dep, { propagationPolicy: 'Background' });
-      }
-    }
-    if (r.namespaced) this.finishNamespaceIfEmpty(obj.metadata.namespace ?? '');
-  }
-
-  /** @internal With gc, a terminating namespace goes once its contents are gone. */
-  finishNamespaceIfEmpty(namespace: string): void {
-    const ns = this.stored(NAMESPACES, undefined, namespace);
-    if (!ns?.metadata.deletionTimestamp || !this.isNamespaceEmpty(namespace)) return;
-    const next = structuredClone(ns);
-    const spec = (next.spec ?? {}) as { finalizers?: string[] };
-    spec.finalizers = (spec.finalizers ?? []).filter((f) => f !== 'kubernetes');
-    next.spec = spec;
-    if (isDeletionComplete(next)) {
-      this.afterRemoval(NAMESPACES, this.commit(NAMESPACES, 'DELETED', next, ns));
-    } else if (!isNoOp(ns, next)) {
-      this.commit(NAMESPACES, 'MODIFIED', next, ns);
-    }
-  }
-
-  private history(r: ResourceInfo): ResourceHistory {
+  /** @internal The retained changes of one resource. */
+  history(r: ResourceInfo): ResourceHistory {
     const id = resourceId(r);
     let h = this.histories.get(id);
     if (!h) this.histories.set(id, (h = new ResourceHistory(this.historySize, this.compactedRV)));
@@ -472,9 +426,6 @@ export class MemoryStore implements Store {
   }
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Sets kind and apiVersion from the resource (stored objects and single-object answers carry them). */
 function stamp(r: ResourceInfo, obj: KubeObject): KubeObject {
@@ -483,41 +434,3 @@ function stamp(r: ResourceInfo, obj: KubeObject): KubeObject {
   return obj;
 }
 
-// pkg/registry/core/namespace/strategy.go PrepareForCreate: Active, with the kubernetes finalizer.
-function prepareNamespace(obj: KubeObject): void {
-  const spec = (obj.spec ?? {}) as { finalizers?: string[] };
-  if (!(spec.finalizers ?? []).includes('kubernetes')) spec.finalizers = [...(spec.finalizers ?? []), 'kubernetes'];
-  obj.spec = spec;
-  obj.status = { ...((obj.status ?? {}) as object), phase: 'Active' };
-}
-
-// PUT of the main resource: the body, with system metadata and (given a status subresource) status kept.
-function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
-  const next = structuredClone(body);
-  const m = (next.metadata = { ...(next.metadata ?? {}) });
-  const o = old.metadata;
-  m.name = o.name;
-  if (o.namespace !== undefined) m.namespace = o.namespace;
-  else delete m.namespace;
-  m.uid = o.uid;
-  m.creationTimestamp = o.creationTimestamp;
-  for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-    if (o[k] !== undefined) (m as Record<string, unknown>)[k] = o[k];
-    else delete m[k];
-  }
-  next.kind = old.kind;
-  next.apiVersion = old.apiVersion;
-  if (r.subresources.includes('status')) {
-    if (old.status !== undefined) next.status = structuredClone(old.status);
-    else delete next.status;
-  }
-  return next;
-}
-
-// PUT of /status: the stored object with the body's status, nothing else.
-function statusUpdate(old: KubeObject, body: KubeObject): KubeObject {
-  const next = structuredClone(old);
-  if (body.status !== undefined) next.status = structuredClone(body.status);
-  else delete next.status;
-  return next;
-}

@@ -189,3 +189,12 @@ test('delete › close() cancels graceful-deletion timers', (t) => {
   s.close();
   t.is(clock.pendingCount(), 0);
 });
+
+test('delete › default, kube-system and kube-public may not be deleted (403)', (t) => {
+  const { s } = setup();
+  for (const name of ['default', 'kube-system', 'kube-public']) {
+    const err = t.throws(() => s.delete(namespaces, undefined, name), { instanceOf: ApiError }) as ApiError;
+    t.is(err.code, 403);
+    t.is(err.status.message, `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+  }
+});
