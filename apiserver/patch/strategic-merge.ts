@@ -64,6 +64,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     }
   }
   // 4.
+  const serverOrders = new Map<string, unknown[]>();
   for (const [key, value] of Object.entries(patch)) {
     if (key === PATCH || key === RETAIN_KEYS || key.startsWith(DELETE_FROM) || key.startsWith(SET_ORDER)) continue;
     const child = fieldSchema(schema, key);
@@ -72,8 +73,9 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     } else if (isObject(value)) {
       original[key] = mergeMap(isObject(original[key]) ? original[key] : {}, value, child);
     } else if (Array.isArray(value)) {
-      const merged = mergeList(Array.isArray(original[key]) ? original[key] : [], value, child);
-      original[key] = merged;
+      const before = Array.isArray(original[key]) ? original[key] : [];
+      original[key] = mergeList(before, value, child);
+      serverOrders.set(key, before);
     } else {
       original[key] = value;
     }
@@ -81,7 +83,8 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
   // 5.
   for (const [field, order] of orders) {
     const list = original[field];
-    if (Array.isArray(list)) original[field] = applyOrder(list, order, fieldSchema(schema, field));
+    const before = serverOrders.get(field) ?? (Array.isArray(list) ? list : []);
+    if (Array.isArray(list)) original[field] = normalizeOrder(list, order, before, fieldSchema(schema, field));
   }
   return original;
 }
@@ -98,7 +101,7 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
   if (list.smp === 'merge-primitive') {
     const out = [...original];
     for (const v of patch) if (!out.some((o) => jsonEqual(o, v))) out.push(v);
-    return out;
+    return normalizeOrder(out, patch, original, list);
   }
   const mergeKey = list.smp.mergeKey;
   if (patch.some((e) => isObject(e) && e[PATCH] === 'replace')) {
@@ -125,7 +128,7 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
       out.push(mergeMap({}, element, list.elem));
     }
   }
-  return out;
+  return normalizeOrder(out, patch.filter((e) => !(isObject(e) && PATCH in e)), original, list);
 }
 
 /** A patch value with its directives processed against nothing (what a new field becomes). */
@@ -135,18 +138,30 @@ function clean(v: unknown, schema: FieldSchema | undefined): unknown {
 }
 
 /**
- * Reorders `list` by `order` ($setElementOrder): elements the order names take, in that order,
- * the positions such elements held; elements it does not name (server-only) keep their
- * positions. Kubernetes interleaves server-only elements by their original neighbours
- * (normalizeElementOrder); for the lists kubectl sends, where the order names every element it
- * knows, both give the same result.
+ * Orders a merged list as normalizeElementOrder does: the elements `order` names (the patch's
+ * elements, or its `$setElementOrder` list) in that order, interleaved with the server-only
+ * elements, which keep their relative order. A server-only element goes before a patch element
+ * only when both were in the original list and it came first there (mergeSortedSlice), so
+ * elements new to the list come before the server-only ones that follow them.
  */
-function applyOrder(list: unknown[], order: unknown[], schema: FieldSchema | undefined): unknown[] {
-  const keyOf = orderKey(schema as ListSchema | undefined);
-  const rank = (e: unknown): number => order.findIndex((o) => jsonEqual(keyOf(o), keyOf(e)));
-  const named = list.filter((e) => rank(e) >= 0).sort((a, b) => rank(a) - rank(b));
-  let next = 0;
-  return list.map((e) => (rank(e) >= 0 ? named[next++] : e));
+function normalizeOrder(list: unknown[], order: unknown[], serverOrder: unknown[], schema: FieldSchema | undefined): unknown[] {
+  const keyOf = orderKey(schema?.kind === 'list' ? schema : undefined);
+  const indexIn = (l: unknown[], e: unknown): number => l.findIndex((o) => jsonEqual(keyOf(o), keyOf(e)));
+  const named = list.filter((e) => indexIn(order, e) >= 0).sort((a, b) => indexIn(order, a) - indexIn(order, b));
+  const serverOnly = list.filter((e) => indexIn(order, e) < 0);
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < named.length) {
+    if (i >= serverOnly.length) out.push(named[j++]);
+    else if (j >= named.length) out.push(serverOnly[i++]);
+    else {
+      const li = indexIn(serverOrder, serverOnly[i]);
+      const ri = indexIn(serverOrder, named[j]);
+      out.push(li >= 0 && ri >= 0 && li < ri ? serverOnly[i++] : named[j++]);
+    }
+  }
+  return out;
 }
 
 function orderKey(schema: ListSchema | undefined): (e: unknown) => unknown {

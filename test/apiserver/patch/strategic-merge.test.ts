@@ -18,11 +18,11 @@ const rows: Row[] = [
     want: pod({ containers: [{ name: 'a', image: 'a:2' }, { name: 'b', image: 'b:1' }] }),
   },
   {
-    name: 'a new container is appended; initContainers merge by name too',
+    name: 'a new container goes before the server-only ones (mergeSortedSlice); initContainers merge by name too',
     kind: 'Pod',
     original: pod({ containers: [{ name: 'a' }], initContainers: [{ name: 'i', image: 'x' }] }),
     patch: { spec: { containers: [{ name: 'c' }], initContainers: [{ name: 'i', args: ['y'] }] } },
-    want: pod({ containers: [{ name: 'a' }, { name: 'c' }], initContainers: [{ name: 'i', image: 'x', args: ['y'] }] }),
+    want: pod({ containers: [{ name: 'c' }, { name: 'a' }], initContainers: [{ name: 'i', image: 'x', args: ['y'] }] }),
   },
   {
     name: 'env merges by name and volumeMounts by mountPath',
@@ -64,14 +64,14 @@ const rows: Row[] = [
     kind: 'Pod',
     original: pod({}, { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: '10.0.0.1' }] }),
     patch: { status: { conditions: [{ type: 'Ready', status: 'True' }], podIPs: [{ ip: 'fd00::1' }] } },
-    want: pod({}, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: '10.0.0.1' }, { ip: 'fd00::1' }] }),
+    want: pod({}, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: 'fd00::1' }, { ip: '10.0.0.1' }] }),
   },
   {
     name: 'node status conditions and addresses merge by type',
     kind: 'Node',
     original: { kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'n' }] } },
     patch: { status: { conditions: [{ type: 'MemoryPressure', status: 'False' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }] } },
-    want: { kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'MemoryPressure', status: 'False' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }, { type: 'Hostname', address: 'n' }] } },
+    want: { kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '10.0.0.2' }, { type: 'Hostname', address: 'n' }] } },
   },
   {
     name: 'Service ports merge by port; clusterIPs and ipFamilies are atomic',
@@ -158,11 +158,25 @@ const rows: Row[] = [
     want: { metadata: { name: 's' }, spec: { ports: [{ port: 443 }, { port: 80 }, { port: 22 }] } },
   },
   {
-    name: '$setElementOrder keeps server-only elements in place',
+    name: '$setElementOrder interleaves server-only elements by their original order',
     kind: 'Service',
     original: { metadata: { name: 's' }, spec: { ports: [{ port: 1 }, { port: 2 }, { port: 3 }] } },
     patch: { spec: { '$setElementOrder/ports': [{ port: 3 }, { port: 1 }] } },
-    want: { metadata: { name: 's' }, spec: { ports: [{ port: 3 }, { port: 2 }, { port: 1 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 2 }, { port: 3 }, { port: 1 }] } },
+  },
+  {
+    name: 'patch order wins for elements both hold',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }] } },
+    patch: { spec: { ports: [{ port: 443, name: 'https' }, { port: 80, name: 'http' }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 443, name: 'https' }, { port: 80, name: 'http' }] } },
+  },
+  {
+    name: 'a server-only element before the patched ones stays first',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 22 }, { port: 80 }] } },
+    patch: { spec: { ports: [{ port: 80, name: 'http' }, { port: 443 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 22 }, { port: 80, name: 'http' }, { port: 443 }] } },
   },
   {
     name: 'directives inside a new field are processed, not stored',
