@@ -208,6 +208,6 @@ export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredS
     return ss;
   });
   // Cutting can empty a subset or make two subsets' address sets equal; the API server would
-  // repack them on write, so repack here too (at most 1000 sorted addresses: cheap).
-  return { subsets: alloc ? repackSubsets(subsets) : subsets, truncated: alloc !== undefined, readyPods, notReadyPods };
+  // repack them on write, so repack here too. One subset stays canonical as it is.
+  return { subsets: alloc && subsets.length > 1 ? repackSubsets(subsets) : subsets, truncated: alloc !== undefined, readyPods, notReadyPods };
 }

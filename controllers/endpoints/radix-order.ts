@@ -1,8 +1,8 @@
 /**
  * Orders thousands of addresses by (IP text, UID) without a comparison sort. An Endpoints sync
  * of a 5,000-pod Service must cost a few serializations of the result, and a comparison sort of
- * 5,000 strings alone costs more than that; IP texts are short and ASCII, which suits an LSD
- * radix sort over their characters (about 15 passes for IPv4, 39 at most for IPv6).
+ * 5,000 strings alone costs more than that; IP texts are short, over a small alphabet, which suits an LSD
+ * radix sort over their characters, two at a time (8 passes for IPv4, 20 at most for IPv6).
  */
 import { compareText } from './repack.js';
 
@@ -15,49 +15,56 @@ function comparisonOrder(ips: readonly string[], uids: readonly string[]): Int32
 // Beyond this length (no IP is this long) the radix passes cost more than they save.
 const maxRadixLength = 64;
 
+// The characters of IP text, ranked in code order from 1 (0 is "past the end").
+const alphabet = '.0123456789:ABCDEFabcdef';
+const symbols = alphabet.length + 1;
+const rankTable = new Int32Array(128);
+for (let i = 0; i < alphabet.length; i++) rankTable[alphabet.charCodeAt(i)] = i + 1;
+
 /**
  * Returns the indices 0..n-1 ordered by `ips[i]` (code unit order, a prefix first), then by
  * `uids[i]`, stable for equal pairs. Non-ASCII or overlong text falls back to a comparison sort.
  *
- * 1. Rank the characters that occur (0 stands for "past the end", so a prefix sorts first).
- * 2. Counting-sort the indices by each character position, last position first (LSD).
+ * 1. Copy every text's character ranks into one typed array, two characters to a digit (0 is
+ *    "past the end", so a prefix sorts first). Text that is not IP-like takes the fallback.
+ * 2. Counting-sort the indices by each digit, last digit first (LSD).
  * 3. Sort each run of equal IPs by UID (runs are rare: one pod IP, several pods).
  */
 export function orderByIPThenUID(ips: readonly string[], uids: readonly string[]): Int32Array {
   const n = ips.length;
-  // 1.
-  const rank = new Int32Array(128);
+  // 1. Ranks follow code order; a character outside the table sends the input to the fallback.
   let maxLen = 0;
+  for (let i = 0; i < n; i++) if (ips[i].length > maxLen) maxLen = ips[i].length;
+  if (maxLen > maxRadixLength) return comparisonOrder(ips, uids);
+  const width = (maxLen + 1) >> 1;
+  const digits = new Uint16Array(n * width);
   for (let i = 0; i < n; i++) {
     const s = ips[i];
-    if (s.length > maxLen) maxLen = s.length;
+    const row = i * width;
     for (let j = 0; j < s.length; j++) {
       const c = s.charCodeAt(j);
-      if (c >= 128) return comparisonOrder(ips, uids);
-      rank[c] = 1;
+      const r = c < 128 ? rankTable[c] : 0;
+      if (r === 0) return comparisonOrder(ips, uids);
+      digits[row + (j >> 1)] += j & 1 ? r : r * symbols;
     }
   }
-  if (maxLen > maxRadixLength) return comparisonOrder(ips, uids);
-  let symbols = 1;
-  for (let c = 0; c < 128; c++) if (rank[c]) rank[c] = symbols++;
   // 2.
+  const buckets = symbols * symbols;
   let order = new Int32Array(n);
   let next = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const counts = new Int32Array(symbols + 1);
-  for (let pos = maxLen - 1; pos >= 0; pos--) {
+  const counts = new Int32Array(buckets + 1);
+  for (let d = width - 1; d >= 0; d--) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const s = ips[i];
-      counts[(pos < s.length ? rank[s.charCodeAt(pos)] : 0) + 1]++;
-    }
-    for (let k = 1; k <= symbols; k++) counts[k] += counts[k - 1];
+    for (let i = 0; i < n; i++) counts[digits[i * width + d] + 1]++;
+    for (let k = 1; k <= buckets; k++) counts[k] += counts[k - 1];
     for (let i = 0; i < n; i++) {
       const id = order[i];
-      const s = ips[id];
-      next[counts[pos < s.length ? rank[s.charCodeAt(pos)] : 0]++] = id;
+      next[counts[digits[id * width + d]]++] = id;
     }
-    [order, next] = [next, order];
+    const swap = order;
+    order = next;
+    next = swap;
   }
   // 3.
   for (let start = 0; start < n; ) {

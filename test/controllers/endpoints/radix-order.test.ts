@@ -1,0 +1,29 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { orderByIPThenUID } from '../../../controllers/endpoints/radix-order.js';
+
+function reference(ips: string[], uids: string[]): number[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return ips.map((_, i) => i).sort((a, b) => cmp(ips[a], ips[b]) || cmp(uids[a], uids[b]) || a - b);
+}
+
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
+const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((p) => p.map((x) => x.toString(16)).join(':'));
+const smallV4 = fc.tuple(fc.nat(12), fc.nat(12)).map(([a, b]) => `10.0.${a}.${b}`);
+
+test('orderByIPThenUID › equals a comparison sort by (IP text, UID), stable', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(ipv4, ipv6, smallV4), fc.constantFrom('', 'a', 'b', 'c')), { maxLength: 60 }), (pairs) => {
+      const ips = pairs.map((p) => p[0]);
+      const uids = pairs.map((p) => p[1]);
+      t.deepEqual(Array.from(orderByIPThenUID(ips, uids)), reference(ips, uids));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('orderByIPThenUID › a prefix sorts first; non-ASCII text falls back to the comparison sort', (t) => {
+  t.deepEqual(Array.from(orderByIPThenUID(['10.0.0.10', '10.0.0.1', '10.0.0.9', '10.0.0.1'], ['', 'b', '', 'a'])), [3, 1, 0, 2]);
+  t.deepEqual(Array.from(orderByIPThenUID(['é', 'a', 'z'], ['', '', ''])), [1, 2, 0]);
+  t.deepEqual(Array.from(orderByIPThenUID([], [])), []);
+});

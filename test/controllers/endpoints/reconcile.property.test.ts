@@ -1,0 +1,153 @@
+import test from 'ava';
+import fc from 'fast-check';
+import type { Endpoints, Pod, PodPhase, Service, ServicePort } from '../../../api-types/core.js';
+import { reconcileEndpoints, type EndpointsPlan } from '../../../controllers/endpoints/reconcile.js';
+import { makePod, makeService, stored } from './fixtures.js';
+
+function written(plan: EndpointsPlan): Endpoints {
+  if (plan.action !== 'create' && plan.action !== 'update') throw new Error(`expected a write, got ${plan.action}`);
+  return plan.endpoints;
+}
+
+// --- An independent, deliberately simple model of §4.2 steps 5–8 and §4.3 -------------------
+
+function resolve(pod: Pod, sp: ServicePort): number | undefined {
+  const target = sp.targetPort ?? sp.port;
+  if (typeof target === 'number') return target;
+  const proto = sp.protocol ?? 'TCP';
+  const matches = (c: { ports?: { name?: string; containerPort: number; protocol?: string }[] }) => c.ports?.find((p) => p.name === target && (p.protocol ?? 'TCP') === proto);
+  for (const c of pod.spec?.containers ?? []) if (matches(c)) return matches(c)!.containerPort;
+  for (const c of pod.spec?.initContainers ?? []) if (c.restartPolicy === 'Always' && matches(c)) return matches(c)!.containerPort;
+  return undefined;
+}
+
+/** The expected subsets, each printed as one sorted string, as a sorted list. */
+function model(service: Service, pods: Pod[]): string[] {
+  const pnra = service.spec?.publishNotReadyAddresses === true;
+  const family = service.spec!.ipFamilies![0];
+  const byPort = new Map<string, Map<string, boolean>>();
+  for (const pod of pods) {
+    const phase = pod.status?.phase;
+    if (phase === 'Failed' || phase === 'Succeeded') continue;
+    if (pod.metadata.deletionTimestamp && !pnra) continue;
+    const ips = pod.status?.podIPs?.map((p) => p.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
+    const ip = ips.find((x) => x.includes(':') === (family === 'IPv6'));
+    if (!ip) continue;
+    const ready = pnra || pod.status?.conditions?.[0]?.status === 'True';
+    const host = pod.spec?.hostname && pod.spec.subdomain === service.metadata.name ? pod.spec.hostname : '-';
+    const addr = `${ip}/${pod.metadata.uid}/${pod.spec?.nodeName}/${host}`;
+    const portKeys: string[] = [];
+    if (!service.spec?.ports?.length) {
+      if (service.spec?.clusterIP === 'None') portKeys.push('none');
+    } else {
+      for (const sp of service.spec.ports) {
+        const n = resolve(pod, sp);
+        if (n !== undefined) portKeys.push(`${sp.name}:${n}:${sp.protocol ?? 'TCP'}`);
+      }
+    }
+    for (const pk of portKeys) {
+      const m = byPort.get(pk) ?? new Map<string, boolean>();
+      byPort.set(pk, m);
+      m.set(addr, (m.get(addr) ?? true) && ready);
+    }
+  }
+  const groups = new Map<string, string[]>();
+  for (const [pk, m] of byPort) {
+    const key = [...m].map(([a, r]) => `${r ? '+' : '-'}${a}`).sort().join(' ');
+    groups.set(key, [...(groups.get(key) ?? []), pk]);
+  }
+  return [...groups].map(([key, pks]) => `${pks.filter((p) => p !== 'none').sort().join(',')} | ${key}`).sort();
+}
+
+function observed(ep: Endpoints): string[] {
+  return (ep.subsets ?? []).map((ss) => {
+    const pks = (ss.ports ?? []).map((p) => `${p.name}:${p.port}:${p.protocol}`).sort().join(',');
+    const addrs = [
+      ...(ss.addresses ?? []).map((a) => `+${a.ip}/${a.targetRef?.uid}/${a.nodeName}/${a.hostname ?? '-'}`),
+      ...(ss.notReadyAddresses ?? []).map((a) => `-${a.ip}/${a.targetRef?.uid}/${a.nodeName}/${a.hostname ?? '-'}`),
+    ].sort().join(' ');
+    return `${pks} | ${addrs}`;
+  }).sort();
+}
+
+// --- Generators ---------------------------------------------------------------------------------
+
+const ipPool = ['10.0.0.1', '10.0.0.2', '10.0.0.10', 'fd00::1', 'fd00::a'];
+const podArb = fc.record({
+  ips: fc.subarray(ipPool, { minLength: 0, maxLength: 2 }),
+  ready: fc.boolean(),
+  phase: fc.constantFrom<PodPhase>('Running', 'Running', 'Pending', 'Unknown', 'Failed', 'Succeeded'),
+  terminating: fc.boolean(),
+  node: fc.constantFrom('node-1', 'node-2'),
+  hostname: fc.constantFrom(undefined, 'h'),
+  subdomain: fc.constantFrom(undefined, 'web', 'other'),
+  web: fc.constantFrom(undefined, 8080, 8081),
+  webUDP: fc.boolean(),
+  sidecarWeb: fc.constantFrom(undefined, 9000),
+});
+const serviceArb = fc.record({
+  family: fc.constantFrom('IPv4' as const, 'IPv6' as const),
+  headless: fc.boolean(),
+  pnra: fc.boolean(),
+  ports: fc.subarray<ServicePort>([
+    { name: 'http', port: 80, targetPort: 'web', protocol: 'TCP' },
+    { name: 'alt', port: 81, targetPort: 7000, protocol: 'TCP' },
+    { name: 'dns', port: 53, targetPort: 'web', protocol: 'UDP' },
+  ]),
+});
+
+type PodSpecValue = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(svc: { family: 'IPv4' | 'IPv6'; headless: boolean; pnra: boolean; ports: ServicePort[] }, specs: PodSpecValue[]): { service: Service; pods: Pod[] } {
+  const service = makeService({ ipFamilies: [svc.family], clusterIP: svc.headless ? 'None' : svc.family === 'IPv4' ? '10.96.0.10' : 'fd00:96::a', publishNotReadyAddresses: svc.pnra, ports: svc.ports });
+  const pods = specs.map((p, i) => makePod(`p${i}`, {
+    ips: p.ips, ready: p.ready, phase: p.phase, terminating: p.terminating, node: p.node, hostname: p.hostname, subdomain: p.subdomain,
+    ports: p.web ? [{ name: 'web', containerPort: p.web, ...(p.webUDP ? { protocol: 'UDP' as const } : {}) }] : undefined,
+    sidecarPorts: p.sidecarWeb ? [{ name: 'web', containerPort: p.sidecarWeb }] : undefined,
+  }));
+  return { service, pods };
+}
+
+test('reconcileEndpoints › property: output equals a simple model; re-reconciling the output writes nothing', (t) => {
+  fc.assert(
+    fc.property(serviceArb, fc.array(podArb, { maxLength: 10 }), (svc, specs) => {
+      const { service, pods } = build(svc, specs);
+      const plan = reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: undefined });
+      const ep = written(plan);
+      t.deepEqual(observed(ep), model(service, pods));
+      t.deepEqual(reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: stored(ep) }), { action: 'none', reason: 'unchanged', counts: (plan as { counts: unknown }).counts } as EndpointsPlan);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('reconcileEndpoints › property: around capacity, never more than 1000 addresses, ready preferred, lowest IPs kept, stable', (t) => {
+  const service = makeService();
+  const pool = Array.from({ length: 1100 }, (_, i) => makePod(`p${i}`, { ip: `10.${i % 7}.${i >> 8}.${i & 255}`, ready: i % 3 !== 0 }));
+  // The pods are a rotation of pool[0..n), so the expected sets depend on n only.
+  const expected = new Map<number, { ready: string[]; notReady: string[] }>();
+  const expect = (n: number) => {
+    let e = expected.get(n);
+    if (!e) {
+      const ipsOf = (ready: boolean) => pool.slice(0, n).filter((p) => (p.status!.conditions![0].status === 'True') === ready).map((p) => p.status!.podIP!).sort();
+      expected.set(n, (e = { ready: ipsOf(true), notReady: ipsOf(false) }));
+    }
+    return e;
+  };
+  fc.assert(
+    fc.property(fc.integer({ min: 995, max: 1100 }), fc.integer({ min: 0, max: 1000 }), (n, offset) => {
+      const pods = pool.slice(0, n).map((_, i) => pool[(i + offset) % n]);
+      const plan = reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: undefined });
+      const ep = written(plan);
+      const ready = ep.subsets?.[0].addresses ?? [];
+      const notReady = ep.subsets?.[0].notReadyAddresses ?? [];
+      const { ready: wantReady, notReady: wantNotReady } = expect(n);
+      t.is(ready.length + notReady.length, Math.min(1000, n));
+      t.deepEqual(ready.map((a) => a.ip), wantReady);
+      t.deepEqual(notReady.map((a) => a.ip), wantNotReady.slice(0, 1000 - wantReady.length));
+      t.is(ep.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], n > 1000 ? 'truncated' : undefined);
+      t.is(reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: stored(ep) }).action, 'none');
+    }),
+    { numRuns: 1000 },
+  );
+});
