@@ -28,8 +28,8 @@ const defaultClientIPTimeoutSeconds = 10800;
 const maxClientIPTimeoutSeconds = 86400;
 
 /**
- * Fills in SetDefaults_Service's defaults and syncs clusterIP with clusterIPs[0] (one given, the
- * other follows, as NormalizeClusterIPs does on create). Allocated fields stay unset.
+ * Fills in SetDefaults_Service's defaults and, when only clusterIP is given, clusterIPs from it
+ * (NormalizeClusterIPs). Allocated fields stay unset.
  */
 export function defaultService(svc: Svc): void {
   const s = (svc.spec ??= {});
@@ -51,9 +51,9 @@ export function defaultService(svc: Svc): void {
     s.internalTrafficPolicy = 'Cluster';
   }
   if (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts === undefined) s.allocateLoadBalancerNodePorts = true;
-  const ips = Array.isArray(s.clusterIPs) ? s.clusterIPs : [];
-  if (s.clusterIP && ips.length === 0) s.clusterIPs = [s.clusterIP];
-  else if (!s.clusterIP && ips.length > 0 && typeof ips[0] === 'string') s.clusterIP = ips[0];
+  // An old client sets only the singular field; a new one must set both (NormalizeClusterIPs
+  // never derives the singular from the plural).
+  if (s.clusterIP && (s.clusterIPs ?? []).length === 0) s.clusterIPs = [s.clusterIP];
 }
 
 /** Validates a Service on create (old undefined) or update, or its status (subresource 'status'). */
