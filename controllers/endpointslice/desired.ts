@@ -84,10 +84,19 @@ export function computeDesired(service: Service, pods: readonly Pod[], nodes: Re
   const publishNotReady = !!service.spec?.publishNotReadyAddresses;
   const ns = service.metadata.namespace;
   const name = service.metadata.name;
+  // Numeric target ports resolve the same on every pod: compute the mapping once.
+  const uniform = (service.spec?.ports ?? []).every((p) => typeof p.targetPort !== 'string');
+  let sharedPorts: SlicePort[] | undefined;
+  let sharedKey = '';
   for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, true)) continue;
-    const ports = endpointPortsForPod(service, pod);
-    const key = portMapKey(ports);
+    let ports = sharedPorts;
+    let key = sharedKey;
+    if (!ports) {
+      ports = endpointPortsForPod(service, pod);
+      key = portMapKey(ports);
+      if (uniform) [sharedPorts, sharedKey] = [ports, key];
+    }
     const nodeName = pod.spec?.nodeName ?? '';
     const node = nodes.get(nodeName);
     const skip = !node && !publishNotReady;
@@ -99,9 +108,42 @@ export function computeDesired(service: Service, pods: readonly Pod[], nodes: Re
         groups.set(key, group);
       }
       if (skip) continue;
-      const ep = podToEndpoint(pod, node, service, addressType);
-      if (ep.addresses.length > 0) group.endpoints.set(endpointKey(ep), ep);
+      const m = memoized(pod, node, service, addressType);
+      if (m) group.endpoints.set(m.key, m.ep);
     }
   }
   return { byAddressType, problems };
+}
+
+interface PodMemo {
+  service: Service;
+  node: Node | undefined;
+  byType: Map<IPFamily, { ep: SliceEndpoint; key: string } | null>;
+}
+
+// Informer-cache objects are never edited, only replaced, so a pod's endpoint is a function of
+// the (pod, node, Service) objects: remembered per pod object and reused while the Service
+// and node objects are the same. The endpoints are frozen, as they are shared between plans.
+const podMemo = new WeakMap<Pod, PodMemo>();
+
+function memoized(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily): { ep: SliceEndpoint; key: string } | null {
+  let memo = podMemo.get(pod);
+  if (!memo || memo.service !== service || memo.node !== node) {
+    memo = { service, node, byType: new Map() };
+    podMemo.set(pod, memo);
+  }
+  let hit = memo.byType.get(addressType);
+  if (hit === undefined) {
+    const ep = podToEndpoint(pod, node, service, addressType);
+    hit = ep.addresses.length > 0 ? { ep: freezeEndpoint(ep), key: endpointKey(ep) } : null;
+    memo.byType.set(addressType, hit);
+  }
+  return hit;
+}
+
+function freezeEndpoint(ep: SliceEndpoint): SliceEndpoint {
+  Object.freeze(ep.addresses);
+  Object.freeze(ep.conditions);
+  Object.freeze(ep.targetRef);
+  return Object.freeze(ep);
 }

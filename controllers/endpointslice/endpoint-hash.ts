@@ -13,6 +13,20 @@ import type { SliceEndpoint, SlicePort } from '../../api-types/networking.js';
  * name. Two endpoints with the same key are the same entry, updated in place.
  */
 export function endpointKey(ep: SliceEndpoint): string {
+  let key = keyCache.get(ep);
+  if (key === undefined) {
+    key = computeEndpointKey(ep);
+    // Only frozen endpoints (informer-cache objects, never edited) are remembered.
+    if (Object.isFrozen(ep)) keyCache.set(ep, key);
+  }
+  return key;
+}
+
+// Existing slices come from the informer cache and are read again on every sync of their
+// Service; their endpoints' keys are computed once per object.
+const keyCache = new WeakMap<SliceEndpoint, string>();
+
+function computeEndpointKey(ep: SliceEndpoint): string {
   const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort().join(',') : (ep.addresses[0] ?? '');
   const ref = ep.targetRef;
   return `${ref?.namespace ?? ''}/${ref?.name ?? ''}\u0000${ep.hostname ?? ''}\u0000${addrs}`;
