@@ -8,7 +8,7 @@
 import type { KubeObject, Status } from '../api-types/meta.js';
 import { conflict, forbidden } from './errors.js';
 import { RESOURCES, type ResourceInfo } from './resources.js';
-import { formatTimestamp, isDeletionComplete, isNoOp, resourceId, truncateToSecond } from './store-meta.js';
+import { cloneJson, formatTimestamp, isDeletionComplete, isNoOp, resourceId, truncateToSecond } from './store-meta.js';
 import type { MemoryStore } from './store.js';
 import type { DeleteOptions } from './types.js';
 
@@ -80,31 +80,31 @@ export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObjec
   const spec = old.spec as { terminationGracePeriodSeconds?: number } | undefined;
   const grace = graceful ? opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS : 0;
   // 2.
-  if (opts.dryRun) return structuredClone(old);
+  if (opts.dryRun) return cloneJson(old);
   // 3.
   if (old.metadata.deletionTimestamp) {
     const current = old.metadata.deletionGracePeriodSeconds ?? 0;
     if (graceful && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < current) {
-      return structuredClone(startDeletion(store, r, old, opts.gracePeriodSeconds, opts));
+      return cloneJson(startDeletion(store, r, old, opts.gracePeriodSeconds, opts));
     }
-    return structuredClone(old);
+    return cloneJson(old);
   }
   const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
   // 4.
   if (grace > 0 || hasFinalizers || isNamespace) {
     const next = startDeletion(store, r, old, grace, opts);
     if (isNamespace && store.gc && store.stored(r, undefined, old.metadata.name as string)) deleteContents(store, old.metadata.name as string);
-    return structuredClone(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
+    return cloneJson(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
   }
   // 5.
-  const final = store.commit(r, 'DELETED', structuredClone(old), old);
+  const final = store.commit(r, 'DELETED', cloneJson(old), old);
   afterRemoval(store, r, final, opts.propagationPolicy);
-  return returnsObject(r) ? structuredClone(final) : successStatus(r, final);
+  return returnsObject(r) ? cloneJson(final) : successStatus(r, final);
 }
 
 // Sets the deletion metadata (or finishes at once when nothing holds the object) and schedules the grace timer.
 function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions): KubeObject {
-  const next = structuredClone(old);
+  const next = cloneJson(old);
   const m = next.metadata;
   const now = truncateToSecond(store.clock.now());
   if (!m.deletionTimestamp || grace > 0) m.deletionTimestamp = formatTimestamp(new Date(now.getTime() + grace * 1000));
@@ -133,7 +133,7 @@ function finishGrace(store: MemoryStore, r: ResourceInfo, ns: string | undefined
   store.timers.delete(uid);
   const cur = store.stored(r, ns, name);
   if (!cur || cur.metadata.uid !== uid || !cur.metadata.deletionTimestamp) return;
-  const next = structuredClone(cur);
+  const next = cloneJson(cur);
   next.metadata.deletionGracePeriodSeconds = 0;
   if (isDeletionComplete(next)) {
     afterRemoval(store, r, store.commit(r, 'DELETED', next, cur));
@@ -179,7 +179,7 @@ export function afterRemoval(store: MemoryStore, r: ResourceInfo, obj: KubeObjec
 export function finishNamespaceIfEmpty(store: MemoryStore, namespace: string): void {
   const ns = store.stored(NAMESPACES, undefined, namespace);
   if (!ns?.metadata.deletionTimestamp || !store.isNamespaceEmpty(namespace)) return;
-  const next = structuredClone(ns);
+  const next = cloneJson(ns);
   const spec = (next.spec ?? {}) as { finalizers?: string[] };
   spec.finalizers = (spec.finalizers ?? []).filter((f) => f !== 'kubernetes');
   next.spec = spec;

@@ -10,6 +10,7 @@ import { InvalidContinueTokenError, decodeContinue, encodeContinue } from './con
 import { type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import type { ListOptions, WatchOptions } from './types.js';
+import { cloneJson } from './store-meta.js';
 
 const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
 const MAX_SNAPSHOTS = 256;
@@ -57,7 +58,7 @@ export function validateWatchOptions(opts: WatchOptions): void {
 }
 
 function listItem(obj: KubeObject): KubeObject {
-  const copy = structuredClone(obj);
+  const copy = cloneJson(obj);
   // Built-in types' list items carry no kind/apiVersion.
   delete copy.kind;
   delete copy.apiVersion;

@@ -112,7 +112,7 @@ export function prepareNamespace(obj: KubeObject): void {
 // PUT of the main resource: the body, with system metadata and (given a status subresource) status kept.
 /** The object a PUT of the main resource stores. */
 export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
-  const next = structuredClone(body);
+  const next = cloneJson(body);
   const m = (next.metadata = { ...(next.metadata ?? {}) });
   const o = old.metadata;
   m.name = o.name;
@@ -127,7 +127,7 @@ export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): 
   next.kind = old.kind;
   next.apiVersion = old.apiVersion;
   if (r.subresources.includes('status')) {
-    if (old.status !== undefined) next.status = structuredClone(old.status);
+    if (old.status !== undefined) next.status = cloneJson(old.status);
     else delete next.status;
   }
   return next;
@@ -136,8 +136,29 @@ export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): 
 // PUT of /status: the stored object with the body's status, nothing else.
 /** The object a PUT of /status stores. */
 export function statusUpdate(old: KubeObject, body: KubeObject): KubeObject {
-  const next = structuredClone(old);
-  if (body.status !== undefined) next.status = structuredClone(body.status);
+  const next = cloneJson(old);
+  if (body.status !== undefined) next.status = cloneJson(body.status);
   else delete next.status;
   return next;
+}
+
+/**
+ * Deep-copies a JSON value (plain objects, arrays, primitives): what the store uses to copy
+ * objects in and out. Several times faster than the platform's structured clone for API objects.
+ */
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key)) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = cloneJson(v);
+    }
+  }
+  return out as T;
 }

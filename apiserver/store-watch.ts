@@ -11,6 +11,7 @@
 import type { KubeObject, WatchEvent } from '../api-types/meta.js';
 import { expired } from './errors.js';
 import type { WatchHandle, WatchSink } from './types.js';
+import { cloneJson } from './store-meta.js';
 
 /** One committed change of one object. `object` is the new state (for DELETED the final state, stamped with the new RV). */
 export interface ChangeEntry {
@@ -40,7 +41,7 @@ interface Watcher {
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
 const withRV = (obj: KubeObject, rv: number): KubeObject => {
-  const copy = structuredClone(obj);
+  const copy = cloneJson(obj);
   copy.metadata.resourceVersion = String(rv);
   return copy;
 };
@@ -50,12 +51,12 @@ const withRV = (obj: KubeObject, rv: number): KubeObject => {
  * DELETED (previous content, new RV) when it stops, nothing when it never matched.
  */
 export function eventFor(entry: ChangeEntry, matches: (obj: KubeObject) => boolean): WatchEvent | undefined {
-  if (entry.type === 'ADDED') return matches(entry.object) ? { type: 'ADDED', object: structuredClone(entry.object) } : undefined;
-  if (entry.type === 'DELETED') return matches(entry.object) ? { type: 'DELETED', object: structuredClone(entry.object) } : undefined;
+  if (entry.type === 'ADDED') return matches(entry.object) ? { type: 'ADDED', object: cloneJson(entry.object) } : undefined;
+  if (entry.type === 'DELETED') return matches(entry.object) ? { type: 'DELETED', object: cloneJson(entry.object) } : undefined;
   const was = entry.prev !== undefined && matches(entry.prev);
   const is = matches(entry.object);
-  if (was && is) return { type: 'MODIFIED', object: structuredClone(entry.object) };
-  if (is) return { type: 'ADDED', object: structuredClone(entry.object) };
+  if (was && is) return { type: 'MODIFIED', object: cloneJson(entry.object) };
+  if (is) return { type: 'ADDED', object: cloneJson(entry.object) };
   if (was) return { type: 'DELETED', object: withRV(entry.prev as KubeObject, entry.rv) };
   return undefined;
 }

@@ -19,7 +19,7 @@ import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem } from './store-delete.js';
 import { itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
-import { formatTimestamp, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
+import { cloneJson, formatTimestamp, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
 
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub, bookmarkEvent, eventFor } from './store-watch.js';
@@ -99,7 +99,7 @@ export class MemoryStore implements Store {
   get(r: ResourceInfo, namespace: string | undefined, name: string, _opts?: { resourceVersion?: string }): KubeObject {
     const stored = this.stored(r, namespace, name);
     if (!stored) throw notFound(r, name);
-    return structuredClone(stored);
+    return cloneJson(stored);
   }
 
   list(r: ResourceInfo, opts: ListOptions = {}): KubeList {
@@ -118,7 +118,7 @@ export class MemoryStore implements Store {
     if (opts.sendInitialEvents === true || rv === undefined || rv === '' || rv === '0') {
       if (rv !== undefined && rv !== '' && rv !== '0') this.parseRV(rv);
       if (opts.sendInitialEvents !== false) {
-        for (const obj of itemsAt(this, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: structuredClone(obj) });
+        for (const obj of itemsAt(this, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: cloneJson(obj) });
       }
       if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
         initial.push(bookmarkEvent(r.kind, groupVersion(r), this.rv, true));
@@ -150,7 +150,7 @@ export class MemoryStore implements Store {
   // `record`: keep managedFields for this write (false after an apply patch, which recorded them itself).
   private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions, record: boolean): KubeObject {
     const ns = this.scope(r, namespace, body);
-    const obj = structuredClone(body);
+    const obj = cloneJson(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
     const m = obj.metadata;
     if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
@@ -179,7 +179,7 @@ export class MemoryStore implements Store {
     }
     const toStore = record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
     if (opts.dryRun) return stamp(r, toStore);
-    return structuredClone(this.commit(r, 'ADDED', toStore, undefined));
+    return cloneJson(this.commit(r, 'ADDED', toStore, undefined));
   }
 
   private updateObject(
@@ -223,14 +223,14 @@ export class MemoryStore implements Store {
     this.admit(r, next, old, opts.subresource);
     if (record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
     if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (specChanged(r, old, next) ? 1 : 0);
-    if (isNoOp(old, next)) return { object: structuredClone(old), created: false };
+    if (isNoOp(old, next)) return { object: cloneJson(old), created: false };
     if (opts.dryRun) return { object: stamp(r, next), created: false };
     if (isDeletionComplete(next)) {
       const final = this.commit(r, 'DELETED', next, old);
       afterRemoval(this, r, final);
-      return { object: structuredClone(final), created: false };
+      return { object: cloneJson(final), created: false };
     }
-    return { object: structuredClone(this.commit(r, 'MODIFIED', next, old)), created: false };
+    return { object: cloneJson(this.commit(r, 'MODIFIED', next, old)), created: false };
   }
 
   patch(
@@ -248,7 +248,7 @@ export class MemoryStore implements Store {
     if (!old && opts.subresource) throw notFound(r, name);
     let patched: KubeObject;
     try {
-      patched = applyPatch(r, old ? structuredClone(old) : undefined, type, body, {
+      patched = applyPatch(r, old ? cloneJson(old) : undefined, type, body, {
         fieldManager: opts.fieldManager, force: opts.force, subresource: opts.subresource, now: formatTimestamp(this.clock.now()),
       }).object;
     } catch (err) {
@@ -361,7 +361,7 @@ export class MemoryStore implements Store {
     const entry: ChangeEntry = { rv: this.rv, type, object: obj, prev };
     this.history(r).push(entry);
     this.hub.publish(id, entry);
-    this.onWrite?.({ resource: r, type, object: structuredClone(obj), resourceVersion: String(this.rv) });
+    this.onWrite?.({ resource: r, type, object: cloneJson(obj), resourceVersion: String(this.rv) });
     return obj;
   }
 
