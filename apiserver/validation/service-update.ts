@@ -1,7 +1,8 @@
 /**
  * Service updates: keeping allocated values a request omitted and dropping fields a type change
  * made moot (pkg/registry/core/service/storage/storage.go patchAllocatedValues,
- * pkg/registry/core/service/strategy.go dropTypeDependentFields), and the update-only rules of
+ * pkg/registry/core/service/strategy.go NormalizeClusterIPs and dropTypeDependentFields), and the
+ * update-only rules of
  * ValidateServiceUpdate (pkg/apis/core/validation/validation.go).
  */
 import type { ServiceSpec } from '../../api-types/core.js';
@@ -9,15 +10,25 @@ import { type FieldCause, deepEqual, forbidden, invalid } from './field.js';
 import { type Svc, isExternallyAccessible, isHeadless, needsClusterIP, needsHealthCheck, needsNodePort, portsOf, specOf, specPath } from './service-shape.js';
 
 /**
- * Prepares an update against the stored Service, in place: values the controllers allocated and
- * the request left out are kept (patchAllocatedValues), and fields the new type no longer uses
- * are dropped when the request left them unchanged (dropTypeDependentFields). Call it after
- * {@link defaultService} and before validation.
+ * Prepares an update against the stored Service, in place. Call it after defaultService and
+ * before validation.
+ *
+ * 1. A changed clusterIP with unchanged clusterIPs carries the plural along, and a cleared one
+ *    clears it (NormalizeClusterIPs).
+ * 2. Values the controllers allocated and the request left out are kept (patchAllocatedValues).
+ * 3. Fields the new type no longer uses are dropped when the request left them unchanged
+ *    (dropTypeDependentFields).
  */
 export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   const s = (svc.spec ??= {});
   const o = specOf(old);
-  // 1. Keep allocated values the request omitted (a PUT of the original manifest).
+  // 1. Read the singular/plural pair as the user meant it (NormalizeClusterIPs on update).
+  const sameIPs = deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? []);
+  if ((s.clusterIP ?? '') !== (o.clusterIP ?? '') && sameIPs) {
+    if (o.clusterIP && !s.clusterIP) delete s.clusterIPs;
+    else if (s.clusterIP) s.clusterIPs = [s.clusterIP];
+  }
+  // 2. Keep allocated values the request omitted (a PUT of the original manifest).
   if (needsClusterIP(o) && needsClusterIP(s)) {
     if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
     if ((s.clusterIPs ?? []).length === 0 && (o.clusterIPs ?? []).length > 0) s.clusterIPs = [...(o.clusterIPs ?? [])];
@@ -35,7 +46,7 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   if (needsHealthCheck(o) && needsHealthCheck(s) && !s.healthCheckNodePort && o.healthCheckNodePort) {
     s.healthCheckNodePort = o.healthCheckNodePort;
   }
-  // 2. Drop what the new type no longer needs, unless the request changed it.
+  // 3. Drop what the new type no longer needs, unless the request changed it.
   if (needsClusterIP(o) && !needsClusterIP(s)) {
     if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? [])) {
       delete s.clusterIP;

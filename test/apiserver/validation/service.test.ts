@@ -82,6 +82,8 @@ const updateCases: Case[] = [
   { name: 'allows dropping the secondary clusterIP with SingleStack', old: dual, obj: svc({ ...dual.spec, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }), wantCauses: [] },
   { name: 'allows adding a secondary clusterIP', old: allocated, obj: svc({ ...dual.spec, selector: { app: 'web' } }), wantCauses: [] },
   { name: 'allows switching to ExternalName, dropping the unchanged clusterIP', old: allocated, obj: svc({ ...allocated.spec, type: 'ExternalName', externalName: 'db.example.com' }), wantCauses: [] },
+  { name: 'allows switching to ExternalName after clearing only clusterIP', old: allocated, obj: svc({ ...allocated.spec, clusterIP: '', type: 'ExternalName', externalName: 'db.example.com' }), wantCauses: [] },
+  { name: 'reports a changed clusterIP once, on the primary', old: allocated, obj: svc({ ...allocated.spec, clusterIP: '10.96.0.11' }), wantCauses: [v('spec.clusterIPs[0]')] },
   { name: 'allows switching from ExternalName to ClusterIP', old: svc({ type: 'ExternalName', externalName: 'a.b' }), obj: svc({ ports: [port80] }), wantCauses: [] },
   { name: 'rejects a new name', old: allocated, obj: { ...allocated, metadata: { name: 'other', namespace: 'default' } }, wantCauses: [v('metadata.name')] },
   { name: 'keeps nodePorts an update omits', old: svc({ type: 'NodePort', ports: [{ ...port80, nodePort: 30080 }] }), obj: svc({ type: 'NodePort', ports: [port80] }), wantCauses: [] },
