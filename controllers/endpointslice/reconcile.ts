@@ -69,7 +69,11 @@ export interface SliceMetrics {
   trafficDistribution: string;
 }
 
-/** What the apply layer must write, record and report after one reconcile. */
+/**
+ * What the apply layer must write, record and report after one reconcile. Slices and their
+ * metadata are fresh objects; endpoint objects may be shared with the cache or other plans
+ * and are frozen: copy one before editing it.
+ */
 export interface SlicePlan {
   /** New slices: no name, generateName `<service>-`. */
   create: EndpointSlice[];

@@ -105,3 +105,15 @@ test('computeDesired › never mutates its inputs (deep-frozen)', (t) => {
   const ps = deepFreeze(pods(5));
   t.notThrows(() => computeDesired(svc, ps, defaultNodes(), ['IPv4', 'IPv6']));
 });
+
+test('computeDesired › the same pod object is re-read when the Service or its node object changes', (t) => {
+  const p = pod(0, { ready: false });
+  const first = computeDesired(svc, [p], defaultNodes(), ['IPv4']);
+  const ep = () => [...[...first.byAddressType.get('IPv4')!.values()][0].endpoints.values()][0];
+  t.false(ep().conditions?.ready);
+  const again = computeDesired(pnra, [p], new Map([['node-1', node('node-1', 'zone-z')]]), ['IPv4']);
+  const ep2 = [...[...again.byAddressType.get('IPv4')!.values()][0].endpoints.values()][0];
+  t.true(ep2.conditions?.ready);
+  t.is(ep2.zone, 'zone-z');
+  t.true(Object.isFrozen(ep2), 'shared endpoints are frozen');
+});
