@@ -103,8 +103,10 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
 
   // 5.
   const diff = compareValues(live, merged, schema);
-  const changed = ownableFields(diff.modified.union(diff.added), opts.subresource);
   const removed = ownableFields(diff.removed, opts.subresource);
+  // Upstream compares a value with the applied null as modified, so nulling another manager's
+  // field is a conflict like changing it.
+  const changed = ownableFields(diff.modified.union(diff.added), opts.subresource).union(removed.intersection(self.fields));
   const conflicts: ApplyConflict[] = [];
   for (const m of others) {
     const lost = m.fields.intersection(changed);

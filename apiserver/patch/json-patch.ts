@@ -4,7 +4,7 @@
  * gopkg.in/evanphx/json-patch.v4 (patch.go), which the API server uses.
  */
 import { malformedPatch, cannotApply } from './errors.js';
-import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 
 /** One decoded operation. */
 export interface JsonPatchOperation {
@@ -102,7 +102,7 @@ function child(container: unknown, key: string): unknown {
     const i = arrayIndex(key, container.length - 1);
     return i === undefined ? undefined : container[i];
   }
-  if (isObject(container) && Object.prototype.hasOwnProperty.call(container, key)) return container[key];
+  if (isObject(container)) return own(container, key);
   return undefined;
 }
 
@@ -123,7 +123,7 @@ function add(root: JsonObject, pointer: string, value: unknown): void {
     if (i === undefined) throw cannotApply(`error in add for path: '${pointer}': Unable to access invalid index: ${loc.key}: invalid index referenced`);
     loc.parent.splice(i, 0, value);
   } else {
-    (loc.parent as JsonObject)[loc.key] = value;
+    put(loc.parent as JsonObject, loc.key, value);
   }
 }
 
@@ -137,7 +137,7 @@ function remove(root: JsonObject, pointer: string): unknown {
     return loc.parent.splice(i, 1)[0];
   }
   const obj = loc.parent as JsonObject;
-  const old = obj[loc.key];
+  const old = own(obj, loc.key);
   delete obj[loc.key];
   return old;
 }
@@ -148,7 +148,7 @@ function replace(root: JsonObject, pointer: string, value: unknown): void {
     throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
   }
   if (Array.isArray(loc.parent)) loc.parent[arrayIndex(loc.key, loc.parent.length - 1) as number] = value;
-  else (loc.parent as JsonObject)[loc.key] = value;
+  else put(loc.parent as JsonObject, loc.key, value);
 }
 
 function get(root: JsonObject, pointer: string): unknown {

@@ -40,3 +40,13 @@ export function canonicalJson(v: unknown): string {
   }
   return JSON.stringify(v) ?? 'null';
 }
+
+/** `obj[key]` if it is an own property: `__proto__` or `constructor` never read the prototype. */
+export function own(obj: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+/** Sets own property `key`, `__proto__` included, without ever touching a prototype. */
+export function put(obj: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}

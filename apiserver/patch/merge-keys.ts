@@ -123,5 +123,6 @@ export function schemaFor(kind: string | undefined): MapSchema {
 /** The schema of field `name` inside a map schema (undefined: deduced). */
 export function fieldSchema(parent: FieldSchema | undefined, name: string): FieldSchema | undefined {
   if (!parent || parent.kind !== 'map') return undefined;
-  return parent.fields?.[name] ?? parent.elem;
+  const fields = parent.fields;
+  return (fields && Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : undefined) ?? parent.elem;
 }

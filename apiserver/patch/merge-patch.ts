@@ -3,7 +3,7 @@
  * the target; objects merge recursively; anything that is not an object (arrays included)
  * replaces the target whole.
  */
-import { cloneJson, isObject, type JsonObject } from './json-value.js';
+import { cloneJson, isObject, own, put, type JsonObject } from './json-value.js';
 
 /** Returns `target` merged with `patch` (RFC 7386 §2 MergePatch); neither input is mutated. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -11,7 +11,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const result: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
+    else put(result, key, mergePatch(own(result, key), value));
   }
   return result;
 }

@@ -6,7 +6,7 @@
  * This is what kubectl client-side apply and `kubectl patch` send.
  */
 import { malformedPatch, cannotApply } from './errors.js';
-import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
 
 const PATCH = '$patch';
@@ -52,10 +52,10 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     if (key.startsWith(DELETE_FROM)) {
       if (!Array.isArray(value)) throw malformedPatch('invalid patch format: $deleteFromPrimitiveList must be a list');
       const field = key.slice(DELETE_FROM.length);
-      const current = original[field];
+      const current = own(original, field);
       if (Array.isArray(current)) {
         const kept = current.filter((v) => !value.some((d) => jsonEqual(d, v)));
-        if (kept.length > 0) original[field] = kept;
+        if (kept.length > 0) put(original, field, kept);
         else delete original[field];
       }
     } else if (key.startsWith(SET_ORDER)) {
@@ -71,20 +71,22 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     if (value === null) {
       delete original[key];
     } else if (isObject(value)) {
-      original[key] = mergeMap(isObject(original[key]) ? original[key] : {}, value, child);
+      const before = own(original, key);
+      put(original, key, mergeMap(isObject(before) ? before : {}, value, child));
     } else if (Array.isArray(value)) {
-      const before = Array.isArray(original[key]) ? original[key] : [];
-      original[key] = mergeList(before, value, child);
+      const current = own(original, key);
+      const before = Array.isArray(current) ? current : [];
+      put(original, key, mergeList(before, value, child));
       serverOrders.set(key, before);
     } else {
-      original[key] = value;
+      put(original, key, value);
     }
   }
   // 5.
   for (const [field, order] of orders) {
-    const list = original[field];
+    const list = own(original, field);
     const before = serverOrders.get(field) ?? (Array.isArray(list) ? list : []);
-    if (Array.isArray(list)) original[field] = normalizeOrder(list, order, before, fieldSchema(schema, field));
+    if (Array.isArray(list)) put(original, field, normalizeOrder(list, order, before, fieldSchema(schema, field)));
   }
   return original;
 }
@@ -115,12 +117,12 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
     if (!(mergeKey in element)) {
       throw cannotApply(`map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`);
     }
-    const at = out.findIndex((o) => isObject(o) && jsonEqual(o[mergeKey], element[mergeKey]));
+    const at = out.findIndex((o) => isObject(o) && jsonEqual(own(o, mergeKey), own(element, mergeKey)));
     if (element[PATCH] === 'delete') {
       // Deletes every element with that key (duplicates too), as deleteMatchingEntries does.
       for (let i = out.length - 1; i >= 0; i--) {
         const o = out[i];
-        if (isObject(o) && jsonEqual(o[mergeKey], element[mergeKey])) out.splice(i, 1);
+        if (isObject(o) && jsonEqual(own(o, mergeKey), own(element, mergeKey))) out.splice(i, 1);
       }
     } else if (at >= 0) {
       out[at] = mergeMap(out[at] as JsonObject, element, list.elem);
@@ -167,7 +169,7 @@ function normalizeOrder(list: unknown[], order: unknown[], serverOrder: unknown[
 function orderKey(schema: ListSchema | undefined): (e: unknown) => unknown {
   if (schema && typeof schema.smp === 'object') {
     const mergeKey = schema.smp.mergeKey;
-    return (e) => (isObject(e) ? e[mergeKey] : e);
+    return (e) => (isObject(e) ? own(e, mergeKey) : e);
   }
   return (e) => e;
 }

@@ -4,11 +4,12 @@
  * the difference between two values (compare.go), merging an applied configuration into a live
  * object (merge.go) and removing fields (remove.go). Maps are granular unless atomic; lists are
  * atomic, sets (`v:` items) or associative (`k:` items) by the schema; deduced fields are maps
- * key by key and atomic lists. A null in an applied configuration is treated as absent.
+ * key by key and atomic lists. A null in an applied configuration removes the field, and the
+ * applier owns a null scalar.
  */
 import { internalError } from '../errors.js';
 import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
-import { canonicalJson, cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { canonicalJson, cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema } from './merge-keys.js';
 
 type Granularity = 'leaf' | 'map' | 'set' | 'assoc';
@@ -31,9 +32,9 @@ export function itemPE(list: ListSchema, item: unknown): string | undefined {
   if (list.ssa === 'atomic' || !isObject(item)) return undefined;
   const key: JsonObject = {};
   for (const name of [...list.ssa.keys].sort()) {
-    const v = item[name] ?? list.ssa.defaults?.[name];
+    const v = own(item, name) ?? list.ssa.defaults?.[name];
     if (v === undefined || v === null) return undefined;
-    key[name] = v;
+    put(key, name, v);
   }
   return `k:${JSON.stringify(key)}`;
 }
@@ -43,7 +44,7 @@ function configItemPE(list: ListSchema, item: unknown, path: FieldPath, index: n
   const pe = itemPE(list, item);
   if (pe !== undefined) return pe;
   const keys = list.ssa === 'atomic' || list.ssa === 'set' ? [] : list.ssa.keys;
-  const missing = keys.find((k) => !isObject(item) || item[k] === undefined) ?? keys[0];
+  const missing = keys.find((k) => !isObject(item) || own(item, k) === undefined) ?? keys[0];
   throw internalError(`failed to create typed patch object: ${pathString(path)}: element ${index}: associative list with keys has an element that omits key field "${missing}" (and doesn't have default value)`);
 }
 
@@ -64,7 +65,13 @@ export function toFieldSet(value: unknown, schema: FieldSchema | undefined, path
 }
 
 function collect(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
-  if (value === null || value === undefined) return;
+  if (value === undefined) return;
+  // An explicit null owns the field, unless the schema makes it a map or list (tofieldset.go
+  // inserts null scalars; a null map or list has no items to insert).
+  if (value === null) {
+    if (schema === undefined && path.length > 0) set.insert(path);
+    return;
+  }
   switch (granularity(value, schema)) {
     case 'leaf':
       if (path.length > 0) set.insert(path);
@@ -119,7 +126,7 @@ function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path
     const ma = a as JsonObject;
     const mb = b as JsonObject;
     for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
-      compareAt(ma[k], mb[k], fieldSchema(schema, k), [...path, fieldPE(k)], out);
+      compareAt(own(ma, k), own(mb, k), fieldSchema(schema, k), [...path, fieldPE(k)], out);
     }
     return;
   }
@@ -171,8 +178,9 @@ export function mergeApplied(live: unknown, config: unknown, schema: FieldSchema
   if (g === 'map') {
     const out: JsonObject = { ...(live as JsonObject) };
     for (const [k, v] of Object.entries(config as JsonObject)) {
-      if (v === null || v === undefined) continue;
-      out[k] = mergeApplied(out[k], v, fieldSchema(schema, k), [...path, fieldPE(k)]);
+      // Upstream merges the null in, and decoding drops it: the field goes.
+      if (v === null) delete out[k];
+      else if (v !== undefined) put(out, k, mergeApplied(own(out, k), v, fieldSchema(schema, k), [...path, fieldPE(k)]));
     }
     return out;
   }
@@ -255,9 +263,9 @@ function removeIn(value: unknown, toRemove: FieldSet, schema: FieldSchema | unde
       const below = toRemove.below(pe);
       if (below && !below.isEmpty()) {
         const nv = removeIn(v, below, fieldSchema(schema, k), []);
-        if (nv !== undefined) out[k] = nv;
+        if (nv !== undefined) put(out, k, nv);
       } else {
-        out[k] = v;
+        put(out, k, v);
       }
     }
     return Object.keys(out).length === 0 && Object.keys(src).length > 0 ? undefined : out;

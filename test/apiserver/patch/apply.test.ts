@@ -178,3 +178,13 @@ test('serverSideApply › the apply never mutates the current object', (t) => {
   apply(a, svc({ ports: [{ port: 81 }] }), 'a');
   t.deepEqual(a, snapshot);
 });
+
+test('serverSideApply › null removes a field, the applier owns it, and nulling another owner\'s field conflicts', (t) => {
+  const a = apply(undefined, svc({ type: 'NodePort', externalName: 'x' }), 'a');
+  const err = t.throws(() => apply(a, svc({ externalName: null }), 'b'), { instanceOf: ApiError });
+  t.is(err?.message, 'Apply failed with 1 conflict: conflict with "a": .spec.externalName');
+  const forced = apply(a, svc({ externalName: null }), 'b', { force: true });
+  t.deepEqual(forced.spec, { type: 'NodePort' });
+  t.deepEqual(entry(forced, 'b')?.fieldsV1, { 'f:spec': { 'f:externalName': {} } });
+  t.deepEqual(entry(forced, 'a')?.fieldsV1, { 'f:spec': { 'f:type': {} } });
+});

@@ -134,3 +134,21 @@ test('applyPatch › an apply patch creates when there is no object', (t) => {
 test('applyPatch › a non-apply patch without a current object is a programming error', (t) => {
   t.throws(() => applyPatch(services, undefined, 'application/merge-patch+json', '{}', { now }), { instanceOf: TypeError });
 });
+
+const protoBodies: [string, Parameters<typeof applyPatch>[2], string][] = [
+  ['JSON patch', 'application/json-patch+json', '[{"op":"add","path":"/metadata/labels/__proto__","value":{"polluted":"yes"}}]'],
+  ['merge patch', 'application/merge-patch+json', '{"metadata":{"labels":{"__proto__":{"polluted":"yes"}}}}'],
+  ['strategic merge patch', 'application/strategic-merge-patch+json', '{"metadata":{"labels":{"__proto__":{"polluted":"yes"}}}}'],
+  ['apply patch', 'application/apply-patch+yaml', '{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","labels":{"__proto__":{"polluted":"yes"}}}}'],
+];
+
+for (const [name, type, body] of protoBodies) {
+  test(`applyPatch › a ${name} with a __proto__ key sets an own member and pollutes no prototype`, (t) => {
+    const current = deepFreeze({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { a: 'b' } } });
+    const { object } = applyPatch(services, current, type, body, { now, fieldManager: 'm' });
+    const labels = object.metadata.labels as Record<string, unknown>;
+    t.true(Object.prototype.hasOwnProperty.call(labels, '__proto__'));
+    t.is(Object.getPrototypeOf(labels), Object.prototype);
+    t.is(({} as Record<string, unknown>).polluted, undefined);
+  });
+}
