@@ -53,3 +53,27 @@ export const Defaults = {
   maxEndpointsPerSlice: 100,
   maxEndpointsPerSubset: 1000,
 } as const;
+
+/**
+ * Event reasons Kubernetes records for Service allocation and repair (§1.5, §2.3, §2.4). Append
+ * only: several controllers share this table.
+ */
+export const EventReasons = {
+  clusterIPNotValid: 'ClusterIPNotValid',
+  clusterIPOutOfRange: 'ClusterIPOutOfRange',
+  clusterIPNotAllocated: 'ClusterIPNotAllocated',
+  clusterIPAlreadyAllocated: 'ClusterIPAlreadyAllocated',
+  serviceCIDRFull: 'ServiceCIDRFull',
+  ipFamilyNotConfigured: 'IPFamilyNotConfigured',
+  ipAddressNotAllocated: 'IPAddressNotAllocated',
+  ipAddressWrongReference: 'IPAddressWrongReference',
+  unknownError: 'UnknownError',
+} as const;
+
+/** Event reporting components (§7.4). */
+export const EventSources = {
+  /** Kubernetes' ClusterIP repair loop (repairip.go). */
+  ipAllocatorRepair: 'ipallocator-repair-controller',
+  /** svcplane's ClusterIP allocation controller (Kubernetes answers these failures with a 422). */
+  serviceIPController: 'serviceip-controller',
+} as const;
