@@ -44,19 +44,22 @@ function tooLarge(limit: number): ApiError {
 }
 
 /** Reads the whole request body as text; throws 413 past `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      // Keep draining so the connection can answer; drop the bytes.
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  // Plain listeners: an async iterator costs a promise per chunk on the hot write path.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let isTooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (isTooLarge) return;
+      size += chunk.length;
+      // Past the limit keep draining (so the connection can answer) but drop the bytes.
+      if (size > limit) isTooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => (isTooLarge ? reject(tooLarge(limit)) : resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import { handleResource, verbOf, type ResourceHandlerContext } from './resource-
 import { parseJsonBody, readBody, sendError, sendJson, sendText } from './respond.js';
 import { resolveRoute, type Route } from './routes.js';
 import { realTimers, type Timers } from './timers.js';
-import type { WatchStream } from './watch-stream.js';
+import { EventLineCache, type WatchStream } from './watch-stream.js';
 
 /** How the HTTP front is built. */
 export interface ApiHttpServerOptions {
@@ -61,6 +61,7 @@ export class ApiHttpServer {
         maxBufferedBytes: o.maxWatchBufferBytes ?? 16 * 1024 * 1024,
         delayMs: () => o.faults?.watchDelayMs() ?? 0,
         bookmarkResourceVersion: () => o.store.currentResourceVersion(),
+        lineCache: new EventLineCache(),
       },
     };
     this.server = createServer({ keepAlive: true }, (req, res) => {

@@ -14,6 +14,37 @@ import type { WatchHandle, WatchSink } from '../types.js';
 import { expired } from '../errors.js';
 import type { Timers } from './timers.js';
 
+/**
+ * Serialises watch events once per change rather than once per watcher: the store hands each
+ * watcher its own copy, but an event's line is fixed by its type, the object's apiVersion, uid
+ * and resourceVersion (an object's content at a resourceVersion never changes). Entries live
+ * until the current synchronous delivery is over (one microtask).
+ */
+export class EventLineCache {
+  private lines = new Map<string, string>();
+  private isClearScheduled = false;
+
+  /** The NDJSON line of `ev`, from the cache when another watcher just sent the same event. */
+  lineFor(ev: WatchEvent): string {
+    const meta = ev.object.metadata as { uid?: string; resourceVersion?: string } | undefined;
+    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !meta?.uid || !meta.resourceVersion) return JSON.stringify(ev) + '\n';
+    const key = `${ev.type}|${String(ev.object.apiVersion)}|${meta.uid}|${meta.resourceVersion}`;
+    let line = this.lines.get(key);
+    if (line === undefined) {
+      line = JSON.stringify(ev) + '\n';
+      this.lines.set(key, line);
+      if (!this.isClearScheduled) {
+        this.isClearScheduled = true;
+        queueMicrotask(() => {
+          this.lines.clear();
+          this.isClearScheduled = false;
+        });
+      }
+    }
+    return line;
+  }
+}
+
 /** How a watch stream behaves. */
 export interface WatchStreamOptions {
   /** Kind and apiVersion of BOOKMARK objects (`Pod`, `v1`). */
@@ -38,6 +69,8 @@ export interface WatchStreamOptions {
   bookmarkResourceVersion: () => string;
   /** Called once when the stream is over, whatever ended it. */
   onDone?: () => void;
+  /** Shares serialised lines between the watchers of one server. @default none (each stream serialises) */
+  lineCache?: EventLineCache;
 }
 
 /** A watch response in progress. */
@@ -48,6 +81,7 @@ export class WatchStream implements WatchSink {
   private cancels = new Set<() => void>();
   private storeEnded = false;
   private done = false;
+  private isCorked = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -56,7 +90,7 @@ export class WatchStream implements WatchSink {
 
   /** WatchSink: queues one event line. */
   event(ev: WatchEvent): void {
-    this.enqueue(JSON.stringify(ev) + '\n');
+    this.enqueue(this.o.lineCache ? this.o.lineCache.lineFor(ev) : JSON.stringify(ev) + '\n');
   }
 
   /** WatchSink: the store ended the watch (fault injection, shutdown, after an ERROR). */
@@ -138,6 +172,13 @@ export class WatchStream implements WatchSink {
 
   private write(line: string): void {
     if (this.done) return;
+    // Lines written in the same turn of the event loop (several requests' events) leave in one
+    // chunk and one syscall rather than one each.
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.res.cork();
+      setImmediate(() => this.uncork());
+    }
     this.res.write(line);
     const limit = this.o.maxBufferedBytes ?? 16 * 1024 * 1024;
     if (this.res.writableLength > limit) {
@@ -145,6 +186,12 @@ export class WatchStream implements WatchSink {
       this.res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
       this.finish();
     }
+  }
+
+  private uncork(): void {
+    if (!this.isCorked) return;
+    this.isCorked = false;
+    this.res.uncork();
   }
 
   /** Runs `fn` after `ms` unless the stream ends first; fired timers are forgotten. */
@@ -191,6 +238,7 @@ export class WatchStream implements WatchSink {
     this.cancels.clear();
     this.delayed = [];
     if (!this.res.headersSent) this.writeHeaders();
+    this.uncork();
     this.res.end();
     this.o.onDone?.();
   }

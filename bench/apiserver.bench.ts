@@ -1,0 +1,160 @@
+/**
+ * The API server's HTTP write throughput: creates/s and updates/s of ~5 KB Pods over keep-alive
+ * HTTP with bounded concurrency while 10 watchers stream every pod event, as a ratio against a
+ * bare node:http server in the same run that only parses and re-serialises the same bodies
+ * (same client, same count). Loopback only; every loop is bounded.
+ */
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { startApiServer } from '../apiserver/index.js';
+import { atLeast, median, type Report } from './harness.js';
+
+const COUNT = 2000;
+const CONCURRENCY = 16;
+const WATCHERS = 10;
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+
+interface Target {
+  url: string;
+  token: string;
+}
+
+/** A Pod of about 5 KB of JSON. */
+function pod(name: string): Record<string, unknown> {
+  const env = Array.from({ length: 40 }, (_, i) => ({ name: `SETTING_${i}`, value: `value-${i}-${'x'.repeat(60)}` }));
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: 'bench', tier: 'web' }, annotations: { note: 'n'.repeat(200) } },
+    spec: { containers: [{ name: 'main', image: 'registry.example/bench:1.0', ports: [{ containerPort: 8080, name: 'http' }], env }] },
+  };
+}
+
+function send(agent: Agent, t: Target, method: string, path: string, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${t.url}${path}`,
+      { method, agent, headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res: IncomingMessage) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(text) : reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `count` requests, `CONCURRENCY` at a time; returns the elapsed ms. */
+async function drive(count: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+  return performance.now() - t0;
+}
+
+/** Creates then updates `count` pods against `t`; returns [create ms, update ms]. */
+async function createsAndUpdates(agent: Agent, t: Target, prefix: string, count = COUNT): Promise<[number, number]> {
+  const stored: Record<string, unknown>[] = new Array(count);
+  const createMs = await drive(count, async (i) => {
+    stored[i] = JSON.parse(await send(agent, t, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod(`${prefix}-${i}`)))) as Record<string, unknown>;
+  });
+  const updateMs = await drive(count, async (i) => {
+    const obj = stored[i] as { metadata: { name: string; labels: Record<string, string> } };
+    obj.metadata.labels.rev = 'two';
+    await send(agent, t, 'PUT', `/api/v1/namespaces/default/pods/${obj.metadata.name}`, JSON.stringify(obj));
+  });
+  return [createMs, updateMs];
+}
+
+/** A bare server that parses and re-serialises each body: the cost floor of HTTP plus JSON. */
+async function startBaseline(): Promise<{ target: Target; close(): Promise<void> }> {
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (text += c));
+    req.on('end', () => {
+      const out = JSON.stringify(JSON.parse(text));
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(out) });
+      res.end(out);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    target: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'baseline' },
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Opens WATCHERS pod watches that read everything; returns the bytes counter and a closer. */
+async function openWatchers(t: Target): Promise<{ bytes: () => number; close(): void }> {
+  let bytes = 0;
+  const reqs = await Promise.all(
+    Array.from(
+      { length: WATCHERS },
+      () =>
+        new Promise<ReturnType<typeof request>>((resolve, reject) => {
+          const req = request(`${t.url}/api/v1/pods?watch=true`, { headers: { authorization: `Bearer ${t.token}` } }, (res) => {
+            res.on('data', (c: Buffer) => (bytes += c.length));
+            resolve(req);
+          });
+          req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+          req.end();
+        }),
+    ),
+  );
+  return { bytes: () => bytes, close: () => reqs.forEach((r) => r.destroy()) };
+}
+
+/** Measures and reports the two ratios. */
+export async function run(report: Report): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const ours = { create: [] as number[], update: [] as number[] };
+  const base = { create: [] as number[], update: [] as number[] };
+  let watchedBytes = 0;
+  try {
+    // Warm both paths up (JIT, sockets) before anything is timed.
+    const warmBase = await startBaseline();
+    await createsAndUpdates(agent, warmBase.target, 'warm', 300);
+    await warmBase.close();
+    const warm = await startApiServer({ port: 0 });
+    await createsAndUpdates(agent, warm, 'warm', 300);
+    await warm.close();
+    for (let rep = 0; rep < REPS; rep++) {
+      const baseline = await startBaseline();
+      const [bc, bu] = await createsAndUpdates(agent, baseline.target, `b${rep}`);
+      await baseline.close();
+      base.create.push(bc);
+      base.update.push(bu);
+      // A fresh server per repetition, so each one starts with an empty store.
+      const server = await startApiServer({ port: 0 });
+      const watchers = await openWatchers(server);
+      const [oc, ou] = await createsAndUpdates(agent, server, `p${rep}`);
+      watchedBytes += watchers.bytes();
+      watchers.close();
+      await server.close();
+      ours.create.push(oc);
+      ours.update.push(ou);
+    }
+  } finally {
+    agent.destroy();
+  }
+  const perSecond = (ms: number) => (COUNT / ms) * 1000;
+  for (const verb of ['create', 'update'] as const) {
+    const o = perSecond(median(ours[verb]));
+    const b = perSecond(median(base[verb]));
+    report(atLeast(`apiserver ${verb}s/s of 5 KB Pods with ${WATCHERS} watchers vs bare node:http`, o / b, 0.5, `${o.toFixed(0)}/s vs ${b.toFixed(0)}/s (${COUNT} each, concurrency ${CONCURRENCY}, median of ${REPS})`));
+  }
+  report(atLeast('apiserver watch bytes delivered per watcher per write (sanity)', watchedBytes / WATCHERS / (REPS * COUNT * 2), 1000, `${(watchedBytes / 1e6).toFixed(1)} MB to ${WATCHERS} watchers`));
+}
