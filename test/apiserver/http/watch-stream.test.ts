@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WatchEvent } from '../../../api-types/meta.js';
-import { WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
+import { EventLineCache, WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
 import { FakeTimers } from './fake-timers.js';
 import { NdjsonReader as LineReader } from './ndjson-reader.js';
 
@@ -172,4 +172,20 @@ test('WatchStream › failAtStart sends one ERROR event and closes', async (t) =
   t.is(res.statusCode, 200);
   t.deepEqual(reader.lines.map((l) => l.type), ['ERROR']);
   t.like(reader.lines[0].object, { code: 410, message: 'too old resource version: 1 (5)' });
+});
+
+test('EventLineCache › one serialisation per change, shared by watchers; distinct events stay distinct', async (t) => {
+  const cache = new EventLineCache();
+  const obj = () => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'u1', resourceVersion: '5' }, spec: { n: 1 } });
+  const a = cache.lineFor({ type: 'MODIFIED', object: obj() });
+  t.is(a, JSON.stringify({ type: 'MODIFIED', object: obj() }) + '\n');
+  // A copy with the same identity and resourceVersion is the same line (the same string object).
+  t.is(cache.lineFor({ type: 'MODIFIED', object: obj() }), a);
+  t.is(cache.lineFor({ type: 'ADDED', object: obj() }), JSON.stringify({ type: 'ADDED', object: obj() }) + '\n');
+  const bookmark = { type: 'BOOKMARK' as const, object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '5' } } };
+  t.is(cache.lineFor(bookmark), JSON.stringify(bookmark) + '\n');
+  // Entries last only for the current delivery.
+  await Promise.resolve();
+  const changed = { ...obj(), spec: { n: 2 } };
+  t.is(cache.lineFor({ type: 'MODIFIED', object: changed }), JSON.stringify({ type: 'MODIFIED', object: changed }) + '\n');
 });
