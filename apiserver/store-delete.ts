@@ -189,3 +189,13 @@ export function finishNamespaceIfEmpty(store: MemoryStore, namespace: string): v
     store.commit(NAMESPACES, 'MODIFIED', next, ns);
   }
 }
+
+/** Keeps the owner uid → dependents index (gc only) across one change of the object `key`. */
+export function indexOwners(dependents: Map<string, Set<string>>, key: string, prev: KubeObject | undefined, next: KubeObject | undefined): void {
+  for (const o of prev?.metadata.ownerReferences ?? []) dependents.get(o.uid)?.delete(key);
+  for (const o of next?.metadata.ownerReferences ?? []) {
+    let set = dependents.get(o.uid);
+    if (!set) dependents.set(o.uid, (set = new Set()));
+    set.add(key);
+  }
+}

@@ -4,13 +4,14 @@
  * resourceVersionMatch, and limit/continue pages served from a snapshot taken by the first page,
  * so every page shows the same resourceVersion whatever is written in between.
  */
-import type { KubeList, KubeObject, StatusCause } from '../api-types/meta.js';
+import type { KubeList, KubeObject, StatusCause, WatchEvent } from '../api-types/meta.js';
 import { badRequest, expired, invalid } from './errors.js';
 import { InvalidContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
 import { type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import type { ListOptions, WatchOptions } from './types.js';
 import { cloneJson } from './store-meta.js';
+import { bookmarkEvent, eventFor } from './store-watch.js';
 
 const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
 const MAX_SNAPSHOTS = 256;
@@ -175,4 +176,30 @@ export function itemsAt(store: MemoryStore, r: ResourceInfo, namespace: string |
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * What a new watch sends before live changes: with no resourceVersion, "0" or sendInitialEvents,
+ * an ADDED per matching object (and, for a streaming list with bookmarks, the initial-events-end
+ * BOOKMARK); from "N", every retained change after N (410 when forgotten, 504 from the future).
+ */
+export function initialWatchEvents(store: MemoryStore, r: ResourceInfo, opts: WatchOptions, matches: (obj: KubeObject) => boolean): WatchEvent[] {
+  const rv = opts.resourceVersion;
+  const initial: WatchEvent[] = [];
+  const fromNow = rv === undefined || rv === '' || rv === '0';
+  if (opts.sendInitialEvents === true || fromNow) {
+    if (!fromNow) store.parseRV(rv);
+    if (opts.sendInitialEvents !== false) {
+      for (const obj of itemsAt(store, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: cloneJson(obj) });
+    }
+    if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
+      initial.push(bookmarkEvent(r.kind, groupVersion(r), store.currentRV(), true));
+    }
+    return initial;
+  }
+  for (const entry of store.history(r).since(store.parseRV(rv))) {
+    const ev = eventFor(entry, matches);
+    if (ev) initial.push(ev);
+  }
+  return initial;
 }

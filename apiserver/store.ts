@@ -10,19 +10,19 @@
  * are never mutated in place (every write stores a fresh copy), so history entries and list
  * snapshots can share them; callers always get copies.
  */
-import type { KubeList, KubeObject, Status, WatchEvent } from '../api-types/meta.js';
+import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
 import { parseFieldSelector } from './field-selectors.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
-import { afterRemoval, deleteObject, deleteOptionsProblem } from './store-delete.js';
-import { itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
+import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
+import { initialWatchEvents, itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
 import { cloneJson, formatTimestamp, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
 
 export { resourceId } from './store-meta.js';
-import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub, bookmarkEvent, eventFor } from './store-watch.js';
+import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, Store, WatchOptions, WatchSink, WriteOptions } from './types.js';
 import { canonicalizeObject, defaultObject, validateObject } from './validation/index.js';
 
@@ -111,26 +111,9 @@ export class MemoryStore implements Store {
   watch(r: ResourceInfo, opts: WatchOptions, sink: WatchSink): MemoryWatchHandle {
     validateWatchOptions(opts);
     const matches = this.selector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
-    const id = resourceId(r);
-    const rv = opts.resourceVersion;
-    const initial: WatchEvent[] = [];
-    const current = () => this.rv;
-    if (opts.sendInitialEvents === true || rv === undefined || rv === '' || rv === '0') {
-      if (rv !== undefined && rv !== '' && rv !== '0') this.parseRV(rv);
-      if (opts.sendInitialEvents !== false) {
-        for (const obj of itemsAt(this, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: cloneJson(obj) });
-      }
-      if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
-        initial.push(bookmarkEvent(r.kind, groupVersion(r), this.rv, true));
-      }
-    } else {
-      const from = this.parseRV(rv);
-      for (const entry of this.history(r).since(from)) {
-        const ev = eventFor(entry, matches);
-        if (ev) initial.push(ev);
-      }
-    }
-    return this.hub.open(id, { kind: r.kind, apiVersion: groupVersion(r), allowBookmarks: opts.allowWatchBookmarks === true, matches, currentRV: current }, initial, sink);
+    const initial = initialWatchEvents(this, r, opts, matches);
+    const currentRV = () => this.rv;
+    return this.hub.open(resourceId(r), { kind: r.kind, apiVersion: groupVersion(r), allowBookmarks: opts.allowWatchBookmarks === true, matches, currentRV }, initial, sink);
   }
 
   create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): KubeObject {
@@ -357,7 +340,7 @@ export class MemoryStore implements Store {
       names.set(name, obj);
       this.uids.set(obj.metadata.uid as string, { r, ns, name });
     }
-    if (this.gc) this.indexOwners(id, ns, name, prev, type === 'DELETED' ? undefined : obj);
+    if (this.gc) indexOwners(this.dependents, `${id}|${ns}|${name}`, prev, type === 'DELETED' ? undefined : obj);
     const entry: ChangeEntry = { rv: this.rv, type, object: obj, prev };
     this.history(r).push(entry);
     this.hub.publish(id, entry);
@@ -371,16 +354,6 @@ export class MemoryStore implements Store {
     let h = this.histories.get(id);
     if (!h) this.histories.set(id, (h = new ResourceHistory(this.historySize, this.compactedRV)));
     return h;
-  }
-
-  private indexOwners(id: string, ns: string, name: string, prev: KubeObject | undefined, next: KubeObject | undefined): void {
-    const key = `${id}|${ns}|${name}`;
-    for (const o of prev?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(key);
-    for (const o of next?.metadata.ownerReferences ?? []) {
-      let set = this.dependents.get(o.uid);
-      if (!set) this.dependents.set(o.uid, (set = new Set()));
-      set.add(key);
-    }
   }
 
   private selector(r: ResourceInfo, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): (obj: KubeObject) => boolean {

@@ -224,3 +224,22 @@ test('MemoryStore › delete answers with the object for pods and services, a Su
   t.is(deleted.kind, 'Service');
   t.is(apiError(t, () => s.delete(services, 'default', 'web')).code, 404);
 });
+
+test('MemoryStore › onWrite reports each committed write once, never dry runs or no-ops', (t) => {
+  const s = newStore();
+  const writes: string[] = [];
+  s.onWrite = (w) => writes.push(`${w.type} ${w.resource.resource}/${w.object.metadata.name}@${w.resourceVersion}`);
+  const a = s.create(configmaps, 'default', cm('a'));
+  s.create(configmaps, 'default', cm('b'), { dryRun: true });
+  s.update(configmaps, 'default', 'a', structuredClone(a));
+  s.delete(configmaps, 'default', 'a');
+  t.deepEqual(writes, [`ADDED configmaps/a@${a.metadata.resourceVersion}`, `DELETED configmaps/a@${Number(a.metadata.resourceVersion) + 1}`]);
+});
+
+test('MemoryStore › a pod status update keeps generation', (t) => {
+  const s = newStore();
+  const p = s.create(pods, 'default', pod('p'));
+  const st = s.update(pods, 'default', 'p', { ...p, status: { phase: 'Running' } }, { subresource: 'status' }).object;
+  t.is(st.metadata.generation, 1);
+  t.not(st.metadata.resourceVersion, p.metadata.resourceVersion);
+});
