@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api-types/meta.js';
-import { badRequest } from '../errors.js';
+import { badRequest, internalError } from '../errors.js';
 import { groupVersion, type ResourceInfo } from '../resources.js';
 import { applyConflict, type ApplyConflict } from './errors.js';
 import { FieldSet, pathString } from './field-set.js';
@@ -15,7 +15,7 @@ import {
   decodeManagedFields, encodeManagedFields, managerId, ownableFields, printManager, toSeconds, type Manager,
 } from './managed-fields.js';
 import { schemaFor } from './merge-keys.js';
-import { compareValues, mergeApplied, removeFields, toFieldSet } from './typed-value.js';
+import { InvalidTypedValue, compareValues, mergeApplied, removeFields, toFieldSet } from './typed-value.js';
 
 /** Options of one apply. */
 export interface ApplyOptions {
@@ -65,10 +65,14 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   }
   if (config.kind !== r.kind) {
     const kind = typeof config.kind === 'string' ? config.kind : '';
-    throw badRequest(`failed to create typed patch object (${gv}, Kind=${kind}): no corresponding type for ${gv}, Kind=${kind}`);
+    const gvk = `${r.group}/${r.version}, Kind=${kind}`;
+    throw badRequest(`failed to create typed patch object (${gvknn(r, config).replace(/; .*$/, '')}; ${gvk}): no corresponding type for ${gvk}`);
   }
   if (config.metadata !== undefined && config.metadata !== null && !isObject(config.metadata)) {
     throw badRequest('error decoding YAML: metadata must be a map');
+  }
+  if (isObject(config.metadata) && config.metadata.managedFields !== undefined && config.metadata.managedFields !== null) {
+    throw badRequest('metadata.managedFields must be nil');
   }
   const schema = schemaFor(r.kind);
   const now = toSeconds(opts.now);
@@ -90,9 +94,16 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   const id = managerId(self);
   const previous = managers.find((m) => managerId(m) === id);
   const others = managers.filter((m) => m !== previous);
-  self.fields = ownableFields(toFieldSet(applyConfig, schema), opts.subresource);
+  let merged: JsonObject;
+  try {
+    self.fields = ownableFields(toFieldSet(applyConfig, schema), opts.subresource);
+    merged = mergeApplied(live, applyConfig, schema) as JsonObject;
+  } catch (e) {
+    if (!(e instanceof InvalidTypedValue)) throw e;
+    // Upstream returns a plain error here, which the API server answers as a 500.
+    throw internalError(`failed to create typed patch object (${gvknn(r, config)}): ${e.message}`);
+  }
   if (previous?.time) self.time = previous.time;
-  let merged = mergeApplied(live, applyConfig, schema) as JsonObject;
 
   // 4.
   if (previous) {
@@ -125,6 +136,14 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   if (encoded.length > 0) result.metadata.managedFields = encoded;
   else delete result.metadata.managedFields;
   return result;
+}
+
+/** objectGVKNN: `<namespace>/<name>; <group>/<version>, Kind=<kind>`. */
+function gvknn(r: ResourceInfo, config: JsonObject): string {
+  const meta = isObject(config.metadata) ? config.metadata : {};
+  const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  return `${ns}/${name}; ${r.group}/${r.version}, Kind=${r.kind}`;
 }
 
 function withoutManagedFields(o: JsonObject): JsonObject {

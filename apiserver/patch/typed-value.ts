@@ -7,7 +7,6 @@
  * key by key and atomic lists. A null in an applied configuration removes the field, and the
  * applier owns a null scalar.
  */
-import { internalError } from '../errors.js';
 import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
 import { canonicalJson, cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema } from './merge-keys.js';
@@ -23,36 +22,61 @@ function granularity(v: unknown, schema: FieldSchema | undefined): Granularity {
   return 'leaf';
 }
 
+/** A value that does not fit the schema (upstream: "failed to create typed patch object"). */
+export class InvalidTypedValue extends Error {
+  readonly code = 'InvalidTypedValue';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTypedValue';
+  }
+}
+
 /**
- * The path element of one list item: `k:{…}` (key fields sorted, absent keys from their
- * defaults) for an associative list, `v:<json>` for a set. Undefined when a key is missing.
+ * The path element of one list item: `k:{…}` for an associative list, `v:<json>` for a set.
+ * Key fields the item omits take their defaults, or are left out of the key
+ * (keyedAssociativeListItemToPathElement); an item with no key field at all, or that is not a
+ * map, has none: the error text says why.
  */
-export function itemPE(list: ListSchema, item: unknown): string | undefined {
+export function itemPE(list: ListSchema, item: unknown): string | { error: string } {
   if (list.ssa === 'set') return `v:${canonicalJson(item)}`;
-  if (list.ssa === 'atomic' || !isObject(item)) return undefined;
+  if (list.ssa === 'atomic') return { error: 'atomic list items have no path element' };
+  if (item === null) return { error: 'associative list with keys may not have a null element' };
+  if (!isObject(item)) return { error: 'associative list with keys may not have non-map elements' };
   const key: JsonObject = {};
   for (const name of [...list.ssa.keys].sort()) {
     const v = own(item, name) ?? list.ssa.defaults?.[name];
-    if (v === undefined || v === null) return undefined;
-    put(key, name, v);
+    if (v !== undefined && v !== null) put(key, name, v);
+  }
+  if (Object.keys(key).length === 0) {
+    const keys = list.ssa.keys.map((k) => JSON.stringify(k)).join(' ');
+    return { error: `associative list with keys has an element that omits all key fields [${keys}] (and doesn't have default values for any key fields)` };
   }
   return `k:${JSON.stringify(key)}`;
 }
 
-/** Like itemPE for an item of an applied configuration: a missing key is an error, as upstream. */
-function configItemPE(list: ListSchema, item: unknown, path: FieldPath, index: number): string {
+/** The path elements of an applied configuration's items: errors and duplicates throw. */
+function configItemPEs(list: ListSchema, items: unknown[], path: FieldPath): string[] {
+  const seen = new Set<string>();
+  return items.map((item, i) => {
+    const pe = itemPE(list, item);
+    if (typeof pe !== 'string') throw new InvalidTypedValue(`${pathString(path)}: element ${i}: ${pe.error}`);
+    if (seen.has(pe)) throw new InvalidTypedValue(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
+    seen.add(pe);
+    return pe;
+  });
+}
+
+/** The path element of a live item; live data that does not fit goes by index instead. */
+function livePE(list: ListSchema, item: unknown, index: number): string {
   const pe = itemPE(list, item);
-  if (pe !== undefined) return pe;
-  const keys = list.ssa === 'atomic' || list.ssa === 'set' ? [] : list.ssa.keys;
-  const missing = keys.find((k) => !isObject(item) || own(item, k) === undefined) ?? keys[0];
-  throw internalError(`failed to create typed patch object: ${pathString(path)}: element ${index}: associative list with keys has an element that omits key field "${missing}" (and doesn't have default value)`);
+  return typeof pe === 'string' ? pe : `i:${index}`;
 }
 
 /** Items of a granular list by path element; items without one (invalid live data) go by index. */
 function itemsByPE(list: ListSchema, items: unknown[]): Map<string, unknown> {
   const out = new Map<string, unknown>();
   items.forEach((item, i) => {
-    const pe = itemPE(list, item) ?? `i:${i}`;
+    const pe = livePE(list, item, i);
     if (!out.has(pe)) out.set(pe, item);
   });
   return out;
@@ -81,10 +105,11 @@ function collect(value: unknown, schema: FieldSchema | undefined, path: FieldPat
       return;
     default: {
       const list = schema as ListSchema;
-      (value as unknown[]).forEach((item, i) => {
-        const p = [...path, configItemPE(list, item, path, i)];
+      const items = value as unknown[];
+      configItemPEs(list, items, path).forEach((pe, i) => {
+        const p = [...path, pe];
         set.insert(p);
-        if (isObject(item)) collect(item, list.elem, p, set);
+        if (isObject(items[i])) collect(items[i], list.elem, p, set);
       });
     }
   }
@@ -193,8 +218,8 @@ export function mergeApplied(live: unknown, config: unknown, schema: FieldSchema
  * come in configuration order, and an item both hold is emitted where the configuration puts it.
  */
 function mergeItems(live: unknown[], config: unknown[], list: ListSchema, isSet: boolean, path: FieldPath): unknown[] {
-  const livePEs = live.map((item, i) => itemPE(list, item) ?? `i:${i}`);
-  const configPEs = config.map((item, i) => configItemPE(list, item, path, i));
+  const livePEs = live.map((item, i) => livePE(list, item, i));
+  const configPEs = configItemPEs(list, config, path);
   const liveByPE = new Map<string, unknown>();
   livePEs.forEach((pe, i) => { if (!liveByPE.has(pe)) liveByPE.set(pe, live[i]); });
   const inConfig = new Set(configPEs);
@@ -275,7 +300,7 @@ function removeIn(value: unknown, toRemove: FieldSet, schema: FieldSchema | unde
   const src = value as unknown[];
   const out: unknown[] = [];
   src.forEach((item, i) => {
-    const pe = itemPE(list, item) ?? `i:${i}`;
+    const pe = livePE(list, item, i);
     if (toRemove.has([pe])) return;
     const below = toRemove.below(pe);
     out.push(below && !below.isEmpty() ? (removeIn(item, below, list.elem, keys) ?? {}) : item);

@@ -166,10 +166,28 @@ test('serverSideApply › an apply to /status owns status fields only, under sub
   t.deepEqual(entry(out, 'user')?.fieldsV1, { 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:name': {} } } } });
 });
 
-test('serverSideApply › an associative item without its key is an error', (t) => {
-  const err = t.throws(() => apply(undefined, svc({ ports: [{ targetPort: 80 }] }), 'a'), { instanceOf: ApiError });
+test('serverSideApply › an associative item with no key field at all is a 500, as upstream', (t) => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ image: 'x' }] } };
+  const err = t.throws(() => applyPatch(pods, undefined, 'application/apply-patch+yaml', JSON.stringify(pod), { fieldManager: 'a', now: T0 }), { instanceOf: ApiError });
   t.is(err?.code, 500);
-  t.regex(err?.message ?? '', /associative list with keys has an element that omits key field "port"/);
+  t.is(err?.message, 'Internal error occurred: failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits all key fields ["name"] (and doesn\'t have default values for any key fields)');
+});
+
+test('serverSideApply › a port without its number still has a key from the protocol default', (t) => {
+  const out = apply(undefined, svc({ ports: [{ targetPort: 80 }] }), 'a');
+  t.deepEqual(Object.keys((entry(out, 'a')?.fieldsV1 as { 'f:spec': { 'f:ports': object } })['f:spec']['f:ports']), ['k:{"protocol":"TCP"}']);
+});
+
+test('serverSideApply › duplicate keys in an applied list are a 500', (t) => {
+  const err = t.throws(() => apply(undefined, svc({ ports: [{ port: 80 }, { port: 80, name: 'x' }] }), 'a'), { instanceOf: ApiError });
+  t.is(err?.code, 500);
+  t.regex(err?.message ?? '', /\.spec\.ports: duplicate entries for key \[port=80,protocol="TCP"\]$/);
+});
+
+test('serverSideApply › managedFields in an applied configuration are a 400', (t) => {
+  const err = t.throws(() => apply(undefined, { ...svc({}), metadata: { name: 'web', managedFields: [] } }, 'a'), { instanceOf: ApiError });
+  t.is(err?.code, 400);
+  t.is(err?.message, 'metadata.managedFields must be nil');
 });
 
 test('serverSideApply › the apply never mutates the current object', (t) => {
