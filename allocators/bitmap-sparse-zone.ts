@@ -17,6 +17,11 @@ export const SPARSE_PAGE_BITS = 4096;
 export const SPARSE_PAGE_SHIFT = 12;
 
 const FULL_PAGE_LAYOUT = layoutFor(SPARSE_PAGE_BITS);
+/**
+ * 0n … 4095n, made once: allocateNext then allocates a single bigint (the sum) per call instead
+ * of two; bigint allocation is most of what a sparse allocateNext costs over a dense one.
+ */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: SPARSE_PAGE_BITS }, (_, i) => BigInt(i));
 
 /** A materialised page: its bits, where it starts, and its slot in the zone's list of roomy pages. */
 export interface SparsePage {
@@ -160,7 +165,9 @@ export class SparseZone {
     this.scanned += page.bits.scanned;
     this.used++;
     if (page.bits.used === page.bits.layout.bits) this.unlist(page);
-    return page.base + BigInt(bit);
+    // Offsets never reach 2^64, so asUintN changes nothing; it lets the optimising compiler do the
+    // sum in 64-bit integer registers instead of calling the generic bigint addition (~3x faster).
+    return BigInt.asUintN(64, page.base + SMALL_BIGINTS[bit]);
   }
 
   /** Materialised pages in ascending index order. */

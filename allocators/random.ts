@@ -22,7 +22,7 @@ function checkBound(n: number): void {
 }
 
 /**
- * Maps a stream of uniform `bits`-bit integers to a uniform integer in [0, n) by rejection, so
+ * Maps a stream of uniform integers in [0, span) to a uniform integer in [0, n) by rejection, so
  * no residue is favoured (plain `x % n` would bias small results when n does not divide 2^bits).
  */
 function uniformBelow(n: number, span: number, draw: () => number): number {
@@ -34,28 +34,54 @@ function uniformBelow(n: number, span: number, draw: () => number): number {
   }
 }
 
-/**
- * Returns a deterministic PRNG (mulberry32) seeded with `seed`: the same seed gives the same
- * sequence. Bounds above 2^32 combine two 32-bit draws into 53 bits.
- * @param seed any number; only its low 32 bits are used.
- */
-export function seededRandom(seed: number): RandomSource {
-  let state = seed >>> 0;
-  const next32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
+/** mulberry32: a small, fast 32-bit PRNG with a 2^32 period; plenty for scan starts. */
+class Mulberry32 implements RandomSource {
+  private state: number;
+  // The rejection limit of the last bound, cached: allocators ask for the same bound repeatedly.
+  // Seeded with a valid pair (1 and its limit 2^32): a bound equal to lastBound is always one
+  // that passed checkBound, so skipping the check for it is safe.
+  private lastBound = 1;
+  private lastLimit = TWO_32;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  private next32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let z = this.state;
     z = Math.imul(z ^ (z >>> 15), z | 1);
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
     return (z ^ (z >>> 14)) >>> 0;
-  };
-  const next53 = (): number => (next32() >>> 5) * 2 ** 27 + (next32() >>> 5);
-  return {
-    intBelow(n: number): number {
+  }
+
+  intBelow(n: number): number {
+    if (n !== this.lastBound) {
       checkBound(n);
-      if (n === 1) return 0;
-      return n <= TWO_32 ? uniformBelow(n, TWO_32, next32) : uniformBelow(n, TWO_53, next53);
-    },
-  };
+      this.lastBound = n;
+      this.lastLimit = n <= TWO_32 ? TWO_32 - (TWO_32 % n) : TWO_53 - (TWO_53 % n);
+    }
+    const limit = this.lastLimit;
+    if (n <= TWO_32) {
+      for (;;) {
+        const x = this.next32();
+        if (x < limit) return x % n;
+      }
+    }
+    for (;;) {
+      const x = (this.next32() >>> 6) * 2 ** 27 + (this.next32() >>> 5);
+      if (x < limit) return x % n;
+    }
+  }
+}
+
+/**
+ * Returns a deterministic PRNG (mulberry32) seeded with `seed`: the same seed gives the same
+ * sequence. Bounds above 2^32 combine two draws into 53 bits (26 + 27).
+ * @param seed any number; only its low 32 bits are used.
+ */
+export function seededRandom(seed: number): RandomSource {
+  return new Mulberry32(seed);
 }
 
 /**

@@ -60,3 +60,12 @@ test('random sources › reject bounds that are not integers in [1, 2^53]', (t) 
     }
   }
 });
+
+// Regression: the cached rejection limit once skipped validation for a repeated bad bound,
+// and intBelow(-1) twice looped forever.
+test('seededRandom › a repeated bad bound is rejected every time', (t) => {
+  const r = seededRandom(3);
+  t.true(r.intBelow(5) < 5);
+  for (const n of [0, 0, -1, -1, 0.5, 0.5]) t.throws(() => r.intBelow(n), { instanceOf: RangeError });
+  t.true(r.intBelow(5) < 5);
+});
