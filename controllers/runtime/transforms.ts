@@ -63,12 +63,17 @@ export function slimPod(obj: KubeObject): Pod {
   return out;
 }
 
-/** Reduces a Node to its name, labels (zone, roles) and allocatable CPU. */
+/** Reduces a Node to its name, labels (zone, roles), allocatable CPU and Ready condition (topology hints). */
 export function slimNode(obj: KubeObject): Node {
   const node = obj as Node;
   const out: Node = { metadata: slimMeta(node.metadata) };
   const cpu = node.status?.allocatable?.cpu;
-  if (cpu) out.status = { allocatable: { cpu } };
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  if (cpu || ready) {
+    out.status = {};
+    if (cpu) out.status.allocatable = { cpu };
+    if (ready) out.status.conditions = [{ type: 'Ready', status: ready.status }];
+  }
   return out;
 }
 

@@ -47,7 +47,8 @@ test('podIPs › both families when two, the single podIP otherwise', (t) => {
   t.deepEqual(podIPs(slimPod({ ...fullPod, status: { podIP: '10.0.0.9', podIPs: [{ ip: '10.0.0.9' }] } })), ['10.0.0.9']);
 });
 
-test('slimNode › keeps name, labels and allocatable cpu', (t) => {
-  const n = slimNode(deepFreeze({ metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'a' }, annotations: { x: 'y' } }, status: { allocatable: { cpu: '4', memory: '8Gi' }, conditions: [] } }));
-  t.deepEqual(n, { metadata: { name: 'n1', namespace: undefined, uid: undefined, resourceVersion: undefined, labels: { 'topology.kubernetes.io/zone': 'a' } }, status: { allocatable: { cpu: '4' } } });
+test('slimNode › keeps name, labels, allocatable cpu and the Ready condition', (t) => {
+  const n = slimNode(deepFreeze({ metadata: { name: 'n1', labels: { 'topology.kubernetes.io/zone': 'a' }, annotations: { x: 'y' } }, status: { allocatable: { cpu: '4', memory: '8Gi' }, conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True', reason: 'KubeletReady' }] } }));
+  t.deepEqual(n, { metadata: { name: 'n1', namespace: undefined, uid: undefined, resourceVersion: undefined, labels: { 'topology.kubernetes.io/zone': 'a' } }, status: { allocatable: { cpu: '4' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+  t.is(slimNode({ metadata: { name: 'bare' } }).status, undefined);
 });
