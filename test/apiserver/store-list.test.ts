@@ -4,6 +4,7 @@ import { ApiError } from '../../apiserver/errors.js';
 import { resourceFor } from '../../apiserver/resources.js';
 import { MemoryStore } from '../../apiserver/store.js';
 import { CONTINUE_EXPIRED_MESSAGE } from '../../apiserver/store-list.js';
+import { InvalidContinueTokenError, decodeContinue, encodeContinue } from '../../apiserver/continue-token.js';
 import type { ListOptions } from '../../apiserver/types.js';
 import { FakeStoreClock } from '../helpers/fake-store-clock.js';
 
@@ -133,4 +134,14 @@ test('list › pod field selectors use the pod selectable fields', (t) => {
   t.is(err.status.message, 'field label not supported: spec.containers');
   t.is((t.throws(() => s.list(nodes, { fieldSelector: 'metadata.namespace=x' })) as ApiError).status.message, 'field label not supported: metadata.namespace');
   t.is(s.list(events, { fieldSelector: 'involvedObject.name=p1,involvedObject.kind=Pod' }).items.length, 0);
+});
+
+test('continue tokens › round-trip their position and refuse foreign tokens', (t) => {
+  const pos = { resourceVersion: 42, snapshotId: 7, offset: 500 };
+  t.deepEqual(decodeContinue(encodeContinue(pos)), pos);
+  const foreign = Buffer.from(JSON.stringify({ v: 'other/v9', rv: 1, start: 0, s: 1 })).toString('base64url');
+  for (const token of [foreign, '%%%', Buffer.from('[1]').toString('base64url')]) {
+    const err = t.throws(() => decodeContinue(token), { instanceOf: InvalidContinueTokenError }) as InvalidContinueTokenError;
+    t.is(err.code, 'InvalidContinueToken');
+  }
 });

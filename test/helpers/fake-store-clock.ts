@@ -21,10 +21,12 @@ export class FakeStoreClock implements StoreClock {
     this.ms = new Date(start).getTime();
   }
 
+  /** The current fake instant. */
   now(): Date {
     return new Date(this.ms);
   }
 
+  /** Schedules `fn` to fire when `advance` passes `ms` from now. */
   setTimer(fn: () => void, ms: number): StoreTimer {
     const p: Pending = { at: this.ms + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
     this.pending.push(p);
