@@ -154,11 +154,8 @@ export function cpuMillis(q: string | undefined): number {
 }
 
 function isNodeReady(node: Node): boolean {
-  const conditions = node.status?.conditions;
-  // slimNode keeps no conditions: a node without any listed is taken as ready.
-  if (!conditions?.length) return true;
-  const ready = conditions.find((c) => c.type === 'Ready');
-  return ready?.status === 'True';
+  // As upstream's topology cache: only a node whose Ready condition is True counts.
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 }
 
 /**

@@ -66,9 +66,9 @@ export function pods(n: number, o: PodOptions = {}): Pod[] {
   return Array.from({ length: n }, (_, i) => pod(i, o));
 }
 
-/** A node with a zone label and allocatable cpu. */
+/** A ready node with a zone label and allocatable cpu. */
 export function node(name: string, zone?: string, cpu = '4', extraLabels: Record<string, string> = {}): Node {
-  return deepFreeze({ metadata: { name, labels: { ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}), ...extraLabels } }, status: { allocatable: { cpu } } });
+  return deepFreeze({ metadata: { name, labels: { ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}), ...extraLabels } }, status: { allocatable: { cpu }, conditions: [{ type: 'Ready', status: 'True' }] } });
 }
 
 /** node-1 in zone-a. */
