@@ -39,6 +39,14 @@ export function invalidPatchOptions(field: string, reason: 'FieldValueRequired' 
   return invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ reason, message, field }]);
 }
 
+/** 413 RequestEntityTooLarge, as `NewRequestEntityTooLargeError`. */
+export function tooLarge(message: string): ApiError {
+  return new ApiError({
+    apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure',
+    message: `Request entity too large: ${message}`, reason: 'RequestEntityTooLarge', code: 413,
+  });
+}
+
 /** One field an apply would change that another manager owns. */
 export interface ApplyConflict {
   /** How the owner prints: `"name"`, plus ` with subresource "s"` and ` using v1 at <time>` for Update owners. */

@@ -3,8 +3,11 @@
  * (RFC 6901: `~1` is `/`, `~0` is `~`, `-` appends to an array). Error texts follow
  * gopkg.in/evanphx/json-patch.v4 (patch.go), which the API server uses.
  */
-import { malformedPatch, cannotApply } from './errors.js';
+import { malformedPatch, cannotApply, tooLarge } from './errors.js';
 import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
+
+/** maxJSONPatchOperations in the API server's patch handler. */
+const MAX_OPERATIONS = 10000;
 
 /** One decoded operation. */
 export interface JsonPatchOperation {
@@ -16,8 +19,8 @@ export interface JsonPatchOperation {
 
 /**
  * Decodes a JSON patch body. Throws 400 when it is not JSON or not an array of objects (the
- * shapes `jsonpatch.DecodePatch` rejects); problems inside one operation are 422 when applied,
- * as in Kubernetes.
+ * shapes `jsonpatch.DecodePatch` rejects) and 413 past 10000 operations; problems inside one
+ * operation are 422 when applied, as in Kubernetes.
  */
 export function decodeJsonPatch(body: string): JsonPatchOperation[] {
   let parsed: unknown;
@@ -28,6 +31,9 @@ export function decodeJsonPatch(body: string): JsonPatchOperation[] {
   }
   if (!Array.isArray(parsed)) {
     throw malformedPatch(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type jsonpatch.Patch`);
+  }
+  if (parsed.length > MAX_OPERATIONS) {
+    throw tooLarge(`The allowed maximum operations in a JSON patch is ${MAX_OPERATIONS}, got ${parsed.length}`);
   }
   for (const op of parsed) {
     if (!isObject(op)) {

@@ -98,3 +98,11 @@ test('applyJsonPatch › add then remove of a new member restores the document',
     { numRuns: 1000 },
   );
 });
+
+test('decodeJsonPatch › more than 10000 operations is a 413', (t) => {
+  const ops = JSON.stringify(Array.from({ length: 10001 }, () => ({ op: 'test', path: '/a', value: 1 })));
+  const err = t.throws(() => decodeJsonPatch(ops), { instanceOf: ApiError });
+  t.is(err?.code, 413);
+  t.is(err?.message, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001');
+  t.notThrows(() => decodeJsonPatch(JSON.stringify(Array.from({ length: 10000 }, () => ({ op: 'test', path: '/a', value: 1 })))));
+});
