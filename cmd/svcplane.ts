@@ -9,14 +9,24 @@ import { registerEnvtest } from './envtest.js';
 /** Exit code for command-line usage errors (as in BSD sysexits' tradition of 2 for misuse). */
 export const USAGE_EXIT_CODE = 2;
 
+/** Where the program writes help and errors. */
+export interface ProgramOutput {
+  /** @default process.stdout */
+  writeOut?: (text: string) => void;
+  /** @default process.stderr */
+  writeErr?: (text: string) => void;
+}
+
 /** Builds the program with every subcommand registered. */
-export function buildProgram(): Command {
-  const program = new Command('svcplane')
-    .description('The Kubernetes Service control plane: ClusterIP and NodePort allocation, Endpoints and EndpointSlice controllers.')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+export function buildProgram(output: ProgramOutput = {}): Command {
+  const program = new Command('svcplane').description(
+    'The Kubernetes Service control plane: ClusterIP and NodePort allocation, Endpoints and EndpointSlice controllers.',
+  );
   registerEnvtest(program);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const cmd of [program, ...program.commands]) {
+    cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+    if (output.writeOut || output.writeErr) cmd.configureOutput(output);
+  }
   return program;
 }
 
@@ -24,9 +34,9 @@ export function buildProgram(): Command {
  * Runs the command line `argv` (process.argv form) and returns the exit code: 0 on success and
  * after --help, 2 for usage errors (a missing subcommand included). Errors of a running command propagate.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], output: ProgramOutput = {}): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(output).parseAsync(argv);
     return 0;
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
