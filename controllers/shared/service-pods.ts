@@ -1,0 +1,119 @@
+/**
+ * Which pods each Service selects, kept up to date event by event, so that a sync reads only
+ * its own Service's pods and a pod event costs O(Services in its namespace), never
+ * O(cached pods). Shared by the Endpoints and EndpointSlice controllers.
+ *
+ * Kubernetes lists pods by selector from the informer on every sync and maps a pod event to
+ * Services by matching every Service of the namespace (pkg/controller/util/endpoint
+ * `GetPodServiceMemberships`); this index gives the same answers incrementally. As in memory
+ * upstream (§9.9), a nil selector selects nothing and an empty `{}` selects every pod.
+ */
+import type { Pod, Service } from '../../api-types/core.js';
+import type { StringMap } from '../../api-types/meta.js';
+
+function key(ns: string | undefined, name: string | undefined): string {
+  return `${ns ?? ''}/${name ?? ''}`;
+}
+
+/** True when `labels` carry every key and value of `selector` (a nil selector matches nothing). */
+export function selectorMatches(selector: StringMap | null | undefined, labels: StringMap | undefined): boolean {
+  if (selector == null) return false;
+  for (const k in selector) if (labels?.[k] !== selector[k]) return false;
+  return true;
+}
+
+/** Service↔pod membership by selector, for one informer's worth of Services and pods. */
+export class ServicePodIndex {
+  /** Selectors by Service key, grouped by namespace. */
+  readonly #selectors = new Map<string, Map<string, StringMap>>();
+  readonly #podsOfService = new Map<string, Set<string>>();
+  readonly #servicesOfPod = new Map<string, Set<string>>();
+  /** Pod labels by pod key, grouped by namespace (to re-match when a selector changes). */
+  readonly #podLabels = new Map<string, Map<string, StringMap | undefined>>();
+
+  /**
+   * Records a pod (added or changed; `undefined` for deleted, with `old` its last state) and
+   * returns the keys of the Services whose membership or input changed: the union of the
+   * Services that selected it before and after.
+   */
+  setPod(podKey: string, pod: Pod | undefined, namespace: string): Set<string> {
+    const before = this.#servicesOfPod.get(podKey) ?? new Set<string>();
+    const labelsInNs = this.#nsMap(this.#podLabels, namespace);
+    if (!pod) {
+      labelsInNs.delete(podKey);
+      for (const s of before) this.#podsOfService.get(s)?.delete(podKey);
+      this.#servicesOfPod.delete(podKey);
+      return before;
+    }
+    labelsInNs.set(podKey, pod.metadata.labels);
+    const after = new Set<string>();
+    for (const [svcKey, selector] of this.#selectors.get(namespace) ?? []) {
+      if (selectorMatches(selector, pod.metadata.labels)) after.add(svcKey);
+    }
+    for (const s of before) if (!after.has(s)) this.#podsOfService.get(s)?.delete(podKey);
+    for (const s of after) this.#setOf(this.#podsOfService, s).add(podKey);
+    if (after.size) this.#servicesOfPod.set(podKey, after);
+    else this.#servicesOfPod.delete(podKey);
+    for (const s of before) after.add(s);
+    return after;
+  }
+
+  /**
+   * Records a Service (undefined when deleted). Re-matches the namespace's pods only when the
+   * selector changed.
+   */
+  setService(service: Service | undefined, namespace: string, name: string): void {
+    const svcKey = key(namespace, name);
+    const selectors = this.#nsMap(this.#selectors, namespace);
+    const old = selectors.get(svcKey);
+    const selector = service && service.spec?.type !== 'ExternalName' ? service.spec?.selector : undefined;
+    if (selector != null && old && sameMap(old, selector)) return;
+    for (const p of this.#podsOfService.get(svcKey) ?? []) {
+      const set = this.#servicesOfPod.get(p);
+      set?.delete(svcKey);
+      if (set?.size === 0) this.#servicesOfPod.delete(p);
+    }
+    this.#podsOfService.delete(svcKey);
+    if (selector == null) {
+      selectors.delete(svcKey);
+      return;
+    }
+    selectors.set(svcKey, { ...selector });
+    const members = new Set<string>();
+    for (const [podKey, labels] of this.#podLabels.get(namespace) ?? []) {
+      if (selectorMatches(selector, labels)) {
+        members.add(podKey);
+        this.#setOf(this.#servicesOfPod, podKey).add(svcKey);
+      }
+    }
+    this.#podsOfService.set(svcKey, members);
+  }
+
+  /** The keys (`namespace/name`) of the pods a Service selects. */
+  podKeysOf(serviceKey: string): ReadonlySet<string> {
+    return this.#podsOfService.get(serviceKey) ?? new Set();
+  }
+
+  /** The keys of the Services selecting a pod. */
+  servicesOf(podKey: string): ReadonlySet<string> {
+    return this.#servicesOfPod.get(podKey) ?? new Set();
+  }
+
+  #nsMap<V>(m: Map<string, Map<string, V>>, ns: string): Map<string, V> {
+    let inner = m.get(ns);
+    if (!inner) m.set(ns, (inner = new Map()));
+    return inner;
+  }
+
+  #setOf(m: Map<string, Set<string>>, k: string): Set<string> {
+    let s = m.get(k);
+    if (!s) m.set(k, (s = new Set()));
+    return s;
+  }
+}
+
+function sameMap(a: StringMap, b: StringMap): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}

@@ -1,0 +1,69 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { ServicePodIndex, selectorMatches } from '../../../controllers/shared/service-pods.js';
+import type { Pod, Service } from '../../../api-types/core.js';
+
+test('selectorMatches › nil selects nothing, {} selects everything, otherwise every pair must match', (t) => {
+  t.false(selectorMatches(undefined, { a: '1' }));
+  t.false(selectorMatches(null, { a: '1' }));
+  t.true(selectorMatches({}, undefined));
+  t.true(selectorMatches({ a: '1' }, { a: '1', b: '2' }));
+  t.false(selectorMatches({ a: '1', b: '3' }, { a: '1', b: '2' }));
+});
+
+test('ServicePodIndex › follows pod relabels, selector changes, ExternalName and deletes', (t) => {
+  const idx = new ServicePodIndex();
+  const svc = (name: string, selector: Record<string, string> | undefined, type?: string): Service => ({ metadata: { name, namespace: 'd' }, spec: { selector, type: type as never } });
+  const pod = (name: string, labels: Record<string, string>): Pod => ({ metadata: { name, namespace: 'd', labels } });
+  idx.setService(svc('web', { app: 'web' }), 'd', 'web');
+  t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'web' }), 'd')], ['d/web']);
+  t.deepEqual([...idx.podKeysOf('d/web')], ['d/p1']);
+  // Relabelled away: the old Service is told, and loses the pod.
+  t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'db' }), 'd')], ['d/web']);
+  t.deepEqual([...idx.podKeysOf('d/web')], []);
+  idx.setService(svc('web', { app: 'db' }), 'd', 'web');
+  t.deepEqual([...idx.podKeysOf('d/web')], ['d/p1']);
+  idx.setService(svc('web', { app: 'db' }, 'ExternalName'), 'd', 'web');
+  t.deepEqual([...idx.podKeysOf('d/web')], []);
+  t.deepEqual([...idx.servicesOf('d/p1')], []);
+  idx.setService(svc('all', {}), 'd', 'all');
+  t.deepEqual([...idx.setPod('d/p1', undefined, 'd')], ['d/all']);
+  t.deepEqual([...idx.podKeysOf('d/all')], []);
+});
+
+test('ServicePodIndex › property: membership always equals brute-force selector matching', (t) => {
+  const labels = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
+  const op = fc.oneof(
+    fc.record({ k: fc.constant('pod' as const), ns: fc.constantFrom('x', 'y'), n: fc.nat(5), labels: fc.option(labels, { nil: undefined }) }),
+    fc.record({ k: fc.constant('svc' as const), ns: fc.constantFrom('x', 'y'), n: fc.nat(3), selector: fc.option(fc.option(labels, { nil: null }), { nil: undefined }) }),
+  );
+  t.notThrows(() => fc.assert(
+    fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      const idx = new ServicePodIndex();
+      const pods = new Map<string, { ns: string; labels: Record<string, string> }>();
+      const svcs = new Map<string, { ns: string; selector: Record<string, string> | null }>();
+      for (const o of ops) {
+        if (o.k === 'pod') {
+          const key = `${o.ns}/p${o.n}`;
+          const before = new Set([...svcs].filter(([, s]) => s.ns === o.ns && pods.has(key) && selectorMatches(s.selector, pods.get(key)!.labels)).map(([k]) => k));
+          if (o.labels === undefined) pods.delete(key);
+          else pods.set(key, { ns: o.ns, labels: o.labels });
+          const after = new Set([...svcs].filter(([, s]) => s.ns === o.ns && pods.has(key) && selectorMatches(s.selector, pods.get(key)!.labels)).map(([k]) => k));
+          const told = idx.setPod(key, o.labels === undefined ? undefined : { metadata: { labels: o.labels } }, o.ns);
+          for (const s of [...before, ...after]) if (!told.has(s)) return false;
+        } else {
+          const key = `${o.ns}/s${o.n}`;
+          if (o.selector === undefined) svcs.delete(key);
+          else svcs.set(key, { ns: o.ns, selector: o.selector });
+          idx.setService(o.selector === undefined ? undefined : { metadata: {}, spec: { selector: o.selector } }, o.ns, `s${o.n}`);
+        }
+        for (const [sk, s] of svcs) {
+          const want = [...pods].filter(([, p]) => p.ns === s.ns && selectorMatches(s.selector, p.labels)).map(([k]) => k).sort();
+          if (JSON.stringify([...idx.podKeysOf(sk)].sort()) !== JSON.stringify(want)) return false;
+        }
+      }
+      return true;
+    }),
+    { numRuns: 1000 },
+  ));
+});
