@@ -77,3 +77,25 @@ export const EventSources = {
   /** svcplane's ClusterIP allocation controller (Kubernetes answers these failures with a 422). */
   serviceIPController: 'serviceip-controller',
 } as const;
+
+/**
+ * Event reasons of the NodePort allocator and its repair loop (§2.4), and svcplane's reasons for
+ * what kube-apiserver answers with a 422 or 500 at nodePort allocation. Append only.
+ */
+export const PortEventReasons = {
+  portNotAllocated: 'PortNotAllocated',
+  portAlreadyAllocated: 'PortAlreadyAllocated',
+  portOutOfRange: 'PortOutOfRange',
+  portRangeFull: 'PortRangeFull',
+  unknownError: 'UnknownError',
+} as const;
+
+/** Event reporting components and the action of the NodePort allocator (§2.4, §7.4). */
+export const PortEventSources = {
+  /** Kubernetes' NodePort repair loop (portallocator/controller/repair.go). */
+  portAllocatorRepair: 'portallocator-repair-controller',
+  /** svcplane's NodePort allocation controller (Kubernetes answers these failures with a 422/500). */
+  nodePortController: 'nodeport-controller',
+  /** The action of every NodePort allocation and repair Event. */
+  action: 'PortAllocation',
+} as const;
