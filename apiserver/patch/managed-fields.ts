@@ -111,6 +111,7 @@ export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
  * 3. Fields the write changed or added move to the manager's Update entry for `apiVersion`
  *    (other managers lose them: an update always forces); removed fields leave every entry.
  * 4. The entry's time becomes `now` only when the write changed a field.
+ * 5. Past 10 Update entries, the oldest merge into `ancient-changes` (capmanagers.go).
  * @param previous the stored object, or undefined for a create.
  * @param manager the fieldManager (callers default it from the user agent, as Kubernetes does).
  * @param apiVersion the group/version written through, e.g. `v1` or `discovery.k8s.io/v1`.
@@ -162,11 +163,51 @@ export function recordUpdate(
       managers.push(mine);
     }
     mine.fields = mine.fields.union(changed);
+    // 4.
     mine.time = toSeconds(now);
   }
-  // 4. (encodeManagedFields drops managers left owning nothing.)
-  const encoded = encodeManagedFields(managers);
+  // 5. (encodeManagedFields drops managers left owning nothing.)
+  const encoded = encodeManagedFields(capUpdateManagers(managers.filter((m) => !m.fields.isEmpty())));
   if (encoded.length > 0) out.metadata.managedFields = encoded;
   else delete out.metadata.managedFields;
   return out;
+}
+
+/** The most Update entries an object keeps (DefaultMaxUpdateManagers). */
+export const MAX_UPDATE_MANAGERS = 10;
+
+/**
+ * Merges the oldest Update entries, per apiVersion, into an `ancient-changes` entry until at
+ * most `max` Update entries remain (capUpdateManagers). The bucket takes the time of the latest
+ * entry merged into it.
+ */
+export function capUpdateManagers(managers: Manager[], max = MAX_UPDATE_MANAGERS): Manager[] {
+  const updaters = managers.filter((m) => m.operation === 'Update');
+  if (updaters.length <= max) return managers;
+  const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  updaters.sort((a, b) => seconds(a.time) - seconds(b.time) || (managerId(a) < managerId(b) ? -1 : 1));
+  const dropped = new Set<Manager>();
+  const firstByVersion = new Map<string, Manager>();
+  const buckets = new Map<string, Manager>();
+  let count = updaters.length;
+  for (const m of updaters) {
+    if (count <= max) break;
+    const first = firstByVersion.get(m.apiVersion);
+    if (!first) {
+      firstByVersion.set(m.apiVersion, m);
+      continue;
+    }
+    let bucket = buckets.get(m.apiVersion);
+    if (!bucket) {
+      bucket = { manager: 'ancient-changes', operation: 'Update', apiVersion: m.apiVersion, fields: first.fields };
+      if (first.time) bucket.time = first.time;
+      buckets.set(m.apiVersion, bucket);
+      dropped.add(first);
+    }
+    bucket.fields = bucket.fields.union(m.fields);
+    if (m.time) bucket.time = m.time;
+    dropped.add(m);
+    count--;
+  }
+  return [...managers.filter((m) => !dropped.has(m)), ...buckets.values()];
 }

@@ -81,3 +81,17 @@ test('recordUpdate › managedFields a write sets are taken as given, except on 
   const status = recordUpdate(created, { ...created, metadata: { ...created.metadata, managedFields: given } }, 'editor', 'v1', T1, 'status');
   t.deepEqual(status.metadata.managedFields?.map((e) => e.manager), ['creator']);
 });
+
+test('recordUpdate › past 10 Update entries the oldest merge into ancient-changes', (t) => {
+  let obj = recordUpdate(undefined, configMap({ k0: 'v' }), 'm0', 'v1', '2026-01-01T00:00:00Z');
+  for (let i = 1; i <= 10; i++) {
+    obj = recordUpdate(obj, { ...obj, data: { ...(obj.data as object), [`k${i}`]: 'v' } }, `m${i}`, 'v1', `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`);
+  }
+  const entries = obj.metadata.managedFields ?? [];
+  t.is(entries.length, 10);
+  const ancient = entries.find((e) => e.manager === 'ancient-changes');
+  t.deepEqual(ancient?.fieldsV1, { 'f:data': { 'f:k0': {}, 'f:k1': {} } });
+  t.is(ancient?.time, '2026-01-01T00:00:01Z');
+  t.false(entries.some((e) => e.manager === 'm0' || e.manager === 'm1'));
+  t.truthy(entries.find((e) => e.manager === 'm10'));
+});
