@@ -96,6 +96,8 @@ export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
     const top = p[0];
     if (top === 'f:apiVersion' || top === 'f:kind') return false;
     if (top === 'f:metadata') return p.length > 1 && !STRIPPED_METADATA.includes(p[1].slice(2));
+    // The status strategies reset spec (pods also some metadata, which the store restores, so
+    // it never shows up as changed); metadata such as labels may change through /status.
     if (subresource === 'status') return top === 'f:status';
     return top !== 'f:status';
   };
