@@ -173,3 +173,26 @@ async function until(pred: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('watch › a streaming list: initial ADDED events, then the BOOKMARK marking their end', async (t) => {
+  const { s } = await server(t);
+  await createNamespace(s, 'sl');
+  await call(s, 'POST', '/api/v1/namespaces/sl/configmaps', { body: cm('a') });
+  await call(s, 'POST', '/api/v1/namespaces/sl/configmaps', { body: cm('b') });
+  const w = await watch(s, '/api/v1/namespaces/sl/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+  await w.reader.until(() => w.reader.lines.length === 3, 'the initial events and the bookmark');
+  t.deepEqual(w.reader.lines.map((l) => l.type), ['ADDED', 'ADDED', 'BOOKMARK']);
+  t.deepEqual((w.reader.lines[2].object.metadata as { annotations?: Record<string, string> }).annotations, { 'k8s.io/initial-events-end': 'true' });
+  w.close();
+});
+
+test('close › ends open watches and idle keep-alive connections promptly', async (t) => {
+  const s = await startApiServer({ port: 0 });
+  const w = await watch(s, '/api/v1/pods?watch=true');
+  await call(s, 'GET', '/api/v1/namespaces');
+  const t0 = Date.now();
+  await s.close();
+  await w.reader.until(() => w.reader.ended, 'the watch to end');
+  t.true(Date.now() - t0 < 5000, "close() does not wait for clients to hang up");
+  await t.throwsAsync(call(s, 'GET', '/healthz'));
+});
