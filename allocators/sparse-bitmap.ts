@@ -206,7 +206,8 @@ export class SparseBitmap {
     const bandBit = s.staticBandSize & PAGE_MASK;
     const seen = new Set<string>();
     for (const p of s.pages) {
-      if (typeof p?.index !== 'string' || !/^\d+$/.test(p.index) || BigInt(p.index) >= pageCount) {
+      // Canonical decimal only: "07" and "7" would otherwise name the same page twice.
+      if (typeof p?.index !== 'string' || !/^(0|[1-9]\d*)$/.test(p.index) || BigInt(p.index) >= pageCount) {
         fail(`pages: bad page index ${String(p?.index)}`);
       }
       if (seen.has(p.index)) fail(`pages: page ${p.index} appears twice`);

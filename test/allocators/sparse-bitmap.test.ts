@@ -140,6 +140,7 @@ test('sparse-bitmap › restore rejects inconsistent snapshots with a TypeError'
     { size: '100', staticBandSize: 101, pages: [] },
     { size: '10000', staticBandSize: 0, pages: [page('3')] },
     { size: '10000', staticBandSize: 0, pages: [page('0'), page('0')] },
+    { size: '10000', staticBandSize: 0, pages: [page('1'), page('01')] },
     { size: '10000', staticBandSize: 0, pages: [page('0', 511)] },
     { size: '10001', staticBandSize: 0, pages: [{ index: '2', data: Uint8Array.from({ length: 227 }, () => 0xf0) }] },
     { size: '10000', staticBandSize: 0, pages: 'x' as unknown as [] },
