@@ -1,4 +1,7 @@
 import test from 'ava';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { startApiServer, type ApiServerHandle } from '../../../apiserver/index.js';
 import { call } from './api-client.js';
 
@@ -193,4 +196,16 @@ test('server › list across namespaces, with selectors and bad selectors', asyn
   t.deepEqual(a.json.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace).sort(), ['default', 'kube-system']);
   t.is((await call(s, 'GET', '/api/v1/configmaps?labelSelector=a%20in%20(')).status, 400);
   t.is((await call(s, 'GET', '/api/v1/configmaps?fieldSelector=spec.nope%3D1')).status, 400);
+});
+
+test('startApiServer › writes a 0600 kubeconfig for its URL and token, and close() removes its temporary one', async (t) => {
+  const own = await startApiServer();
+  t.regex(own.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.not(own.token, s.token);
+  t.is((await stat(own.kubeconfigPath)).mode & 0o777, 0o600);
+  const kc = parse(await readFile(own.kubeconfigPath, 'utf8')) as { clusters: { cluster: Record<string, unknown> }[]; users: { user: { token: string } }[] };
+  t.deepEqual(kc.clusters[0].cluster, { server: `${own.url}/token/${own.token}`, 'insecure-skip-tls-verify': true });
+  t.is(kc.users[0].user.token, own.token);
+  await own.close();
+  t.false(existsSync(own.kubeconfigPath));
 });
