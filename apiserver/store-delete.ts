@@ -65,9 +65,12 @@ function checkPreconditions(r: ResourceInfo, obj: KubeObject, opts: DeleteOption
  * 2. Dry run: answer as if deleted, change nothing.
  * 3. Already terminating: a shorter grace period for a pod brings its end forward; otherwise
  *    nothing changes and the object is returned.
- * 4. Finalizers or a grace period: set deletionTimestamp (+ grace) and deletionGracePeriodSeconds,
+ * 4. Orphan/Foreground propagation: without gc the `orphan`/`foregroundDeletion` finalizer is
+ *    added and, as in envtest, nothing ever removes it; with gc the dependents are first
+ *    released (ownerReferences to this owner dropped) or deleted, then the owner goes.
+ * 5. Finalizers or a grace period: set deletionTimestamp (+ grace) and deletionGracePeriodSeconds,
  *    bump generation, MODIFIED; a graceful pod gets a timer that finishes it.
- * 5. Otherwise remove it (DELETED) and let the store collect dependents.
+ * 6. Otherwise remove it (DELETED) and let the store collect dependents.
  */
 export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObject, opts: DeleteOptions): KubeObject | Status {
   // 1.
@@ -89,23 +92,31 @@ export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObjec
     }
     return cloneJson(old);
   }
-  const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
   // 4.
-  if (grace > 0 || hasFinalizers || isNamespace) {
-    const next = startDeletion(store, r, old, grace, opts);
+  const policy = opts.propagationPolicy;
+  let policyFinalizer: string | undefined;
+  if (!isNamespace && (policy === 'Orphan' || policy === 'Foreground')) {
+    if (store.gc) releaseDependents(store, old.metadata.uid as string, policy);
+    else policyFinalizer = policy === 'Orphan' ? 'orphan' : 'foregroundDeletion';
+  }
+  const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
+  // 5.
+  if (grace > 0 || hasFinalizers || isNamespace || policyFinalizer) {
+    const next = startDeletion(store, r, old, grace, opts, policyFinalizer);
     if (isNamespace && store.gc && store.stored(r, undefined, old.metadata.name as string)) deleteContents(store, old.metadata.name as string);
     return cloneJson(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
   }
-  // 5.
+  // 6.
   const final = store.commit(r, 'DELETED', cloneJson(old), old);
   afterRemoval(store, r, final, opts.propagationPolicy);
   return returnsObject(r) ? cloneJson(final) : successStatus(r, final);
 }
 
 // Sets the deletion metadata (or finishes at once when nothing holds the object) and schedules the grace timer.
-function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions): KubeObject {
+function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions, finalizer?: string): KubeObject {
   const next = cloneJson(old);
   const m = next.metadata;
+  if (finalizer && !(m.finalizers ?? []).includes(finalizer)) m.finalizers = [...(m.finalizers ?? []), finalizer];
   const now = truncateToSecond(store.clock.now());
   if (!m.deletionTimestamp || grace > 0) m.deletionTimestamp = formatTimestamp(new Date(now.getTime() + grace * 1000));
   m.deletionGracePeriodSeconds = grace;
@@ -197,5 +208,24 @@ export function indexOwners(dependents: Map<string, Set<string>>, key: string, p
     let set = dependents.get(o.uid);
     if (!set) dependents.set(o.uid, (set = new Set()));
     set.add(key);
+  }
+}
+
+// The garbage collector's part of Orphan (drop the ownerReferences to the owner) and Foreground
+// (delete the dependents first); approximated: the owner does not wait for dependents to be gone.
+function releaseDependents(store: MemoryStore, ownerUid: string, policy: 'Orphan' | 'Foreground'): void {
+  for (const key of [...(store.dependents.get(ownerUid) ?? [])]) {
+    const [id, ns, name] = key.split('|');
+    const depR = RESOURCES.find((x) => resourceId(x) === id) as ResourceInfo;
+    const dep = store.stored(depR, ns, name);
+    if (!dep) continue;
+    if (policy === 'Foreground') {
+      if (!dep.metadata.deletionTimestamp) deleteObject(store, depR, dep, { propagationPolicy: 'Foreground' });
+      continue;
+    }
+    const next = cloneJson(dep);
+    next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((o) => o.uid !== ownerUid);
+    if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+    store.commit(depR, 'MODIFIED', next, dep);
   }
 }

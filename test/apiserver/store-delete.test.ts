@@ -173,12 +173,26 @@ test('delete › gc on: dependents whose every owner is gone are deleted; gc off
   }
 });
 
-test('delete › gc on with Orphan propagation keeps dependents', (t) => {
-  const { s } = setup(true);
-  const owner = s.create(configmaps, 'default', { metadata: { name: 'owner' } });
-  s.create(configmaps, 'default', { metadata: { name: 'dep', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid as string }] } });
-  s.delete(configmaps, 'default', 'owner', { propagationPolicy: 'Orphan' });
-  t.truthy(s.get(configmaps, 'default', 'dep'));
+test('delete › Orphan/Foreground without gc add their finalizer and stay, as in envtest', (t) => {
+  for (const [policy, finalizer] of [['Orphan', 'orphan'], ['Foreground', 'foregroundDeletion']] as const) {
+    const { s } = setup(false);
+    s.create(configmaps, 'default', { metadata: { name: 'owner' } });
+    const res = s.delete(configmaps, 'default', 'owner', { propagationPolicy: policy }) as KubeObject;
+    t.deepEqual(res.metadata.finalizers, [finalizer]);
+    t.truthy(s.get(configmaps, 'default', 'owner').metadata.deletionTimestamp);
+  }
+});
+
+test('delete › gc on: Orphan releases dependents (ownerReference dropped), Foreground deletes them first', (t) => {
+  for (const policy of ['Orphan', 'Foreground'] as const) {
+    const { s } = setup(true);
+    const owner = s.create(configmaps, 'default', { metadata: { name: 'owner' } });
+    s.create(configmaps, 'default', { metadata: { name: 'dep', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid as string }] } });
+    s.delete(configmaps, 'default', 'owner', { propagationPolicy: policy });
+    gone(t, s, configmaps, 'default', 'owner');
+    if (policy === 'Orphan') t.is(s.get(configmaps, 'default', 'dep').metadata.ownerReferences, undefined);
+    else gone(t, s, configmaps, 'default', 'dep');
+  }
 });
 
 test('delete › close() cancels graceful-deletion timers', (t) => {
