@@ -6,13 +6,13 @@
 import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints } from '../../api-types/core.js';
 import { type FieldCause, FieldPath, invalid, notSupported, required } from './field.js';
 import { validateNonSpecialIP } from './ip-rules.js';
-import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { records, str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { defaultProtocols, supportedProtocols } from './ports.js';
 
 /** Defaults every subset port's protocol to TCP. */
 export function defaultEndpoints(ep: Endpoints): void {
-  for (const ss of Array.isArray(ep.subsets) ? ep.subsets : []) defaultProtocols(ss?.ports);
+  for (const ss of records<EndpointSubset>(ep.subsets)) defaultProtocols(ss.ports);
 }
 
 /** Replaces `subsets` with their repacked form (see {@link repackSubsets}). */
@@ -24,7 +24,7 @@ export function canonicalizeEndpoints(ep: Endpoints): void {
 const noPort = '\u0000none';
 
 function addressKey(a: EndpointAddress): string {
-  return `${a.ip}\u0000${a.targetRef?.uid ?? ''}`;
+  return JSON.stringify([a.ip, a.targetRef?.uid ?? '']);
 }
 
 function portKey(p: EndpointPort): string {
@@ -54,16 +54,17 @@ export function repackSubsets(subsets: readonly EndpointSubset[]): EndpointSubse
     if (!ready) set.set(ak, false);
     else if (!set.has(ak)) set.set(ak, true);
   };
-  for (const ss of subsets) {
-    const ssPorts = Array.isArray(ss.ports) && ss.ports.length > 0 ? ss.ports : [undefined];
+  for (const ss of records<EndpointSubset>(subsets)) {
+    const listed = records<EndpointPort>(ss.ports);
+    const ssPorts = listed.length > 0 ? listed : [undefined];
     for (const port of ssPorts) {
       const pk = port ? portKey(port) : noPort;
       if (!byPort.has(pk)) {
         byPort.set(pk, new Map());
         ports.set(pk, port);
       }
-      for (const a of ss.addresses ?? []) note(pk, a, true);
-      for (const a of ss.notReadyAddresses ?? []) note(pk, a, false);
+      for (const a of records<EndpointAddress>(ss.addresses)) note(pk, a, true);
+      for (const a of records<EndpointAddress>(ss.notReadyAddresses)) note(pk, a, false);
     }
   }
   // 2.
@@ -96,7 +97,7 @@ function cmp(a: string, b: string): number {
 }
 
 function bytewise(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
 }
 
 function lessAddress(a: EndpointAddress, b: EndpointAddress): number {
@@ -105,11 +106,11 @@ function lessAddress(a: EndpointAddress, b: EndpointAddress): number {
   if (!a.targetRef && !b.targetRef) return 0;
   if (!a.targetRef) return -1;
   if (!b.targetRef) return 1;
-  return cmp(a.targetRef.uid ?? '', b.targetRef.uid ?? '');
+  return cmp(String(a.targetRef.uid ?? ''), String(b.targetRef.uid ?? ''));
 }
 
 function lessPort(a: EndpointPort, b: EndpointPort): number {
-  return cmp(a.name ?? '', b.name ?? '') || a.port - b.port || cmp(a.protocol ?? '', b.protocol ?? '');
+  return cmp(String(a.name ?? ''), String(b.name ?? '')) || a.port - b.port || cmp(String(a.protocol ?? ''), String(b.protocol ?? ''));
 }
 
 function subsetSortKey(ss: EndpointSubset): string {
@@ -122,16 +123,15 @@ export function validateEndpoints(ep: Endpoints, old: Endpoints | undefined): Fi
   const errs: FieldCause[] = [];
   if (old) errs.push(...validateObjectMetaUpdate(ep.metadata, old.metadata));
   errs.push(...validateObjectMeta(ep.metadata, { namespaced: true, validateName: nameIsDNSSubdomain }));
-  const subsets = Array.isArray(ep.subsets) ? ep.subsets : [];
-  subsets.forEach((ss, i) => {
+  records<EndpointSubset>(ep.subsets).forEach((ss, i) => {
     const p = FieldPath.root('subsets').index(i);
-    const ready = ss.addresses ?? [];
-    const notReady = ss.notReadyAddresses ?? [];
+    const ready = records<EndpointAddress>(ss.addresses);
+    const notReady = records<EndpointAddress>(ss.notReadyAddresses);
     // A headless Service's Endpoints may have no ports, but every subset needs an address.
     if (ready.length === 0 && notReady.length === 0) errs.push(required(p, 'must specify `addresses` or `notReadyAddresses`'));
     ready.forEach((a, j) => errs.push(...validateAddress(a, p.child('addresses').index(j))));
     notReady.forEach((a, j) => errs.push(...validateAddress(a, p.child('notReadyAddresses').index(j))));
-    const ports = ss.ports ?? [];
+    const ports = records<EndpointPort>(ss.ports);
     ports.forEach((port, j) => errs.push(...validateEndpointPort(port, ports.length > 1, p.child('ports').index(j))));
   });
   return errs;

@@ -6,7 +6,7 @@ import type { EndpointSlice, SliceEndpoint, SlicePort } from '../../api-types/ne
 import { familyOf, ipProblem } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, duplicate, immutable, invalid, notSupported, required, tooMany } from './field.js';
 import { validateNonSpecialIP } from './ip-rules.js';
-import { sortedEntries, str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { records, sortedEntries, str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { defaultProtocols, supportedProtocols } from './ports.js';
 
@@ -23,7 +23,7 @@ const addressTypes = ['FQDN', 'IPv4', 'IPv6'];
 /** Defaults every port's protocol to TCP (and an absent name to ''). */
 export function defaultEndpointSlice(slice: EndpointSlice): void {
   defaultProtocols(slice.ports);
-  for (const p of Array.isArray(slice.ports) ? slice.ports : []) if (p && p.name === undefined) p.name = '';
+  for (const p of records<SlicePort>(slice.ports)) if (p.name === undefined) p.name = '';
 }
 
 /** Validates an EndpointSlice on create or update; addressType is immutable. */
@@ -43,26 +43,26 @@ export function validateEndpointSlice(slice: EndpointSlice, old: EndpointSlice |
 
 function validateSliceEndpoints(endpoints: SliceEndpoint[] | null | undefined, addressType: string): FieldCause[] {
   const path = FieldPath.root('endpoints');
-  const list = Array.isArray(endpoints) ? endpoints : [];
+  const list = records<SliceEndpoint>(endpoints);
   if (list.length > maxEndpoints) return [tooMany(path, list.length, maxEndpoints)];
   const errs: FieldCause[] = [];
   list.forEach((ep, i) => {
     const p = path.index(i);
     const ap = p.child('addresses');
-    const addrs = Array.isArray(ep?.addresses) ? ep.addresses : [];
+    const addrs: unknown[] = Array.isArray(ep.addresses) ? ep.addresses : [];
     if (addrs.length === 0) errs.push(required(ap, 'must contain at least 1 address'));
     else if (addrs.length > maxAddresses) errs.push(tooMany(ap, addrs.length, maxAddresses));
     addrs.forEach((a, j) => errs.push(...validateAddress(str(a), addressType, ap.index(j))));
-    if (ep?.nodeName !== undefined) for (const m of isDNS1123Subdomain(str(ep.nodeName))) errs.push(invalid(p.child('nodeName'), ep.nodeName, m));
-    const topo = ep?.deprecatedTopology;
-    if (topo) {
+    if (ep.nodeName !== undefined) for (const m of isDNS1123Subdomain(str(ep.nodeName))) errs.push(invalid(p.child('nodeName'), ep.nodeName, m));
+    const topo = ep.deprecatedTopology;
+    if (topo !== undefined && topo !== null) {
       const tp = p.child('deprecatedTopology');
       const n = sortedEntries(topo).length;
       if (n > maxTopologyLabels) errs.push(tooMany(tp, n, maxTopologyLabels));
       errs.push(...validateLabels(topo, tp));
     }
-    if (ep?.hostname !== undefined) for (const m of isDNS1123Label(str(ep.hostname))) errs.push(invalid(p.child('hostname'), ep.hostname, m));
-    if (ep?.hints) errs.push(...validateHints(ep.hints, p.child('hints')));
+    if (ep.hostname !== undefined) for (const m of isDNS1123Label(str(ep.hostname))) errs.push(invalid(p.child('hostname'), ep.hostname, m));
+    if (ep.hints !== null && typeof ep.hints === 'object') errs.push(...validateHints(ep.hints, p.child('hints')));
   });
   return errs;
 }
@@ -102,7 +102,7 @@ function validateFQDN(value: string, path: FieldPath): FieldCause[] {
 function validateHints(hints: NonNullable<SliceEndpoint['hints']>, path: FieldPath): FieldCause[] {
   const errs: FieldCause[] = [];
   for (const [key, max] of [['forZones', maxHints], ['forNodes', maxHints]] as const) {
-    const list = Array.isArray(hints[key]) ? hints[key] : [];
+    const list = records<{ name: string }>(hints[key]);
     const hp = path.child(key);
     if (list.length > max) {
       errs.push(tooMany(hp, list.length, max));
@@ -110,7 +110,7 @@ function validateHints(hints: NonNullable<SliceEndpoint['hints']>, path: FieldPa
     }
     const seen = new Set<string>();
     list.forEach((h, i) => {
-      const name = str(h?.name);
+      const name = str(h.name);
       if (seen.has(name)) errs.push(duplicate(hp.index(i), name));
       seen.add(name);
       if (key === 'forNodes') for (const m of isDNS1123Subdomain(name)) errs.push(invalid(hp.index(i).child('name'), name, m));
@@ -121,21 +121,21 @@ function validateHints(hints: NonNullable<SliceEndpoint['hints']>, path: FieldPa
 
 function validateSlicePorts(ports: SlicePort[] | null | undefined): FieldCause[] {
   const path = FieldPath.root('ports');
-  const list = Array.isArray(ports) ? ports : [];
+  const list = records<SlicePort>(ports);
   if (list.length > maxPorts) return [tooMany(path, list.length, maxPorts)];
   const errs: FieldCause[] = [];
   // Unnamed ports count as the name "": two of them are duplicates, as upstream.
   const names = new Set<string>();
   list.forEach((port, i) => {
     const p = path.index(i);
-    const name = str(port?.name);
+    const name = str(port.name);
     if (name !== '') for (const m of isDNS1123Label(name)) errs.push(invalid(p.child('name'), name, m));
     if (names.has(name)) errs.push(duplicate(p.child('name'), name));
     else names.add(name);
-    if (!port?.protocol) errs.push(required(p.child('protocol')));
+    if (!port.protocol) errs.push(required(p.child('protocol')));
     else if (!supportedProtocols.includes(port.protocol)) errs.push(notSupported(p.child('protocol'), port.protocol, supportedProtocols));
-    if (port?.port !== undefined && port.port !== null) for (const m of isValidPortNum(port.port)) errs.push(invalid(p.child('port'), port.port, m));
-    if (port?.appProtocol !== undefined) for (const m of isQualifiedName(str(port.appProtocol))) errs.push(invalid(p.child('appProtocol'), port.appProtocol, m));
+    if (port.port !== undefined && port.port !== null) for (const m of isValidPortNum(port.port)) errs.push(invalid(p.child('port'), port.port, m));
+    if (port.appProtocol !== undefined) for (const m of isQualifiedName(str(port.appProtocol))) errs.push(invalid(p.child('appProtocol'), port.appProtocol, m));
   });
   return errs;
 }

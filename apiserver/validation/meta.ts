@@ -151,3 +151,13 @@ export function sortedEntries(map: unknown): [string, unknown][] {
 export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
+
+/** True when `v` is a JSON object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The value if it is an array of JSON objects' slots, else []; non-object items become {}. */
+export function records<T>(v: unknown): T[] {
+  return Array.isArray(v) ? v.map((x) => (isRecord(x) ? x : {}) as T) : [];
+}

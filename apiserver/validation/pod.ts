@@ -6,7 +6,7 @@
 import type { Container, Pod } from '../../api-types/core.js';
 import { ipProblem } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, deepEqual, duplicate, forbidden, invalid, notSupported, required } from './field.js';
-import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { isRecord, records, str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { defaultProtocols, supportedProtocols } from './ports.js';
 
@@ -23,12 +23,14 @@ export const podUpdateForbiddenMessage =
 type PodSpec = NonNullable<Pod['spec']>;
 
 function containersOf(list: unknown): Container[] {
-  return Array.isArray(list) ? (list as Container[]) : [];
+  return records<Container>(list);
 }
 
 /** Fills in the Pod defaults that matter to readers of the spec and status. */
 export function defaultPod(pod: Pod): void {
-  const spec = (pod.spec ??= { containers: [] });
+  pod.spec ??= { containers: [] };
+  if (!isRecord(pod.spec)) return;
+  const spec = pod.spec;
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -36,7 +38,7 @@ export function defaultPod(pod: Pod): void {
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
   for (const c of [...containersOf(spec.containers), ...containersOf(spec.initContainers)]) {
-    if (!c || typeof c !== 'object') continue;
+    if (!isRecord(c)) continue;
     defaultProtocols(c.ports);
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
@@ -47,8 +49,8 @@ export function defaultPod(pod: Pod): void {
       c.imagePullPolicy = untagged || c.image.endsWith(':latest') ? 'Always' : 'IfNotPresent';
     }
   }
-  const status = (pod.status ??= {});
-  status.phase ??= 'Pending';
+  pod.status ??= {};
+  if (isRecord(pod.status)) pod.status.phase ??= 'Pending';
 }
 
 /** Validates a Pod on create or update, or its status (subresource 'status'). */
@@ -61,7 +63,7 @@ export function validatePod(pod: Pod, old: Pod | undefined, subresource?: 'statu
     errs.push(...validatePodSpecUpdate(pod.spec, old.spec));
     return errs;
   }
-  errs.push(...validatePodSpec(pod.spec ?? ({} as PodSpec)));
+  errs.push(...validatePodSpec((isRecord(pod.spec) ? pod.spec : {}) as PodSpec));
   return errs;
 }
 
@@ -97,7 +99,7 @@ function validateContainer(c: Container, names: Set<string>, path: FieldPath): F
   }
   if (!str(c?.image)) errs.push(required(path.child('image')));
   const portNames = new Set<string>();
-  (Array.isArray(c?.ports) ? c.ports : []).forEach((port, i) => {
+  records<NonNullable<Container['ports']>[number]>(c.ports).forEach((port, i) => {
     const p = path.child('ports').index(i);
     const pn = str(port?.name);
     if (pn !== '') {
@@ -121,8 +123,8 @@ function validateContainer(c: Container, names: Set<string>, path: FieldPath): F
  * set once, standing in for the binding subresource the scheduler would use.
  */
 function validatePodSpecUpdate(next: PodSpec | undefined, prev: PodSpec | undefined): FieldCause[] {
-  const n = structuredClone(next ?? ({} as PodSpec)) as Record<string, unknown>;
-  const p = structuredClone(prev ?? ({} as PodSpec)) as Record<string, unknown>;
+  const n = structuredClone(isRecord(next) ? next : {}) as Record<string, unknown>;
+  const p = structuredClone(isRecord(prev) ? prev : {}) as Record<string, unknown>;
   const errs: FieldCause[] = [];
   // Mask the fields that may change, then demand the rest be equal.
   for (const key of ['containers', 'initContainers'] as const) {
@@ -142,10 +144,10 @@ function validatePodSpecUpdate(next: PodSpec | undefined, prev: PodSpec | undefi
 
 function validatePodStatus(pod: Pod): FieldCause[] {
   const errs: FieldCause[] = [];
-  const st = pod.status ?? {};
+  const st = (isRecord(pod.status) ? pod.status : {}) as NonNullable<Pod['status']>;
   const path = FieldPath.root('status');
   if (st.phase !== undefined && !phases.includes(st.phase)) errs.push(notSupported(path.child('phase'), st.phase, phases));
-  const ips = Array.isArray(st.podIPs) ? st.podIPs : [];
+  const ips = records<{ ip: string }>(st.podIPs);
   ips.forEach((entry, i) => {
     const ip = str(entry?.ip);
     const why = ipProblem(ip);

@@ -14,7 +14,7 @@ export const specPath = FieldPath.root('spec');
 
 /** The spec, or an empty one. */
 export function specOf(svc: Svc): ServiceSpec {
-  return svc.spec ?? {};
+  return svc.spec !== null && typeof svc.spec === 'object' && !Array.isArray(svc.spec) ? svc.spec : {};
 }
 
 /** LoadBalancer, NodePort, or ClusterIP with externalIPs (ExternallyAccessible). */
@@ -44,5 +44,6 @@ export function isHeadless(s: ServiceSpec): boolean {
 
 /** spec.ports, or an empty list. */
 export function portsOf(s: ServiceSpec): ServicePort[] {
-  return Array.isArray(s.ports) ? s.ports : [];
+  // Ill-typed items read as empty ports (the defaulting only touches real ones).
+  return Array.isArray(s.ports) ? s.ports.map((p) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? p : ({} as ServicePort))) : [];
 }

@@ -7,6 +7,10 @@
  */
 import type { ServiceSpec } from '../../api-types/core.js';
 import { type FieldCause, deepEqual, forbidden, invalid } from './field.js';
+import { isRecord } from './meta.js';
+
+// Lists as given, or [] when the body holds something else there (validation reports it).
+const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
 import { type Svc, isExternallyAccessible, isHeadless, needsClusterIP, needsHealthCheck, needsNodePort, portsOf, specOf, specPath } from './service-shape.js';
 
 /**
@@ -20,10 +24,11 @@ import { type Svc, isExternallyAccessible, isHeadless, needsClusterIP, needsHeal
  *    (dropTypeDependentFields).
  */
 export function prepareServiceUpdate(svc: Svc, old: Svc): void {
-  const s = (svc.spec ??= {});
+  if (!isRecord(svc.spec) || !isRecord(old.spec)) return;
+  const s = svc.spec;
   const o = specOf(old);
   // 1. Read the singular/plural pair as the user meant it (NormalizeClusterIPs on update).
-  const sameIPs = deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? []);
+  const sameIPs = deepEqual(list(s.clusterIPs), list(o.clusterIPs));
   if ((s.clusterIP ?? '') !== (o.clusterIP ?? '') && sameIPs) {
     if (o.clusterIP && !s.clusterIP) delete s.clusterIPs;
     else if (s.clusterIP) s.clusterIPs = [s.clusterIP];
@@ -31,8 +36,8 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   // 2. Keep allocated values the request omitted (a PUT of the original manifest).
   if (needsClusterIP(o) && needsClusterIP(s)) {
     if (!s.clusterIP && o.clusterIP) s.clusterIP = o.clusterIP;
-    if ((s.clusterIPs ?? []).length === 0 && (o.clusterIPs ?? []).length > 0) s.clusterIPs = [...(o.clusterIPs ?? [])];
-    if ((s.ipFamilies ?? []).length === 0 && (o.ipFamilies ?? []).length > 0) s.ipFamilies = [...(o.ipFamilies ?? [])];
+    if (list(s.clusterIPs).length === 0 && list(o.clusterIPs).length > 0) s.clusterIPs = [...list(o.clusterIPs)];
+    if (list(s.ipFamilies).length === 0 && list(o.ipFamilies).length > 0) s.ipFamilies = [...list(o.ipFamilies)];
     if (s.ipFamilyPolicy === undefined && o.ipFamilyPolicy !== undefined) s.ipFamilyPolicy = o.ipFamilyPolicy;
   }
   if (needsNodePort(o) && needsNodePort(s)) {
@@ -48,11 +53,11 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   }
   // 3. Drop what the new type no longer needs, unless the request changed it.
   if (needsClusterIP(o) && !needsClusterIP(s)) {
-    if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(s.clusterIPs ?? [], o.clusterIPs ?? [])) {
+    if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(list(s.clusterIPs), list(o.clusterIPs))) {
       delete s.clusterIP;
       delete s.clusterIPs;
     }
-    if (deepEqual(s.ipFamilies ?? [], o.ipFamilies ?? [])) delete s.ipFamilies;
+    if (deepEqual(list(s.ipFamilies), list(o.ipFamilies))) delete s.ipFamilies;
     if (s.ipFamilyPolicy === o.ipFamilyPolicy) delete s.ipFamilyPolicy;
   }
   if (needsNodePort(o) && !needsNodePort(s) && deepEqual(portsOf(s).map((p) => p.nodePort ?? 0), portsOf(o).map((p) => p.nodePort ?? 0))) {
@@ -70,9 +75,9 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
 export function validateServiceUpdate(s: ServiceSpec, o: ServiceSpec): FieldCause[] {
   const errs: FieldCause[] = [];
   if (s.type !== 'ExternalName' && o.type !== 'ExternalName') {
-    errs.push(...validateListUpgrade(s.clusterIPs ?? [], o.clusterIPs ?? [], s, o, 'clusterIPs', 'clusterIP'));
+    errs.push(...validateListUpgrade(list(s.clusterIPs), list(o.clusterIPs), s, o, 'clusterIPs', 'clusterIP'));
     if (isHeadless(s) === isHeadless(o) && !isHeadless(s)) {
-      errs.push(...validateListUpgrade(s.ipFamilies ?? [], o.ipFamilies ?? [], s, o, 'ipFamilies', 'ipFamily'));
+      errs.push(...validateListUpgrade(list(s.ipFamilies), list(o.ipFamilies), s, o, 'ipFamilies', 'ipFamily'));
     }
   }
   if (o.type === 'LoadBalancer' && s.type === 'LoadBalancer' && s.loadBalancerClass !== o.loadBalancerClass) {

@@ -13,7 +13,7 @@ import { cidrProblem, familyOf, ipProblem } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './field.js';
 import { type Svc, isExternallyAccessible, isHeadless, needsHealthCheck, portsOf, specOf, specPath } from './service-shape.js';
 import { validateServiceUpdate } from './service-update.js';
-import { str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { isRecord, records, str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
 import { validateNonSpecialIP } from './ip-rules.js';
 import { supportedProtocols } from './ports.js';
@@ -32,7 +32,9 @@ const maxClientIPTimeoutSeconds = 86400;
  * (NormalizeClusterIPs). Allocated fields stay unset.
  */
 export function defaultService(svc: Svc): void {
-  const s = (svc.spec ??= {});
+  svc.spec ??= {};
+  if (!isRecord(svc.spec)) return;
+  const s = svc.spec;
   s.sessionAffinity ||= 'None';
   if (s.sessionAffinity === 'None') delete s.sessionAffinityConfig;
   if (s.sessionAffinity === 'ClientIP') {
@@ -298,7 +300,7 @@ function validateTrafficPolicies(s: ServiceSpec): FieldCause[] {
 function validateLoadBalancerStatus(svc: Svc): FieldCause[] {
   const lb = (svc.status?.loadBalancer ?? {}) as { ingress?: { ip?: string; hostname?: string }[] };
   const errs: FieldCause[] = [];
-  (Array.isArray(lb.ingress) ? lb.ingress : []).forEach((ing, i) => {
+  records<{ ip?: string; hostname?: string }>(lb.ingress).forEach((ing, i) => {
     const p = FieldPath.root('status', 'loadBalancer', 'ingress').index(i);
     if (ing.ip) {
       const why = ipProblem(ing.ip);
