@@ -1,0 +1,285 @@
+/**
+ * The nodeport controller: gives NodePort and LoadBalancer Services their nodePorts and
+ * healthCheckNodePort after create (docs/decisions/002), keeping the allocations in one
+ * compare-and-swap ConfigMap (docs/decisions/005), and repairs that map on start, on an interval
+ * and after Service deletions.
+ *
+ * Per key (`namespace/name`):
+ * 1. Plan against the freshest port map inside a CAS batch (claims, releases, automatic ports).
+ * 2. Report what cannot be applied (Warning Event, log, metric) and leave the Service as it is;
+ *    remember it so that a later release re-enqueues it (no hot retry).
+ * 3. Only once the map write succeeded, write the Service with its resourceVersion; on 409 read
+ *    it again and go back to 1 (bounded); 404 means it is gone (a later pass releases its claims).
+ */
+import type { Logger } from 'pino';
+import type { Service } from '../../api-types/core.js';
+import { PortEventSources } from '../../api-types/well-known.js';
+import type { PortRange } from '../../allocators/node-port-range.js';
+import type { RandomSource } from '../../allocators/random.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { EventRecorder } from '../runtime/events.js';
+import { referenceTo } from '../runtime/events.js';
+import type { Informer } from '../runtime/informer.js';
+import { keyOf } from '../runtime/informer.js';
+import type { ResourceClient } from '../runtime/kube-client.js';
+import type { Controller, ControllerContext } from '../runtime/manager.js';
+import type { RateLimiter } from '../runtime/rate-limiter.js';
+import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
+import { WorkQueue } from '../runtime/work-queue.js';
+import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
+import { PortMapStore, isStatus, writeService } from './apply.js';
+import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
+import { compareResourceVersions } from './port-map.js';
+import { assignNodePorts, planNodePorts } from './reconcile.js';
+import { repairPortMap } from './repair.js';
+import { runPlan, type PlanOutcome } from './transaction.js';
+
+/** Resolved options of NodePortController (see createNodePortController for the defaults). */
+export interface NodePortControllerConfig {
+  range: PortRange;
+  namespace: string;
+  configMapName: string;
+  repairIntervalMs: number;
+  leakGracePeriodMs: number;
+  repairAfterDeleteMs: number;
+  concurrency: number;
+  maxConflictRetries: number;
+  random?: RandomSource;
+  rateLimiter?: (clock: Clock) => RateLimiter<string>;
+}
+
+const servicesRef = { group: '', version: 'v1', resource: 'services' };
+
+/** The controller; build it with createNodePortController. */
+export class NodePortController implements Controller {
+  readonly name = 'nodeport';
+  readonly #cfg: NodePortControllerConfig;
+  #ctx?: ControllerContext;
+  #log?: Logger;
+  #informer?: Informer<Service>;
+  #services?: ResourceClient<Service>;
+  #queue?: WorkQueue<string>;
+  #pool?: WorkerPoolHandle;
+  #store?: PortMapStore;
+  #metrics?: NodePortMetrics;
+  #recorder?: EventRecorder;
+  #repairRecorder?: EventRecorder;
+  #repairTimer?: TimerHandle;
+  #repairSoon?: TimerHandle;
+  #repairing?: Promise<void>;
+  #leakSeen = new Map<string, number>();
+  #blocked = new Set<string>();
+  #stopped = false;
+  /** Completed repair passes (tests). */
+  repairPasses = 0;
+
+  constructor(cfg: NodePortControllerConfig) {
+    this.#cfg = cfg;
+  }
+
+  /** The port map store (tests and the benchmark read its write count). */
+  get portMap(): PortMapStore | undefined {
+    return this.#store;
+  }
+
+  /** Takes the Service informer and enqueues `namespace/name` on every change. */
+  setup(ctx: ControllerContext): void {
+    this.#ctx = ctx;
+    this.#log = ctx.logger;
+    this.#informer = ctx.informers.get<Service>('services');
+    this.#services = ctx.client.resource<Service>(servicesRef);
+    this.#metrics = nodePortMetrics(ctx.metrics.registry);
+    this.#recorder = ctx.recorder(PortEventSources.nodePortController);
+    this.#repairRecorder = ctx.recorder(PortEventSources.portAllocatorRepair);
+    this.#queue = new WorkQueue<string>({
+      name: 'nodeport',
+      clock: ctx.clock,
+      rateLimiter: this.#cfg.rateLimiter?.(ctx.clock) ?? defaultControllerRateLimiter(ctx.clock),
+      metrics: ctx.metrics.workQueues,
+    });
+    this.#store = new PortMapStore({
+      client: ctx.client,
+      namespace: this.#cfg.namespace,
+      name: this.#cfg.configMapName,
+      range: this.#cfg.range,
+      random: this.#cfg.random,
+      onWriteError: (err) => this.#log?.debug({ err }, 'port map write failed; re-reading'),
+    });
+    const enqueue = (s: Service): void => this.#queue?.add(keyOf(s));
+    this.#informer.addHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
+  }
+
+  /** Starts the workers and the repair loop (a first pass at once). */
+  run(): void {
+    const queue = this.#queue;
+    if (!queue || this.#stopped) return;
+    this.#pool = runWorkers(queue, {
+      concurrency: this.#cfg.concurrency,
+      reconcile: (key) => this.#sync(key),
+      logger: this.#log,
+      onError: () => this.#metrics?.reconcileErrors.inc(),
+    });
+    this.#scheduleRepair(0);
+  }
+
+  /** Stops the repair loop and drains the workers. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#stopped = true;
+    this.#repairTimer?.cancel();
+    this.#repairSoon?.cancel();
+    if (this.#pool) await this.#pool.drain(timeoutMs);
+    else this.#queue?.shutDown();
+    await this.#repairing;
+  }
+
+  /** Runs one repair pass now (tests; the loop calls it on its interval). */
+  repairNow(): Promise<void> {
+    this.#repairing ??= this.#repair().finally(() => {
+      this.#repairing = undefined;
+    });
+    return this.#repairing;
+  }
+
+  async #sync(key: string): Promise<void> {
+    const informer = this.#informer as Informer<Service>;
+    const store = this.#store as PortMapStore;
+    let svc: Service | undefined = informer.get(key);
+    if (!svc) this.#requestRepairSoon();
+    for (let attempt = 0; attempt <= this.#cfg.maxConflictRetries; attempt++) {
+      const current = svc;
+      const lookup = (k: string): Service | undefined => (k === key ? current : informer.get(k));
+      // 1.
+      const outcome = await store.transact((state) => {
+        const plan = planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: state });
+        const result = runPlan(state, plan);
+        this.#gauge(state.range.used, state.range.free);
+        return { result, changed: result.changed };
+      });
+      const claimedAtMs = this.#now();
+      this.#account(outcome);
+      // 2.
+      if (outcome.problems.length > 0 && current) {
+        this.#report(current, outcome);
+        this.#blocked.add(key);
+        return;
+      }
+      this.#blocked.delete(key);
+      if (!current) return;
+      // 3.
+      const updated = assignNodePorts(current, outcome.plan, outcome.assigned);
+      if (!updated) return;
+      // A claim older than half the leak grace period may have been judged leaked: claim again.
+      if (this.#now() - claimedAtMs > this.#cfg.leakGracePeriodMs / 2) continue;
+      try {
+        await writeService(this.#services as ResourceClient<Service>, updated);
+        return;
+      } catch (err) {
+        if (isStatus(err, 404)) return;
+        if (!isStatus(err, 409)) throw err;
+      }
+      try {
+        svc = await (this.#services as ResourceClient<Service>).get(svc?.metadata.namespace, svc?.metadata.name ?? '');
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+        svc = undefined;
+      }
+    }
+    throw new Error(`Service ${key}: still conflicting after ${this.#cfg.maxConflictRetries} retries`);
+  }
+
+  #account(o: PlanOutcome): void {
+    const m = this.#metrics;
+    if (!m) return;
+    if (o.staticClaims) m.allocations.inc({ scope: 'static' }, o.staticClaims);
+    if (o.dynamicClaims) m.allocations.inc({ scope: 'dynamic' }, o.dynamicClaims);
+    for (const p of o.problems) m.allocationErrors.inc({ scope: p.scope });
+    if (o.released.length > 0) this.#unblock();
+  }
+
+  #report(svc: Service, o: PlanOutcome): void {
+    for (const p of o.problems) {
+      this.#recorder?.record({ regarding: referenceTo(svc, 'Service'), type: 'Warning', reason: p.reason, action: PortEventSources.action, note: p.note });
+      this.#log?.warn({ service: keyOf(svc), reason: p.reason, code: p.code }, p.note);
+    }
+  }
+
+  // Releases may have freed what a blocked Service asked for: look at those again, once.
+  #unblock(): void {
+    const keys = [...this.#blocked];
+    this.#blocked.clear();
+    for (const k of keys) this.#queue?.add(k);
+  }
+
+  #gauge(used: number, free: number): void {
+    this.#metrics?.allocatedPorts.set(used);
+    this.#metrics?.availablePorts.set(free);
+  }
+
+  #now(): number {
+    return (this.#ctx as ControllerContext).clock.now();
+  }
+
+  #scheduleRepair(ms: number): void {
+    if (this.#stopped) return;
+    this.#repairTimer?.cancel();
+    this.#repairTimer = (this.#ctx as ControllerContext).clock.setTimer(() => {
+      void this.repairNow().finally(() => this.#scheduleRepair(this.#cfg.repairIntervalMs));
+    }, ms);
+  }
+
+  #requestRepairSoon(): void {
+    if (this.#stopped || this.#repairSoon) return;
+    this.#repairSoon = (this.#ctx as ControllerContext).clock.setTimer(() => {
+      this.#repairSoon = undefined;
+      void this.repairNow();
+    }, this.#cfg.repairAfterDeleteMs);
+  }
+
+  /**
+   * One repair pass: prove the cache fresh (list with limit 1, compare resourceVersions), then
+   * run repairPortMap as one CAS change, then report.
+   */
+  async #repair(): Promise<void> {
+    const informer = this.#informer as Informer<Service>;
+    const m = this.#metrics as NodePortMetrics;
+    try {
+      let fresh = false;
+      try {
+        const list = await (this.#services as ResourceClient<Service>).list({ limit: 1 });
+        fresh = (compareResourceVersions(informer.lastSyncResourceVersion(), list.metadata?.resourceVersion ?? '') ?? -1) >= 0;
+        if (!fresh) m.leakCleanupDeferred.inc({ reason: 'stale' });
+      } catch {
+        m.leakCleanupDeferred.inc({ reason: 'error' });
+      }
+      const nowMs = this.#now();
+      const outcome = await (this.#store as PortMapStore).transact((state) => {
+        const result = repairPortMap(state, {
+          services: informer.list(),
+          lookup: (k) => informer.get(k),
+          cacheRV: informer.lastSyncResourceVersion(),
+          fresh,
+          nowMs,
+          graceMs: this.#cfg.leakGracePeriodMs,
+          leakSeen: this.#leakSeen,
+        });
+        this.#gauge(state.range.used, state.range.free);
+        return { result, changed: result.changed };
+      });
+      this.#leakSeen = outcome.leakSeen;
+      for (const f of outcome.findings) {
+        m.repairPortErrors.inc({ type: f.type });
+        this.#repairRecorder?.record({ regarding: referenceTo(f.service, 'Service'), type: 'Warning', reason: f.reason, action: PortEventSources.action, note: f.note });
+        this.#log?.warn({ service: keyOf(f.service), reason: f.reason }, f.note);
+      }
+      if (outcome.released.length > 0) {
+        m.repairPortErrors.inc({ type: 'leak' }, outcome.released.length);
+        this.#log?.info({ ports: outcome.released }, 'ports appear to have leaked: cleaning up');
+        this.#unblock();
+      }
+      this.repairPasses++;
+    } catch (err) {
+      m.reconcileErrors.inc();
+      this.#log?.error({ err }, 'unable to refresh the port allocations');
+    }
+  }
+}
