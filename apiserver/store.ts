@@ -205,6 +205,8 @@ export class MemoryStore implements Store {
     }
     this.admit(r, next, old, opts.subresource);
     if (record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
+    // An update that leaves managedFields out keeps them (only `[]` clears them), as the field manager does.
+    else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = cloneJson(old.metadata.managedFields);
     if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (specChanged(r, old, next) ? 1 : 0);
     if (isNoOp(old, next)) return { object: cloneJson(old), created: false };
     if (opts.dryRun) return { object: stamp(r, next), created: false };

@@ -93,3 +93,13 @@ test('writes with a fieldManager record managedFields; without one they stay unt
   const plain: KubeObject = s.get(configmaps, 'default', 'a');
   t.is(plain.metadata.managedFields, undefined);
 });
+
+test('an update that leaves managedFields out keeps them; [] clears them', (t) => {
+  const { s } = setup();
+  s.create(configmaps, 'default', { metadata: { name: 't' }, data: { k: 'v' } }, { fieldManager: 'ctrl' });
+  const cur = s.get(configmaps, 'default', 't');
+  const kept = s.update(configmaps, 'default', 't', { ...cur, metadata: { ...cur.metadata, managedFields: undefined }, data: { k: 'w' } }).object;
+  t.is(kept.metadata.managedFields?.[0]?.manager, 'ctrl');
+  const cleared = s.update(configmaps, 'default', 't', { ...kept, metadata: { ...kept.metadata, managedFields: [] } }).object;
+  t.deepEqual(cleared.metadata.managedFields ?? [], []);
+});
