@@ -1,0 +1,242 @@
+/**
+ * The only writer of the serviceip controller. It carries out a plan in the order that never
+ * hands one IP out twice:
+ *
+ * 1. Report a failure (Warning event, log line, error metric) and stop: a TerminalError, so the
+ *    key is not retried until the Service changes.
+ * 2. Claim every IP by creating its IPAddress, before the Service names it. An automatic IP is
+ *    drawn from the bitmap; AlreadyExists means another replica holds it: draw again. A requested
+ *    IP held by another Service is a failure; held by this Service, it is ours (a crash between
+ *    claim and write).
+ * 3. Write the Service with its resourceVersion as precondition. A 409 is returned as
+ *    `conflict`: the caller re-reads and plans again (its claims are reused as leftovers).
+ * 4. Release what the Service no longer needs, only after proving it on an authoritative copy
+ *    (the object just written, or a live GET): a claim is deleted with its uid as precondition,
+ *    so a claim someone else re-made is never touched. The bit is freed after the delete.
+ */
+import type { Logger } from 'pino';
+import type { Service } from '../../api-types/core.js';
+import type { IPAddress } from '../../api-types/networking.js';
+import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
+import { familyOf } from '../../allocators/ip.js';
+import { ApiError } from '../../apiserver/errors.js';
+import type { Clock } from '../runtime/clock.js';
+import { type EventRecorder, referenceTo } from '../runtime/events.js';
+import type { ResourceClient } from '../runtime/kube-client.js';
+import { TerminalError } from '../runtime/worker-pool.js';
+import type { ClaimIndex } from './claims.js';
+import type { ServiceIPMetrics } from './metrics.js';
+import { reconcileServiceIP, type ClaimView, type PlanFailure, type ServiceIPPlan, type ServiceIPSnapshot } from './reconcile.js';
+
+/** What the applier writes with and reports to. */
+export interface ApplyDeps {
+  services: ResourceClient<Service>;
+  ipaddresses: ResourceClient<IPAddress>;
+  index: ClaimIndex;
+  clock: Clock;
+  /** Allocation failures (what Kubernetes answers with a 422/500). */
+  recorder: EventRecorder;
+  /** Repair findings (`ipallocator-repair-controller`). */
+  repairRecorder: EventRecorder;
+  metrics: ServiceIPMetrics;
+  logger: Logger;
+  /** Builds the reconciler's snapshot around a given copy of the Service. */
+  snapshot(key: string, service: Service | undefined): ServiceIPSnapshot;
+  /** Called with the keys of Services waiting for a full range whenever an IP is freed. */
+  onFreed(): void;
+  /** Remembers a Service whose automatic allocation found its range full. */
+  waitForFree(key: string): void;
+}
+
+/** How one application ended. */
+export type ApplyOutcome = 'done' | 'conflict' | { reread: Service | undefined };
+
+const isApi = (err: unknown, code: number, reason?: string): boolean =>
+  err instanceof ApiError && err.code === code && (reason === undefined || err.reason === reason);
+
+function splitKey(key: string): { namespace: string; name: string } {
+  const slash = key.indexOf('/');
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** The IPAddress object that claims `ip` for the Service `key`. */
+export function claimObject(ip: string, key: string): IPAddress {
+  const { namespace, name } = splitKey(key);
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IPAddress',
+    metadata: { name: ip, labels: { [Labels.ipAddressFamily]: familyOf(ip) ?? 'IPv4', [Labels.ipAddressManagedBy]: ManagedBy.svcplaneIPAllocator } },
+    spec: { parentRef: { group: '', resource: 'services', namespace, name } },
+  };
+}
+
+/** Carries out plans; see the module comment for the order. */
+export class ServiceIPApplier {
+  readonly #d: ApplyDeps;
+
+  constructor(deps: ApplyDeps) {
+    this.#d = deps;
+  }
+
+  /** Applies `plan`, made from `service` (the copy the caller read), for the Service `key`. */
+  async apply(key: string, service: Service | undefined, plan: ServiceIPPlan): Promise<ApplyOutcome> {
+    const d = this.#d;
+    // 1.
+    if (plan.failure) return this.#fail(key, service, plan.failure, []);
+    for (const f of plan.findings) {
+      if (service) d.repairRecorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
+      d.metrics.repairError(f.type);
+      d.logger.warn({ service: key, reason: f.reason }, f.note);
+    }
+    // 2.
+    const made: ClaimView[] = [];
+    const fields = plan.fields;
+    if (fields && service) {
+      for (const step of plan.claims) {
+        const range = d.index.ranges.get(step.family);
+        const cidr = range?.cidr ?? '';
+        if (step.ip !== undefined) {
+          const ip = step.ip;
+          d.index.hold(ip);
+          let created: IPAddress;
+          try {
+            created = await d.ipaddresses.create(undefined, claimObject(ip, key));
+          } catch (err) {
+            if (!isApi(err, 409, 'AlreadyExists')) {
+              d.index.settle(ip, false);
+              throw err;
+            }
+            d.index.settle(ip, true);
+            const holder = await this.#getClaim(ip);
+            if (holder && d.index.get(ip)?.parent === key) continue;
+            if (!holder) throw new Error(`IPAddress ${ip} vanished while claiming it for Service ${key}; retrying`);
+            return this.#fail(key, service, { reason: EventReasons.clusterIPAlreadyAllocated, note: `failed to allocate IP ${ip}: provided IP is already allocated`, scope: 'static', family: step.family }, made);
+          }
+          d.index.sync(ip, created, d.clock.now());
+          d.index.settle(ip, true);
+          made.push(d.index.get(ip) as ClaimView);
+          d.metrics.allocated(cidr, 'static');
+          if (step.repair) {
+            const note = `Cluster IP [${step.family}]: ${ip} is not allocated; repairing`;
+            d.repairRecorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: EventReasons.clusterIPNotAllocated, action: 'ClusterIPAllocation', note });
+            d.metrics.repairError('repair');
+            d.logger.warn({ service: key }, note);
+          }
+          continue;
+        }
+        const ip = await this.#claimNext(key, step.family, cidr);
+        if (ip === undefined) {
+          d.waitForFree(key);
+          return this.#fail(key, service, { reason: EventReasons.serviceCIDRFull, note: 'failed to allocate a serviceIP: range is full', scope: 'dynamic', family: step.family }, made);
+        }
+        made.push(d.index.get(ip) as ClaimView);
+        fields.clusterIPs[step.index] = ip;
+      }
+    }
+    // 3.
+    let authoritative: Service | undefined;
+    if (fields && service && plan.needsWrite) {
+      const next = JSON.parse(JSON.stringify(service)) as Service;
+      next.spec = { ...next.spec, clusterIP: fields.clusterIPs[0], clusterIPs: fields.clusterIPs, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy };
+      try {
+        authoritative = await d.services.update(next);
+      } catch (err) {
+        if (isApi(err, 409)) return 'conflict';
+        if (isApi(err, 404)) {
+          await this.#revert(made);
+          return 'done';
+        }
+        if (isApi(err, 422)) {
+          return this.#fail(key, service, { reason: EventReasons.ipFamilyNotConfigured, note: (err as Error).message, scope: plan.claims.some((c) => c.ip === undefined) ? 'dynamic' : 'static' }, made);
+        }
+        throw err;
+      }
+      d.logger.info({ service: key, clusterIPs: fields.clusterIPs }, 'allocated clusterIPs');
+    }
+    // 4.
+    if (plan.release.length === 0) return 'done';
+    if (!authoritative) {
+      try {
+        authoritative = await d.services.get(splitKey(key).namespace, splitKey(key).name);
+      } catch (err) {
+        if (!isApi(err, 404)) throw err;
+      }
+      if (authoritative?.metadata.resourceVersion !== service?.metadata.resourceVersion) return { reread: authoritative };
+    }
+    const confirmed = reconcileServiceIP(d.snapshot(key, authoritative));
+    if (confirmed.failure === undefined && (confirmed.claims.length > 0 || confirmed.needsWrite)) return { reread: authoritative };
+    const allowed = new Set(confirmed.release.map((c) => c.ip));
+    for (const c of plan.release) {
+      if (!allowed.has(c.ip)) continue;
+      await this.release(c);
+      d.logger.info({ service: key, ip: c.ip }, 'released clusterIP');
+    }
+    return 'done';
+  }
+
+  /** Deletes a claim (uid precondition; 404 and 409 mean someone else already acted) and frees its bit. */
+  async release(c: ClaimView): Promise<void> {
+    const d = this.#d;
+    try {
+      await d.ipaddresses.delete(undefined, c.ip, c.uid ? { preconditions: { uid: c.uid } } : {});
+    } catch (err) {
+      if (!isApi(err, 404) && !isApi(err, 409)) throw err;
+      return;
+    }
+    if (d.index.get(c.ip)?.uid === c.uid) d.index.sync(c.ip, undefined, d.clock.now());
+    d.onFreed();
+  }
+
+  async #claimNext(key: string, family: 'IPv4' | 'IPv6', cidr: string): Promise<string | undefined> {
+    const d = this.#d;
+    for (;;) {
+      const ip = d.index.pickNext(family);
+      if (ip === undefined) return undefined;
+      try {
+        const created = await d.ipaddresses.create(undefined, claimObject(ip, key));
+        d.index.sync(ip, created, d.clock.now());
+        d.index.settle(ip, true);
+        d.metrics.allocated(cidr, 'dynamic');
+        return ip;
+      } catch (err) {
+        // AlreadyExists: another replica holds it and our informer has not shown it yet; the bit
+        // stays set and the next free IP is tried, as ipallocator.go's AllocateNext does.
+        const taken = isApi(err, 409, 'AlreadyExists');
+        d.index.settle(ip, taken);
+        if (!taken) throw err;
+      }
+    }
+  }
+
+  async #getClaim(ip: string): Promise<IPAddress | undefined> {
+    try {
+      const obj = await this.#d.ipaddresses.get(undefined, ip);
+      this.#d.index.sync(ip, obj, this.#d.clock.now());
+      return obj;
+    } catch (err) {
+      if (isApi(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  async #revert(made: ClaimView[]): Promise<void> {
+    for (const c of made) {
+      try {
+        await this.release(c);
+      } catch (err) {
+        // Left for the leak repair, after its grace period.
+        this.#d.logger.warn({ ip: c.ip, err }, 'failed to release a claim after a failed allocation');
+      }
+    }
+  }
+
+  async #fail(key: string, service: Service | undefined, f: PlanFailure, made: ClaimView[]): Promise<never> {
+    const d = this.#d;
+    await this.#revert(made);
+    if (service) d.recorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
+    const cidr = (f.family && d.index.ranges.get(f.family)?.cidr) || '';
+    d.metrics.allocationError(cidr, f.scope);
+    d.logger.warn({ service: key, reason: f.reason }, f.note);
+    throw new TerminalError(`Service ${key}: ${f.note}`);
+  }
+}

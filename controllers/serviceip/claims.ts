@@ -1,0 +1,158 @@
+/**
+ * The claim index: every IPAddress the informer shows, by IP and by parent Service, kept in step
+ * with the ClusterIP bitmaps. The IPAddress objects are the truth (their names are unique in the
+ * API, so a create is an atomic claim); the bitmaps are only the index that makes choosing a
+ * free IP cheap. A bit is set while any IPAddress holds the IP or a claim on it is in flight, and
+ * cleared only once neither is true, so an IP is never offered again while an object holds it.
+ */
+import type { IPFamily } from '../../api-types/core.js';
+import type { IPAddress } from '../../api-types/networking.js';
+import { Labels } from '../../api-types/well-known.js';
+import type { ClusterIPRange, ClusterIPRanges } from '../../allocators/index.js';
+import { familyOf } from '../../allocators/ip.js';
+import type { ClaimView } from './reconcile.js';
+
+/** A claim as indexed: the view plus when this process first saw it. */
+export interface IndexedClaim extends ClaimView {
+  /** Controller-clock time this index first saw the object (the leak grace counts from here). */
+  seenAtMs: number;
+}
+
+/** The parent key of an IPAddress, or undefined when parentRef is not a core Service. */
+export function parentKeyOf(obj: IPAddress): string | undefined {
+  const ref = obj.spec?.parentRef;
+  if (!ref || (ref.group ?? '') !== '' || ref.resource !== 'services') return undefined;
+  return `${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** Indexes claims and mirrors them into the bitmaps. */
+export class ClaimIndex {
+  readonly ranges: ClusterIPRanges;
+  readonly #byIP = new Map<string, IndexedClaim>();
+  readonly #byParent = new Map<string, Set<string>>();
+  readonly #inFlight = new Set<string>();
+
+  /** Indexes into `ranges` (their bitmaps are taken over: start them empty). */
+  constructor(ranges: ClusterIPRanges) {
+    this.ranges = ranges;
+  }
+
+  /** The number of claims indexed. */
+  get size(): number {
+    return this.#byIP.size;
+  }
+
+  /** The claim on `ip`, if any. */
+  get(ip: string): IndexedClaim | undefined {
+    return this.#byIP.get(ip);
+  }
+
+  /** Every claim whose parent is `key`. */
+  ofParent(key: string): IndexedClaim[] {
+    const ips = this.#byParent.get(key);
+    return ips ? [...ips].map((ip) => this.#byIP.get(ip) as IndexedClaim) : [];
+  }
+
+  /** Every claim. */
+  all(): IndexedClaim[] {
+    return [...this.#byIP.values()];
+  }
+
+  /**
+   * Makes the entry of `name` match `obj` (the informer's current object, or undefined when it is
+   * gone). Returns the parent keys before and after, which the caller enqueues.
+   */
+  sync(name: string, obj: IPAddress | undefined, nowMs: number): string[] {
+    const old = this.#byIP.get(name);
+    const parents = old?.parent ? [old.parent] : [];
+    if (old) this.#unlink(old);
+    if (!obj) {
+      this.#byIP.delete(name);
+      this.#freeIfUnheld(name);
+      return parents;
+    }
+    const claim: IndexedClaim = {
+      ip: name,
+      parent: parentKeyOf(obj),
+      managedBy: obj.metadata.labels?.[Labels.ipAddressManagedBy],
+      uid: obj.metadata.uid,
+      seenAtMs: old && old.uid === obj.metadata.uid ? old.seenAtMs : nowMs,
+    };
+    this.#byIP.set(name, claim);
+    if (claim.parent) {
+      let set = this.#byParent.get(claim.parent);
+      if (!set) this.#byParent.set(claim.parent, (set = new Set()));
+      set.add(name);
+      if (!parents.includes(claim.parent)) parents.push(claim.parent);
+    }
+    this.#take(name);
+    return parents;
+  }
+
+  /**
+   * Picks a free IP of `family` from the bitmap and marks it in flight; undefined when the range
+   * is full (or the family is not configured).
+   */
+  pickNext(family: IPFamily): string | undefined {
+    const range = this.ranges.get(family);
+    if (!range) return undefined;
+    try {
+      const ip = range.allocateNext();
+      this.#inFlight.add(ip);
+      return ip;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Marks a requested IP in flight (its bit set) before the claim is created. */
+  hold(ip: string): void {
+    this.#inFlight.add(ip);
+    this.#take(ip);
+  }
+
+  /** Ends an in-flight claim; the bit stays while an object holds the IP or `stillHeld` says so. */
+  settle(ip: string, stillHeld: boolean): void {
+    this.#inFlight.delete(ip);
+    if (stillHeld) this.#take(ip);
+    else this.#freeIfUnheld(ip);
+  }
+
+  /**
+   * Rebuilds every bitmap from the index and the claims in flight (the repair pass): bits whose
+   * only holder was a lost in-flight claim come back.
+   */
+  rebuildBitmaps(): void {
+    for (const range of this.ranges.ranges) {
+      const stale: string[] = [];
+      range.forEach((ip) => {
+        if (!this.#byIP.has(ip) && !this.#inFlight.has(ip)) stale.push(ip);
+      });
+      for (const ip of stale) range.release(ip);
+    }
+    for (const ip of [...this.#byIP.keys(), ...this.#inFlight]) this.#take(ip);
+  }
+
+  #rangeOf(ip: string): ClusterIPRange | undefined {
+    const family = familyOf(ip);
+    const range = family ? this.ranges.get(family) : undefined;
+    return range && range.contains(ip) ? range : undefined;
+  }
+
+  #take(ip: string): void {
+    const range = this.#rangeOf(ip);
+    if (range && !range.has(ip)) range.allocate(ip);
+  }
+
+  #freeIfUnheld(ip: string): void {
+    if (this.#byIP.has(ip) || this.#inFlight.has(ip)) return;
+    this.#rangeOf(ip)?.release(ip);
+  }
+
+  #unlink(c: IndexedClaim): void {
+    if (!c.parent) return;
+    const set = this.#byParent.get(c.parent);
+    set?.delete(c.ip);
+    if (set?.size === 0) this.#byParent.delete(c.parent);
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The serviceip controller's wiring: the Services informer feeds one queue (keys `namespace/name`),
+ * the IPAddresses informer keeps the claim index (and its bitmaps) in step and feeds a second
+ * queue (keys: the IP) for the leak repair, and a full repair pass runs on start and every
+ * `repairIntervalMs`.
+ *
+ * 1. setup: Service handlers enqueue the key, whatever the event.
+ * 2. run: probe IPAddress. Served: take the shared IPAddresses informer, index it, wait for its
+ *    sync. Not served (a 404): warn, and claim in memory only, relying on leader election.
+ * 3. Repair pass on start: Services that already list IPs nobody has claimed are reconciled first,
+ *    so no automatic allocation can hand out their IPs meanwhile. Then the workers start.
+ * 4. Every interval: rebuild the bitmaps from the index, enqueue every Service and every claim.
+ */
+import type { Logger } from 'pino';
+import type { Service } from '../../api-types/core.js';
+import type { IPAddress } from '../../api-types/networking.js';
+import { EventSources } from '../../api-types/well-known.js';
+import type { ClusterIPRanges } from '../../allocators/index.js';
+import { ApiError } from '../../apiserver/errors.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { watched } from '../runtime/informer-factory.js';
+import type { Informer } from '../runtime/informer.js';
+import { keyOf } from '../runtime/informer.js';
+import type { ResourceClient } from '../runtime/kube-client.js';
+import type { Controller, ControllerContext } from '../runtime/manager.js';
+import { defaultControllerRateLimiter, type ControllerRateLimiterOptions } from '../runtime/rate-limiter.js';
+import { WorkQueue } from '../runtime/work-queue.js';
+import { runWorkers, type ReconcileResult, type WorkerPoolHandle } from '../runtime/worker-pool.js';
+import { ServiceIPApplier, claimObject } from './apply.js';
+import { ClaimIndex } from './claims.js';
+import { serviceIPMetrics } from './metrics.js';
+import { reconcileServiceIP, type ServiceIPSnapshot } from './reconcile.js';
+import { claimReference, planClaimRepair } from './repair.js';
+import { memoryClaims } from './memory-claims.js';
+
+/** Resolved options of the controller (index.ts documents the defaults). */
+export interface ServiceIPControllerConfig {
+  ranges: ClusterIPRanges;
+  repairIntervalMs: number;
+  leakGracePeriodMs: number;
+  concurrency: number;
+  rateLimiter: ControllerRateLimiterOptions;
+  maxConflictRetries: number;
+}
+
+const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.code === 404;
+
+function listsIP(svc: Service | undefined, ip: string): boolean {
+  return svc?.spec?.clusterIPs?.includes(ip) === true;
+}
+
+/** Allocates ClusterIPs by durable IPAddress claims, and repairs them. */
+export class ServiceIPController implements Controller {
+  readonly name = 'serviceip';
+  /** The claim index (tests read it). */
+  readonly index: ClaimIndex;
+  readonly #cfg: ServiceIPControllerConfig;
+  #ctx?: ControllerContext;
+  #log!: Logger;
+  #clock!: Clock;
+  #services!: Informer<Service>;
+  #svcQueue!: WorkQueue<string>;
+  #ipQueue!: WorkQueue<string>;
+  #applier!: ServiceIPApplier;
+  #ipClient!: ResourceClient<IPAddress>;
+  #pools: WorkerPoolHandle[] = [];
+  #timer?: TimerHandle;
+  #stopped = false;
+  #metrics?: ReturnType<typeof serviceIPMetrics>;
+  #waitingForFree = new Set<string>();
+  /** False when the server does not serve IPAddress (claims live in memory only). */
+  durable = true;
+
+  constructor(cfg: ServiceIPControllerConfig) {
+    this.#cfg = cfg;
+    this.index = new ClaimIndex(cfg.ranges);
+  }
+
+  /** 1. */
+  setup(ctx: ControllerContext): void {
+    this.#ctx = ctx;
+    this.#log = ctx.logger;
+    this.#clock = ctx.clock;
+    const queue = (name: string): WorkQueue<string> =>
+      new WorkQueue<string>({ name, clock: ctx.clock, metrics: ctx.metrics.workQueues, rateLimiter: defaultControllerRateLimiter<string>(ctx.clock, this.#cfg.rateLimiter) });
+    this.#svcQueue = queue('serviceip');
+    this.#ipQueue = queue('serviceip_ipaddresses');
+    this.#services = ctx.informers.get<Service>('services');
+    const enqueue = (s: Service): void => this.#svcQueue.add(keyOf(s));
+    this.#services.addHandler({ onAdd: enqueue, onUpdate: (_old, s) => enqueue(s), onDelete: enqueue });
+    this.#ipClient = ctx.client.resource<IPAddress>(watched.ipaddresses);
+    this.#metrics = serviceIPMetrics(ctx.metrics.registry, this.index);
+    this.#applier = this.#withClient(this.#ipClient);
+  }
+
+  /** 2–4. */
+  run(): void {
+    void this.#start().catch((err: unknown) => this.#log.error({ err }, 'serviceip controller failed to start'));
+  }
+
+  async #start(): Promise<void> {
+    const ctx = this.#ctx as ControllerContext;
+    // 2.
+    try {
+      await this.#ipClient.list({ limit: 1 });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      this.durable = false;
+    }
+    if (this.durable) {
+      const ips = ctx.informers.get<IPAddress>('ipaddresses');
+      const onClaim = (obj: IPAddress): void => {
+        const name = obj.metadata.name ?? '';
+        for (const parent of this.index.sync(name, ips.get(name), this.#clock.now())) this.#svcQueue.add(parent);
+        this.#ipQueue.add(name);
+      };
+      ips.addHandler({ onAdd: onClaim, onUpdate: (_old, o) => onClaim(o), onDelete: onClaim });
+      await ips.waitForSync();
+    } else {
+      this.#log.warn({ resource: 'ipaddresses.networking.k8s.io' }, 'IPAddress is not served: ClusterIP claims are kept in memory only; run a single leader (leader election) to avoid duplicates');
+      this.#ipClient = memoryClaims();
+      this.#applier = this.#withClient(this.#ipClient);
+      for (const svc of this.#services.list()) {
+        for (const ip of svc.spec?.clusterIPs ?? []) {
+          if (this.index.ranges.rangeFor(ip)?.contains(ip)) this.index.sync(ip, await this.#ipClient.create(undefined, claimObject(ip, keyOf(svc))), this.#clock.now());
+        }
+      }
+    }
+    if (this.#stopped) return;
+    // 3.
+    for (const svc of this.#services.list()) {
+      const unclaimed = (svc.spec?.clusterIPs ?? []).some((ip) => ip !== 'None' && ip !== '' && !this.index.get(ip));
+      if (!unclaimed) continue;
+      try {
+        await this.#syncService(keyOf(svc));
+      } catch (err) {
+        this.#log.warn({ service: keyOf(svc), err }, 'start-up repair of a Service failed; it stays queued');
+      }
+    }
+    if (this.#stopped) return;
+    const logger = this.#log;
+    this.#pools.push(
+      runWorkers(this.#svcQueue, { concurrency: this.#cfg.concurrency, reconcile: (key) => this.#syncService(key), logger, onError: (_k, _e, outcome) => outcome !== 'terminal' && this.#metrics?.reconcileError() }),
+      runWorkers(this.#ipQueue, { concurrency: 1, reconcile: (ip) => this.#syncClaim(ip), logger, onError: () => this.#metrics?.reconcileError() }),
+    );
+    // 4.
+    const tick = (): void => {
+      if (this.#stopped) return;
+      this.fullPass();
+      this.#timer = this.#clock.setTimer(tick, this.#cfg.repairIntervalMs);
+    };
+    this.#timer = this.#clock.setTimer(tick, this.#cfg.repairIntervalMs);
+  }
+
+  /** Runs a full repair pass now: rebuilds the bitmaps, enqueues every Service and every claim. */
+  fullPass(): void {
+    this.index.rebuildBitmaps();
+    for (const svc of this.#services.list()) this.#svcQueue.add(keyOf(svc));
+    for (const c of this.index.all()) this.#ipQueue.add(c.ip);
+  }
+
+  /** Stops the repair timer and drains both queues within `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#stopped = true;
+    this.#timer?.cancel();
+    if (this.#pools.length === 0) {
+      this.#svcQueue?.shutDown();
+      this.#ipQueue?.shutDown();
+      return;
+    }
+    await Promise.all(this.#pools.map((p) => p.drain(timeoutMs)));
+  }
+
+  #withClient(ipaddresses: ResourceClient<IPAddress>): ServiceIPApplier {
+    const ctx = this.#ctx as ControllerContext;
+    return new ServiceIPApplier({
+      services: ctx.client.resource<Service>(watched.services),
+      ipaddresses,
+      index: this.index,
+      clock: ctx.clock,
+      recorder: ctx.recorder(EventSources.serviceIPController),
+      repairRecorder: ctx.recorder(EventSources.ipAllocatorRepair),
+      metrics: this.#metrics as ReturnType<typeof serviceIPMetrics>,
+      logger: ctx.logger,
+      snapshot: (key, svc) => this.#snapshot(key, svc),
+      onFreed: () => {
+        for (const key of this.#waitingForFree) this.#svcQueue.add(key);
+        this.#waitingForFree.clear();
+      },
+      waitForFree: (key) => this.#waitingForFree.add(key),
+    });
+  }
+
+  #snapshot(key: string, service: Service | undefined): ServiceIPSnapshot {
+    return {
+      key,
+      service,
+      ranges: this.index.ranges.ranges,
+      claimOf: (ip) => this.index.get(ip),
+      ownClaims: this.index.ofParent(key),
+      serviceListsIP: (k, ip) => {
+        const svc = this.#services.get(k);
+        return svc ? listsIP(svc, ip) : undefined;
+      },
+    };
+  }
+
+  async #getService(key: string): Promise<Service | undefined> {
+    const slash = key.indexOf('/');
+    try {
+      return await (this.#ctx as ControllerContext).client.resource<Service>(watched.services).get(key.slice(0, slash), key.slice(slash + 1));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Plans and applies one Service, re-reading it on a 409 and planning again. */
+  async #syncService(key: string): Promise<ReconcileResult> {
+    let svc = this.#services.get(key);
+    for (let attempt = 0; attempt <= this.#cfg.maxConflictRetries; attempt++) {
+      const out = await this.#applier.apply(key, svc, reconcileServiceIP(this.#snapshot(key, svc)));
+      if (out === 'done') return;
+      svc = out === 'conflict' ? await this.#getService(key) : out.reread;
+    }
+    throw new Error(`Service ${key} kept changing under ${this.#cfg.maxConflictRetries + 1} attempts; retrying`);
+  }
+
+  /** The leak repair of one claim (repair.ts decides; a live read of the parent confirms). */
+  async #syncClaim(ip: string): Promise<ReconcileResult> {
+    const claim = this.index.get(ip);
+    if (!claim) return;
+    const cached = claim.parent ? this.#services.get(claim.parent) : undefined;
+    const state = !cached ? 'missing' : listsIP(cached, ip) ? 'lists' : 'unlisted';
+    const decision = planClaimRepair(claim, state, this.#clock.now(), this.#cfg.leakGracePeriodMs);
+    if (decision.action === 'keep') return;
+    if (decision.action === 'wait') return { requeueAfterMs: decision.afterMs };
+    if (claim.parent) {
+      const live = await this.#getService(claim.parent);
+      const plan = reconcileServiceIP(this.#snapshot(claim.parent, live));
+      const releasable = plan.failure !== undefined || plan.release.some((c) => c.ip === ip);
+      if (!releasable) {
+        // The parent needs it (an allocation in flight will reuse it) or now lists it.
+        if (!listsIP(live, ip)) this.#svcQueue.add(claim.parent);
+        return;
+      }
+    }
+    const ctx = this.#ctx as ControllerContext;
+    ctx.recorder(EventSources.ipAllocatorRepair).record({ regarding: claimReference(claim), type: 'Warning', reason: decision.reason, action: 'IPAddressAllocation', note: decision.note });
+    this.#metrics?.repairError('leak');
+    this.#log.warn({ ip }, decision.note);
+    await this.#applier.release(claim);
+  }
+}
