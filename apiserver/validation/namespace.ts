@@ -1,6 +1,6 @@
 /** core/v1 Namespace validation (pkg/apis/core/validation ValidateNamespace{,Update}). */
 import type { Namespace } from '../../api-types/core.js';
-import { type FieldCause, FieldPath, notSupported } from './field.js';
+import { type FieldCause, FieldPath, invalid, notSupported } from './field.js';
 import { str, validateFinalizerName, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNSLabel } from './names.js';
 
@@ -11,8 +11,15 @@ export function validateNamespace(ns: Namespace, old: Namespace | undefined, sub
   const errs: FieldCause[] = [];
   if (old) errs.push(...validateObjectMetaUpdate(ns.metadata, old.metadata));
   if (subresource === 'status') {
+    // ValidateNamespaceStatusUpdate: the phase follows deletionTimestamp.
     const phase = ns.status?.phase;
-    if (phase !== undefined && !phases.includes(phase)) errs.push(notSupported(FieldPath.root('status', 'phase'), phase, phases));
+    const path = FieldPath.root('status', 'phase');
+    if (phase !== undefined && !phases.includes(phase)) errs.push(notSupported(path, phase, phases));
+    else if (!ns.metadata?.deletionTimestamp && phase !== undefined && phase !== 'Active') {
+      errs.push(invalid(path, phase, "may only be 'Active' if `deletionTimestamp` is empty"));
+    } else if (ns.metadata?.deletionTimestamp && phase !== 'Terminating') {
+      errs.push(invalid(path, phase ?? '', "may only be 'Terminating' if `deletionTimestamp` is not empty"));
+    }
     return errs;
   }
   errs.push(...validateObjectMeta(ns.metadata, { namespaced: false, validateName: nameIsDNSLabel }));

@@ -10,5 +10,7 @@ tableTest('namespace validation', '', 'namespaces', [
   { name: 'rejects an unqualified custom finalizer', obj: nsObj('team-a', ['cleanup']), wantCauses: [v('spec.finalizers[0]')] },
   { name: 'rejects a rename', old: nsObj('team-a'), obj: nsObj('team-b'), wantCauses: [v('metadata.name')] },
   { name: 'status updates check the phase', old: nsObj('team-a'), obj: { ...nsObj('team-a'), status: { phase: 'Gone' as 'Active' } }, subresource: 'status', wantCauses: [{ field: 'status.phase', reason: 'FieldValueNotSupported' }] },
+  { name: 'status phase Terminating needs a deletionTimestamp', old: nsObj('team-a'), obj: { ...nsObj('team-a'), status: { phase: 'Terminating' } }, subresource: 'status', wantCauses: [v('status.phase')] },
+  { name: 'a terminating namespace keeps phase Terminating', old: { ...nsObj('team-a'), metadata: { name: 'team-a', deletionTimestamp: '2026-01-01T00:00:00Z' } }, obj: { ...nsObj('team-a'), metadata: { name: 'team-a', deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Terminating' } }, subresource: 'status', wantCauses: [] },
 ] satisfies Case[]);
 
