@@ -43,6 +43,15 @@ function notFoundPath(): ApiError {
   return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
 }
 
+/** The request target as a URL; a target URL cannot parse is treated as an unknown path. */
+function parseRequestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return new URL('http://localhost/%00invalid');
+  }
+}
+
 /** The HTTP front: a node:http server plus the bookkeeping of its open watches. */
 export class ApiHttpServer {
   /** The underlying node:http server (not yet listening). */
@@ -82,7 +91,7 @@ export class ApiHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
     const byPath = stripPathToken(url.pathname, this.o.token);
     const route = resolveRoute(byPath.pathname);
     let verb: string | undefined;

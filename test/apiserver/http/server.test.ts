@@ -209,3 +209,16 @@ test('startApiServer › writes a 0600 kubeconfig for its URL and token, and clo
   await own.close();
   t.false(existsSync(own.kubeconfigPath));
 });
+
+test('server › a request target that is not a URL is a 404, not a crash', async (t) => {
+  const { connect } = await import('node:net');
+  const raw = await new Promise<string>((resolve, reject) => {
+    const sock = connect(s.port, '127.0.0.1', () => sock.end(`GET http://[bad HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.token}\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    sock.on('data', (c) => (text += c.toString()));
+    sock.on('end', () => resolve(text));
+    sock.on('error', reject);
+  });
+  t.regex(raw, /^HTTP\/1\.1 404 /);
+  t.is((await call(s, 'GET', '/healthz')).status, 200);
+});
