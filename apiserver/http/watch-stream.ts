@@ -114,6 +114,8 @@ export class WatchStream implements WatchSink {
       return;
     }
     this.res.on('close', () => this.finish());
+    // A socket error must end this stream, never the process (an unhandled 'error' throws).
+    this.res.on('error', () => this.finish());
     this.schedule(this.o.timeoutMs, () => this.timeout());
     if (this.o.allowBookmarks) this.armBookmark();
   }
