@@ -6,14 +6,14 @@
  *
  * Upstream makes one subset per (pod, port), repacks them and then truncates. The result here is
  * the same, built directly: pods are grouped by the set of ports they resolve, ports by the pods
- * that serve them, addresses are ordered once by a radix sort, and only the addresses that survive
- * truncation are materialised. That keeps a 5,000-pod sync linear.
+ * that serve them, truncation is decided on counts, and only the addresses that survive it are
+ * selected (radix-order.ts), sorted and built. That keeps a 5,000-pod sync linear.
  */
 import type { EndpointAddress, EndpointPort, EndpointSubset, IPFamily, Pod, Service, ServicePort } from '../../api-types/core.js';
 import { findPort } from '../shared/find-port.js';
 import { canonicalIP, endpointsAddressState, shouldSetHostname } from '../shared/pod.js';
 import { podIPs } from '../runtime/transforms.js';
-import { orderByIPThenUID } from './radix-order.js';
+import { lowestByIPThenUID } from './radix-order.js';
 import { comparePorts, compareText, portKey, repackSubsets, subsetSortKey } from './repack.js';
 import { allocateTruncation } from './truncate.js';
 
@@ -87,9 +87,11 @@ interface Group {
  *
  * 1. Resolve each pod: state (ready, not ready, excluded), its IP of the Endpoints family, and
  *    its signature: the ports it serves (a named targetPort it lacks leaves it out of that port).
- * 2. Order the pods by (IP, UID) and merge duplicates (not ready wins).
- * 3. Group ports served by the same signatures: one subset per group (RepackSubsets' grouping).
- * 4. Sort the subsets, truncate (§4.4), and materialise only the addresses kept.
+ * 2. Pods are distinct (an informer cache holds each once), so (IP, UID) pairs are unique and
+ *    RepackSubsets' de-duplication has nothing to do.
+ * 3. Group ports served by the same signatures: one subset per group (RepackSubsets' grouping),
+ *    ordered by first address and ports.
+ * 4. Truncate by counts (§4.4), then select, order and build only the addresses kept.
  */
 export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredSubsets {
   const spec = service.spec ?? {};
@@ -156,19 +158,7 @@ export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredS
     else notReadyPods++;
   }
 
-  // 2.
-  const order = orderByIPThenUID(ips, uids);
-  const kept: number[] = [];
-  for (let i = 0; i < order.length; i++) {
-    const id = order[i];
-    const last = kept.length > 0 ? kept[kept.length - 1] : -1;
-    if (last >= 0 && ips[last] === ips[id] && uids[last] === uids[id]) {
-      readyOf[last] = readyOf[last] && readyOf[id];
-      continue;
-    }
-    kept.push(id);
-  }
-
+  // 2. (Pods come from a cache keyed by name: each appears once, so (IP, UID) pairs are unique.)
   // 3. A port's column is the set of signatures holding it; equal columns share a subset.
   const columns = new Map<string, Group>();
   for (let p = 0; p < ports.length; p++) {
@@ -187,23 +177,32 @@ export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredS
   }
   const groups: Group[] = [];
   for (const g of columns.values()) {
-    for (const id of kept) if (g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
+    for (let id = 0; id < ips.length; id++) if (g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
     if (g.ready.length + g.notReady.length === 0) continue;
     g.ports.sort(comparePorts);
-    const first = g.ready.length > 0 ? g.ready[0] : g.notReady[0];
-    g.key = subsetSortKey({ addresses: [{ ip: ips[first], targetRef: { uid: uids[first] } }], ports: g.ports });
     groups.push(g);
   }
-  groups.sort((a, b) => compareText(a.key, b.key));
+  if (groups.length > 1) {
+    for (const g of groups) {
+      const first = lowestByIPThenUID(ips, uids, g.ready.length > 0 ? g.ready : g.notReady, 1)[0];
+      g.key = subsetSortKey({ addresses: [{ ip: ips[first], targetRef: { uid: uids[first] } }], ports: g.ports });
+    }
+    groups.sort((a, b) => compareText(a.key, b.key));
+  }
 
-  // 4.
+  // 4. Truncation needs only the counts; then only the addresses kept are ordered and built.
   const alloc = allocateTruncation(groups.map((g) => g.ready.length), groups.map((g) => g.notReady.length));
+  const build = (ids: number[], keep: number): EndpointAddress[] => {
+    const out: EndpointAddress[] = [];
+    for (const id of lowestByIPThenUID(ips, uids, ids, keep)) out.push(toAddress(podOf[id], ips[id], service));
+    return out;
+  };
   const subsets = groups.map((g, i) => {
     const ss: EndpointSubset = {};
     const nReady = alloc ? alloc.ready[i] : g.ready.length;
     const nNotReady = alloc ? alloc.notReady[i] : g.notReady.length;
-    if (nReady > 0) ss.addresses = g.ready.slice(0, nReady).map((id) => toAddress(podOf[id], ips[id], service));
-    if (nNotReady > 0) ss.notReadyAddresses = g.notReady.slice(0, nNotReady).map((id) => toAddress(podOf[id], ips[id], service));
+    if (nReady > 0) ss.addresses = build(g.ready, nReady);
+    if (nNotReady > 0) ss.notReadyAddresses = build(g.notReady, nNotReady);
     if (g.ports.length > 0) ss.ports = g.ports;
     return ss;
   });

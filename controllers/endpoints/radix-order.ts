@@ -1,16 +1,12 @@
 /**
- * Orders thousands of addresses by (IP text, UID) without a comparison sort. An Endpoints sync
- * of a 5,000-pod Service must cost a few serializations of the result, and a comparison sort of
- * 5,000 strings alone costs more than that; IP texts are short, over a small alphabet, which suits an LSD
- * radix sort over their characters, two at a time (8 passes for IPv4, 20 at most for IPv6).
+ * Orders addresses by (IP text, UID) without comparison sorts. An Endpoints sync of a 5,000-pod
+ * Service must cost a few serializations of its 1,000-address result, and a comparison sort of
+ * 5,000 strings alone costs more than that. IP texts are short, over a small alphabet, which
+ * suits radix methods over their characters, two at a time: an LSD sort for the addresses kept,
+ * and, when only the lowest k of many are kept (truncation), an MSD selection that narrows the
+ * candidates first so that only k are sorted.
  */
 import { compareText } from './repack.js';
-
-function comparisonOrder(ips: readonly string[], uids: readonly string[]): Int32Array {
-  const idx = Array.from({ length: ips.length }, (_, i) => i);
-  idx.sort((a, b) => compareText(ips[a], ips[b]) || compareText(uids[a], uids[b]));
-  return Int32Array.from(idx);
-}
 
 // Beyond this length (no IP is this long) the radix passes cost more than they save.
 const maxRadixLength = 64;
@@ -18,63 +14,137 @@ const maxRadixLength = 64;
 // The characters of IP text, ranked in code order from 1 (0 is "past the end").
 const alphabet = '.0123456789:ABCDEFabcdef';
 const symbols = alphabet.length + 1;
+const buckets = symbols * symbols;
 const rankTable = new Int32Array(128);
 for (let i = 0; i < alphabet.length; i++) rankTable[alphabet.charCodeAt(i)] = i + 1;
 
+/** The rank of `s[j]`: 0 past the end, -1 for a character no IP text has. */
+function rankAt(s: string, j: number): number {
+  if (j >= s.length) return 0;
+  const c = s.charCodeAt(j);
+  const r = c < 128 ? rankTable[c] : 0;
+  return r === 0 ? -1 : r;
+}
+
+function comparisonSort(ips: readonly string[], uids: readonly string[], ids: ArrayLike<number>): Int32Array {
+  const out = Array.from(ids);
+  out.sort((a, b) => compareText(ips[a], ips[b]) || compareText(uids[a], uids[b]) || a - b);
+  return Int32Array.from(out);
+}
+
+/** Sorts runs of equal IP text by UID, in place (runs are rare: one pod IP, several pods). */
+function sortRunsByUID(ips: readonly string[], uids: readonly string[], order: Int32Array): Int32Array {
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && ips[order[end]] === ips[order[start]]) end++;
+    if (end - start > 1) order.set(Array.from(order.subarray(start, end)).sort((a, b) => compareText(uids[a], uids[b]) || a - b), start);
+    start = end;
+  }
+  return order;
+}
+
 /**
- * Returns the indices 0..n-1 ordered by `ips[i]` (code unit order, a prefix first), then by
- * `uids[i]`, stable for equal pairs. Non-ASCII or overlong text falls back to a comparison sort.
+ * Returns `ids` (indices into `ips`/`uids`; all of them when omitted) ordered by `ips[i]` in code
+ * unit order (a prefix first), then `uids[i]`, then index. Text that is not IP-like (or longer
+ * than any IP) falls back to a comparison sort.
  *
- * 1. Copy every text's character ranks into one typed array, two characters to a digit (0 is
- *    "past the end", so a prefix sorts first). Text that is not IP-like takes the fallback.
- * 2. Counting-sort the indices by each digit, last digit first (LSD).
- * 3. Sort each run of equal IPs by UID (runs are rare: one pod IP, several pods).
+ * 1. Copy each text's ranks into a column-major typed array, two characters to a digit.
+ * 2. Counting-sort by each digit, last first (LSD); a digit all texts share is skipped.
+ * 3. Sort runs of equal IPs by UID.
  */
-export function orderByIPThenUID(ips: readonly string[], uids: readonly string[]): Int32Array {
-  const n = ips.length;
-  // 1. Ranks follow code order; a character outside the table sends the input to the fallback.
+export function orderByIPThenUID(ips: readonly string[], uids: readonly string[], ids?: ArrayLike<number>): Int32Array {
+  const all = ids ?? Int32Array.from({ length: ips.length }, (_, i) => i);
+  const n = all.length;
+  // 1.
   let maxLen = 0;
-  for (let i = 0; i < n; i++) if (ips[i].length > maxLen) maxLen = ips[i].length;
-  if (maxLen > maxRadixLength) return comparisonOrder(ips, uids);
+  for (let i = 0; i < n; i++) if (ips[all[i]].length > maxLen) maxLen = ips[all[i]].length;
+  if (maxLen > maxRadixLength) return comparisonSort(ips, uids, all);
   const width = (maxLen + 1) >> 1;
   const digits = new Uint16Array(n * width);
   for (let i = 0; i < n; i++) {
-    const s = ips[i];
-    const row = i * width;
+    const s = ips[all[i]];
     for (let j = 0; j < s.length; j++) {
-      const c = s.charCodeAt(j);
-      const r = c < 128 ? rankTable[c] : 0;
-      if (r === 0) return comparisonOrder(ips, uids);
-      digits[row + (j >> 1)] += j & 1 ? r : r * symbols;
+      const r = rankAt(s, j);
+      if (r < 0) return comparisonSort(ips, uids, all);
+      digits[(j >> 1) * n + i] += j & 1 ? r : r * symbols;
     }
   }
-  // 2.
-  const buckets = symbols * symbols;
+  // 2. Sorts positions 0..n-1 (into `all`), then maps back.
   let order = new Int32Array(n);
   let next = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const counts = new Int32Array(buckets + 1);
   for (let d = width - 1; d >= 0; d--) {
+    const base = d * n;
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[digits[i * width + d] + 1]++;
+    for (let i = 0; i < n; i++) counts[digits[base + i] + 1]++;
+    if (counts[digits[base] + 1] === n) continue;
     for (let k = 1; k <= buckets; k++) counts[k] += counts[k - 1];
     for (let i = 0; i < n; i++) {
-      const id = order[i];
-      next[counts[digits[id * width + d]]++] = id;
+      const p = order[i];
+      next[counts[digits[base + p]]++] = p;
     }
     const swap = order;
     order = next;
     next = swap;
   }
+  for (let i = 0; i < n; i++) order[i] = all[order[i]];
   // 3.
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && ips[order[end]] === ips[order[start]]) end++;
-    if (end - start > 1) {
-      const run = Array.from(order.subarray(start, end)).sort((a, b) => compareText(uids[a], uids[b]));
-      order.set(run, start);
+  return sortRunsByUID(ips, uids, order);
+}
+
+/**
+ * Returns the `k` lowest of `ids` by (IP text, UID), sorted, as {@link orderByIPThenUID} would
+ * order them; all of `ids` when `k` is not smaller.
+ *
+ * 1. MSD narrowing: count the candidates by their next digit; those in buckets below the one
+ *    where the count reaches `k` are in, those above are out, and the bucket that straddles
+ *    `k` goes on to the next digit.
+ * 2. Candidates left with identical text are decided by UID.
+ * 3. Sort the `k` chosen.
+ */
+export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[], ids: ArrayLike<number>, k: number): Int32Array {
+  if (k >= ids.length) return orderByIPThenUID(ips, uids, ids);
+  if (k <= 0) return new Int32Array(0);
+  const chosen = new Int32Array(k);
+  let taken = 0;
+  let pool = Int32Array.from(ids);
+  const counts = new Int32Array(buckets);
+  // 1.
+  let digit = new Uint16Array(pool.length);
+  for (let pos = 0; taken + pool.length > k; pos += 2) {
+    counts.fill(0);
+    let longest = 0;
+    for (let i = 0; i < pool.length; i++) {
+      const s = ips[pool[i]];
+      if (s.length > longest) longest = s.length;
+      const hi = rankAt(s, pos);
+      const lo = rankAt(s, pos + 1);
+      // Only the characters that decide are read; one no IP has sends everything to the fallback.
+      if (hi < 0 || lo < 0 || s.length > maxRadixLength) return comparisonSort(ips, uids, ids).slice(0, k);
+      const d = hi * symbols + lo;
+      digit[i] = d;
+      counts[d]++;
     }
-    start = end;
+    if (pos >= longest) break;
+    let below = 0;
+    let straddle = 0;
+    while (taken + below + counts[straddle] < k) below += counts[straddle++];
+    // A digit every candidate shares (the "10" of 10.x.y.z) decides nothing.
+    if (counts[straddle] === pool.length) continue;
+    const rest = new Int32Array(counts[straddle]);
+    let r = 0;
+    for (let i = 0; i < pool.length; i++) {
+      if (digit[i] < straddle) chosen[taken++] = pool[i];
+      else if (digit[i] === straddle) rest[r++] = pool[i];
+    }
+    pool = rest;
+    digit = digit.subarray(0, rest.length);
   }
-  return order;
+  // 2.
+  const need = k - taken;
+  const tied = need < pool.length ? sortRunsByUID(ips, uids, pool.slice()).subarray(0, need) : pool;
+  chosen.set(tied, taken);
+  // 3.
+  return orderByIPThenUID(ips, uids, chosen);
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { orderByIPThenUID } from '../../../controllers/endpoints/radix-order.js';
+import { lowestByIPThenUID, orderByIPThenUID } from '../../../controllers/endpoints/radix-order.js';
 
 function reference(ips: string[], uids: string[]): number[] {
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -26,4 +26,23 @@ test('orderByIPThenUID › a prefix sorts first; non-ASCII text falls back to th
   t.deepEqual(Array.from(orderByIPThenUID(['10.0.0.10', '10.0.0.1', '10.0.0.9', '10.0.0.1'], ['', 'b', '', 'a'])), [3, 1, 0, 2]);
   t.deepEqual(Array.from(orderByIPThenUID(['é', 'a', 'z'], ['', '', ''])), [1, 2, 0]);
   t.deepEqual(Array.from(orderByIPThenUID([], [])), []);
+});
+
+test('lowestByIPThenUID › equals the first k of the full order, for any subset of candidates', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(ipv4, ipv6, smallV4), fc.constantFrom('', 'a', 'b')), { maxLength: 60 }), fc.nat(70), fc.boolean(), (pairs, k, odd) => {
+      const ips = pairs.map((p) => p[0]);
+      const uids = pairs.map((p) => p[1]);
+      const ids = ips.map((_, i) => i).filter((i) => !odd || i % 2 === 1).reverse();
+      const want = reference(ips, uids).filter((i) => ids.includes(i)).slice(0, k);
+      t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, ids, k)), want);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('lowestByIPThenUID › identical IPs are decided by UID; non-IP text takes the comparison path', (t) => {
+  t.deepEqual(Array.from(lowestByIPThenUID(['10.0.0.1', '10.0.0.1', '10.0.0.1', '1.0.0.0'], ['c', 'a', 'b', 'z'], [0, 1, 2, 3], 2)), [3, 1]);
+  t.deepEqual(Array.from(lowestByIPThenUID(['b!', 'a!', 'c!'], ['', '', ''], [0, 1, 2], 2)), [1, 0]);
+  t.deepEqual(Array.from(lowestByIPThenUID(['1.1.1.1'], [''], [0], 0)), []);
 });
