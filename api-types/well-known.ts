@@ -34,8 +34,8 @@ export const ManagedBy = {
   endpointSliceMirroringController: 'endpointslicemirroring-controller.k8s.io',
   /** kube-apiserver's own IPAddress allocator; svcplane respects its claims as taken. */
   kubeIPAllocator: 'ipallocator.k8s.io',
-  /** svcplane's IPAddress claims. */
-  svcplaneIPAllocator: 'svcplane.io/serviceip-controller',
+  /** svcplane's IPAddress claims (a label value: no '/'; the form of ipallocator.k8s.io). */
+  svcplaneIPAllocator: 'serviceip-controller.svcplane.io',
 } as const;
 
 /** The value of the over-capacity annotation. */
