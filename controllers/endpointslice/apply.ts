@@ -1,0 +1,72 @@
+/**
+ * The only writer of the EndpointSlice controller: carries out a SlicePlan, creates first,
+ * then updates, then deletes (as upstream's reconciler `finalize`, so endpoints are never
+ * missing in between), recording every write in the tracker so the controller's own writes do
+ * not trigger a resync. A 404 on delete counts as done; a write into a terminating or missing
+ * namespace is dropped quietly.
+ */
+import type { EndpointSlice } from '../../api-types/networking.js';
+import { ApiError } from '../../apiserver/errors.js';
+import type { ResourceClient } from '../runtime/kube-client.js';
+import type { SlicePlan } from './reconcile.js';
+import type { EndpointSliceTracker } from './tracker.js';
+
+/** What a plan's writes came to. */
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** True when the namespace is going away: the rest of the plan was dropped. */
+  namespaceGone: boolean;
+}
+
+/** True for the answers a write into a terminating or missing namespace gets. */
+export function isNamespaceGone(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return false;
+  if (err.code === 404 && err.status.details?.kind === 'namespaces') return true;
+  return err.code === 403 && /because it is being terminated/.test(err.message);
+}
+
+/** Writes the plan for one Service in `namespace`. Throws on the first failed write (the sync is retried). */
+export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SlicePlan, tracker: EndpointSliceTracker, fieldManager: string): Promise<ApplyResult> {
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, namespaceGone: false };
+  try {
+    for (const slice of plan.create) {
+      tracker.update(await slices.create(namespace, slice, { fieldManager }));
+      result.created++;
+    }
+    for (const slice of plan.update) {
+      tracker.update(await slices.update(slice, { fieldManager }));
+      result.updated++;
+    }
+  } catch (err) {
+    if (isNamespaceGone(err)) return { ...result, namespaceGone: true };
+    throw err;
+  }
+  for (const slice of plan.delete) {
+    tracker.expectDeletion(slice);
+    try {
+      await slices.delete(namespace, slice.metadata.name ?? '');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 404)) throw err;
+    }
+    result.deleted++;
+  }
+  return result;
+}
+
+/** Deletes every slice of a Service that is gone (our API server runs no garbage collector by default). */
+export async function deleteOrphanedSlices(slicesClient: ResourceClient<EndpointSlice>, slices: readonly EndpointSlice[], tracker: EndpointSliceTracker): Promise<number> {
+  let n = 0;
+  for (const slice of slices) {
+    tracker.expectDeletion(slice);
+    try {
+      await slicesClient.delete(slice.metadata.namespace, slice.metadata.name ?? '', { preconditions: { uid: slice.metadata.uid } });
+      n++;
+    } catch (err) {
+      // Gone already, or replaced by a slice with the same name (the precondition failed).
+      if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+    }
+  }
+  return n;
+}

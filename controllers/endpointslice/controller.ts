@@ -1,0 +1,243 @@
+/**
+ * The EndpointSlice controller's wiring (../shared/reference/kubernetes-behaviour.md §5.2–5.3):
+ * which informers, which keys, and one sync per Service key:
+ *
+ * 1. Service gone: delete the slices this controller manages for it (no garbage collector
+ *    runs by default here; a 404 counts as done) and forget its state.
+ * 2. ExternalName or selectorless: nothing (mirroring owns selectorless Services).
+ * 3. Read the Service's pods (ServicePodIndex) and its managed slices (by the service index).
+ * 4. A stale slice cache (the tracker saw newer writes of ours) fails the sync: retried later.
+ * 5. Compute the trigger time, reconcile to a plan, apply it, record its events.
+ * 6. Problems in the plan (a node not found) are applied, reported as
+ *    FailedToUpdateEndpointSlices and retried with backoff.
+ *
+ * Handlers only enqueue Service keys; pod changes are batched by
+ * --endpointslice-updates-batch-period, slice changes by max(1 s, that period).
+ */
+import type { Logger } from 'pino';
+import type { Node, Pod, Service } from '../../api-types/core.js';
+import type { EndpointSlice } from '../../api-types/networking.js';
+import { Labels, ManagedBy } from '../../api-types/well-known.js';
+import type { EventRecorder } from '../runtime/events.js';
+import { referenceTo } from '../runtime/events.js';
+import { Index } from '../runtime/informer-factory.js';
+import { keyOf, type Informer } from '../runtime/informer.js';
+import type { ResourceClient } from '../runtime/kube-client.js';
+import type { Controller, ControllerContext } from '../runtime/manager.js';
+import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
+import { WorkQueue } from '../runtime/work-queue.js';
+import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
+import { ServicePodIndex } from '../shared/service-pods.js';
+import { TriggerTimeTracker } from '../shared/trigger-time.js';
+import { applySlicePlan, deleteOrphanedSlices } from './apply.js';
+import { computeZoneCPURatios, topologyHintsEnabled } from './hints.js';
+import { SliceControllerMetrics } from './metrics.js';
+import { isEmptyPlan, reconcileSlices } from './reconcile.js';
+import { EndpointSliceTracker } from './tracker.js';
+
+/** Options of the EndpointSlice controller (kube-controller-manager's flags). */
+export interface EndpointSliceControllerOptions {
+  /** --max-endpoints-per-slice, 1–1000. @default 100 */
+  maxEndpointsPerSlice?: number;
+  /** --concurrent-service-endpoint-syncs, 1–50. @default 5 */
+  concurrency?: number;
+  /** --endpointslice-updates-batch-period in ms. @default 0 */
+  batchPeriodMs?: number;
+}
+
+/** Why a sync was given up for now: the slice cache is older than our own writes. */
+export class StaleSliceCacheError extends Error {
+  readonly code = 'StaleInformerCache';
+  constructor(serviceKey: string) {
+    super(`EndpointSlice informer cache is out of date (Service ${serviceKey})`);
+  }
+}
+
+/** Checks the options as kube-controller-manager validates its flags. */
+export function validateEndpointSliceOptions(o: EndpointSliceControllerOptions): Required<EndpointSliceControllerOptions> {
+  const max = o.maxEndpointsPerSlice ?? 100;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`--max-endpoints-per-slice must be at least 1, but got ${max}`);
+  if (max > 1000) throw new RangeError(`--max-endpoints-per-slice must not be more than 1000, but got ${max}`);
+  const concurrency = o.concurrency ?? 5;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new RangeError(`--concurrent-service-endpoint-syncs must be between 1 and 50, but got ${concurrency}`);
+  const batchPeriodMs = o.batchPeriodMs ?? 0;
+  if (!(batchPeriodMs >= 0)) throw new RangeError(`--endpointslice-updates-batch-period must not be negative, but got ${batchPeriodMs}ms`);
+  return { maxEndpointsPerSlice: max, concurrency, batchPeriodMs };
+}
+
+/** The `endpointslice` controller. */
+export class EndpointSliceController implements Controller {
+  readonly name = 'endpointslice';
+  readonly #o: Required<EndpointSliceControllerOptions>;
+  readonly tracker = new EndpointSliceTracker();
+  readonly #triggers = new TriggerTimeTracker();
+  readonly #index = new ServicePodIndex();
+  readonly #hintsPopulated = new Map<string, boolean>();
+  #zoneRatios: Map<string, number> | null = null;
+  #services!: Informer<Service>;
+  #pods!: Informer<Pod>;
+  #nodes!: Informer<Node>;
+  #slices!: Informer<EndpointSlice>;
+  #client!: ResourceClient<EndpointSlice>;
+  #queue!: WorkQueue<string>;
+  #pool?: WorkerPoolHandle;
+  #recorder!: EventRecorder;
+  #metrics!: SliceControllerMetrics;
+  #log!: Logger;
+
+  constructor(opts: EndpointSliceControllerOptions = {}) {
+    this.#o = validateEndpointSliceOptions(opts);
+  }
+
+  setup(ctx: ControllerContext): void {
+    this.#log = ctx.logger;
+    this.#recorder = ctx.recorder('endpoint-slice-controller');
+    this.#metrics = new SliceControllerMetrics(ctx.metrics.registry);
+    this.#client = ctx.client.resource<EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
+    this.#queue = new WorkQueue<string>({ name: 'endpoint_slice', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock, { baseMs: 1000, maxMs: 1_000_000 }), metrics: ctx.metrics.workQueues });
+    this.#services = ctx.informers.get<Service>('services');
+    this.#pods = ctx.informers.get<Pod>('pods');
+    this.#nodes = ctx.informers.get<Node>('nodes');
+    this.#slices = ctx.informers.get<EndpointSlice>('endpointslices');
+    const batch = this.#o.batchPeriodMs;
+    const enqueueBatched = (key: string, delay: number) => (delay > 0 ? this.#queue.addAfter(key, delay) : this.#queue.add(key));
+
+    const onService = (svc: Service, deleted = false) => {
+      const { namespace = '', name = '' } = svc.metadata;
+      this.#index.setService(deleted ? undefined : svc, namespace, name);
+      this.#queue.add(keyOf(svc));
+    };
+    this.#services.addHandler({ onAdd: (s) => onService(s), onUpdate: (_o, s) => onService(s), onDelete: (s) => onService(s, true) });
+
+    const onPod = (pod: Pod, deleted: boolean) => {
+      for (const svcKey of this.#index.setPod(keyOf(pod), deleted ? undefined : pod, pod.metadata.namespace ?? '')) enqueueBatched(svcKey, batch);
+    };
+    this.#pods.addHandler({
+      onAdd: (p) => onPod(p, false),
+      // A resync (same resourceVersion) changes nothing.
+      onUpdate: (o, p) => o.metadata.resourceVersion !== p.metadata.resourceVersion && onPod(p, false),
+      onDelete: (p) => onPod(p, true),
+    });
+
+    const sliceDelay = Math.max(1000, batch);
+    const serviceOf = (s: EndpointSlice) => (s.metadata.labels?.[Labels.serviceName] ? `${s.metadata.namespace}/${s.metadata.labels[Labels.serviceName]}` : undefined);
+    const ours = (s: EndpointSlice) => s.metadata.labels?.[Labels.endpointSliceManagedBy] === ManagedBy.endpointSliceController;
+    this.#slices.addHandler({
+      onAdd: (s) => {
+        const k = serviceOf(s);
+        if (k && ours(s) && this.tracker.shouldSync(s)) this.#queue.addAfter(k, sliceDelay);
+      },
+      onUpdate: (old, s) => {
+        const ko = serviceOf(old);
+        const k = serviceOf(s);
+        if (ko !== k || ours(old) !== ours(s)) {
+          if (ko) this.#queue.addAfter(ko, sliceDelay);
+          if (k) this.#queue.addAfter(k, sliceDelay);
+        } else if (k && ours(s) && this.tracker.shouldSync(s)) {
+          this.#queue.addAfter(k, sliceDelay);
+        }
+      },
+      onDelete: (s) => {
+        const k = serviceOf(s);
+        if (k && ours(s) && this.tracker.has(s) && !this.tracker.handleDeletion(s)) this.#queue.addAfter(k, sliceDelay);
+      },
+    });
+
+    // Topology: zone CPU shares follow the nodes; Services in topology mode resync.
+    const onNode = () => {
+      this.#zoneRatios = computeZoneCPURatios(this.#nodes.list());
+      for (const svc of this.#services.list()) if (topologyHintsEnabled(svc)) this.#queue.add(keyOf(svc));
+    };
+    this.#nodes.addHandler({ onAdd: onNode, onDelete: onNode, onUpdate: (o, n) => o.metadata.resourceVersion !== n.metadata.resourceVersion && onNode() });
+  }
+
+  run(): void {
+    this.#pool = runWorkers(this.#queue, {
+      concurrency: this.#o.concurrency,
+      reconcile: (key) => this.sync(key),
+      onError: (key, err, outcome) => {
+        this.#metrics.sync(err instanceof StaleSliceCacheError ? 'stale' : 'error');
+        this.#log.warn({ service: key, err: err instanceof Error ? err.message : String(err), outcome }, 'error syncing EndpointSlices for Service');
+      },
+    });
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.#pool) await this.#pool.drain(timeoutMs);
+    else this.#queue?.shutDown();
+  }
+
+  /** One sync of one Service key; throws to be retried with backoff. */
+  async sync(key: string): Promise<void> {
+    const [namespace, name] = key.split('/', 2);
+    const service = this.#services.get(key);
+    const managed = this.#slices.byIndex(Index.service, key).filter((s) => s.metadata.labels?.[Labels.endpointSliceManagedBy] === ManagedBy.endpointSliceController);
+    // 1.
+    if (!service) {
+      await deleteOrphanedSlices(this.#client, managed, this.tracker);
+      this.tracker.deleteService(namespace, name);
+      this.#triggers.deleteService(namespace, name);
+      this.#hintsPopulated.delete(key);
+      this.#metrics.forget(key);
+      return;
+    }
+    // 2.
+    if (service.spec?.type === 'ExternalName' || service.spec?.selector == null) return;
+    // 3.
+    const pods: Pod[] = [];
+    for (const podKey of this.#index.podKeysOf(key)) {
+      const pod = this.#pods.get(podKey);
+      if (pod) pods.push(pod);
+    }
+    const existing = managed.filter((s) => !s.metadata.deletionTimestamp);
+    // 4.
+    if (this.tracker.staleSlices(service, existing)) throw new StaleSliceCacheError(key);
+    // 5.
+    const triggerTime = this.#triggers.computeTriggerTime(service, pods);
+    const nodes = new Map<string, Node>();
+    for (const p of pods) {
+      const nodeName = p.spec?.nodeName;
+      if (nodeName && !nodes.has(nodeName)) {
+        const node = this.#nodes.get(nodeName);
+        if (node) nodes.set(nodeName, node);
+      }
+    }
+    const plan = reconcileSlices({
+      service,
+      pods,
+      nodes,
+      existingSlices: existing,
+      maxEndpointsPerSlice: this.#o.maxEndpointsPerSlice,
+      triggerTime,
+      zoneCPURatios: topologyHintsEnabled(service) ? (this.#zoneRatios ?? computeZoneCPURatios(this.#nodes.list())) : null,
+      topologyHintsPopulated: this.#hintsPopulated.get(key),
+    });
+    this.#hintsPopulated.set(key, plan.topologyHintsPopulated);
+    const writes = isEmptyPlan(plan) ? { created: 0, updated: 0, deleted: 0, namespaceGone: false } : await this.#apply(service, namespace, plan);
+    const regarding = referenceTo(service, 'Service');
+    for (const e of plan.events) this.#recorder.record({ regarding, type: e.type, reason: e.reason, action: 'Update', note: e.message });
+    this.#metrics.observe(key, plan.metrics, writes);
+    // 6.
+    if (plan.problems.length) {
+      const message = plan.problems.map((p) => p.message).join('; ');
+      this.#recorder.record({ regarding, type: 'Warning', reason: 'FailedToUpdateEndpointSlices', action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${message}` });
+      throw new Error(message);
+    }
+    this.#metrics.sync('success');
+  }
+
+  async #apply(service: Service, namespace: string, plan: Parameters<typeof applySlicePlan>[2]) {
+    try {
+      return await applySlicePlan(this.#client, namespace, plan, this.tracker, 'endpointslice-controller');
+    } catch (err) {
+      this.#recorder.record({
+        regarding: referenceTo(service, 'Service'),
+        type: 'Warning',
+        reason: 'FailedToUpdateEndpointSlices',
+        action: 'Update',
+        note: `Error updating Endpoint Slices for Service ${namespace}/${service.metadata.name}: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      throw err;
+    }
+  }
+}
