@@ -1,39 +1,33 @@
 /**
- * Waits for a condition about the state of the world (controllers converging against the API
- * server), polling on real time with a hard bound so a broken controller fails the test
- * instead of hanging it. For integration tests only; unit tests drive a FakeClock instead.
+ * Polls a condition until it holds: the controller tests' way of asserting the state of the world
+ * rather than the sequence of calls. Uses short real waits, so it belongs in controller tests
+ * over the in-process API server, not in pure unit tests.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Options of eventually. */
+/** Options of {@link eventually}. */
 export interface EventuallyOptions {
-  /** Give up after this long. @default 10000 */
+  /** Give up after this long. @default 5000 */
   timeoutMs?: number;
-  /** Poll this often. @default 20 */
+  /** Wait between polls. @default 10 */
   intervalMs?: number;
-  /** Names the condition in the failure. */
-  what?: string;
 }
 
 /**
- * Resolves with the first truthy value `check` returns (sync or async); rejects with the last
- * value or error seen once `timeoutMs` passes.
+ * Resolves with the first truthy value `fn` returns; rejects with the last thrown error (or a
+ * timeout error naming `what`) once `timeoutMs` has passed.
  */
-export async function eventually<T>(check: () => T | Promise<T>, opts: EventuallyOptions = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+export async function eventually<T>(what: string, fn: () => T | Promise<T>, opts: EventuallyOptions = {}): Promise<NonNullable<T>> {
+  const deadline = performance.now() + (opts.timeoutMs ?? 5000);
   let last: unknown;
   for (;;) {
     try {
-      const v = await check();
+      const v = await fn();
       if (v) return v as NonNullable<T>;
-      last = v;
+      last = undefined;
     } catch (err) {
       last = err;
     }
-    if (Date.now() >= deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}; last: ${detail}`);
-    }
-    await sleep(opts.intervalMs ?? 20);
+    if (performance.now() > deadline) throw new Error(`eventually: ${what} did not happen in time${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, opts.intervalMs ?? 10));
   }
 }
