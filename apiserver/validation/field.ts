@@ -53,6 +53,11 @@ export class FieldPath {
   }
 }
 
+/** A value printed verbatim, for the Go `%#v` renderings Kubernetes puts in a few messages. */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+}
+
 /**
  * Prints a bad value the way ErrorBody does: numbers and booleans plain, strings Go-quoted,
  * null/undefined as `null`, string lists as `[]string{"a", "b"}`; anything else as JSON (Go's
@@ -60,6 +65,7 @@ export class FieldPath {
  */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (value instanceof GoLiteral) return value.text;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {

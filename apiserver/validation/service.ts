@@ -10,7 +10,7 @@
  */
 import type { ServicePort, ServiceSpec } from '../../api-types/core.js';
 import { cidrProblem, familyOf, ipProblem } from '../../allocators/ip.js';
-import { type FieldCause, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { type FieldCause, FieldPath, GoLiteral, duplicate, forbidden, invalid, notSupported, required } from './field.js';
 import { type Svc, isExternallyAccessible, isHeadless, needsHealthCheck, portsOf, specOf, specPath } from './service-shape.js';
 import { validateServiceUpdate } from './service-update.js';
 import { isRecord, records, str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -102,12 +102,18 @@ function validateServiceSpec(s: ServiceSpec): FieldCause[] {
       nodePorts.add(key);
     }
     const key = `${p.protocol}/${p.port}`;
-    if (portKeys.has(key)) errs.push(duplicate(portsPath.index(i), { protocol: p.protocol, port: p.port }));
+    if (portKeys.has(key)) errs.push(duplicate(portsPath.index(i), servicePortKey(p)));
     portKeys.add(key);
   });
   errs.push(...validateLoadBalancerFields(s));
   errs.push(...validateTrafficPolicies(s));
   return errs;
+}
+
+// Upstream reports the (protocol, port) key as a core.ServicePort printed with %#v.
+function servicePortKey(p: ServicePort): GoLiteral {
+  return new GoLiteral(`core.ServicePort{Name:"", Protocol:${JSON.stringify(str(p.protocol))}, AppProtocol:(*string)(nil), Port:${Number(p.port) || 0}, ` +
+    'TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}');
 }
 
 function validateTypeRules(s: ServiceSpec, headless: boolean): FieldCause[] {

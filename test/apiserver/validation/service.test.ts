@@ -141,6 +141,8 @@ test('service validation › messages are Kubernetes field-error bodies', (t) =>
   t.is(byField['spec.ports[0].protocol'], 'Unsupported value: "FOO": supported values: "SCTP", "TCP", "UDP"');
   t.is(byField['spec.ports[1].name'], 'Duplicate value: "a"');
   t.is(runPipeline('', 'services', svc({}))[0].message, 'Required value');
+  const twice = runPipeline('', 'services', svc({ ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] }));
+  t.is(twice[0].message, 'Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}');
   const headless = runPipeline('', 'services', svc({ type: 'NodePort', clusterIP: 'None', ports: [port80] }));
   t.is(headless[0].message, `Invalid value: "None": may not be set to 'None' for NodePort services`);
 });
