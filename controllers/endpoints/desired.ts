@@ -15,7 +15,7 @@ import { canonicalIP, endpointsAddressState, shouldSetHostname } from '../shared
 import { podIPs } from '../runtime/transforms.js';
 import { lowestByIPThenUID } from './radix-order.js';
 import { comparePorts, compareText, portKey, repackSubsets, subsetSortKey } from './repack.js';
-import { allocateTruncation } from './truncate.js';
+import { allocateTruncation, maxEndpointsCapacity } from './truncate.js';
 
 /** The desired subsets of one Service's Endpoints. */
 export interface DesiredSubsets {
@@ -85,6 +85,8 @@ interface Group {
  * Computes the desired subsets. `pods` are the pods the Service's selector matched; inclusion
  * (§4.6), named ports and hostnames are decided here through controllers/shared/.
  *
+ * @param capacity the most addresses kept; Kubernetes' {@link maxEndpointsCapacity} unless a test lowers it.
+ *
  * 1. Resolve each pod: state (ready, not ready, excluded), its IP of the Endpoints family, and
  *    its signature: the ports it serves (a named targetPort it lacks leaves it out of that port).
  * 2. Pods are distinct (an informer cache holds each once), so (IP, UID) pairs are unique and
@@ -93,7 +95,7 @@ interface Group {
  *    ordered by first address and ports.
  * 4. Truncate by counts (§4.4), then select, order and build only the addresses kept.
  */
-export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredSubsets {
+export function desiredSubsets(service: Service, pods: readonly Pod[], capacity = maxEndpointsCapacity): DesiredSubsets {
   const spec = service.spec ?? {};
   const servicePorts = spec.ports ?? [];
   const headlessNoPorts = servicePorts.length === 0;
@@ -191,7 +193,7 @@ export function desiredSubsets(service: Service, pods: readonly Pod[]): DesiredS
   }
 
   // 4. Truncation needs only the counts; then only the addresses kept are ordered and built.
-  const alloc = allocateTruncation(groups.map((g) => g.ready.length), groups.map((g) => g.notReady.length));
+  const alloc = allocateTruncation(groups.map((g) => g.ready.length), groups.map((g) => g.notReady.length), capacity);
   const build = (ids: number[], keep: number): EndpointAddress[] => {
     const out: EndpointAddress[] = [];
     for (const id of lowestByIPThenUID(ips, uids, ids, keep)) out.push(toAddress(podOf[id], ips[id], service));

@@ -35,6 +35,8 @@ export interface EndpointsSnapshot {
   triggerTime?: string;
   /** The stale-cache check (tracker.ts `StaleEndpointsTracker.isStale`). @default never stale */
   isStale?: (endpoints: Endpoints) => boolean;
+  /** The most addresses one Endpoints carries. Kubernetes fixes it; tests lower it. @default 1000 */
+  maxCapacity?: number;
 }
 
 /** Counts for the "Update endpoints" log line and metrics. */
@@ -108,7 +110,7 @@ export function reconcileEndpoints(s: EndpointsSnapshot): EndpointsPlan {
   if (service.spec?.type === 'ExternalName') return { action: 'none', reason: 'externalName' };
   if (service.spec?.selector == null) return { action: 'none', reason: 'selectorless' };
   // 2.
-  const desired = desiredSubsets(service, s.pods);
+  const desired = desiredSubsets(service, s.pods, s.maxCapacity);
   const counts: EndpointsSyncCounts = { readyPods: desired.readyPods, notReadyPods: desired.notReadyPods, truncated: desired.truncated };
   const labels = endpointsLabels(service);
   // 3.
