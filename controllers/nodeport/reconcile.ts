@@ -56,8 +56,14 @@ export interface NodePortPlan {
   copy: { index: number; port: number }[];
   /** Entries that need automatic ports. */
   slots: Slot[];
-  /** Ports the map holds for this uid that the spec does not: they fill slots first. */
+  /**
+   * Ports the map holds for this uid that the spec does not: they fill slots first, so a claim
+   * made for a write that then conflicted is used again, and a value a request dropped comes back
+   * (patchAllocatedValues' intent, ascending ports to entries in order).
+   */
   reuse: number[];
+  /** The reuse ports that isReleasable allows: freed when no slot takes them. */
+  releaseIfUnused: number[];
   /** Claims whose owner provably no longer holds them (see isReleasable). */
   release: number[];
   problems: NodePortProblem[];
@@ -127,18 +133,21 @@ const invalidNote = (svc: Readonly<Service>, field: string, port: number, why: s
  */
 export function planNodePorts(input: NodePortInput): NodePortPlan {
   const { key, service: svc, map, lookup, cacheRV } = input;
-  const plan: NodePortPlan = { claim: [], copy: [], slots: [], reuse: [], release: [], problems: [] };
+  const plan: NodePortPlan = { claim: [], copy: [], slots: [], reuse: [], releaseIfUnused: [], release: [], problems: [] };
   const held = heldPorts(svc);
   // 1. Release what can no longer be written; ports the same uid still may use are reuse candidates.
   for (const port of map.portsOwnedBy(key)) {
     const owner = map.ownerOf(port);
-    if (svc && owner?.uid === svc.metadata.uid && !held.has(port)) plan.reuse.push(port);
-    else if (isReleasable(port, owner, lookup, cacheRV)) plan.release.push(port);
+    if (svc && owner?.uid === svc.metadata.uid && !held.has(port)) {
+      plan.reuse.push(port);
+      if (isReleasable(port, owner, lookup, cacheRV)) plan.releaseIfUnused.push(port);
+    } else if (isReleasable(port, owner, lookup, cacheRV)) plan.release.push(port);
   }
   // 2.
   if (!svc || !needsNodePorts(svc.spec)) {
-    plan.release.push(...plan.reuse.filter((p) => isReleasable(p, map.ownerOf(p), lookup, cacheRV)));
+    plan.release.push(...plan.releaseIfUnused);
     plan.reuse = [];
+    plan.releaseIfUnused = [];
     return plan;
   }
   const spec = svc.spec ?? {};

@@ -32,6 +32,7 @@ export interface PlanOutcome {
  *    PortRangeFull problem (Kubernetes' 500 `failed to allocate a nodePort: range is full`).
  * 4. Claim the explicit ports (taking over ports whose owner is provably gone).
  * 5. Fill slots: reused ports first (re-stamped with this write's resourceVersion), then new ones.
+ * 6. Free the reuse ports no slot took, when releasable (a removed port entry).
  */
 export function runPlan(state: PortMapState, plan: NodePortPlan): PlanOutcome {
   const out: PlanOutcome = { plan, assigned: [], released: [], staticClaims: 0, dynamicClaims: 0, problems: [...plan.problems], changed: false };
@@ -75,6 +76,13 @@ export function runPlan(state: PortMapState, plan: NodePortPlan): PlanOutcome {
       out.assigned.push({ slot, port: state.claimNext(owner) });
       out.dynamicClaims++;
     }
+    out.changed = true;
+  }
+  // 6.
+  for (const port of reuse) {
+    if (!plan.releaseIfUnused.includes(port)) continue;
+    state.release(port);
+    out.released.push(port);
     out.changed = true;
   }
   return out;
