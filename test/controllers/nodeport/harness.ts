@@ -68,8 +68,8 @@ export async function startInstance(store: MemoryStore, opts: NodePortController
 }
 
 /** Builds a Service body. */
-export function service(name: string, spec: Partial<Service['spec']> & { ports?: Partial<ServicePort>[] }, namespace = 'default'): Service {
-  const ports = (spec?.ports ?? [{ port: 80 }]).map((p, i) => ({ name: `p${i}`, port: 80, ...p })) as ServicePort[];
+export function service(name: string, spec: Omit<NonNullable<Service['spec']>, 'ports'> & { ports?: Partial<ServicePort>[] }, namespace = 'default'): Service {
+  const ports = (spec.ports ?? [{ port: 80 }]).map((p, i) => ({ name: `p${i}`, ...p, port: p.port ?? 80 })) as ServicePort[];
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type: 'NodePort', selector: { app: name }, ...spec, ports } } as Service;
 }
 
