@@ -16,13 +16,16 @@ export interface EventuallyOptions {
  * Resolves with the first truthy value `fn` returns; rejects with the last thrown error (or a
  * timeout error naming `what`) once `timeoutMs` has passed.
  */
-export async function eventually<T>(what: string, fn: () => T | Promise<T>, opts: EventuallyOptions = {}): Promise<NonNullable<T>> {
+/** The truthy part of T: what `eventually` resolves with. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function eventually<T>(what: string, fn: () => T | Promise<T>, opts: EventuallyOptions = {}): Promise<Truthy<T>> {
   const deadline = performance.now() + (opts.timeoutMs ?? 5000);
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v as Truthy<T>;
       last = undefined;
     } catch (err) {
       last = err;

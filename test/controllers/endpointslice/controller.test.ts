@@ -32,7 +32,7 @@ test('endpointslice controller › 0 pods gives the placeholder; 1 and then 250 
   const w = await startWorld([new EndpointSliceController()]);
   try {
     w.service('web', { selector: { app: 'web' }, ports: httpPort });
-    const [placeholder] = await eventually(() => slicesOf(w, 'web').length === 1 && slicesOf(w, 'web'), { what: 'placeholder slice' });
+    const [placeholder] = await eventually('placeholder slice', () => slicesOf(w, 'web').length === 1 && slicesOf(w, 'web'));
     t.deepEqual(placeholder.endpoints ?? [], []);
     t.is(placeholder.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
     t.is(placeholder.metadata.ownerReferences?.[0].kind, 'Service');
@@ -40,7 +40,7 @@ test('endpointslice controller › 0 pods gives the placeholder; 1 and then 250 
     t.regex(placeholder.metadata.name ?? '', /^web-[a-z0-9]{5}$/);
 
     w.pod('web-0', { ip: '10.244.0.5' });
-    const [one] = await eventually(() => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'), { what: 'one endpoint' });
+    const [one] = await eventually('one endpoint', () => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'));
     t.deepEqual(one.endpoints?.[0].addresses, ['10.244.0.5']);
     t.deepEqual(one.endpoints?.[0].conditions, { ready: true, serving: true, terminating: false });
     t.deepEqual(one.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
@@ -48,7 +48,7 @@ test('endpointslice controller › 0 pods gives the placeholder; 1 and then 250 
     t.is(one.endpoints?.[0].nodeName, 'node-1');
 
     for (let i = 1; i < 250; i++) w.pod(`web-${i}`);
-    await eventually(() => JSON.stringify(sizes(slicesOf(w, 'web'))) === '[100,100,50]', { what: 'slices of 100, 100 and 50', timeoutMs: 20_000 });
+    await eventually('slices of 100, 100 and 50', () => JSON.stringify(sizes(slicesOf(w, 'web'))) === '[100,100,50]', { timeoutMs: 20_000 });
     const all = slicesOf(w, 'web').flatMap((s) => s.endpoints ?? []).map((e) => e.targetRef?.name);
     t.is(new Set(all).size, 250, 'every pod exactly once');
   } finally {
@@ -61,21 +61,21 @@ test('endpointslice controller › a readiness flip is one slice write; terminat
   try {
     w.service('web', { selector: { app: 'web' }, ports: httpPort });
     for (let i = 0; i < 150; i++) w.pod(`web-${i}`);
-    await eventually(() => JSON.stringify(sizes(slicesOf(w, 'web'))) === '[100,50]', { what: '100 + 50', timeoutMs: 20_000 });
+    await eventually('100 + 50', () => JSON.stringify(sizes(slicesOf(w, 'web'))) === '[100,50]', { timeoutMs: 20_000 });
     // Let the controller's own writes settle, then count.
     await new Promise((r) => setTimeout(r, 1500));
     const c = countWrites(w);
     w.setPodStatus('web-7', { ready: false });
-    await eventually(() => slicesOf(w, 'web').some((s) => s.endpoints?.some((e) => e.targetRef?.name === 'web-7' && e.conditions?.ready === false)), { what: 'web-7 not ready' });
+    await eventually('web-7 not ready', () => slicesOf(w, 'web').some((s) => s.endpoints?.some((e) => e.targetRef?.name === 'web-7' && e.conditions?.ready === false)));
     await new Promise((r) => setTimeout(r, 1500));
     t.is(c.writes(), 1, 'exactly one EndpointSlice write for one readiness flip');
     c.stop();
 
     w.store.delete(R.pods, 'default', 'web-8');
-    const ep = await eventually(() => slicesOf(w, 'web').flatMap((s) => s.endpoints ?? []).find((e) => e.targetRef?.name === 'web-8' && e.conditions?.terminating), { what: 'web-8 terminating' });
+    const ep = await eventually('web-8 terminating', () => slicesOf(w, 'web').flatMap((s) => s.endpoints ?? []).find((e) => e.targetRef?.name === 'web-8' && e.conditions?.terminating));
     t.deepEqual(ep.conditions, { ready: false, serving: true, terminating: true });
     w.store.delete(R.pods, 'default', 'web-8', { gracePeriodSeconds: 0 });
-    await eventually(() => !slicesOf(w, 'web').some((s) => s.endpoints?.some((e) => e.targetRef?.name === 'web-8')), { what: 'web-8 gone' });
+    await eventually('web-8 gone', () => !slicesOf(w, 'web').some((s) => s.endpoints?.some((e) => e.targetRef?.name === 'web-8')));
   } finally {
     await w.close();
   }
@@ -87,12 +87,12 @@ test('endpointslice controller › named ports resolving differently per pod go 
     w.service('web', { selector: { app: 'web' }, ports: httpPort });
     w.pod('a', { ports: [{ name: 'http', containerPort: 8080 }] });
     w.pod('b', { ports: [{ name: 'http', containerPort: 9090 }] });
-    const slices = await eventually(() => slicesOf(w, 'web').length === 2 && slicesOf(w, 'web'), { what: 'two port mappings' });
+    const slices = await eventually('two port mappings', () => slicesOf(w, 'web').length === 2 && slicesOf(w, 'web'));
     t.deepEqual(slices.map((s) => s.ports?.[0].port).sort(), [8080, 9090]);
 
     w.service('dual', { selector: { app: 'dual' }, ports: httpPort, clusterIP: '10.96.0.11', clusterIPs: ['10.96.0.11', 'fd00::11'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' });
     w.pod('d', { labels: { app: 'dual' }, ips: ['10.244.9.9', 'fd00:244::9'] });
-    const dual = await eventually(() => slicesOf(w, 'dual').filter((s) => s.endpoints?.length).length === 2 && slicesOf(w, 'dual'), { what: 'IPv4 and IPv6 slices' });
+    const dual = await eventually('IPv4 and IPv6 slices', () => slicesOf(w, 'dual').filter((s) => s.endpoints?.length).length === 2 && slicesOf(w, 'dual'));
     t.deepEqual(dual.map((s) => `${s.addressType} ${s.endpoints?.[0].addresses[0]}`).sort(), ['IPv4 10.244.9.9', 'IPv6 fd00:244::9']);
   } finally {
     await w.close();
@@ -104,16 +104,16 @@ test('endpointslice controller › a slice deleted by hand is re-created; a dele
   try {
     const svc1 = w.service('web', { selector: { app: 'web' }, ports: httpPort });
     w.pod('a');
-    const [first] = await eventually(() => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'), { what: 'slice' });
+    const [first] = await eventually('slice', () => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'));
     w.store.delete(R.endpointslices, 'default', first.metadata.name!);
-    const [again] = await eventually(() => slicesOf(w, 'web').length === 1 && slicesOf(w, 'web')[0].metadata.uid !== first.metadata.uid && slicesOf(w, 'web'), { what: 're-created slice' });
+    const [again] = await eventually('re-created slice', () => slicesOf(w, 'web').length === 1 && slicesOf(w, 'web')[0].metadata.uid !== first.metadata.uid && slicesOf(w, 'web'));
     t.is(again.endpoints?.length, 1);
 
     w.store.delete(R.services, 'default', 'web');
-    await eventually(() => slicesOf(w, 'web').length === 0, { what: 'slices deleted with their Service' });
+    await eventually('slices deleted with their Service', () => slicesOf(w, 'web').length === 0);
     const svc2 = w.service('web', { selector: { app: 'web' }, ports: httpPort });
     t.not(svc2.metadata.uid, svc1.metadata.uid);
-    const [fresh] = await eventually(() => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'), { what: 'slices for the new Service' });
+    const [fresh] = await eventually('slices for the new Service', () => sizes(slicesOf(w, 'web'))[0] === 1 && slicesOf(w, 'web'));
     t.is(fresh.metadata.ownerReferences?.[0].uid, svc2.metadata.uid);
   } finally {
     await w.close();
@@ -127,7 +127,7 @@ test('endpointslice controller › selectorless and ExternalName Services get no
     w.service('ext', { type: 'ExternalName', externalName: 'example.com', clusterIP: '', clusterIPs: undefined, ipFamilies: undefined, ipFamilyPolicy: undefined, selector: { app: 'web' } });
     w.service('probe', { selector: { app: 'web' }, ports: httpPort });
     w.pod('a');
-    await eventually(() => sizes(slicesOf(w, 'probe'))[0] === 1, { what: 'the probe Service synced' });
+    await eventually('the probe Service synced', () => sizes(slicesOf(w, 'probe'))[0] === 1);
     t.is(slicesOf(w, 'manual').length, 0);
     t.is(slicesOf(w, 'ext').length, 0);
   } finally {
