@@ -12,13 +12,13 @@ export interface EventuallyOptions {
   intervalMs?: number;
 }
 
+/** The truthy part of T: what `eventually` resolves with. */
+export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
 /**
  * Resolves with the first truthy value `fn` returns; rejects with the last thrown error (or a
  * timeout error naming `what`) once `timeoutMs` has passed.
  */
-/** The truthy part of T: what `eventually` resolves with. */
-export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
-
 export async function eventually<T>(what: string, fn: () => T | Promise<T>, opts: EventuallyOptions = {}): Promise<Truthy<T>> {
   const deadline = performance.now() + (opts.timeoutMs ?? 5000);
   let last: unknown;
