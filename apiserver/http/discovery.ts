@@ -85,3 +85,54 @@ export function apiResourceList(group: string, version: string): object {
   const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(apiResources);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
 }
+
+/** The media type of aggregated discovery (GA in 1.30: apidiscovery.k8s.io/v2). */
+export const AGGREGATED_DISCOVERY_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/**
+ * Whether an Accept header asks for aggregated discovery v2 before plain JSON. Clients list it
+ * first and fall back to per-group-version documents when they get plain JSON.
+ */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  for (const entry of (accept ?? '').split(',')) {
+    const [media, ...params] = entry.split(';').map((x) => x.trim());
+    const p = new Map(params.map((kv) => kv.split('=').map((x) => x.trim()) as [string, string]));
+    if (media === 'application/json' && p.get('as') === 'APIGroupDiscoveryList') {
+      if (p.get('g') === 'apidiscovery.k8s.io' && p.get('v') === 'v2') return true;
+      continue;
+    }
+    if (media === 'application/json' || media === '*/*') return false;
+  }
+  return false;
+}
+
+/**
+ * The aggregated discovery document of core (`/api`, group '') or of every named group
+ * (`/apis`), shaped as staging/src/k8s.io/api/apidiscovery/v2/types.go.
+ */
+export function aggregatedDiscovery(core: boolean): object {
+  const items = servedGroups()
+    .filter((g) => (g.group === '') === core)
+    .map((g) => ({
+      metadata: { name: g.group },
+      versions: g.versions.map((version) => ({
+        version,
+        freshness: 'Current',
+        resources: RESOURCES.filter((r) => r.group === g.group && r.version === version).map((r) => {
+          const responseKind = { group: r.group, version: r.version, kind: r.kind };
+          const d: Record<string, unknown> = {
+            resource: r.resource,
+            responseKind,
+            scope: r.namespaced ? 'Namespaced' : 'Cluster',
+            singularResource: r.singular,
+            verbs: MAIN_VERBS,
+          };
+          if (r.shortNames?.length) d.shortNames = r.shortNames;
+          if (r.categories?.length) d.categories = r.categories;
+          if (r.subresources.length) d.subresources = r.subresources.map((sub) => ({ subresource: sub, responseKind, verbs: SUBRESOURCE_VERBS[sub] }));
+          return d;
+        }),
+      })),
+    }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

@@ -9,7 +9,16 @@ import type { Logger } from 'pino';
 import { ApiError, internalError, methodNotAllowed, unauthorized } from '../errors.js';
 import type { Store } from '../types.js';
 import { isAuthorized, stripPathToken } from './auth.js';
-import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js';
+import {
+  AGGREGATED_DISCOVERY_CONTENT_TYPE,
+  aggregatedDiscovery,
+  apiGroupDocument,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  versionInfo,
+  wantsAggregatedDiscovery,
+} from './discovery.js';
 import { type FaultInjector, handleFaultAction } from './faults.js';
 import { OPENAPI_V2_CONTENT_TYPE } from './openapi.js';
 import { handleResource, verbOf, type ResourceHandlerContext } from './resource-handler.js';
@@ -137,6 +146,9 @@ export class ApiHttpServer {
     }
     if (route.kind === 'notFound') throw notFoundPath();
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+    if ((route.kind === 'apiVersions' || route.kind === 'apiGroupList') && wantsAggregatedDiscovery(req.headers.accept)) {
+      return sendJson(res, 200, aggregatedDiscovery(route.kind === 'apiVersions'), { 'Content-Type': AGGREGATED_DISCOVERY_CONTENT_TYPE, Vary: 'Accept' });
+    }
     switch (route.kind) {
       case 'version':
         return sendJson(res, 200, versionInfo());

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { apiGroupDocument, apiGroupList, apiResourceList, apiResources, apiVersions, versionInfo } from '../../../apiserver/http/discovery.js';
+import { aggregatedDiscovery, wantsAggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiResources, apiVersions, versionInfo } from '../../../apiserver/http/discovery.js';
 import { resourceFor } from '../../../apiserver/resources.js';
 
 interface Res { name: string; singularName: string; namespaced: boolean; kind: string; verbs: string[]; shortNames?: string[]; categories?: string[] }
@@ -45,4 +45,35 @@ test('apiResourceList › a named group version carries its group version', (t) 
   t.is(list.groupVersion, 'discovery.k8s.io/v1');
   t.deepEqual(list.resources.map((r) => r.name), ['endpointslices']);
   t.is(apiResources(resourceFor('discovery.k8s.io', 'endpointslices')).length, 1);
+});
+
+test('wantsAggregatedDiscovery › only v2 listed before plain JSON', (t) => {
+  t.true(wantsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json'));
+  t.true(wantsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList, application/json; g=apidiscovery.k8s.io; v=v2; as=APIGroupDiscoveryList'));
+  t.false(wantsAggregatedDiscovery('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json'));
+  t.false(wantsAggregatedDiscovery('application/json, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'));
+  t.false(wantsAggregatedDiscovery('application/json, */*'));
+  t.false(wantsAggregatedDiscovery(undefined));
+});
+
+test('aggregatedDiscovery › resources with scope, response kind and subresources', (t) => {
+  const core = aggregatedDiscovery(true) as { apiVersion: string; items: { metadata: { name: string }; versions: { version: string; freshness: string; resources: Record<string, unknown>[] }[] }[] };
+  t.is(core.apiVersion, 'apidiscovery.k8s.io/v2');
+  t.is(core.items.length, 1);
+  const v1 = core.items[0].versions[0];
+  t.is(v1.freshness, 'Current');
+  t.deepEqual(v1.resources.find((r) => r.resource === 'services'), {
+    resource: 'services',
+    responseKind: { group: '', version: 'v1', kind: 'Service' },
+    scope: 'Namespaced',
+    singularResource: 'service',
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Service' }, verbs: ['get', 'patch', 'update'] }],
+  });
+  t.is(v1.resources.find((r) => r.resource === 'nodes')?.scope, 'Cluster');
+  const named = aggregatedDiscovery(false) as { items: { metadata: { name: string } }[] };
+  t.false(named.items.some((i) => i.metadata.name === ''));
+  t.true(named.items.some((i) => i.metadata.name === 'coordination.k8s.io'));
 });

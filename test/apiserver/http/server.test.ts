@@ -44,7 +44,7 @@ test('server › /version is public and reports 1.33', async (t) => {
 });
 
 test('server › discovery documents are JSON', async (t) => {
-  const api = await call(s, 'GET', '/api?timeout=32s', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
+  const api = await call(s, 'GET', '/api?timeout=32s', { headers: { accept: 'application/json, */*' } });
   t.is(api.headers['content-type'], 'application/json');
   t.deepEqual(api.json.versions, ['v1']);
   t.is(api.json.serverAddressByClientCIDRs[0].serverAddress, `127.0.0.1:${s.port}`);
@@ -53,6 +53,18 @@ test('server › discovery documents are JSON', async (t) => {
   t.true(v1.json.resources.some((r: { name: string }) => r.name === 'services/status'));
   t.is((await call(s, 'GET', '/apis/discovery.k8s.io/v1')).json.resources[0].kind, 'EndpointSlice');
   t.is((await call(s, 'POST', '/api/v1')).status, 405);
+});
+
+test('server › aggregated discovery v2 when the Accept header asks for it first', async (t) => {
+  const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+  const core = await call(s, 'GET', '/api', { headers: { accept } });
+  t.is(core.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+  t.is(core.json.kind, 'APIGroupDiscoveryList');
+  t.deepEqual(core.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['']);
+  const groups = await call(s, 'GET', '/apis', { headers: { accept } });
+  t.true(groups.json.items.some((i: { metadata: { name: string } }) => i.metadata.name === 'discovery.k8s.io'));
+  const v2beta1Only = await call(s, 'GET', '/apis', { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' } });
+  t.is(v2beta1Only.json.kind, 'APIGroupList');
 });
 
 test('server › OpenAPI v2 is an empty protobuf document; v3 is 404', async (t) => {
