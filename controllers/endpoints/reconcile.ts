@@ -4,7 +4,7 @@
  * §9.6–§9.8). Ported from `pkg/controller/endpoint/endpoints_controller.go` (`syncService`).
  * Pure: no client, clock, logger or randomness; inputs (informer-cache objects) are never mutated.
  */
-import type { Endpoints, Pod, Service } from '../../api-types/core.js';
+import type { EndpointSubset, Endpoints, Pod, Service } from '../../api-types/core.js';
 import type { StringMap } from '../../api-types/meta.js';
 import { Annotations, Labels, ManagedBy, OverCapacityTruncated } from '../../api-types/well-known.js';
 import { desiredSubsets } from './desired.js';
@@ -89,6 +89,12 @@ export function endpointsLabels(service: Service): StringMap {
   return labels;
 }
 
+function pairCount(subsets: readonly EndpointSubset[] | undefined): number {
+  let n = 0;
+  for (const ss of subsets ?? []) n += ((ss.addresses?.length ?? 0) + (ss.notReadyAddresses?.length ?? 0)) * Math.max(1, ss.ports?.length ?? 0);
+  return n;
+}
+
 /**
  * Computes the one write (or none) that makes the Service's Endpoints right.
  *
@@ -124,9 +130,11 @@ export function reconcileEndpoints(s: EndpointsSnapshot): EndpointsPlan {
     const capacityOK = desired.truncated
       ? current.metadata.annotations?.[Annotations.overCapacity] === OverCapacityTruncated
       : !Object.hasOwn(current.metadata.annotations ?? {}, Annotations.overCapacity);
+    // Repacking can only merge duplicates away, so a current object with fewer (address, port)
+    // pairs than desired cannot match even once repacked: skip the repack then.
     const subsetsOK =
       subsetsEqualIgnoringResourceVersion(desired.subsets, current.subsets) ||
-      subsetsEqualIgnoringResourceVersion(desired.subsets, repackSubsets(current.subsets ?? []));
+      (pairCount(current.subsets) >= pairCount(desired.subsets) && subsetsEqualIgnoringResourceVersion(desired.subsets, repackSubsets(current.subsets ?? [])));
     if (capacityOK && subsetsOK && sameStringMap(labels, current.metadata.labels)) return { action: 'none', reason: 'unchanged', counts };
   }
   // 5.

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Endpoints, PodPhase } from '../../../api-types/core.js';
-import { reconcileEndpoints, StaleEndpointsTracker, type EndpointsPlan, type EndpointsSnapshot } from '../../../controllers/endpoints/reconcile.js';
+import { endpointsLabels, formatTriggerTime, reconcileEndpoints, StaleEndpointsTracker, type EndpointsPlan, type EndpointsSnapshot } from '../../../controllers/endpoints/reconcile.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 import { makePod, makeService, stored } from './fixtures.js';
 
@@ -249,4 +249,26 @@ test('reconcileEndpoints › an existing object without resourceVersion is creat
   const plan = reconcileEndpoints({ ...base, service: makeService(), pods: [], existing });
   t.is(plan.action, 'create');
   t.deepEqual(written(plan).metadata.annotations, { a: 'b' });
+});
+
+test('formatTriggerTime › RFC3339Nano in UTC: trailing fraction zeros dropped, offsets converted', (t) => {
+  t.is(formatTriggerTime('2026-01-01T00:00:00Z'), '2026-01-01T00:00:00Z');
+  t.is(formatTriggerTime('2026-01-01T00:00:00.000000Z'), '2026-01-01T00:00:00Z');
+  t.is(formatTriggerTime('2026-01-01T00:00:00.120000Z'), '2026-01-01T00:00:00.12Z');
+  t.is(formatTriggerTime('2026-01-01T00:30:00.123456789-02:30'), '2026-01-01T03:00:00.123456789Z');
+  t.is(formatTriggerTime('not a time'), 'not a time');
+});
+
+test('endpointsLabels › Service labels, headless when no IP, managed-by; reserved keys on the Service are overridden', (t) => {
+  t.deepEqual(endpointsLabels(makeService({ clusterIP: 'None' }, { a: 'b', 'endpoints.kubernetes.io/managed-by': 'someone' })), {
+    a: 'b', 'service.kubernetes.io/headless': '', 'endpoints.kubernetes.io/managed-by': 'endpoint-controller',
+  });
+  t.deepEqual(endpointsLabels(makeService({}, {})), { 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' });
+});
+
+test('reconcileEndpoints › a pod removed: the update drops its address (repack fallback path)', (t) => {
+  const s: EndpointsSnapshot = { ...base, service: makeService(), pods: [makePod('a', { ip: '10.0.0.1' }), makePod('b', { ip: '10.0.0.2' })] };
+  const existing = stored(written(reconcileEndpoints(s)));
+  const plan = reconcileEndpoints({ ...s, pods: [s.pods[1]], existing });
+  t.deepEqual(written(plan).subsets?.[0].addresses?.map((a) => a.ip), ['10.0.0.2']);
 });
