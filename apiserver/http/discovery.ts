@@ -1,7 +1,7 @@
 /**
  * The discovery documents kubectl and client libraries read before anything else: /version,
- * /api, /apis, /apis/{group} and the APIResourceList of each group version, all built from the
- * served resource table. Pure. Shapes as in
+ * /api, /apis, /apis/{group}, the APIResourceList of each group version, and aggregated
+ * discovery v2 for /api and /apis, all built from the served resource table. Pure. Shapes as in
  * staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions, APIGroupList,
  * APIResourceList) and staging/src/k8s.io/apimachinery/pkg/version/types.go (Info).
  */
