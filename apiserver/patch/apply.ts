@@ -10,11 +10,11 @@ import { badRequest, internalError } from '../errors.js';
 import { groupVersion, type ResourceInfo } from '../resources.js';
 import { applyConflict, type ApplyConflict } from './errors.js';
 import { FieldSet, pathString } from './field-set.js';
-import { cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { canonicalJson, cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
 import {
   decodeManagedFields, encodeManagedFields, managerId, ownableFields, printManager, toSeconds, type Manager,
 } from './managed-fields.js';
-import { schemaFor } from './merge-keys.js';
+import { schemaFor, type MapSchema } from './merge-keys.js';
 import { InvalidTypedValue, compareValues, mergeApplied, removeFields, toFieldSet } from './typed-value.js';
 
 /** Options of one apply. */
@@ -53,8 +53,12 @@ export function decodeApplyBody(body: string): JsonObject {
  * 4. Prune: fields the applier set last time and no longer sets are removed, unless another
  *    manager (or the applier's new set) owns them or something below them.
  * 5. Compare live and merged: a changed or added field owned by another manager is a conflict
- *    (409 unless force; force moves it to the applier). Removed fields leave every owner.
+ *    (409 unless force; force moves it to the applier). Manager `kubectl` may take the fields
+ *    its last-applied annotation still matches without a conflict. Removed fields leave every
+ *    owner.
  * 6. If nothing changed, the object is returned as it was; otherwise the applier's time is now.
+ * 7. An apply by manager `kubectl` refreshes an existing client-side-apply annotation
+ *    (lastappliedupdater.go), so a later client-side apply diffs against this configuration.
  */
 export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined, config: JsonObject, opts: ApplyOptions): KubeObject {
   // 1.
@@ -118,14 +122,23 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   // Upstream compares a value with the applied null as modified, so nulling another manager's
   // field is a conflict like changing it.
   const changed = ownableFields(diff.modified.union(diff.added), opts.subresource).union(removed.intersection(self.fields));
-  const conflicts: ApplyConflict[] = [];
+  const lost = new Map(others.map((m) => [m, m.fields.intersection(changed)]));
+  let force = opts.force === true;
+  if (!force && [...lost.values()].some((l) => !l.isEmpty())) {
+    // lastappliedmanager.go: kubectl taking over from client-side apply may take the fields its
+    // last-applied configuration still matches without a conflict.
+    const allowed = opts.fieldManager === 'kubectl' && current ? fieldsStillLastApplied(current, live, schema, opts.subresource) : new FieldSet();
+    const conflicts: ApplyConflict[] = [];
+    for (const [m, l] of lost) {
+      for (const p of l.paths()) if (!allowed.has(p)) conflicts.push({ manager: printManager(m), path: pathString(p) });
+    }
+    if (conflicts.length > 0) throw applyConflict(conflicts);
+    force = true;
+  }
   for (const m of others) {
-    const lost = m.fields.intersection(changed);
-    for (const p of lost.paths()) conflicts.push({ manager: printManager(m), path: pathString(p) });
-    if (opts.force) m.fields = m.fields.difference(lost);
+    if (force) m.fields = m.fields.difference(lost.get(m) ?? new FieldSet());
     m.fields = m.fields.difference(removed);
   }
-  if (conflicts.length > 0 && !opts.force) throw applyConflict(conflicts);
 
   // 6.
   const unchanged = jsonEqual(live, merged);
@@ -135,7 +148,50 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   if (!isObject(result.metadata)) result.metadata = {};
   if (encoded.length > 0) result.metadata.managedFields = encoded;
   else delete result.metadata.managedFields;
+  // 7.
+  const annotations = result.metadata.annotations;
+  if (opts.fieldManager === 'kubectl' && annotations?.[LAST_APPLIED]) {
+    result.metadata.annotations = { ...annotations, [LAST_APPLIED]: lastApplied(config) };
+  }
   return result;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The fields of the object's last-applied configuration whose live values still match it
+ * (allowedConflictsFromLastApplied); empty when there is no usable annotation.
+ */
+function fieldsStillLastApplied(current: KubeObject, live: JsonObject, schema: MapSchema, subresource?: 'status'): FieldSet {
+  const text = current.metadata?.annotations?.[LAST_APPLIED];
+  if (!text) return new FieldSet();
+  let last: unknown;
+  try {
+    last = JSON.parse(text);
+  } catch {
+    return new FieldSet();
+  }
+  if (!isObject(last) || last.apiVersion !== current.apiVersion) return new FieldSet();
+  try {
+    const diff = compareValues(last, live, schema);
+    return ownableFields(toFieldSet(last, schema), subresource).difference(diff.modified).difference(diff.added).difference(diff.removed);
+  } catch (e) {
+    if (e instanceof InvalidTypedValue) return new FieldSet();
+    throw e;
+  }
+}
+
+/**
+ * The annotation value kubectl's client-side apply would keep for `config`: the configuration
+ * without the annotation, as Go encodes a map (keys sorted, HTML characters escaped, a newline).
+ */
+function lastApplied(config: JsonObject): string {
+  const copy = cloneJson(config);
+  if (isObject(copy.metadata) && isObject(copy.metadata.annotations)) {
+    delete copy.metadata.annotations[LAST_APPLIED];
+  }
+  const escaped = canonicalJson(copy).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `${escaped}\n`;
 }
 
 /** objectGVKNN: `<namespace>/<name>; <group>/<version>, Kind=<kind>`. */

@@ -25,6 +25,11 @@ export interface MapSchema {
   elem?: FieldSchema;
   /** `+mapType=atomic`/`+structType=atomic`: replaced whole, owned as one field. */
   atomic?: boolean;
+  /**
+   * A non-pointer struct: Go's zero object already holds it as `{}`, so Compare never sees it
+   * added or removed as a whole and Update entries carry no `".": {}` for it.
+   */
+  zeroPresent?: boolean;
 }
 
 /** A field's schema; undefined means deduced. */
@@ -32,6 +37,7 @@ export type FieldSchema = ListSchema | MapSchema;
 
 const mapList = (key: string, elem?: FieldSchema): ListSchema => ({ kind: 'list', smp: { mergeKey: key }, ssa: { keys: [key] }, elem });
 const struct = (fields: Record<string, FieldSchema>): MapSchema => ({ kind: 'map', fields });
+const valueStruct = (fields: Record<string, FieldSchema> = {}): MapSchema => ({ kind: 'map', fields, zeroPresent: true });
 const atomicList: ListSchema = { kind: 'list', smp: 'replace', ssa: 'atomic' };
 
 const conditions = mapList('type');
@@ -56,6 +62,7 @@ const container = struct({
   volumeMounts: mapList('mountPath'),
   volumeDevices: mapList('devicePath'),
   resizePolicy: atomicList,
+  resources: valueStruct(),
 });
 
 const podSpec = struct({
@@ -87,7 +94,7 @@ const serviceSpec = struct({
   selector: { kind: 'map', atomic: true },
 });
 
-const serviceStatus = struct({ conditions });
+const serviceStatus = struct({ conditions, loadBalancer: valueStruct() });
 
 const nodeSpec = struct({
   podCIDRs: { kind: 'list', smp: 'merge-primitive', ssa: 'set' },
@@ -96,6 +103,8 @@ const nodeSpec = struct({
 const nodeStatus = struct({
   conditions,
   addresses: mapList('type'),
+  daemonEndpoints: valueStruct(),
+  nodeInfo: valueStruct(),
 });
 
 const namespaceStatus = struct({ conditions });

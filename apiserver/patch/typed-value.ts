@@ -133,8 +133,8 @@ function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path
   const hasA = a !== undefined && a !== null;
   const hasB = b !== undefined && b !== null;
   if (!hasA && !hasB) return;
-  if (!hasA) return collectLenient(b, schema, path, out.added);
-  if (!hasB) return collectLenient(a, schema, path, out.removed);
+  if (!hasA) return collectWhole(b, schema, path, out.added);
+  if (!hasB) return collectWhole(a, schema, path, out.removed);
   const ga = granularity(a, schema);
   const gb = granularity(b, schema);
   if (ga !== gb || ga === 'leaf') {
@@ -162,13 +162,35 @@ function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path
     const p = [...path, pe];
     if (!ib.has(pe)) {
       out.removed.insert(p);
-      if (isObject(ia.get(pe))) collectLenient(ia.get(pe), list.elem, p, out.removed);
+      if (isObject(ia.get(pe))) compareAt(ia.get(pe), undefined, list.elem, p, out);
     } else if (!ia.has(pe)) {
       out.added.insert(p);
-      if (isObject(ib.get(pe))) collectLenient(ib.get(pe), list.elem, p, out.added);
+      if (isObject(ib.get(pe))) compareAt(undefined, ib.get(pe), list.elem, p, out);
     } else {
       compareAt(ia.get(pe), ib.get(pe), list.elem, p, out);
     }
+  }
+}
+
+// Top-level structs a Go zero object already holds ({} after conversion), so they are never
+// "added" or "removed" as a whole.
+const ALWAYS_PRESENT = new Set(['f:metadata', 'f:spec', 'f:status']);
+
+/**
+ * An added or removed subtree for Compare: its fields, and the map or list itself (compare.go
+ * inserts every node it finds on one side only), which is why Update entries show `".": {}`
+ * under a map such as labels while Apply entries do not.
+ */
+function collectWhole(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
+  if (value === null || value === undefined) return;
+  const g = granularity(value, schema);
+  const zeroPresent = g === 'map' && (schema?.kind === 'map' && schema.zeroPresent || (path.length === 1 && ALWAYS_PRESENT.has(path[0])));
+  if (path.length > 0 && !zeroPresent) set.insert(path);
+  if (g === 'map') {
+    for (const [k, v] of Object.entries(value as JsonObject)) collectWhole(v, fieldSchema(schema, k), [...path, fieldPE(k)], set);
+  } else if (g !== 'leaf') {
+    const list = schema as ListSchema;
+    for (const [pe, item] of itemsByPE(list, value as unknown[])) collectWhole(item, list.elem, [...path, pe], set);
   }
 }
 

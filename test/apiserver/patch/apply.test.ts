@@ -206,3 +206,35 @@ test('serverSideApply › null removes a field, the applier owns it, and nulling
   t.deepEqual(entry(forced, 'b')?.fieldsV1, { 'f:spec': { 'f:externalName': {} } });
   t.deepEqual(entry(forced, 'a')?.fieldsV1, { 'f:spec': { 'f:type': {} } });
 });
+
+test('serverSideApply › an apply by kubectl refreshes an existing last-applied annotation', (t) => {
+  const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+  const current = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', annotations: { [LAST]: '{"old":true}\n', keep: 'me' } }, spec: { type: 'ClusterIP' } };
+  const config = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { a: '<b>' } }, spec: { type: 'ClusterIP' } };
+  const out = apply(current, config, 'kubectl', { force: true });
+  t.is(out.metadata.annotations?.[LAST], '{"apiVersion":"v1","kind":"Service","metadata":{"labels":{"a":"\\u003cb\\u003e"},"name":"web"},"spec":{"type":"ClusterIP"}}\n');
+  t.is(out.metadata.annotations?.keep, 'me');
+  const other = apply(current, config, 'someone-else', { force: true });
+  t.is(other.metadata.annotations?.[LAST], '{"old":true}\n');
+});
+
+test('serverSideApply › kubectl takes over from client-side apply where the last-applied configuration still matches', (t) => {
+  const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+  const applied = svc({ type: 'ClusterIP', ports: [{ port: 80, targetPort: 8080 }] });
+  const created = recordUpdate(undefined, { ...applied, metadata: { name: 'web', annotations: { [LAST]: JSON.stringify(applied) } } }, 'kubectl-client-side-apply', 'v1', T0);
+  const next = svc({ type: 'NodePort', ports: [{ port: 80, targetPort: 9090 }] });
+  // Another manager is not let off.
+  const err = t.throws(() => apply(created, next, 'someone'), { instanceOf: ApiError });
+  t.is(err?.status.details?.causes?.length, 2);
+  // kubectl is, since type and targetPort still hold their last-applied values.
+  const upgraded = apply(created, next, 'kubectl');
+  t.deepEqual(upgraded.spec, { type: 'NodePort', ports: [{ port: 80, targetPort: 9090 }] });
+  t.deepEqual(entry(upgraded, 'kubectl-client-side-apply')?.fieldsV1, {
+    'f:metadata': { 'f:annotations': { '.': {}, [`f:${LAST}`]: {} } },
+    'f:spec': { 'f:ports': { '.': {}, 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:port': {} } } },
+  });
+  // A field someone changed since the last client-side apply still conflicts.
+  const drifted = recordUpdate(created, { ...created, spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080 }] } }, 'controller', 'v1', T1);
+  const err2 = t.throws(() => apply(drifted, next, 'kubectl'), { instanceOf: ApiError });
+  t.is(err2?.message, `Apply failed with 1 conflict: conflict with "controller" using v1 at ${T1}: .spec.type`);
+});

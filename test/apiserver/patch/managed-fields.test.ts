@@ -10,11 +10,11 @@ const configMap = (data: Record<string, string>, extra: Partial<KubeObject['meta
   apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default', uid: 'u', resourceVersion: '3', creationTimestamp: T1, ...extra }, data,
 });
 
-test('recordUpdate › a create records every set field but server-set metadata', (t) => {
+test('recordUpdate › a create records every set field but server-set metadata, with "." on added maps', (t) => {
   const out = recordUpdate(undefined, deepFreeze(configMap({ a: '1' }, { labels: { x: 'y' } })), 'kubectl-create', 'v1', T0);
   t.deepEqual(out.metadata.managedFields, [{
     manager: 'kubectl-create', operation: 'Update', apiVersion: 'v1', time: '2026-03-04T05:06:07Z', fieldsType: 'FieldsV1',
-    fieldsV1: { 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:x': {} } } },
+    fieldsV1: { 'f:data': { '.': {}, 'f:a': {} }, 'f:metadata': { 'f:labels': { '.': {}, 'f:x': {} } } },
   }]);
 });
 
@@ -23,7 +23,7 @@ test('recordUpdate › an update moves changed fields to the writer and refreshe
   const next = deepFreeze({ ...created, data: { a: '9', b: '2' } });
   const out = recordUpdate(created, next, 'editor', 'v1', T1);
   t.deepEqual(out.metadata.managedFields?.map((e) => [e.manager, e.time, e.fieldsV1]), [
-    ['creator', '2026-03-04T05:06:07Z', { 'f:data': { 'f:b': {} } }],
+    ['creator', '2026-03-04T05:06:07Z', { 'f:data': { '.': {}, 'f:b': {} } }],
     ['editor', T1, { 'f:data': { 'f:a': {} } }],
   ]);
 });
@@ -37,7 +37,7 @@ test('recordUpdate › a write that changes nothing keeps entries and times', (t
 test('recordUpdate › removed fields leave every owner', (t) => {
   const created = deepFreeze(recordUpdate(undefined, configMap({ a: '1', b: '2' }), 'creator', 'v1', T0));
   const out = recordUpdate(created, { ...created, data: { a: '1' } }, 'pruner', 'v1', T1);
-  t.deepEqual(out.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1]), [['creator', { 'f:data': { 'f:a': {} } }]]);
+  t.deepEqual(out.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1]), [['creator', { 'f:data': { '.': {}, 'f:a': {} } }]]);
 });
 
 test('recordUpdate › an existing object without managedFields stays untracked', (t) => {
@@ -90,7 +90,7 @@ test('recordUpdate › past 10 Update entries the oldest merge into ancient-chan
   const entries = obj.metadata.managedFields ?? [];
   t.is(entries.length, 10);
   const ancient = entries.find((e) => e.manager === 'ancient-changes');
-  t.deepEqual(ancient?.fieldsV1, { 'f:data': { 'f:k0': {}, 'f:k1': {} } });
+  t.deepEqual(ancient?.fieldsV1, { 'f:data': { '.': {}, 'f:k0': {}, 'f:k1': {} } });
   t.is(ancient?.time, '2026-01-01T00:00:01Z');
   t.false(entries.some((e) => e.manager === 'm0' || e.manager === 'm1'));
   t.truthy(entries.find((e) => e.manager === 'm10'));
