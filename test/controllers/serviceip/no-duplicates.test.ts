@@ -1,0 +1,124 @@
+/**
+ * NO DUPLICATES: two serviceip controllers, both active (no leader election), each behind its own
+ * FaultClient over one store, while Services are created and deleted concurrently with injected
+ * 409s, 500s and closed watches. After settling: no two live Services share an IP, every Service
+ * has its IP, and no IPAddress is left without a Service listing it. fast-check drives the
+ * schedule so a failure reproduces from the printed seed.
+ */
+import test from 'ava';
+import fc from 'fast-check';
+import type { Service } from '../../../api-types/core.js';
+import { conflict, internalError } from '../../../apiserver/errors.js';
+import { InProcessClient } from '../../../apiserver/in-process-client.js';
+import { MemoryStore } from '../../../apiserver/store.js';
+import { firstFree } from '../../../allocators/random.js';
+import { FaultClient } from '../../../controllers/runtime/fault-client.js';
+import { eventually } from '../../helpers/eventually.js';
+import { claims, services, startServiceIP } from './harness.js';
+
+interface Scenario {
+  count: number;
+  /** Which Services are deleted again (by index), and when (after which create). */
+  deletes: { index: number; after: number }[];
+  /** Fault bursts, by the create they follow. */
+  faults: { after: number; replica: 0 | 1; kind: 'conflict' | 'create500' | 'update500' | 'delete500' | 'closeWatches'; count: number }[];
+}
+
+function scenario(count: number): fc.Arbitrary<Scenario> {
+  return fc.record({
+    count: fc.constant(count),
+    deletes: fc.array(fc.record({ index: fc.nat(count - 1), after: fc.nat(count - 1) }), { maxLength: Math.floor(count / 3) }),
+    faults: fc.array(
+      fc.record({
+        after: fc.nat(count - 1),
+        replica: fc.constantFrom(0 as const, 1 as const),
+        kind: fc.constantFrom('conflict' as const, 'create500' as const, 'update500' as const, 'delete500' as const, 'closeWatches' as const),
+        count: fc.integer({ min: 1, max: 5 }),
+      }),
+      { maxLength: Math.max(4, Math.floor(count / 20)) },
+    ),
+  });
+}
+
+function inject(f: FaultClient, kind: Scenario['faults'][number]['kind'], count: number): void {
+  if (kind === 'closeWatches') return f.closeWatches();
+  if (kind === 'conflict') return f.failNext({ verb: 'update', resource: 'services', count, error: () => conflict(services, 'x') });
+  const verb = kind === 'create500' ? 'create' : kind === 'update500' ? 'update' : 'delete';
+  const resource = kind === 'update500' ? 'services' : 'ipaddresses';
+  f.failNext({ verb, resource, count, error: () => internalError('injected') });
+}
+
+async function run(s: Scenario): Promise<void> {
+  const store = new MemoryStore();
+  // At every instant, not only after settling: no IP is written onto a second live Service.
+  const holder = new Map<string, string>();
+  const violations: string[] = [];
+  store.onWrite = (w) => {
+    if (w.resource.resource !== 'services') return;
+    const svc = w.object as Service;
+    const name = svc.metadata.name ?? '';
+    for (const [ip, n] of holder) if (n === name) holder.delete(ip);
+    if (w.type === 'DELETED') return;
+    for (const ip of svc.spec?.clusterIPs ?? []) {
+      const other = holder.get(ip);
+      if (other !== undefined && other !== name) violations.push(`${ip} written to ${name} while ${other} holds it`);
+      holder.set(ip, name);
+    }
+  };
+  const faults = [new FaultClient(new InProcessClient(store)), new FaultClient(new InProcessClient(store))];
+  // firstFree on both replicas: they race for the same IP every time, so claims collide constantly.
+  const opts = { serviceClusterIPRange: '10.0.0.0/20', leakGracePeriodMs: 200, repairIntervalMs: 300, concurrency: 5, random: firstFree };
+  const replicas = await Promise.all(faults.map((f) => startServiceIP(store, opts, f)));
+  try {
+    const deleted = new Set<number>();
+    for (let i = 0; i < s.count; i++) {
+      store.create(services, 'default', { metadata: { name: `s${i}` }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } });
+      for (const f of s.faults) if (f.after === i) inject(faults[f.replica], f.kind, f.count);
+      for (const d of s.deletes) {
+        if (d.after === i && d.index <= i && !deleted.has(d.index)) {
+          deleted.add(d.index);
+          store.delete(services, 'default', `s${d.index}`);
+        }
+      }
+      // Let the controllers interleave with the user.
+      if (i % 25 === 0) await new Promise((r) => setImmediate(r));
+    }
+    for (const f of faults) f.clearFaults();
+    await eventually(
+      'settled: every Service allocated, no duplicate, no leak',
+      () => {
+        const live = store.list(services, { namespace: 'default' }).items as Service[];
+        const owner = new Map<string, string>();
+        for (const svc of live) {
+          const ip = svc.spec?.clusterIP;
+          if (!ip) return false;
+          const other = owner.get(ip);
+          if (other) throw new Error(`DUPLICATE: ${ip} on ${other} and ${svc.metadata.name}`);
+          owner.set(ip, svc.metadata.name ?? '');
+        }
+        const held = claims(store);
+        for (const [ip, name] of owner) if (held.get(ip)?.spec.parentRef.name !== name) return false;
+        return held.size === owner.size && live.length === s.count - deleted.size;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    if (violations.length > 0) throw new Error(`DUPLICATES: ${violations.slice(0, 5).join('; ')}`);
+  } finally {
+    await Promise.all(replicas.map((r) => r.stop()));
+    store.close();
+  }
+}
+
+test('serviceip › no duplicates: two active replicas, faults and churn (fast-check, 3 runs of 150 Services)', async (t) => {
+  const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+  t.log(`fast-check seed ${seed}`);
+  await fc.assert(fc.asyncProperty(scenario(150), run), { numRuns: 3, seed, endOnFailure: true });
+  t.pass();
+});
+
+test('serviceip › no duplicates: one run at 2,000 Services', async (t) => {
+  const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+  t.log(`fast-check seed ${seed}`);
+  await fc.assert(fc.asyncProperty(scenario(2000), run), { numRuns: 1, seed, endOnFailure: true });
+  t.pass();
+});
