@@ -1,0 +1,41 @@
+import test from 'ava';
+import { ClusterIPRanges } from '../../../allocators/index.js';
+import { firstFree } from '../../../allocators/random.js';
+import type { IPAddress } from '../../../api-types/networking.js';
+import { ClaimIndex } from '../../../controllers/serviceip/claims.js';
+
+const ours = 'serviceip-controller.svcplane.io';
+
+function ipAddress(ip: string, uid: string, parent = 'web'): IPAddress {
+  return { metadata: { name: ip, uid, labels: { 'ipaddress.kubernetes.io/managed-by': ours } }, spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: parent } } };
+}
+
+test('ClaimIndex › bits follow the objects; an in-flight claim keeps its bit; rebuild drops lost bits', (t) => {
+  const index = new ClaimIndex(ClusterIPRanges.fromFlag('10.0.0.0/28', { random: firstFree }));
+  const range = index.ranges.get('IPv4');
+  index.sync('10.0.0.1', ipAddress('10.0.0.1', 'a'), 0);
+  t.true(range?.has('10.0.0.1'));
+  t.deepEqual(index.ofParent('default/web').map((c) => c.ip), ['10.0.0.1']);
+  const picked = index.pickNext('IPv4') as string;
+  t.is(picked, '10.0.0.2', 'first free after the held one');
+  index.sync(picked, undefined, 0);
+  t.true(range?.has(picked), 'in flight: a delete event does not free it');
+  index.settle(picked, false);
+  t.false(range?.has(picked));
+  index.sync('10.0.0.1', undefined, 0);
+  t.false(range?.has('10.0.0.1'));
+  t.deepEqual(index.ofParent('default/web'), []);
+  range?.allocate('10.0.0.9');
+  index.rebuildBitmaps();
+  t.false(range?.has('10.0.0.9'), 'a bit no object holds is dropped by the rebuild');
+});
+
+test('ClaimIndex › the grace clock starts when an object is first seen and survives updates, not re-creation', (t) => {
+  const index = new ClaimIndex(ClusterIPRanges.fromFlag('10.0.0.0/28'));
+  index.sync('10.0.0.1', ipAddress('10.0.0.1', 'a'), 100);
+  index.sync('10.0.0.1', ipAddress('10.0.0.1', 'a', 'other'), 500);
+  t.is(index.get('10.0.0.1')?.seenAtMs, 100);
+  t.deepEqual(index.ofParent('default/web'), [], 're-parented');
+  index.sync('10.0.0.1', ipAddress('10.0.0.1', 'b'), 900);
+  t.is(index.get('10.0.0.1')?.seenAtMs, 900);
+});

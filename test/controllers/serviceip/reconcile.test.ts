@@ -1,0 +1,103 @@
+/** Table tests of the serviceip plan over deep-frozen snapshots. */
+import test from 'ava';
+import type { Service, ServiceSpec } from '../../../api-types/core.js';
+import { ClusterIPRange } from '../../../allocators/index.js';
+import { reconcileServiceIP, type ClaimView, type ServiceIPSnapshot } from '../../../controllers/serviceip/reconcile.js';
+import { deepFreeze } from '../../helpers/deep-freeze.js';
+
+const ours = 'serviceip-controller.svcplane.io';
+const v4 = new ClusterIPRange({ cidr: '10.0.0.0/24' });
+const v6 = new ClusterIPRange({ cidr: 'fd00::/112' });
+
+function svc(spec: ServiceSpec): Service {
+  return { metadata: { name: 'web', namespace: 'default', resourceVersion: '7' }, spec: { selector: { app: 'web' }, ...spec } };
+}
+
+function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual?: boolean; others?: Record<string, string[]> } = {}): ServiceIPSnapshot {
+  const byIP = new Map(claimList.map((c) => [c.ip, c]));
+  return deepFreeze({
+    key: 'default/web',
+    service,
+    ranges: opts.dual ? [v4, v6] : [v4],
+    claimOf: (ip: string) => byIP.get(ip),
+    ownClaims: claimList.filter((c) => c.parent === 'default/web'),
+    serviceListsIP: (key: string, ip: string) => (opts.others?.[key] ? opts.others[key].includes(ip) : undefined),
+  });
+}
+
+const mine = (ip: string): ClaimView => ({ ip, parent: 'default/web', managedBy: ours, uid: `u-${ip}` });
+const theirs = (ip: string, parent = 'default/other'): ClaimView => ({ ip, parent, managedBy: ours, uid: `u-${ip}` });
+
+test('reconcile › a new Service asks for one automatic IP and a write', (t) => {
+  const plan = reconcileServiceIP(snap(svc({}), []));
+  t.deepEqual(plan.claims, [{ index: 0, family: 'IPv4', scope: 'dynamic', repair: false }]);
+  t.deepEqual(plan.fields, { clusterIPs: [''], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+  t.true(plan.needsWrite);
+  t.deepEqual(plan.release, []);
+});
+
+test('reconcile › an allocated Service with its claim is a no-op', (t) => {
+  const plan = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }), [mine('10.0.0.20')]));
+  t.false(plan.needsWrite);
+  t.deepEqual(plan.claims, []);
+  t.deepEqual(plan.release, []);
+  t.deepEqual(plan.findings, []);
+});
+
+test('reconcile › a leftover own claim (crash between claim and write) is reused, not a new IP', (t) => {
+  const plan = reconcileServiceIP(snap(svc({}), [mine('10.0.0.33')]));
+  t.deepEqual(plan.claims, []);
+  t.deepEqual(plan.fields?.clusterIPs, ['10.0.0.33']);
+  t.true(plan.needsWrite);
+});
+
+test('reconcile › a requested free IP is claimed (static); one held by another Service fails with Kubernetes words', (t) => {
+  const free = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5'] }), []));
+  t.deepEqual(free.claims, [{ index: 0, family: 'IPv4', ip: '10.0.0.5', scope: 'static', repair: false }]);
+  const taken = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5'] }), [theirs('10.0.0.5')]));
+  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'failed to allocate IP 10.0.0.5: provided IP is already allocated', scope: 'static', family: 'IPv4' });
+  t.false(taken.needsWrite);
+});
+
+test('reconcile › an allocated Service missing its claim is repaired; a duplicate is a finding', (t) => {
+  const spec: ServiceSpec = { clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' };
+  const missing = reconcileServiceIP(snap(svc(spec), []));
+  t.deepEqual(missing.claims, [{ index: 0, family: 'IPv4', ip: '10.0.0.20', scope: 'static', repair: true }]);
+  t.false(missing.needsWrite, 'the Service itself is already right');
+  const dup = reconcileServiceIP(snap(svc(spec), [theirs('10.0.0.20')], { others: { 'default/other': ['10.0.0.20'] } }));
+  t.deepEqual(dup.findings.map((f) => f.note), ['Cluster IP [IPv4]:10.0.0.20 was assigned to multiple services; please recreate service']);
+  const outside = reconcileServiceIP(snap(svc({ ...spec, clusterIP: '10.9.0.1', clusterIPs: ['10.9.0.1'] }), []));
+  t.deepEqual(outside.findings.map((f) => f.reason), ['ClusterIPOutOfRange']);
+});
+
+test('reconcile › gone or ExternalName releases own claims only (never kube-apiserver ones)', (t) => {
+  const kube: ClaimView = { ip: '10.0.0.40', parent: 'default/web', managedBy: 'ipallocator.k8s.io', uid: 'k' };
+  const gone = reconcileServiceIP(snap(undefined, [mine('10.0.0.20'), kube]));
+  t.deepEqual(gone.release.map((c) => c.ip), ['10.0.0.20']);
+  const ext = reconcileServiceIP(snap(svc({ type: 'ExternalName', externalName: 'x.example' }), [mine('10.0.0.20')]));
+  t.deepEqual(ext.release.map((c) => c.ip), ['10.0.0.20']);
+  t.is(ext.fields, undefined);
+});
+
+test('reconcile › upgrade asks for the secondary; downgrade releases it; clusterIPs[0] is kept', (t) => {
+  const up = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'RequireDualStack' }), [mine('10.0.0.20')], { dual: true }));
+  t.deepEqual(up.fields?.clusterIPs, ['10.0.0.20', '']);
+  t.deepEqual(up.claims, [{ index: 1, family: 'IPv6', scope: 'dynamic', repair: false }]);
+  const down = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }), [mine('10.0.0.20'), mine('fd00::20')], { dual: true }));
+  t.deepEqual(down.release.map((c) => c.ip), ['fd00::20']);
+  t.false(down.needsWrite);
+});
+
+test('reconcile › headless gets [None] and families, no claims', (t) => {
+  const plan = reconcileServiceIP(snap(svc({ clusterIP: 'None', clusterIPs: ['None'] }), []));
+  t.deepEqual(plan.fields, { clusterIPs: ['None'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' });
+  t.deepEqual(plan.claims, []);
+  t.true(plan.needsWrite);
+});
+
+test('reconcile › invalid family settings are a failure with the 422 text; nothing is written or released', (t) => {
+  const plan = reconcileServiceIP(snap(svc({ ipFamilyPolicy: 'RequireDualStack' }), [mine('10.0.0.20')]));
+  t.is(plan.failure?.note, 'Service "web" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services');
+  t.deepEqual(plan.release, []);
+  t.false(plan.needsWrite);
+});
