@@ -24,7 +24,7 @@ import { cloneJson, formatTimestamp, generateName, isDeletionComplete, isNoOp, m
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, Store, WatchOptions, WatchSink, WriteOptions } from './types.js';
-import { canonicalizeObject, defaultObject, validateObject } from './validation/index.js';
+import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
 
 /** Options of a MemoryStore. */
 export interface MemoryStoreOptions {
@@ -395,6 +395,9 @@ export class MemoryStore implements Store {
 
   private admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
     defaultObject(r, obj);
+    // Main-resource updates keep what the server (here: the allocation controllers) filled in
+    // and the request left out, as kube-apiserver's patchAllocatedValues does.
+    if (old && subresource === undefined) prepareForUpdate(r, obj, old);
     canonicalizeObject(r, obj);
     const causes = validateObject(r, obj, old, subresource);
     if (causes.length > 0) throw invalid(r, obj.metadata.name ?? '', causes);

@@ -243,3 +243,21 @@ test('MemoryStore › a pod status update keeps generation', (t) => {
   t.is(st.metadata.generation, 1);
   t.not(st.metadata.resourceVersion, p.metadata.resourceVersion);
 });
+
+test('store › a Service PUT that leaves out allocated values keeps them (patchAllocatedValues)', (t) => {
+  const s = new MemoryStore();
+  const services = resourceFor('', 'services');
+  const manifest = { metadata: { name: 'web' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } };
+  s.create(services, 'default', structuredClone(manifest));
+  // The allocation controllers write the values.
+  const cur = s.get(services, 'default', 'web') as { spec: Record<string, unknown> } & Parameters<MemoryStore['update']>[3];
+  const ports = (cur.spec.ports as Record<string, unknown>[]).map((p) => ({ ...p, nodePort: 30080 }));
+  s.update(services, 'default', 'web', { ...cur, spec: { ...cur.spec, clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports } });
+  // The user PUTs the original manifest again.
+  const { object } = s.update(services, 'default', 'web', structuredClone(manifest));
+  const spec = object.spec as { clusterIP?: string; clusterIPs?: string[]; ports: { nodePort?: number }[] };
+  t.is(spec.clusterIP, '10.96.0.10');
+  t.deepEqual(spec.clusterIPs, ['10.96.0.10']);
+  t.is(spec.ports[0].nodePort, 30080);
+  s.close();
+});
