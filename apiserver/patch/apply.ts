@@ -86,7 +86,7 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
   // 2.
   let managers: Manager[] = decodeManagedFields(current?.metadata?.managedFields);
   if (current && managers.length === 0) {
-    const owned = ownableFields(toFieldSet(live, schema), opts.subresource);
+    const owned = ownableFields(toFieldSet(live, schema, true), opts.subresource);
     if (!owned.isEmpty()) {
       managers = [{ manager: 'before-first-apply', operation: 'Update', apiVersion: gv, time: now, fields: owned }];
     }
@@ -172,13 +172,8 @@ function fieldsStillLastApplied(current: KubeObject, live: JsonObject, schema: M
     return new FieldSet();
   }
   if (!isObject(last) || last.apiVersion !== current.apiVersion) return new FieldSet();
-  try {
-    const diff = compareValues(last, live, schema);
-    return ownableFields(toFieldSet(last, schema), subresource).difference(diff.modified).difference(diff.added).difference(diff.removed);
-  } catch (e) {
-    if (e instanceof InvalidTypedValue) return new FieldSet();
-    throw e;
-  }
+  const diff = compareValues(last, live, schema);
+  return ownableFields(toFieldSet(last, schema, true), subresource).difference(diff.modified).difference(diff.added).difference(diff.removed);
 }
 
 /**

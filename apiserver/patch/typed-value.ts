@@ -82,10 +82,16 @@ function itemsByPE(list: ListSchema, items: unknown[]): Map<string, unknown> {
   return out;
 }
 
-/** The set of fields `value` sets (ToFieldSet), rooted at `path`. */
-export function toFieldSet(value: unknown, schema: FieldSchema | undefined, path: FieldPath = [], into = new FieldSet()): FieldSet {
-  collect(value, schema, path, into);
-  return into;
+/**
+ * The set of fields `value` sets (ToFieldSet). An applied configuration must fit the schema
+ * (InvalidTypedValue otherwise); a live object (`isLive`) may hold duplicate or keyless items,
+ * as upstream converts live objects with AllowDuplicates.
+ */
+export function toFieldSet(value: unknown, schema: FieldSchema | undefined, isLive = false): FieldSet {
+  const set = new FieldSet();
+  if (isLive) collectLenient(value, schema, [], set);
+  else collect(value, schema, [], set);
+  return set;
 }
 
 function collect(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {

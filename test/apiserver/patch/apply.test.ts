@@ -238,3 +238,10 @@ test('serverSideApply › kubectl takes over from client-side apply where the la
   const err2 = t.throws(() => apply(drifted, next, 'kubectl'), { instanceOf: ApiError });
   t.is(err2?.message, `Apply failed with 1 conflict: conflict with "controller" using v1 at ${T1}: .spec.type`);
 });
+
+test('serverSideApply › a live object with duplicate list keys can still be applied to', (t) => {
+  const live = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', uid: 'u' }, spec: { ports: [{ port: 80, name: 'a' }, { port: 80, name: 'b' }] } };
+  const out = apply(live, svc({}, { app: 'web' }), 'kubectl');
+  t.deepEqual(out.metadata.labels, { app: 'web' });
+  t.deepEqual(out.spec, live.spec);
+});
