@@ -134,3 +134,25 @@ test('endpointslice controller › selectorless and ExternalName Services get no
     await w.close();
   }
 });
+
+test('endpointslice controller › with unnamed ports (server-defaulted to "") a Service change is one write and then none: no write loop', async (t) => {
+  const w = await startWorld([new EndpointSliceController()]);
+  try {
+    w.service('plain', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
+    w.pod('a');
+    const [slice] = await eventually('one endpoint', () => sizes(slicesOf(w, 'plain'))[0] === 1 && slicesOf(w, 'plain'));
+    t.is(slice.ports?.[0].name, '', 'the server defaults an unnamed port to ""');
+    await new Promise((r) => setTimeout(r, 1500));
+    const c = countWrites(w);
+    // A Service change that does not alter the slices resyncs it.
+    const svc = w.store.get(R.services, 'default', 'plain');
+    w.store.update(R.services, 'default', 'plain', { ...svc, metadata: { ...svc.metadata, labels: { touched: 'yes' } } });
+    await new Promise((r) => setTimeout(r, 1500));
+    const writes = c.writes();
+    c.stop();
+    // The label is copied onto the slice: one write, and then nothing more.
+    t.is(writes, 1);
+  } finally {
+    await w.close();
+  }
+});
