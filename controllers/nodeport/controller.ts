@@ -109,17 +109,21 @@ export class NodePortController implements Controller {
     this.#informer.addHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
   }
 
-  /** Starts the workers and the repair loop (a first pass at once). */
+  /** Runs a first repair pass, then starts the workers and the repair loop. */
   run(): void {
     const queue = this.#queue;
     if (!queue || this.#stopped) return;
-    this.#pool = runWorkers(queue, {
-      concurrency: this.#cfg.concurrency,
-      reconcile: (key) => this.#sync(key),
-      logger: this.#log,
-      onError: () => this.#metrics?.reconcileErrors.inc(),
+    // The first repair pass runs before any allocation, as kube-apiserver is not ready before it.
+    void this.repairNow().finally(() => {
+      if (this.#stopped) return;
+      this.#pool = runWorkers(queue, {
+        concurrency: this.#cfg.concurrency,
+        reconcile: (key) => this.#sync(key),
+        logger: this.#log,
+        onError: () => this.#metrics?.reconcileErrors.inc(),
+      });
+      this.#scheduleRepair(this.#cfg.repairIntervalMs);
     });
-    this.#scheduleRepair(0);
   }
 
   /** Stops the repair loop and drains the workers. */

@@ -128,7 +128,8 @@ export function repairPortMap(state: PortMapState, input: RepairInput): RepairOu
       continue;
     }
     const candidate = `${port} ${owner?.uid ?? ''} ${owner?.rv ?? ''}`;
-    const firstSeenMs = input.leakSeen.get(candidate) ?? input.nowMs;
+    // A stale cache proves nothing: the candidate's wait starts again (its counter does not advance).
+    const firstSeenMs = input.fresh ? (input.leakSeen.get(candidate) ?? input.nowMs) : input.nowMs;
     if (input.fresh && input.nowMs - firstSeenMs >= input.graceMs) {
       state.release(port);
       out.released.push(port);
