@@ -132,8 +132,8 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   const ips: string[] = [];
   const uids: string[] = [];
   const podOf: Pod[] = [];
-  const readyOf: boolean[] = [];
-  const sigOfPod: number[] = [];
+  const readyOf = new Uint8Array(pods.length);
+  const sigOfPod = new Int32Array(pods.length);
   let readyPods = 0;
   let notReadyPods = 0;
   for (const pod of pods) {
@@ -151,11 +151,11 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
       if (ids.length === 0) continue;
       sig = sigOf(ids);
     }
+    readyOf[ips.length] = state === 'ready' ? 1 : 0;
+    sigOfPod[ips.length] = sig;
     ips.push(ip);
     uids.push(pod.metadata.uid ?? '');
     podOf.push(pod);
-    readyOf.push(state === 'ready');
-    sigOfPod.push(sig);
     if (state === 'ready') readyPods++;
     else notReadyPods++;
   }
@@ -179,7 +179,8 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   }
   const groups: Group[] = [];
   for (const g of columns.values()) {
-    for (let id = 0; id < ips.length; id++) if (g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
+    const everyone = sigPorts.length === 1 && g.sigs[0] === 1;
+    for (let id = 0; id < ips.length; id++) if (everyone || g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
     if (g.ready.length + g.notReady.length === 0) continue;
     g.ports.sort(comparePorts);
     groups.push(g);

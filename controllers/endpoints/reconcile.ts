@@ -24,7 +24,7 @@ export interface EndpointsSnapshot {
   name: string;
   /** The Service, or undefined when it no longer exists. */
   service: Service | undefined;
-  /** The pods the Service's selector matched (not re-filtered by labels here). */
+  /** The pods the Service's selector matched, each once (not re-filtered by labels here). */
   pods: readonly Pod[];
   /** The Endpoints in the informer cache, if any. */
   existing: Endpoints | undefined;
