@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { Endpoints, Pod, PodPhase, Service, ServicePort } from '../../../api-types/core.js';
+import { repackSubsets as serverRepack } from '../../../apiserver/validation/endpoints.js';
 import { reconcileEndpoints, type EndpointsPlan } from '../../../controllers/endpoints/reconcile.js';
 import { makePod, makeService, stored } from './fixtures.js';
 
@@ -108,13 +109,15 @@ function build(svc: { family: 'IPv4' | 'IPv6'; headless: boolean; pnra: boolean;
   return { service, pods };
 }
 
-test('reconcileEndpoints › property: output equals a simple model; re-reconciling the output writes nothing', (t) => {
+test('reconcileEndpoints › property: output equals a simple model and the API server\'s canonical form; re-reconciling it writes nothing', (t) => {
   fc.assert(
     fc.property(serviceArb, fc.array(podArb, { maxLength: 10 }), (svc, specs) => {
       const { service, pods } = build(svc, specs);
       const plan = reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: undefined });
       const ep = written(plan);
       t.deepEqual(observed(ep), model(service, pods));
+      // the API server stores exactly what was written (its canonical form), so nothing churns
+      t.deepEqual(serverRepack(structuredClone(ep.subsets ?? [])), ep.subsets ?? []);
       t.deepEqual(reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: stored(ep) }), { action: 'none', reason: 'unchanged', counts: (plan as { counts: unknown }).counts } as EndpointsPlan);
     }),
     { numRuns: 1000 },
@@ -147,6 +150,7 @@ test('reconcileEndpoints › property: truncation keeps at most the capacity, re
         t.deepEqual(ss.addresses ?? [], (whole.addresses ?? []).slice(0, ss.addresses?.length ?? 0));
         t.deepEqual(ss.notReadyAddresses ?? [], (whole.notReadyAddresses ?? []).slice(0, ss.notReadyAddresses?.length ?? 0));
       }
+      t.deepEqual(serverRepack(structuredClone(ep.subsets ?? [])), ep.subsets ?? []);
       t.like(reconcileEndpoints({ namespace: 'default', name: 'web', service, pods, existing: stored(ep), maxCapacity: capacity }), { action: 'none' });
     }),
     { numRuns: 1000 },
