@@ -1,10 +1,12 @@
 /**
- * The `svcplane` command: one commander program, one module per subcommand (envtest now; run,
- * dev and status slot in the same way). Flags to wiring only. Bad flags and values exit 2 with
+ * The `svcplane` command: one commander program, one module per subcommand (run, dev, envtest;
+ * status slots in the same way). Flags to wiring only. Bad flags and values exit 2 with
  * commander's message naming the flag and the value.
  */
 import { Command, CommanderError } from 'commander';
+import { registerDev } from './dev.js';
 import { registerEnvtest } from './envtest.js';
+import { registerRun } from './run.js';
 
 /** Exit code for command-line usage errors (as in BSD sysexits' tradition of 2 for misuse). */
 export const USAGE_EXIT_CODE = 2;
@@ -22,6 +24,8 @@ export function buildProgram(output: ProgramOutput = {}): Command {
   const program = new Command('svcplane').description(
     'The Kubernetes Service control plane: ClusterIP and NodePort allocation, Endpoints and EndpointSlice controllers.',
   );
+  registerRun(program);
+  registerDev(program);
   registerEnvtest(program);
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -37,7 +41,8 @@ export function buildProgram(output: ProgramOutput = {}): Command {
 export async function main(argv: readonly string[], output: ProgramOutput = {}): Promise<number> {
   try {
     await buildProgram(output).parseAsync(argv);
-    return 0;
+    // A long-running command (run, dev) reports its own exit code through process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // commander has already written its message (or the help asked for) to stderr or stdout.

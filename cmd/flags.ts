@@ -1,0 +1,110 @@
+/**
+ * The flags `svcplane run` and `svcplane dev` share, with kube-controller-manager's names and
+ * defaults, and their parsers. A bad value is an InvalidArgumentError: commander prints it with
+ * the flag's name and the value, and the command exits 2.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { Defaults } from '../api-types/well-known.js';
+import { logLevels, type LogLevel } from '../controllers/runtime/logger.js';
+
+/** Every controller `--controllers` can name, and whether `*` turns it on. */
+export const controllerNames = ['serviceip', 'nodeport', 'endpoints', 'endpointslice', 'endpointslicemirroring'] as const;
+/** One of controllerNames. */
+export type ControllerName = (typeof controllerNames)[number];
+
+/** Parsed shared flags. */
+export interface ControllerFlags {
+  controllers: Set<ControllerName>;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
+  maxEndpointsPerSlice: number;
+  concurrentEndpointSyncs: number;
+  concurrentServiceEndpointSyncs: number;
+  endpointUpdatesBatchPeriod: number;
+  endpointsliceUpdatesBatchPeriod: number;
+  allocatorRepairInterval: number;
+  kubeApiQps: number;
+  kubeApiBurst: number;
+  metricsBindAddress: string;
+  healthProbeBindAddress: string;
+  logLevel: LogLevel;
+  logFormat: 'auto' | 'json' | 'text';
+}
+
+/**
+ * Parses `--controllers` as kube-controller-manager does: a comma-separated list where `*`
+ * means every controller on by default, `name` turns one on and `-name` turns it off.
+ */
+export function parseControllers(value: string): Set<ControllerName> {
+  const on = new Set<ControllerName>();
+  const off = new Set<ControllerName>();
+  let star = false;
+  for (const raw of value.split(',')) {
+    const item = raw.trim();
+    if (item === '*') {
+      star = true;
+      continue;
+    }
+    const negated = item.startsWith('-');
+    const name = negated ? item.slice(1) : item;
+    if (!(controllerNames as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`"${name}" is not a known controller; known controllers: ${controllerNames.join(', ')}.`);
+    }
+    (negated ? off : on).add(name as ControllerName);
+  }
+  const result = new Set<ControllerName>(star ? controllerNames : []);
+  for (const n of on) result.add(n);
+  for (const n of off) result.delete(n);
+  return result;
+}
+
+const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a Go duration (`500ms`, `15s`, `3m`, `1h30m`, `0`) to milliseconds. */
+export function parseDuration(value: string): number {
+  if (value === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    total += Number(m[1]) * units[m[2]];
+    matched = re.lastIndex;
+  }
+  if (matched === 0 || matched !== value.length) throw new InvalidArgumentError('must be a duration such as 500ms, 15s, 3m or 1h30m.');
+  return total;
+}
+
+/** Parses an integer within [min, max]. */
+export function intIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}.`);
+    return Number(value);
+  };
+}
+
+/** Parses a positive number. */
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number.');
+  return n;
+}
+
+/** Adds the shared controller flags to a command. */
+export function addControllerFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--controllers <list>', `controllers to run: * for all, name to enable, -name to disable (${controllerNames.join(', ')})`).default(new Set(controllerNames), '*').argParser(parseControllers))
+    .option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family) to allocate ClusterIPs from', Defaults.serviceClusterIPRange)
+    .option('--service-node-port-range <range>', 'the port range for NodePort Services (min-max or base+size)', Defaults.serviceNodePortRange)
+    .addOption(new Option('--max-endpoints-per-slice <n>', 'the most endpoints an EndpointSlice holds').default(100).argParser(intIn(1, 1000)))
+    .addOption(new Option('--concurrent-endpoint-syncs <n>', 'Endpoints controller workers').default(5).argParser(intIn(1, 1000)))
+    .addOption(new Option('--concurrent-service-endpoint-syncs <n>', 'EndpointSlice controller workers').default(5).argParser(intIn(1, 50)))
+    .addOption(new Option('--endpoint-updates-batch-period <duration>', 'batch pod changes into one Endpoints sync per period').default(0, '0').argParser(parseDuration))
+    .addOption(new Option('--endpointslice-updates-batch-period <duration>', 'batch pod changes into one EndpointSlice sync per period').default(0, '0').argParser(parseDuration))
+    .addOption(new Option('--allocator-repair-interval <duration>', 'how often the ClusterIP and NodePort repair passes run').default(180_000, '3m').argParser(parseDuration))
+    .addOption(new Option('--kube-api-qps <n>', 'client-side limit of requests per second to the API server').default(20).argParser(positive))
+    .addOption(new Option('--kube-api-burst <n>', 'client-side burst of requests to the API server').default(30).argParser(intIn(1, 100_000)))
+    .option('--metrics-bind-address <host:port>', 'where /metrics is served (port 0: a free port, logged)', '127.0.0.1:10257')
+    .option('--health-probe-bind-address <host:port>', 'where /healthz and /readyz are served (port 0: a free port, logged)', '127.0.0.1:10258')
+    .addOption(new Option('--log-level <level>', 'log level').default('info').choices(logLevels))
+    .addOption(new Option('--log-format <format>', 'json lines, readable text, or auto (text on a terminal)').default('auto').choices(['auto', 'json', 'text']));
+}

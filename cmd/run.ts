@@ -1,0 +1,41 @@
+/**
+ * `svcplane run`: the controllers against any API server (kubeconfig from --kubeconfig,
+ * $KUBECONFIG, ~/.kube/config or the in-cluster service account), leader-elected by default
+ * with kube-controller-manager's flags. This module only declares the flags; run-main.ts runs.
+ */
+import { type Command, Option } from 'commander';
+import { addControllerFlags, parseDuration, type ControllerFlags } from './flags.js';
+
+/** Parsed flags of `svcplane run`. */
+export interface RunFlags extends ControllerFlags {
+  kubeconfig?: string;
+  leaderElect: boolean;
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
+  leaderElectResourceName: string;
+  leaderElectResourceNamespace: string;
+}
+
+/** Adds the leader-election flags (kube-controller-manager's names and defaults). */
+export function addLeaderElectionFlags(cmd: Command, electByDefault: boolean): Command {
+  return cmd
+    .option('--leader-elect', 'elect a leader through a Lease before running controllers', electByDefault)
+    .option('--no-leader-elect', 'run controllers without leader election')
+    .addOption(new Option('--leader-elect-lease-duration <duration>', 'how long a standby waits before taking over an unrenewed lease').default(15_000, '15s').argParser(parseDuration))
+    .addOption(new Option('--leader-elect-renew-deadline <duration>', 'how long the leader tries to renew before giving up').default(10_000, '10s').argParser(parseDuration))
+    .addOption(new Option('--leader-elect-retry-period <duration>', 'how long to wait between tries to acquire or renew').default(2_000, '2s').argParser(parseDuration))
+    .option('--leader-elect-resource-name <name>', 'the Lease name', 'svcplane')
+    .option('--leader-elect-resource-namespace <namespace>', 'the Lease namespace', 'kube-system');
+}
+
+/** Adds the `run` subcommand. */
+export function registerRun(program: Command): void {
+  const cmd = program.command('run').description('run the controllers against an API server (leader-elected by default)').option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)');
+  addLeaderElectionFlags(addControllerFlags(cmd), true).action(async (flags: RunFlags) => {
+    // Loaded here so that --help and flag errors answer without loading the client and controllers.
+    const { runControllers } = await import('./run-main.js');
+    process.exitCode = await runControllers(flags);
+  });
+}
+
