@@ -12,7 +12,9 @@
  *    `conflict`: the caller re-reads and plans again (its claims are reused as leftovers).
  * 4. Release what the Service no longer needs, only after proving it on an authoritative copy
  *    (the object just written, or a live GET): a claim is deleted with its uid as precondition,
- *    so a claim someone else re-made is never touched. The bit is freed after the delete.
+ *    so a claim someone else re-made is never touched. The bit is freed after the delete. Claims
+ *    younger than the leak grace period are left to the leak repair (repair.ts), which deletes
+ *    them once it has passed.
  */
 import type { Logger } from 'pino';
 import type { Service } from '../../api-types/core.js';
@@ -46,6 +48,11 @@ export interface ApplyDeps {
   onFreed(): void;
   /** Remembers a Service whose automatic allocation found its range full. */
   waitForFree(key: string): void;
+  /**
+   * Claims seen for less than this are not released here: the leak repair deletes them once the
+   * grace period has passed (so a claim in its claim-then-write window is never cut short).
+   */
+  leakGracePeriodMs: number;
 }
 
 /** How one application ended. */
@@ -166,8 +173,10 @@ export class ServiceIPApplier {
     const confirmed = reconcileServiceIP(d.snapshot(key, authoritative));
     if (confirmed.failure === undefined && (confirmed.claims.length > 0 || confirmed.needsWrite)) return { reread: authoritative };
     const allowed = new Set(confirmed.release.map((c) => c.ip));
+    const now = d.clock.now();
     for (const c of plan.release) {
       if (!allowed.has(c.ip)) continue;
+      if (now - (d.index.get(c.ip)?.seenAtMs ?? now) < d.leakGracePeriodMs) continue;
       await this.release(c);
       d.logger.info({ service: key, ip: c.ip }, 'released clusterIP');
     }

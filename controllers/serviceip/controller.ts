@@ -188,6 +188,8 @@ export class ServiceIPController implements Controller {
         this.#waitingForFree.clear();
       },
       waitForFree: (key) => this.#waitingForFree.add(key),
+      // In memory there is one writer and no claim-then-write window seen by others.
+      leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
     });
   }
 

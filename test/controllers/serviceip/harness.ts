@@ -21,7 +21,7 @@ export const events = resourceFor('events.k8s.io', 'events');
 
 /** Starts one controller in its own manager; returns it with a stop function. */
 export async function startServiceIP(store: MemoryStore, opts: Partial<ServiceIPControllerOptions> = {}, client?: KubeClient) {
-  const controller = createServiceIPController({ serviceClusterIPRange: '10.0.0.0/24', rateLimiter: { baseMs: 5, maxMs: 200, qps: 1000, burst: 1000 }, ...opts });
+  const controller = createServiceIPController({ serviceClusterIPRange: '10.0.0.0/24', leakGracePeriodMs: 100, rateLimiter: { baseMs: 5, maxMs: 200, qps: 1000, burst: 1000 }, ...opts });
   const metrics = createRuntimeMetrics({ processMetrics: false });
   const manager = new Manager({
     client: client ?? new InProcessClient(store),
