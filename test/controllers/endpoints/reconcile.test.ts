@@ -272,3 +272,12 @@ test('reconcileEndpoints › a pod removed: the update drops its address (repack
   const plan = reconcileEndpoints({ ...s, pods: [s.pods[1]], existing });
   t.deepEqual(written(plan).subsets?.[0].addresses?.map((a) => a.ip), ['10.0.0.2']);
 });
+
+test('reconcileEndpoints › no pods: an existing object with nil or empty subsets and right labels is left alone', (t) => {
+  const service = makeService();
+  const labels = { app: 'web', 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' };
+  for (const subsets of [undefined, []]) {
+    const existing = stored({ metadata: { name: 'web', namespace: 'default', labels }, ...(subsets ? { subsets } : {}) });
+    t.like(reconcileEndpoints({ ...base, service, pods: [], existing }), { action: 'none', reason: 'unchanged' });
+  }
+});
