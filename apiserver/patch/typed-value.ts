@@ -4,8 +4,8 @@
  * the difference between two values (compare.go), merging an applied configuration into a live
  * object (merge.go) and removing fields (remove.go). Maps are granular unless atomic; lists are
  * atomic, sets (`v:` items) or associative (`k:` items) by the schema; deduced fields are maps
- * key by key and atomic lists. A null in an applied configuration removes the field, and the
- * applier owns a null scalar.
+ * key by key and atomic lists. A null in an applied configuration removes the field; the
+ * applier owns it, as it owns an empty map.
  */
 import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
 import { canonicalJson, cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
@@ -96,18 +96,17 @@ export function toFieldSet(value: unknown, schema: FieldSchema | undefined, isLi
 
 function collect(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
   if (value === undefined) return;
-  // An explicit null owns the field, unless the schema makes it a map or list (tofieldset.go
-  // inserts null scalars; a null map or list has no items to insert).
-  if (value === null) {
-    if (schema === undefined && path.length > 0) set.insert(path);
-    return;
-  }
-  switch (granularity(value, schema)) {
+  switch (value === null ? 'leaf' : granularity(value, schema)) {
     case 'leaf':
       if (path.length > 0) set.insert(path);
       return;
     case 'map':
-      for (const [k, v] of Object.entries(value as JsonObject)) collect(v, fieldSchema(schema, k), [...path, fieldPE(k)], set);
+      for (const [k, v] of Object.entries(value as JsonObject)) {
+        const p = [...path, fieldPE(k)];
+        collect(v, fieldSchema(schema, k), p, set);
+        // tofieldset.go visitMapItems: a null or an empty map is owned as itself.
+        if (v === null || (isObject(v) && Object.keys(v).length === 0)) set.insert(p);
+      }
       return;
     default: {
       const list = schema as ListSchema;

@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import type { KubeObject, ManagedFieldsEntry } from '../../../api-types/meta.js';
 import { ApiError } from '../../../apiserver/errors.js';
 import { applyPatch, recordUpdate } from '../../../apiserver/patch/index.js';
@@ -15,8 +16,9 @@ function apply(current: KubeObject | undefined, config: object, fieldManager: st
   return applyPatch(services, frozen, 'application/apply-patch+yaml', JSON.stringify(config), { fieldManager, now: extra.now ?? T0, ...extra }).object;
 }
 
+// An empty spec is left out: `spec: {}` would be owned as an empty map, as upstream.
 const svc = (spec: object, labels?: Record<string, string>) => ({
-  apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', ...(labels ? { labels } : {}) }, spec,
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', ...(labels ? { labels } : {}) }, ...(Object.keys(spec).length > 0 ? { spec } : {}),
 });
 const entry = (o: KubeObject, manager: string): ManagedFieldsEntry | undefined => o.metadata.managedFields?.find((e) => e.manager === manager);
 const K80 = 'k:{"port":80,"protocol":"TCP"}';
@@ -190,6 +192,11 @@ test('serverSideApply › managedFields in an applied configuration are a 400', 
   t.is(err?.message, 'metadata.managedFields must be nil');
 });
 
+test('serverSideApply › an empty map in a configuration is owned as itself', (t) => {
+  const out = apply(undefined, { ...svc({}), spec: {} }, 'a');
+  t.deepEqual(entry(out, 'a')?.fieldsV1, { 'f:spec': {} });
+});
+
 test('serverSideApply › the apply never mutates the current object', (t) => {
   const a = deepFreeze(apply(undefined, svc({ ports: [{ port: 80 }] }, { x: 'y' }), 'a'));
   const snapshot = structuredClone(a);
@@ -244,4 +251,40 @@ test('serverSideApply › a live object with duplicate list keys can still be ap
   const out = apply(live, svc({}, { app: 'web' }), 'kubectl');
   t.deepEqual(out.metadata.labels, { app: 'web' });
   t.deepEqual(out.spec, live.spec);
+});
+
+const labelsArb = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom('1', '2'), { maxKeys: 4 });
+const portsArb = fc.uniqueArray(fc.record({ port: fc.integer({ min: 1, max: 6 }), targetPort: fc.integer({ min: 1, max: 3 }) }), { selector: (p) => p.port, maxLength: 4 });
+
+test('serverSideApply › re-applying any configuration is a no-op, and an empty one takes back what a sole owner applied', (t) => {
+  fc.assert(
+    fc.property(labelsArb, portsArb, (labels, ports) => {
+      const config = svc({ ports }, labels);
+      const first = apply(undefined, config, 'm');
+      t.deepEqual(apply(first, config, 'm', { now: T1 }), first);
+      const emptied = apply(first, svc({}), 'm', { now: T1 });
+      t.is(emptied.metadata.labels, undefined);
+      // An empty associative list sets no field, so nobody owns it and it stays (as upstream).
+      t.deepEqual((emptied.spec as { ports?: unknown } | undefined)?.ports, ports.length === 0 ? [] : undefined);
+      t.is(emptied.metadata.managedFields, undefined);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('serverSideApply › a second manager never changes a field it conflicts on without force', (t) => {
+  fc.assert(
+    fc.property(labelsArb, labelsArb, (mine, theirs) => {
+      const first = apply(undefined, svc({}, mine), 'a');
+      const clash = Object.keys(theirs).some((k) => k in mine && mine[k] !== theirs[k]);
+      if (clash) {
+        const err = t.throws(() => apply(first, svc({}, theirs), 'b'), { instanceOf: ApiError });
+        t.is(err?.code, 409);
+      } else {
+        const out = apply(first, svc({}, theirs), 'b');
+        t.deepEqual(out.metadata.labels ?? {}, { ...mine, ...theirs });
+      }
+    }),
+    { numRuns: 1000 },
+  );
 });
