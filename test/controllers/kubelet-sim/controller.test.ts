@@ -199,3 +199,16 @@ test('kubelet-sim › a no-op sync makes zero writes', async (t) => {
   t.is(w.pod('steady')?.metadata.resourceVersion, rv);
   await w.close();
 });
+
+test('kubelet-sim › the 250-pod example: all bound evenly, unique IPs, all ready', async (t) => {
+  const w = await startSim({ readyDelayMs: 0 });
+  for (let i = 0; i < 250; i++) w.create(`big-${String(i).padStart(3, '0')}`);
+  const pods = (): Pod[] => w.store.list(R.pods, { namespace: 'default' }).items as Pod[];
+  await eventually('250 ready pods', () => pods().filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 250, { timeoutMs: 20_000 });
+  const all = pods();
+  t.is(new Set(all.map((p) => p.status?.podIP)).size, 250);
+  const perNode = new Map<string, number>();
+  for (const p of all) perNode.set(p.spec?.nodeName ?? '', (perNode.get(p.spec?.nodeName ?? '') ?? 0) + 1);
+  t.deepEqual([...perNode.values()].sort(), [83, 83, 84]);
+  await w.close();
+});
