@@ -1,0 +1,92 @@
+/**
+ * ClusterIP allocation throughput (issue 5): 5,000 Services created over HTTP against the bundled
+ * API server (startApiServer) while the serviceip controller runs over HTTP too; the time until
+ * every Service has its clusterIP, divided by the time the same client takes for 5,000 plain
+ * Service updates issued directly in the same run (target <= 2.5). Each allocation costs the
+ * controller an IPAddress create and a Service update on top of the user's create, so 3 writes
+ * race 1. Everything runs in one process on loopback; each repetition uses a fresh server.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
+import type { Service } from '../api-types/core.js';
+import { startApiServer } from '../apiserver/index.js';
+import { systemClock } from '../controllers/runtime/clock.js';
+import { HttpKubeClient } from '../controllers/runtime/http-client.js';
+import { silentLogger } from '../controllers/runtime/logger.js';
+import { Manager } from '../controllers/runtime/manager.js';
+import { createRuntimeMetrics } from '../controllers/runtime/metrics.js';
+import { createServiceIPController } from '../controllers/serviceip/index.js';
+import { atMost, median, type Report } from './harness.js';
+
+const COUNT = Number(process.env.BENCH_SERVICES ?? 5000);
+const CONCURRENCY = 32;
+const REPS = Number(process.env.BENCH_REPS ?? 1);
+const svcRef = { group: '', version: 'v1', resource: 'services' };
+
+function service(name: string, type: 'ClusterIP' | 'ExternalName'): Service {
+  const spec = type === 'ExternalName' ? { type, externalName: `${name}.example.com` } : { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] };
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', labels: { app: name } }, spec };
+}
+
+/** Runs `count` calls, CONCURRENCY at a time; returns the elapsed ms. */
+async function drive(count: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+  return performance.now() - t0;
+}
+
+async function once(): Promise<{ updateMs: number; allocMs: number }> {
+  const server = await startApiServer();
+  const kc = new KubeConfig();
+  kc.loadFromFile(server.kubeconfigPath);
+  const user = new HttpKubeClient({ kubeConfig: kc });
+  const services = user.resource<Service>(svcRef);
+  try {
+    // Baseline: plain updates of ExternalName Services (the controller has nothing to do for them).
+    const base: Service[] = [];
+    await drive(COUNT, async (i) => (base[i] = await services.create('default', service(`base-${i}`, 'ExternalName'))));
+    const updateMs = await drive(COUNT, async (i) => {
+      const s = base[i];
+      await services.update({ ...s, metadata: { ...s.metadata, labels: { ...s.metadata.labels, touched: 'yes' } } });
+    });
+    // Allocation: the controller running, the same client creating ClusterIP Services.
+    const allocated = new Set<string>();
+    let resolveAll!: () => void;
+    const all = new Promise<void>((r) => (resolveAll = r));
+    server.store.onWrite = (w) => {
+      if (w.resource.resource !== 'services' || w.type === 'DELETED') return;
+      const s = w.object as Service;
+      if (s.spec?.clusterIP && s.metadata.name?.startsWith('web-')) allocated.add(s.metadata.name);
+      if (allocated.size === COUNT) resolveAll();
+    };
+    const controller = createServiceIPController({ serviceClusterIPRange: '10.96.0.0/16', concurrency: 16 });
+    const ctlClient = new HttpKubeClient({ kubeConfig: kc });
+    const manager = new Manager({ client: ctlClient, controllers: [controller], clock: systemClock, random: Math.random, logger: silentLogger, metrics: createRuntimeMetrics({ processMetrics: false }), leaderElection: false });
+    manager.start();
+    await manager.whenRunning();
+    const t0 = performance.now();
+    await drive(COUNT, (i) => services.create('default', service(`web-${i}`, 'ClusterIP')));
+    await all;
+    const allocMs = performance.now() - t0;
+    await manager.stop();
+    ctlClient.close();
+    return { updateMs, allocMs };
+  } finally {
+    user.close();
+    await server.close();
+  }
+}
+
+/** Runs the benchmark and reports the ratio. */
+export async function run(report: Report): Promise<void> {
+  const runs: { updateMs: number; allocMs: number }[] = [];
+  for (let i = 0; i < REPS; i++) runs.push(await once());
+  const ratio = median(runs.map((r) => r.allocMs / r.updateMs));
+  const detail = runs.map((r) => `alloc ${r.allocMs.toFixed(0)} ms / updates ${r.updateMs.toFixed(0)} ms`).join('; ');
+  report(atMost(`${COUNT} Services created until all have ClusterIPs (serviceip over HTTP) / ${COUNT} plain updates`, ratio, 2.5, detail));
+}
