@@ -7,7 +7,8 @@
  *
  * Per pod key (`namespace/name`):
  * 1. Read the pod (the informer only triggers: its cache is slimmed, without annotations or the
- *    grace period). Gone: release its IPs.
+ *    grace period). Gone or finished: release its IPs. On a node the simulation does not run:
+ *    leave it alone (reconcile.ts podStage).
  * 2. Terminating: post Ready False at once; force-delete (grace 0, uid precondition) once
  *    min(its grace period, the simulated shutdown) has passed since it was first seen so.
  * 3. Unbound: bind it to the next simulated node, round-robin, by setting spec.nodeName with an
@@ -33,7 +34,7 @@ import { runWorkers, type ReconcileResult, type WorkerPoolHandle } from '../runt
 import { NodeCIDRSet, PodIPPool } from './ipam.js';
 import { internalIPs, nodeAddresses, simNode } from './node-object.js';
 import { resolveKubeletSimOptions, type KubeletSimOptions, type ResolvedKubeletSimOptions } from './options.js';
-import { isPodReady, readyOverride, runningPodStatus, statusDiffers, terminatingPodStatus } from './pod-status.js';
+import { planRunning, planTermination, podStage } from './reconcile.js';
 
 /** The warning logged when the simulation starts. */
 export const SimulationWarning = 'SIMULATION: kubelet-sim is binding pods and faking their status';
@@ -42,7 +43,8 @@ export const SimulationWarning = 'SIMULATION: kubelet-sim is binding pods and fa
 const NODES_KEY = '#nodes';
 const podsRef = { group: '', version: 'v1', resource: 'pods' };
 const nodesRef = { group: '', version: 'v1', resource: 'nodes' };
-const DEFAULT_GRACE_SECONDS = 30;
+// A full node pool frees up only when pods go; look again now and then rather than hot.
+const POOL_FULL_RETRY_MS = 5000;
 
 interface SimNodeState {
   podCIDRs: string[];
@@ -217,40 +219,36 @@ export class KubeletSim implements Controller {
     const uid = pod.metadata.uid ?? '';
     const held = this.#allocs.get(key);
     if (held && held.uid !== uid) this.#release(key);
-    // 2.
-    if (pod.metadata.deletionTimestamp) return this.#terminate(key, pod);
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+    const stage = podStage(pod, (n) => this.#nodeState.has(n));
+    if (stage === 'foreign') return;
+    if (stage === 'terminal') {
       this.#release(key);
       return;
     }
+    // 2.
+    if (stage === 'terminating') return this.#terminate(key, pod);
     // 3.
-    if (!pod.spec?.nodeName) {
+    if (stage === 'unbound') {
       const names = this.options.nodeNames;
       const nodeName = names[this.#nextNode++ % names.length];
       pod = await pods.update({ ...pod, spec: { ...(pod.spec ?? { containers: [] }), nodeName } });
       this.#log?.debug({ pod: key, node: nodeName }, 'pod bound');
     }
     const node = pod.spec?.nodeName ?? '';
-    const state = this.#nodeState.get(node);
-    // A pod on a node this simulation does not run is some other kubelet's business.
-    if (!state) return;
+    const state = this.#nodeState.get(node) as SimNodeState;
     // 4.
     const ips = this.#ipsFor(key, uid, node, state);
     if (!ips) {
       this.#log?.warn({ pod: key, node }, 'kubelet-sim: no pod IP left on the node; retrying later');
-      return { requeueAfterMs: 5000 };
+      return { requeueAfterMs: POOL_FULL_RETRY_MS };
     }
     // 5.
     const nowMs = this.#now();
-    const since = this.#runningSinceMs.get(uid) ?? nowMs;
-    this.#runningSinceMs.set(uid, since);
-    const override = readyOverride(pod);
-    const dueMs = since + this.options.readyDelayMs;
-    const ready = override ?? nowMs >= dueMs;
-    const want = runningPodStatus(pod, { ips, hostIPs: state.hostIPs, ready, nowIso: isoSeconds(nowMs) });
-    if (statusDiffers(pod.status, want)) await pods.updateStatus({ ...pod, status: want });
-    if (override === undefined && !ready) return { requeueAfterMs: dueMs - nowMs };
-    return;
+    const runningSinceMs = this.#runningSinceMs.get(uid) ?? nowMs;
+    this.#runningSinceMs.set(uid, runningSinceMs);
+    const plan = planRunning({ pod, ips, hostIPs: state.hostIPs, nowMs, runningSinceMs, readyDelayMs: this.options.readyDelayMs });
+    if (plan.status) await pods.updateStatus({ ...pod, status: plan.status });
+    return plan.requeueAfterMs === undefined ? undefined : { requeueAfterMs: plan.requeueAfterMs };
   }
 
   #ipsFor(key: string, uid: string, node: string, state: SimNodeState): string[] | undefined {
@@ -273,17 +271,15 @@ export class KubeletSim implements Controller {
     const pods = this.#pods as ResourceClient<Pod>;
     const uid = pod.metadata.uid ?? '';
     const nowMs = this.#now();
-    const since = this.#terminatingSinceMs.get(uid) ?? nowMs;
-    this.#terminatingSinceMs.set(uid, since);
-    if (isPodReady(pod) || pod.status?.conditions?.some((c) => c.type === 'ContainersReady' && c.status === 'True')) {
-      pod = await pods.updateStatus({ ...pod, status: terminatingPodStatus(pod, isoSeconds(nowMs)) });
-    }
-    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
-    const remainingMs = since + Math.min(graceMs, this.options.shutdownMs) - nowMs;
-    if (remainingMs > 0) return { requeueAfterMs: remainingMs };
+    const terminatingSinceMs = this.#terminatingSinceMs.get(uid) ?? nowMs;
+    this.#terminatingSinceMs.set(uid, terminatingSinceMs);
+    const plan = planTermination({ pod, nowMs, terminatingSinceMs, shutdownMs: this.options.shutdownMs });
+    if (plan.status) await pods.updateStatus({ ...pod, status: plan.status });
+    if (!plan.forceDelete) return { requeueAfterMs: plan.requeueAfterMs ?? 0 };
     try {
       await pods.delete(pod.metadata.namespace, pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
     } catch (err) {
+      // Gone already, or replaced by a pod of the same name (uid precondition): either way done.
       if (!isStatus(err, 404) && !isStatus(err, 409)) throw err;
     }
     this.#release(key);

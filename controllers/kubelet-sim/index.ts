@@ -15,3 +15,4 @@ export {
   type ResolvedKubeletSimOptions,
 } from './options.js';
 export { readyOverride, runningPodStatus, terminatingPodStatus } from './pod-status.js';
+export { planRunning, planTermination, podStage, type PodPlan, type PodStage } from './reconcile.js';

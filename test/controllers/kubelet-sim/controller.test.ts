@@ -212,3 +212,16 @@ test('kubelet-sim › the 250-pod example: all bound evenly, unique IPs, all rea
   t.deepEqual([...perNode.values()].sort(), [83, 83, 84]);
   await w.close();
 });
+
+test('kubelet-sim › pods on nodes it does not run are left alone, even when deleted', async (t) => {
+  const w = await startSim({ readyDelayMs: 0, shutdownMs: 0 });
+  w.store.create(R.pods, 'default', { metadata: { name: 'real' }, spec: { nodeName: 'worker-1', containers: [{ name: 'app', image: 'nginx' }] } });
+  w.create('sim');
+  await eventually('the simulated pod ready', () => w.ready('sim'));
+  await w.advance(1000);
+  t.is(w.pod('real')?.status?.podIP, undefined, 'no IP or status for a foreign pod');
+  w.store.delete(R.pods, 'default', 'real', {});
+  await w.advance(1000);
+  t.truthy(w.pod('real')?.metadata.deletionTimestamp, 'still terminating: its own kubelet would finish it');
+  await w.close();
+});
