@@ -30,7 +30,7 @@ import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
 import { PortMapStore, isStatus, writeService } from './apply.js';
 import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
 import { compareResourceVersions } from './port-map.js';
-import { assignNodePorts, planNodePorts } from './reconcile.js';
+import { assignNodePorts, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
 import { repairPortMap } from './repair.js';
 import { runPlan, type PlanOutcome } from './transaction.js';
 
@@ -280,10 +280,23 @@ export class NodePortController implements Controller {
         this.#log?.info({ ports: outcome.released }, 'ports appear to have leaked: cleaning up');
         this.#unblock();
       }
+      // A resync of what still waits (a key dropped after its retries, a lost event): Services
+      // that should have ports and lack them, unless they wait on a reported problem.
+      for (const svc of informer.list()) {
+        const key = keyOf(svc);
+        if (!this.#blocked.has(key) && lacksNodePorts(svc)) this.#queue?.add(key);
+      }
       this.repairPasses++;
     } catch (err) {
       m.reconcileErrors.inc();
       this.#log?.error({ err }, 'unable to refresh the port allocations');
     }
   }
+}
+
+/** Whether a Service should have automatic ports it does not have yet. */
+function lacksNodePorts(svc: Service): boolean {
+  const spec = svc.spec;
+  if (shouldAllocateNodePorts(spec) && (spec?.ports ?? []).some((p) => !p.nodePort)) return true;
+  return needsHealthCheck(spec) && !spec?.healthCheckNodePort;
 }
