@@ -20,26 +20,43 @@ export class FieldSet {
   /** Adds `path` (non-empty) as a member. */
   insert(path: FieldPath): void {
     if (path.length === 0) throw new RangeError('FieldSet.insert: expected a non-empty path');
+    let node = this.children.get(path[0]);
     if (path.length === 1) {
       this.members.add(path[0]);
       return;
     }
-    let c = this.children.get(path[0]);
-    if (!c) this.children.set(path[0], (c = new FieldSet()));
-    c.insert(path.slice(1));
+    if (!node) this.children.set(path[0], (node = new FieldSet()));
+    for (let i = 1; i < path.length - 1; i++) {
+      let c: FieldSet | undefined = node.children.get(path[i]);
+      if (!c) node.children.set(path[i], (c = new FieldSet()));
+      node = c;
+    }
+    node.members.add(path[path.length - 1]);
   }
 
   /** Whether `path` is a member. */
   has(path: FieldPath): boolean {
-    if (path.length === 1) return this.members.has(path[0]);
-    return this.children.get(path[0])?.has(path.slice(1)) ?? false;
+    const node = this.nodeAt(path, path.length - 1);
+    return node !== undefined && node.members.has(path[path.length - 1]);
   }
 
   /** Whether `path` or any path below it is a member. */
   hasAtOrBelow(path: FieldPath): boolean {
     if (path.length === 0) return !this.isEmpty();
-    if (path.length === 1 && this.members.has(path[0])) return true;
-    return this.children.get(path[0])?.hasAtOrBelow(path.slice(1)) ?? false;
+    const node = this.nodeAt(path, path.length - 1);
+    if (!node) return false;
+    const last = path[path.length - 1];
+    if (node.members.has(last)) return true;
+    const c = node.children.get(last);
+    return c !== undefined && !c.isEmpty();
+  }
+
+  /** The node reached by the first `depth` elements of `path`. */
+  private nodeAt(path: FieldPath, depth: number): FieldSet | undefined {
+    if (depth === 0) return this;
+    let node = this.children.get(path[0]);
+    for (let i = 1; i < depth && node; i++) node = node.children.get(path[i]);
+    return node;
   }
 
   /** The paths below path element `pe`, relative to it (undefined when none). */
@@ -57,32 +74,78 @@ export class FieldSet {
   /** Every member path, in structured-merge-diff's order (fields, keys, values, indexes). */
   paths(): FieldPath[] {
     const out: FieldPath[] = [];
-    const pes = [...new Set([...this.members, ...this.children.keys()])].sort(comparePE);
-    for (const pe of pes) {
-      if (this.members.has(pe)) out.push([pe]);
-      for (const p of this.children.get(pe)?.paths() ?? []) out.push([pe, ...p]);
-    }
+    const walk = (node: FieldSet, prefix: string[]): void => {
+      const pes = [...new Set([...node.members, ...node.children.keys()])].sort(comparePE);
+      for (const pe of pes) {
+        prefix.push(pe);
+        if (node.members.has(pe)) out.push([...prefix]);
+        const c = node.children.get(pe);
+        if (c) walk(c, prefix);
+        prefix.pop();
+      }
+    };
+    walk(this, []);
     return out;
   }
 
   /** A set of the members of this set and `other`. */
   union(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths([...this.paths(), ...other.paths()]);
+    const out = this.copy();
+    out.addAll(other);
+    return out;
   }
 
   /** A set of the members of this set that are not members of `other`. */
   difference(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => !other.has(p)));
+    const out = new FieldSet();
+    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      const oc = other.children.get(pe);
+      const d = oc ? c.difference(oc) : c.copy();
+      if (!d.isEmpty()) out.children.set(pe, d);
+    }
+    return out;
   }
 
   /** A set of the members of both sets. */
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => other.has(p)));
+    const out = new FieldSet();
+    for (const m of this.members) if (other.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      const oc = other.children.get(pe);
+      if (!oc) continue;
+      const i = c.intersection(oc);
+      if (!i.isEmpty()) out.children.set(pe, i);
+    }
+    return out;
   }
 
   /** This set without every path at or below a member of `prefixes` (RecursiveDifference). */
   withoutPrefixes(prefixes: FieldSet): FieldSet {
-    return FieldSet.fromPaths(this.paths().filter((p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1)))));
+    const out = new FieldSet();
+    for (const m of this.members) if (!prefixes.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      if (prefixes.members.has(pe)) continue;
+      const pc = prefixes.children.get(pe);
+      const d = pc ? c.withoutPrefixes(pc) : c.copy();
+      if (!d.isEmpty()) out.children.set(pe, d);
+    }
+    return out;
+  }
+
+  private copy(): FieldSet {
+    const out = new FieldSet();
+    out.addAll(this);
+    return out;
+  }
+
+  private addAll(other: FieldSet): void {
+    for (const m of other.members) this.members.add(m);
+    for (const [pe, c] of other.children) {
+      let mine = this.children.get(pe);
+      if (!mine) this.children.set(pe, (mine = new FieldSet()));
+      mine.addAll(c);
+    }
   }
 
   /** Encodes as FieldsV1: `{"f:spec":{"f:ports":{"k:{…}":{".":{},"f:port":{}}}}}`. */

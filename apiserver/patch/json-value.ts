@@ -13,7 +13,15 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** Returns a deep copy of a JSON value (frozen inputs give unfrozen copies). */
 export function cloneJson<T>(v: T): T {
-  return v === undefined ? v : (structuredClone(v) as T);
+  // A plain recursive copy: several times faster than structuredClone on Node 20 for the small
+  // JSON trees objects are, and free for scalars, which are most calls.
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  const out: JsonObject = {};
+  for (const key of Object.keys(v)) {
+    put(out, key, cloneJson((v as JsonObject)[key]));
+  }
+  return out as T;
 }
 
 /** Whether two JSON values are equal (object key order ignored, array order significant). */
@@ -48,5 +56,7 @@ export function own(obj: JsonObject, key: string): unknown {
 
 /** Sets own property `key`, `__proto__` included, without ever touching a prototype. */
 export function put(obj: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  // Only `__proto__` has a setter on Object.prototype; every other key is a plain assignment.
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
