@@ -53,6 +53,8 @@ export interface ApplyDeps {
    * grace period has passed (so a claim in its claim-then-write window is never cut short).
    */
   leakGracePeriodMs: number;
+  /** Hands a claim too young to release here to the leak repair. */
+  deferToRepair(ip: string): void;
 }
 
 /** How one application ended. */
@@ -176,7 +178,10 @@ export class ServiceIPApplier {
     const now = d.clock.now();
     for (const c of plan.release) {
       if (!allowed.has(c.ip)) continue;
-      if (now - (d.index.get(c.ip)?.seenAtMs ?? now) < d.leakGracePeriodMs) continue;
+      if (now - (d.index.get(c.ip)?.seenAtMs ?? now) < d.leakGracePeriodMs) {
+        d.deferToRepair(c.ip);
+        continue;
+      }
       await this.release(c);
       d.logger.info({ service: key, ip: c.ip }, 'released clusterIP');
     }

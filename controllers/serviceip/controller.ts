@@ -190,6 +190,7 @@ export class ServiceIPController implements Controller {
       waitForFree: (key) => this.#waitingForFree.add(key),
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
+      deferToRepair: (ip) => this.#ipQueue.add(ip),
     });
   }
 
