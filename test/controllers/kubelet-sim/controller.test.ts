@@ -159,18 +159,28 @@ test('kubelet-sim › pod IPs are reused only after release', async (t) => {
   await w.close();
 });
 
-test('kubelet-sim › dual-stack: a podCIDR and a pod IP per family, primary family first', async (t) => {
+test('kubelet-sim › dual-stack: a podCIDR and a pod IP per family, primary family first, unique per family', async (t) => {
   const w = await startSim({ clusterCIDR: '10.244.0.0/16,fd00:10:244::/56', readyDelayMs: 0 });
-  w.create('dual');
-  await eventually('w.ready("dual")', () => w.ready('dual'));
-  const p = w.pod('dual') as Pod;
-  const node = w.nodes().find((n) => n.metadata.name === p.spec?.nodeName) as Node;
-  t.deepEqual(node.spec?.podCIDRs?.map((c) => parseCIDR(c).family), ['IPv4', 'IPv6']);
-  const ips = (p.status?.podIPs ?? []).map((x) => x.ip);
-  t.is(ips.length, 2);
-  t.true(inCIDR(ips[0], node.spec?.podCIDRs?.[0] ?? ''));
-  t.true(inCIDR(ips[1], node.spec?.podCIDRs?.[1] ?? ''));
-  t.is(p.status?.podIP, ips[0]);
+  const names = [0, 1, 2, 3, 4, 5].map((i) => `dual-${i}`);
+  for (const n of names) w.create(n);
+  await eventually('6 ready dual-stack pods', () => names.every((n) => w.ready(n)));
+  const byNode = new Map(w.nodes().map((n) => [n.metadata.name, n]));
+  t.deepEqual([...byNode.values()].map((n) => n.spec?.podCIDRs?.[1]).sort(), ['fd00:10:244:1::/64', 'fd00:10:244:2::/64', 'fd00:10:244::/64']);
+  const seen: string[][] = [[], []];
+  for (const name of names) {
+    const p = w.pod(name) as Pod;
+    const node = byNode.get(p.spec?.nodeName) as Node;
+    t.deepEqual(node.spec?.podCIDRs?.map((c) => parseCIDR(c).family), ['IPv4', 'IPv6']);
+    const ips = (p.status?.podIPs ?? []).map((x) => x.ip);
+    t.is(ips.length, 2);
+    t.true(inCIDR(ips[0], node.spec?.podCIDRs?.[0] ?? ''), ips[0]);
+    t.true(inCIDR(ips[1], node.spec?.podCIDRs?.[1] ?? ''), ips[1]);
+    t.is(p.status?.podIP, ips[0]);
+    seen[0].push(ips[0]);
+    seen[1].push(ips[1]);
+  }
+  t.is(new Set(seen[0]).size, 6);
+  t.is(new Set(seen[1]).size, 6);
   await w.close();
 });
 
