@@ -9,13 +9,11 @@
  * 3. SparseBitmap on a /64 with 1,000,000 allocated: bytes per allocated address, and its
  *    per-call allocateNext time over the dense /12's.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Bitmap } from '../allocators/bitmap.js';
 import type { RandomSource } from '../allocators/random.js';
 import { seededRandom } from '../allocators/random.js';
 import { SparseBitmap } from '../allocators/sparse-bitmap.js';
-import { atMost, median, timeMedian } from './harness.js';
+import { atMost, findGc, heapBytes, median, timeMedian } from './harness.js';
 import type { Report } from './harness.js';
 
 const REPS = 5;
@@ -65,24 +63,6 @@ class BaselineBitmap {
     this.bits[o >>> 3] &= ~(1 << (o & 7));
     this.used--;
   }
-}
-
-/** Returns a garbage-collect function: global.gc when exposed, else one enabled at run time. */
-function findGc(): (() => void) | undefined {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Bytes in use on the heap and in typed-array backing stores (pages live off-heap). */
-function heapBytes(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
 }
 
 function fillDense(seed: number): Bitmap {

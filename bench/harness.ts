@@ -4,6 +4,8 @@
  * so absolute times mean little). Every benchmark file exports `run(report)`.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** One printed figure. */
 export interface Figure {
@@ -64,4 +66,22 @@ export function atMost(name: string, value: number, limit: number, detail?: stri
 /** Builds a figure for "ratio >= limit". */
 export function atLeast(name: string, value: number, limit: number, detail?: string): Figure {
   return { name, value, target: `>= ${limit}`, ok: value >= limit, detail };
+}
+
+/** Returns a garbage-collect function: global.gc when exposed, else one enabled at run time. */
+export function findGc(): (() => void) | undefined {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) return g;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes in use on the heap and in typed-array backing stores. */
+export function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }

@@ -326,11 +326,21 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   #put(key: string, obj: T, old?: T): void {
-    if (old) this.#unindex(key, old);
     this.#items.set(key, obj);
     for (const [name, fn] of Object.entries(this.#o.indexers ?? {})) {
       const idx = this.#indexes.get(name)!;
-      for (const v of fn(obj)) {
+      const values = fn(obj);
+      if (old) {
+        // Most updates (readiness, IPs) keep every index value: touch no index set then.
+        const oldValues = fn(old);
+        if (sameValues(oldValues, values)) continue;
+        for (const v of oldValues) {
+          const set = idx.get(v);
+          set?.delete(key);
+          if (set?.size === 0) idx.delete(v);
+        }
+      }
+      for (const v of values) {
         let set = idx.get(v);
         if (!set) idx.set(v, (set = new Set()));
         set.add(key);
@@ -399,4 +409,10 @@ export class Informer<T extends KubeObject = KubeObject> {
       void next();
     }, jittered);
   }
+}
+
+function sameValues(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,14 +3,53 @@
  * A full Pod from the API carries managedFields, env, volumes, probes and container statuses
  * (kilobytes each); the Endpoints and EndpointSlice controllers read only the fields kept here
  * (../shared/reference/kubernetes-behaviour.md §4.2, §5.3), so a 100,000-pod cache stays small.
+ *
+ * Values that pods of one workload share (namespace, labels, node, container ports, phase,
+ * condition) are interned: equal values become one frozen object, so a large cache holds each
+ * once and the garbage collector has less to walk. Cached objects are never mutated (STYLE);
+ * the freeze makes that a TypeError rather than a silent corruption of other pods.
  */
-import type { Container, ContainerPort, Node, Pod } from '../../api-types/core.js';
-import type { KubeObject, ObjectMeta } from '../../api-types/meta.js';
+import type { Container, ContainerPort, Node, Pod, PodCondition } from '../../api-types/core.js';
+import type { KubeObject, ObjectMeta, StringMap } from '../../api-types/meta.js';
+
+/** A bounded table of shared values: past `max` entries it stops adding (and just returns the value). */
+class Interner<T> {
+  readonly #m = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(key: string, make: () => T): T {
+    const hit = this.#m.get(key);
+    if (hit !== undefined) return hit;
+    const v = make();
+    if (this.#m.size < this.max) this.#m.set(key, v);
+    return v;
+  }
+}
+
+const strings = new Interner<string>(50_000);
+const labelSets = new Interner<StringMap>(20_000);
+const containerSets = new Interner<Container[]>(20_000);
+const readyConditions = new Interner<PodCondition[]>(20_000);
+
+function str(s: string): string;
+function str(s: string | undefined): string | undefined;
+function str(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : strings.get(s, () => s);
+}
+
+function sharedLabels(labels: StringMap): StringMap {
+  let key = '';
+  for (const k in labels) key += `${k}\u0000${labels[k]}\u0001`;
+  return labelSets.get(key, () => {
+    const out: StringMap = {};
+    for (const k in labels) out[str(k)] = str(labels[k]);
+    return Object.freeze(out);
+  });
+}
 
 function slimMeta(m: ObjectMeta): ObjectMeta {
-  const out: ObjectMeta = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion };
-  if (m.labels) out.labels = m.labels;
-  if (m.creationTimestamp) out.creationTimestamp = m.creationTimestamp;
+  const out: ObjectMeta = { name: m.name, namespace: str(m.namespace), uid: m.uid, resourceVersion: m.resourceVersion };
+  if (m.labels) out.labels = sharedLabels(m.labels);
+  if (m.creationTimestamp) out.creationTimestamp = str(m.creationTimestamp);
   if (m.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
   return out;
 }
@@ -19,18 +58,29 @@ function slimPorts(ports: ContainerPort[] | undefined): ContainerPort[] | undefi
   if (!ports?.length) return undefined;
   return ports.map((p) => {
     const out: ContainerPort = { containerPort: p.containerPort };
-    if (p.name) out.name = p.name;
+    if (p.name) out.name = str(p.name);
     if (p.protocol && p.protocol !== 'TCP') out.protocol = p.protocol;
-    return out;
+    return Object.freeze(out);
   });
 }
 
 function slimContainer(c: Container): Container {
-  const out: Container = { name: c.name };
+  const out: Container = { name: str(c.name) };
   const ports = slimPorts(c.ports);
-  if (ports) out.ports = ports;
+  if (ports) out.ports = Object.freeze(ports) as ContainerPort[];
   if (c.restartPolicy) out.restartPolicy = c.restartPolicy;
-  return out;
+  return Object.freeze(out);
+}
+
+/** The containers as slimmed, shared between pods with the same names and ports. */
+function sharedContainers(cs: Container[]): Container[] {
+  let key = '';
+  for (const c of cs) {
+    key += `${c.name}|${c.restartPolicy ?? ''}`;
+    for (const p of c.ports ?? []) key += `|${p.name ?? ''}:${p.containerPort}/${p.protocol ?? 'TCP'}`;
+    key += '\u0000';
+  }
+  return containerSets.get(key, () => Object.freeze(cs.map(slimContainer)) as Container[]);
 }
 
 /**
@@ -44,21 +94,25 @@ export function slimPod(obj: KubeObject): Pod {
   const out: Pod = { metadata: slimMeta(pod.metadata) };
   const spec = pod.spec;
   if (spec) {
-    out.spec = { containers: (spec.containers ?? []).map(slimContainer) };
-    if (spec.nodeName) out.spec.nodeName = spec.nodeName;
+    out.spec = { containers: sharedContainers(spec.containers ?? []) };
+    if (spec.nodeName) out.spec.nodeName = str(spec.nodeName);
     if (spec.hostname) out.spec.hostname = spec.hostname;
     if (spec.subdomain) out.spec.subdomain = spec.subdomain;
     const sidecars = spec.initContainers?.filter((c) => c.restartPolicy === 'Always');
-    if (sidecars?.length) out.spec.initContainers = sidecars.map(slimContainer);
+    if (sidecars?.length) out.spec.initContainers = sharedContainers(sidecars);
   }
   const status = pod.status;
   if (status) {
     out.status = {};
-    if (status.phase) out.status.phase = status.phase;
+    if (status.phase) out.status.phase = str(status.phase) as typeof status.phase;
     if (status.podIP) out.status.podIP = status.podIP;
     if (status.podIPs && status.podIPs.length > 1) out.status.podIPs = status.podIPs.map((p) => ({ ip: p.ip }));
     const ready = status.conditions?.find((c) => c.type === 'Ready');
-    if (ready) out.status.conditions = [{ type: 'Ready', status: ready.status, lastTransitionTime: ready.lastTransitionTime }];
+    if (ready) {
+      out.status.conditions = readyConditions.get(`${ready.status}|${ready.lastTransitionTime ?? ''}`, () =>
+        Object.freeze([Object.freeze({ type: 'Ready', status: ready.status, lastTransitionTime: ready.lastTransitionTime })]) as PodCondition[],
+      );
+    }
   }
   return out;
 }

@@ -219,3 +219,33 @@ test('informer › property: after any interleaving of writes and faults, the ca
     { numRuns: 200 },
   ));
 });
+
+test('informer › an update that changes an index value moves the object; one that keeps it leaves the index alone', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock();
+  const informer = new Informer<KubeObject>({
+    client: new InProcessClient(store).resource(ref),
+    name: 'configmaps',
+    clock,
+    random: () => 0.5,
+    indexers: { byTier: (o) => (o.metadata.labels?.tier ? [o.metadata.labels.tier] : []) },
+  });
+  store.create(configmaps, 'default', { metadata: { name: 'a', labels: { tier: 'web' } }, data: { v: '1' } });
+  informer.start();
+  await informer.waitForSync();
+  t.deepEqual(informer.byIndex('byTier', 'web').map(keyOf), ['default/a']);
+  const cur = store.get(configmaps, 'default', 'a');
+  store.update(configmaps, 'default', 'a', { ...cur, data: { v: '2' } });
+  await settle(10);
+  t.deepEqual(informer.byIndex('byTier', 'web').map((o) => o.data), [{ v: '2' }], 'same index value: the entry now yields the new object');
+  const cur2 = store.get(configmaps, 'default', 'a');
+  store.update(configmaps, 'default', 'a', { ...cur2, metadata: { ...cur2.metadata, labels: { tier: 'db' } } });
+  await settle(10);
+  t.deepEqual(informer.byIndex('byTier', 'web'), []);
+  t.deepEqual(informer.byIndex('byTier', 'db').map(keyOf), ['default/a']);
+  store.delete(configmaps, 'default', 'a');
+  await settle(10);
+  t.deepEqual(informer.byIndex('byTier', 'db'), []);
+  informer.stop();
+  store.close();
+});
