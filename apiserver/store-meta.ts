@@ -50,13 +50,19 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(ao[k], bo[k]));
+  // Two passes rather than filtered key lists: every update walks whole objects through here.
+  for (const k of Object.keys(ao)) {
+    const v = ao[k];
+    if (v !== undefined && !(Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(v, bo[k]))) return false;
+  }
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined && !(Object.prototype.hasOwnProperty.call(ao, k) && ao[k] !== undefined)) return false;
+  return true;
 }
 
 function without(obj: KubeObject, keys: string[]): Record<string, unknown> {

@@ -129,11 +129,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
+  // Two passes instead of a key union: no allocation on the hot path of every update.
+  for (const k of Object.keys(ao)) if (!deepEqual(ao[k], bo[k])) return false;
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined && !Object.prototype.hasOwnProperty.call(ao, k)) return false;
   return true;
 }

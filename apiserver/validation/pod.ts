@@ -121,25 +121,47 @@ function validateContainer(c: Container, names: Set<string>, path: FieldPath): F
  * A Pod's spec is fixed after create except container images, activeDeadlineSeconds,
  * tolerations and terminationGracePeriodSeconds; svcplane also lets nodeName go from unset to
  * set once, standing in for the binding subresource the scheduler would use.
+ * Upstream masks the mutable fields on copies of both specs and compares; this walks both specs
+ * once, skipping those fields, so a write pays no copy (the hot path of every Pod update).
  */
 function validatePodSpecUpdate(next: PodSpec | undefined, prev: PodSpec | undefined): FieldCause[] {
-  const n = structuredClone(isRecord(next) ? next : {}) as Record<string, unknown>;
-  const p = structuredClone(isRecord(prev) ? prev : {}) as Record<string, unknown>;
+  const n = (isRecord(next) ? next : {}) as Record<string, unknown>;
+  const p = (isRecord(prev) ? prev : {}) as Record<string, unknown>;
   const errs: FieldCause[] = [];
-  // Mask the fields that may change, then demand the rest be equal.
-  for (const key of ['containers', 'initContainers'] as const) {
-    const nl = containersOf(n[key]);
-    const pl = containersOf(p[key]);
-    if (nl.length === pl.length) nl.forEach((c, i) => { if (c && pl[i]) c.image = pl[i].image; });
-  }
-  for (const key of ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds']) n[key] = p[key];
   // Setting nodeName once is the binding; changing it afterwards is an ordinary spec change.
-  if (!p.nodeName) {
-    if (n.nodeName) for (const m of isDNS1123Subdomain(str(n.nodeName))) errs.push(invalid(FieldPath.root('spec', 'nodeName'), n.nodeName, m));
-    n.nodeName = p.nodeName;
+  const isBinding = !p.nodeName;
+  if (isBinding && n.nodeName) for (const m of isDNS1123Subdomain(str(n.nodeName))) errs.push(invalid(FieldPath.root('spec', 'nodeName'), n.nodeName, m));
+  const isSame = (key: string): boolean => {
+    if (MUTABLE_SPEC_FIELDS.has(key) || (key === 'nodeName' && isBinding)) return true;
+    if (key === 'containers' || key === 'initContainers') return containersEqualButImages(n[key], p[key]);
+    return deepEqual(n[key], p[key]);
+  };
+  for (const key of Object.keys(n)) {
+    if (!isSame(key)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
   }
-  if (!deepEqual(n, p)) errs.push(forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage));
+  for (const key of Object.keys(p)) {
+    if (!Object.prototype.hasOwnProperty.call(n, key) && !isSame(key)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
+  }
   return errs;
+}
+
+const MUTABLE_SPEC_FIELDS = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds']);
+
+// Two container lists are equal but for images when they are lists of the same length whose
+// entries agree on every other member; lists of different lengths are compared whole.
+function containersEqualButImages(next: unknown, prev: unknown): boolean {
+  if (!Array.isArray(next) || !Array.isArray(prev) || next.length !== prev.length) return deepEqual(next, prev);
+  for (let i = 0; i < next.length; i++) {
+    const a: unknown = next[i];
+    const b: unknown = prev[i];
+    if (!isRecord(a) || !isRecord(b)) {
+      if (!deepEqual(a, b)) return false;
+      continue;
+    }
+    for (const key of Object.keys(a)) if (key !== 'image' && !deepEqual(a[key], b[key])) return false;
+    for (const key of Object.keys(b)) if (key !== 'image' && !Object.prototype.hasOwnProperty.call(a, key) && b[key] !== undefined) return false;
+  }
+  return true;
 }
 
 function validatePodStatus(pod: Pod): FieldCause[] {

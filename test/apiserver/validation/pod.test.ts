@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import type { Container, Pod } from '../../../api-types/core.js';
 import { resourceFor } from '../../../apiserver/resources.js';
 import { defaultObject, validateObject } from '../../../apiserver/validation/index.js';
@@ -57,4 +58,73 @@ test('pod validation › does not mutate frozen inputs', (t) => {
   const old = pod([c('app')]);
   defaultObject(r, old);
   t.notThrows(() => validateObject(r, deepFreeze(pod([c('app', { image: 'x:2' })])), deepFreeze(old)));
+});
+
+// The rule as upstream states it: mask the mutable fields on copies of both specs, then compare.
+// The validator walks the specs without copies; this property holds it to the masked comparison.
+function maskedSpecsDiffer(next: Record<string, unknown>, prev: Record<string, unknown>): boolean {
+  const n = structuredClone(next);
+  const p = structuredClone(prev);
+  for (const key of ['containers', 'initContainers']) {
+    const nl = Array.isArray(n[key]) ? (n[key] as unknown[]) : [];
+    const pl = Array.isArray(p[key]) ? (p[key] as unknown[]) : [];
+    const isRec = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (nl.length === pl.length) nl.forEach((c, i) => { if (isRec(c)) c.image = isRec(pl[i]) ? pl[i].image : undefined; });
+  }
+  for (const key of ['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds']) n[key] = p[key];
+  if (!p.nodeName) n.nodeName = p.nodeName;
+  const same = (a: unknown, b: unknown): boolean => {
+    if (a === b) return true;
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    return [...new Set([...Object.keys(ao), ...Object.keys(bo)])].every((k) => same(ao[k], bo[k]));
+  };
+  return !same(n, p);
+}
+
+test('pod validation › a spec update is forbidden exactly when the specs differ outside the mutable fields', (t) => {
+  const r = resourceFor('', 'pods');
+  const scalar = fc.oneof(fc.constantFrom('a', 'b'), fc.constantFrom(1, 2), fc.constant(undefined), fc.constant(null));
+  const port = fc.record({ containerPort: fc.constantFrom(80, 81), name: fc.constantFrom('http', undefined), protocol: fc.constant('TCP') }, { requiredKeys: ['containerPort', 'protocol'] });
+  const container = fc.oneof(
+    { weight: 9, arbitrary: fc.record({ name: fc.constantFrom('app', 'side'), image: fc.constantFrom('nginx:1', 'nginx:2', undefined), ports: fc.array(port, { maxLength: 2 }), extra: scalar }, { requiredKeys: ['name'] }) },
+    { weight: 1, arbitrary: fc.constantFrom(null, 'x', [] as unknown[]) },
+  );
+  const spec = fc.record({
+    containers: fc.array(container, { maxLength: 3 }),
+    initContainers: fc.oneof(fc.constant(undefined), fc.array(container, { maxLength: 2 })),
+    nodeName: fc.constantFrom(undefined, '', 'node-1', 'node-2', 'Bad_Node'),
+    tolerations: fc.array(fc.record({ key: fc.constantFrom('k1', 'k2') }), { maxLength: 2 }),
+    activeDeadlineSeconds: fc.constantFrom(undefined, 10, 20),
+    terminationGracePeriodSeconds: fc.constantFrom(undefined, 1, 30),
+    restartPolicy: fc.constantFrom('Always', 'Never'),
+    hostname: scalar,
+  }, { requiredKeys: ['containers', 'restartPolicy'] });
+  // Pairs that often share most of the spec, so both outcomes are common.
+  const pair = spec.chain((prev) => fc.tuple(fc.constant(prev), fc.oneof(spec, fc.record({
+    nodeName: fc.constantFrom(undefined, 'node-1', 'Bad_Node'),
+    image: fc.constantFrom('nginx:1', 'nginx:3'),
+    tolerations: fc.array(fc.record({ key: fc.constant('k3') }), { maxLength: 1 }),
+  }).map(({ nodeName, image, tolerations }) => ({
+    ...prev,
+    nodeName,
+    tolerations,
+    containers: prev.containers.map((c) => (c !== null && typeof c === 'object' && !Array.isArray(c) ? { ...c, image } : c)),
+  })))));
+  let forbiddenSeen = 0;
+  fc.assert(
+    fc.property(pair, ([prevSpec, nextSpec]) => {
+      const old = deepFreeze({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: prevSpec } as unknown as Pod);
+      const next = deepFreeze({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: nextSpec } as unknown as Pod);
+      const causes = validateObject(r, next, old).filter((x) => x.field?.startsWith('spec'));
+      const isForbidden = causes.some((x) => x.field === 'spec' && x.reason === 'FieldValueForbidden');
+      const wantForbidden = maskedSpecsDiffer(nextSpec as Record<string, unknown>, prevSpec as Record<string, unknown>);
+      if (wantForbidden) forbiddenSeen++;
+      const wantBadNode = !prevSpec.nodeName && nextSpec.nodeName === 'Bad_Node';
+      return isForbidden === wantForbidden && causes.some((x) => x.field === 'spec.nodeName') === wantBadNode;
+    }),
+    { numRuns: 1000 },
+  );
+  t.true(forbiddenSeen > 100 && forbiddenSeen < 900, `both outcomes exercised (${forbiddenSeen} forbidden of 1000)`);
 });
