@@ -84,8 +84,12 @@ function checkFieldValidation(q: URLSearchParams): void {
   throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
 }
 
-/** WriteOptions (`dryRun=All`, `fieldManager`) of POST, PUT, PATCH and DELETE. */
-export function writeOptionsFrom(q: URLSearchParams): WriteOptions {
+/**
+ * WriteOptions (`dryRun=All`, `fieldManager`) of POST, PUT, PATCH and DELETE. Without a
+ * fieldManager, a non-apply write is recorded under the User-Agent's product name (the part
+ * before the first `/`), as kube-apiserver's field manager does (`prefixFromUserAgent`).
+ */
+export function writeOptionsFrom(q: URLSearchParams, userAgent?: string): WriteOptions {
   checkFieldValidation(q);
   const o: WriteOptions = {};
   const dryRun = q.getAll('dryRun');
@@ -94,6 +98,7 @@ export function writeOptionsFrom(q: URLSearchParams): WriteOptions {
   }
   if (dryRun.length > 0) o.dryRun = true;
   setIf(o, 'fieldManager', q.get('fieldManager'));
+  if (!o.fieldManager && userAgent) setIf(o, 'fieldManager', userAgent.split('/')[0].slice(0, 128));
   return o;
 }
 
@@ -116,8 +121,9 @@ export function patchTypeFrom(contentType: string | undefined): PatchType {
 }
 
 /** PatchOptions: write options plus `force`; an apply patch must name its field manager. */
-export function patchOptionsFrom(q: URLSearchParams, type: PatchType): PatchOptions {
-  const o: PatchOptions = writeOptionsFrom(q);
+export function patchOptionsFrom(q: URLSearchParams, type: PatchType, userAgent?: string): PatchOptions {
+  // An apply patch must name its manager; only other patches fall back to the User-Agent.
+  const o: PatchOptions = writeOptionsFrom(q, type === 'application/apply-patch+yaml' ? undefined : userAgent);
   const force = parseBool(q, 'force');
   if (force !== undefined) {
     if (type !== 'application/apply-patch+yaml') {

@@ -108,19 +108,19 @@ export async function handleResource(
     case 'create': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj);
-      return sendJson(res, 201, store.create(info, ns, obj, writeOptionsFrom(q)));
+      return sendJson(res, 201, store.create(info, ns, obj, writeOptionsFrom(q, req.headers['user-agent'])));
     }
     case 'update': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj, name);
-      const opts = writeOptionsFrom(q);
+      const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
       const out = store.update(info, ns, name!, obj, sub ? { ...opts, subresource: sub } : opts);
       return sendJson(res, out.created ? 201 : 200, out.object);
     }
     case 'patch': {
       const type = patchTypeFrom(req.headers['content-type']);
-      const opts = patchOptionsFrom(q, type);
+      const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
       const out = store.patch(info, ns, name!, type, body, sub ? { ...opts, subresource: sub } : opts);
       return sendJson(res, out.created ? 201 : 200, out.object);

@@ -88,3 +88,10 @@ test('deleteOptionsFrom › query parameters, overridden by a DeleteOptions body
   t.is(code(t, () => deleteOptionsFrom(q('gracePeriodSeconds=soon'), undefined)), 400);
   t.is(code(t, () => deleteOptionsFrom(q(''), [1])), 400);
 });
+
+test('writeOptionsFrom › without fieldManager a write is recorded under the User-Agent product; apply patches still must name one', (t) => {
+  t.deepEqual(writeOptionsFrom(q(''), 'kubectl/v1.33.0 (linux/amd64) kubernetes/abc'), { fieldManager: 'kubectl' });
+  t.deepEqual(writeOptionsFrom(q('fieldManager=me'), 'kubectl/v1.33.0'), { fieldManager: 'me' });
+  t.deepEqual(patchOptionsFrom(q(''), 'application/merge-patch+json', 'svcplane/v20'), { fieldManager: 'svcplane' });
+  t.throws(() => patchOptionsFrom(q(''), 'application/apply-patch+yaml', 'kubectl/v1.33.0'), { message: /fieldManager: Required value/ });
+});
