@@ -53,8 +53,10 @@ test('examples › with the simulated kubelet and the EndpointSlice controller: 
     if (!slicesR) throw new Error('endpointslices not served');
     const slicesOf = (svc: string): EndpointSlice[] =>
       (store.list(slicesR, { namespace: 'default', labelSelector: `kubernetes.io/service-name=${svc}` }).items as EndpointSlice[]);
-    // Slices that hold endpoints. An empty placeholder slice left beside full ones is the
-    // EndpointSlice controller's business (reported to its owner), not the examples'.
+    // Slices that hold endpoints. No serviceip controller runs here, so `big` gets no clusterIP
+    // and no ipFamilies; for such a Service Kubernetes' rule is both address types, so an empty
+    // IPv6 placeholder slice stands beside the IPv4 ones (§5.4). With serviceip running the
+    // Service gets ipFamilies [IPv4] and only IPv4 slices.
     const readyCounts = (svc: string): number[] =>
       slicesOf(svc).filter((s) => (s.endpoints ?? []).length > 0).map((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready === true).length).sort((a, b) => b - a);
     const big = await eventually('big in slices of 100, 100, 50', () => {
