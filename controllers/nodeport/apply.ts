@@ -76,6 +76,11 @@ export class PortMapStore {
     });
   }
 
+  /** The local copy as last read or written, if any (possibly stale: for no-op checks only). */
+  peek(): PortMapState | undefined {
+    return this.#state;
+  }
+
   /** Forgets the local copy so the next batch reads the ConfigMap again. */
   invalidate(): void {
     this.#state = undefined;
@@ -86,6 +91,12 @@ export class PortMapStore {
     this.#running = true;
     try {
       while (this.#pending.length > 0) {
+        // Linger while more claims keep arriving (a few event-loop turns at most), so that every
+        // worker about to claim joins this write: one CAS write then carries many claims.
+        for (let turns = 0, seen = -1; turns < 4 && seen !== this.#pending.length; turns++) {
+          seen = this.#pending.length;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         const batch = this.#pending;
         this.#pending = [];
         await this.#commit(batch);

@@ -30,7 +30,7 @@ import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
 import { PortMapStore, isStatus, writeService } from './apply.js';
 import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
 import { compareResourceVersions } from './port-map.js';
-import { assignNodePorts, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
+import { assignNodePorts, isNoOpPlan, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
 import { repairPortMap } from './repair.js';
 import { runPlan, type PlanOutcome } from './transaction.js';
 
@@ -152,6 +152,10 @@ export class NodePortController implements Controller {
     for (let attempt = 0; attempt <= this.#cfg.maxConflictRetries; attempt++) {
       const current = svc;
       const lookup = (k: string): Service | undefined => (k === key ? current : informer.get(k));
+      // A Service that holds what it owns, with nothing to release, needs no CAS batch. A stale
+      // local copy is safe here: other replicas only ever add claims or free provably unused ones.
+      const known = store.peek();
+      if (known && isNoOpPlan(planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: known }))) return;
       // 1.
       const outcome = await store.transact((state) => {
         const plan = planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: state });

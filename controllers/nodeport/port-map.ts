@@ -45,6 +45,8 @@ export class PortMapState {
   readonly range: NodePortRange;
   readonly #owners = new Map<number, PortOwner>();
   readonly #byKey = new Map<string, Set<number>>();
+  /** Each owned port's `"port":"key uid rv"` JSON member, kept so that encoding is a join. */
+  readonly #members = new Map<number, string>();
 
   /** An empty state over `range`. */
   constructor(range: PortRange, random?: RandomSource) {
@@ -93,9 +95,20 @@ export class PortMapState {
     if (prev && prev.uid === owner.uid && (compareResourceVersions(prev.rv, rv) ?? 0) > 0) rv = prev.rv;
     if (prev) this.#byKey.get(prev.key)?.delete(port);
     this.#owners.set(port, { key: owner.key, uid: owner.uid, rv });
+    this.#members.set(port, `"${port}":${JSON.stringify(`${owner.key} ${owner.uid} ${rv}`)}`);
     let set = this.#byKey.get(owner.key);
     if (!set) this.#byKey.set(owner.key, (set = new Set()));
     set.add(port);
+  }
+
+  /** The owners as the JSON of the ConfigMap's `owners` key, ascending by port. */
+  ownersJSON(): string {
+    const parts: string[] = [];
+    this.range.forEach((port) => {
+      const m = this.#members.get(port);
+      if (m) parts.push(m);
+    });
+    return `{${parts.join(',')}}`;
   }
 
   /** Allocates `port` for `owner`; throws the allocator's NotInRange/AlreadyAllocated errors. */
@@ -117,6 +130,7 @@ export class PortMapState {
     const prev = this.#owners.get(port);
     if (prev) {
       this.#owners.delete(port);
+      this.#members.delete(port);
       const set = this.#byKey.get(prev.key);
       set?.delete(port);
       if (set?.size === 0) this.#byKey.delete(prev.key);
@@ -152,17 +166,14 @@ export function decodePortMap(data: Readonly<Record<string, string>> | undefined
 export function encodePortMap(state: PortMapState): Record<string, string> {
   const { base, size } = state.range;
   const bytes = new Uint8Array(Math.ceil(size / 8));
-  const owners: Record<string, string> = {};
   state.range.forEach((port) => {
     const i = port - base;
     bytes[i >> 3] |= 1 << (i & 7);
-    const o = state.ownerOf(port);
-    if (o) owners[String(port)] = `${o.key} ${o.uid} ${o.rv}`;
   });
   return {
     [PortMapKeys.range]: formatPortRange({ base, size }),
     [PortMapKeys.data]: Buffer.from(bytes).toString('base64'),
-    [PortMapKeys.owners]: JSON.stringify(owners),
+    [PortMapKeys.owners]: state.ownersJSON(),
   };
 }
 

@@ -215,13 +215,21 @@ export interface SlotAssignment {
  */
 export function assignNodePorts(svc: Readonly<Service>, plan: Pick<NodePortPlan, 'copy'>, assigned: readonly SlotAssignment[]): Service | undefined {
   if (assigned.length === 0 && plan.copy.length === 0) return undefined;
-  const out = structuredClone(svc) as Service;
-  const spec = (out.spec ??= {});
-  const ports = spec.ports ?? [];
+  // Copies only what changes (spec, its ports); the rest is shared with the cached object and
+  // never mutated (the client serialises the body).
+  const ports = (svc.spec?.ports ?? []).map((p) => ({ ...p }));
+  const spec: ServiceSpec = { ...svc.spec };
+  if (svc.spec?.ports) spec.ports = ports;
+  const out: Service = { ...svc, spec };
   for (const { index, port } of plan.copy) if (ports[index]) ports[index].nodePort = port;
   for (const { slot, port } of assigned) {
     if (slot.kind === 'healthCheck') spec.healthCheckNodePort = port;
     else for (const i of slot.indices) if (ports[i]) ports[i].nodePort = port;
   }
   return out;
+}
+
+/** Whether a plan asks for nothing: no claim, release, reuse, slot, copy or problem. */
+export function isNoOpPlan(plan: NodePortPlan): boolean {
+  return plan.claim.length === 0 && plan.release.length === 0 && plan.reuse.length === 0 && plan.slots.length === 0 && plan.copy.length === 0 && plan.problems.length === 0;
 }
