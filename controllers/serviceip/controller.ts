@@ -76,7 +76,7 @@ export class ServiceIPController implements Controller {
     this.index = new ClaimIndex(cfg.ranges);
   }
 
-  /** 1. */
+  /** 1. Registers the Service handlers, the queues, the applier and the metrics. */
   setup(ctx: ControllerContext): void {
     this.#ctx = ctx;
     this.#log = ctx.logger;
@@ -93,7 +93,7 @@ export class ServiceIPController implements Controller {
     this.#applier = this.#withClient(this.#ipClient);
   }
 
-  /** 2–4. */
+  /** 2–4. Starts allocation: the IPAddress probe, the start-up repair, the workers and the repair timer. */
   run(): void {
     void this.#start().catch((err: unknown) => this.#log.error({ err }, 'serviceip controller failed to start'));
   }
