@@ -27,8 +27,11 @@ export function isNamespaceGone(err: unknown): boolean {
   return err.code === 403 && /because it is being terminated/.test(err.message);
 }
 
+/** The writes of a plan: the EndpointSlice reconciler's, or the mirroring reconciler's. */
+export type SliceWrites = Pick<SlicePlan, 'create' | 'update' | 'delete'>;
+
 /** Writes the plan for one Service in `namespace`. Throws on the first failed write (the sync is retried). */
-export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SlicePlan, tracker: EndpointSliceTracker, fieldManager: string): Promise<ApplyResult> {
+export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SliceWrites, tracker: EndpointSliceTracker, fieldManager: string): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, updated: 0, deleted: 0, namespaceGone: false };
   try {
     for (const slice of plan.create) {
