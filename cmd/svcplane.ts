@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDev } from './dev.js';
 import { registerEnvtest } from './envtest.js';
 import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
 
 /** Exit code for command-line usage errors (as in BSD sysexits' tradition of 2 for misuse). */
 export const USAGE_EXIT_CODE = 2;
@@ -27,6 +28,7 @@ export function buildProgram(output: ProgramOutput = {}): Command {
   registerRun(program);
   registerDev(program);
   registerEnvtest(program);
+  registerStatus(program);
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
     if (output.writeOut || output.writeErr) cmd.configureOutput(output);
