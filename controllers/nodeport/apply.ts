@@ -24,6 +24,11 @@ export interface PortMapStoreOptions {
   maxAttempts?: number;
   /** Told about every write attempt that failed (for metrics and logs). */
   onWriteError?: (err: unknown) => void;
+  /**
+   * Fills a new map when the ConfigMap does not exist (first start, or someone deleted it), so
+   * that no port a Service holds is handed out before the repair has run. @default nothing
+   */
+  seed?: (state: PortMapState) => void;
 }
 
 /** A change to the port map: mutates the state and says whether it changed anything. */
@@ -54,12 +59,14 @@ export function isStatus(err: unknown, code: number): boolean {
  *    AlreadyExists, a 500) drop the local copy and go back to 1, up to maxAttempts.
  */
 export class PortMapStore {
-  readonly #o: Required<Omit<PortMapStoreOptions, 'random' | 'onWriteError'>> & Pick<PortMapStoreOptions, 'random' | 'onWriteError'>;
+  readonly #o: Required<Omit<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed'>> & Pick<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed'>;
   readonly #cms: ResourceClient<ConfigMap>;
   #state?: PortMapState;
   #object?: ConfigMap;
   #pending: Pending[] = [];
   #running = false;
+  /** The local copy was seeded and is not stored yet. */
+  #seeded = false;
   /** Successful writes (tests, benchmark). */
   writes = 0;
 
@@ -121,7 +128,8 @@ export class PortMapStore {
           changed ||= r.changed;
         }
         // 3.
-        if (changed) await this.#write(state);
+        if (changed || this.#seeded) await this.#write(state);
+        this.#seeded = false;
         // 4.
         batch.forEach((p, i) => p.resolve(results[i]));
         return;
@@ -143,6 +151,8 @@ export class PortMapStore {
       this.#object = undefined;
     }
     this.#state = decodePortMap(this.#object?.data, this.#o.range, this.#o.random);
+    this.#seeded = !this.#object && this.#o.seed !== undefined;
+    if (this.#seeded) this.#o.seed?.(this.#state);
     return this.#state;
   }
 

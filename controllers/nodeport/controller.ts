@@ -31,7 +31,7 @@ import { PortMapStore, isStatus, writeService } from './apply.js';
 import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
 import { compareResourceVersions } from './port-map.js';
 import { assignNodePorts, isNoOpPlan, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
-import { repairPortMap } from './repair.js';
+import { repairPortMap, type RepairFinding } from './repair.js';
 import { runPlan, type PlanOutcome } from './transaction.js';
 
 /** Resolved options of NodePortController (see createNodePortController for the defaults). */
@@ -104,6 +104,12 @@ export class NodePortController implements Controller {
       range: this.#cfg.range,
       random: this.#cfg.random,
       onWriteError: (err) => this.#log?.debug({ err }, 'port map write failed; re-reading'),
+      // A missing map starts from what the Services hold (nothing is freed: the cache is not proven fresh).
+      seed: (state) => {
+        const informer = this.#informer as Informer<Service>;
+        const out = repairPortMap(state, { services: informer.list(), lookup: (k) => informer.get(k), cacheRV: informer.lastSyncResourceVersion(), fresh: false, nowMs: 0, graceMs: Infinity, leakSeen: new Map() });
+        this.#reportFindings(out.findings);
+      },
     });
     const enqueue = (s: Service): void => this.#queue?.add(keyOf(s));
     this.#informer.addHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
@@ -235,6 +241,14 @@ export class NodePortController implements Controller {
     }, ms);
   }
 
+  #reportFindings(findings: readonly RepairFinding[]): void {
+    for (const f of findings) {
+      this.#metrics?.repairPortErrors.inc({ type: f.type });
+      this.#repairRecorder?.record({ regarding: referenceTo(f.service, 'Service'), type: 'Warning', reason: f.reason, action: PortEventSources.action, note: f.note });
+      this.#log?.warn({ service: keyOf(f.service), reason: f.reason }, f.note);
+    }
+  }
+
   #requestRepairSoon(): void {
     if (this.#stopped || this.#repairSoon) return;
     this.#repairSoon = (this.#ctx as ControllerContext).clock.setTimer(() => {
@@ -274,11 +288,7 @@ export class NodePortController implements Controller {
         return { result, changed: result.changed };
       });
       this.#leakSeen = outcome.leakSeen;
-      for (const f of outcome.findings) {
-        m.repairPortErrors.inc({ type: f.type });
-        this.#repairRecorder?.record({ regarding: referenceTo(f.service, 'Service'), type: 'Warning', reason: f.reason, action: PortEventSources.action, note: f.note });
-        this.#log?.warn({ service: keyOf(f.service), reason: f.reason }, f.note);
-      }
+      this.#reportFindings(outcome.findings);
       if (outcome.released.length > 0) {
         m.repairPortErrors.inc({ type: 'leak' }, outcome.released.length);
         this.#log?.info({ ports: outcome.released }, 'ports appear to have leaked: cleaning up');

@@ -3,7 +3,7 @@ import type { Service, ServicePort } from '../../../api-types/core.js';
 import { PortMapState, type PortOwner } from '../../../controllers/nodeport/port-map.js';
 import { collectServiceNodePorts, repairPortMap, type RepairInput } from '../../../controllers/nodeport/repair.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
-import { R, create, eventually, eventsFor, newStore, portMap, service, shutdown, startInstance } from './harness.js';
+import { R, create, eventually, eventsFor, newStore, portMap, read, service, shutdown, startInstance } from './harness.js';
 
 const RANGE = { base: 30000, size: 2768 };
 
@@ -108,5 +108,23 @@ test('nodeport repair › a leaked port (no owner, no Service) is freed after th
   await eventually('leak freed', () => !portMap(store).isAllocated(31999));
   const text = await inst.metrics.registry.getSingleMetricAsString('svcplane_nodeport_repair_port_errors_total');
   t.regex(text, /type="leak"} 1/);
+  await shutdown(store, inst);
+});
+
+test('nodeport repair › a deleted port map is rebuilt from the Services before any new claim', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store, { serviceNodePortRange: '30000-30002', repairIntervalMs: 60_000 });
+  create(store, service('a', { ports: [{ port: 80 }, { port: 81 }] }));
+  await eventually('a ports', () => portMap(store, '30000-30002').range.used === 2 && (read(store, 'a')?.spec?.ports ?? []).every((p) => (p.nodePort ?? 0) > 0));
+  const held = (read(store, 'a')?.spec?.ports ?? []).map((p) => p.nodePort ?? 0).sort();
+  store.delete(R.configmaps, 'kube-system', 'svcplane-nodeports');
+  // The next claim finds the map gone (404), starts again from what the Services hold, and takes
+  // the one free port.
+  create(store, service('c', { ports: [{ port: 80 }] }));
+  await eventually('c port', () => (read(store, 'c')?.spec?.ports?.[0]?.nodePort ?? 0) > 0);
+  t.false(held.includes(read(store, 'c')?.spec?.ports?.[0]?.nodePort ?? 0), 'c never got a port a holds');
+  t.deepEqual(portMap(store, '30000-30002').portsOwnedBy('default/a'), held);
+  create(store, service('b', { ports: [{ port: 80 }] }));
+  await eventually('b reported full', () => eventsFor(store, 'b').some((e) => e.includes('PortRangeFull')));
   await shutdown(store, inst);
 });
