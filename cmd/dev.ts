@@ -5,14 +5,28 @@
  * client over the server's own store; kubectl and other clients use HTTP. This module only
  * declares the flags; dev-main.ts runs.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseClusterCIDRs } from '../controllers/kubelet-sim/options.js';
 import { parsePort } from './envtest.js';
-import { addControllerFlags, type ControllerFlags } from './flags.js';
+import { addControllerFlags, parseDuration, type ControllerFlags } from './flags.js';
 
 /** Parsed flags of `svcplane dev`. */
 export interface DevFlags extends ControllerFlags {
   port: number;
   kubeconfigOut?: string;
+  simulatePods: boolean;
+  clusterCidr: string;
+  podReadyDelay: number;
+}
+
+/** Checks a --cluster-cidr value and returns it unchanged. */
+function checkClusterCIDR(value: string): string {
+  try {
+    parseClusterCIDRs(value);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+  return value;
 }
 
 /** Adds the `dev` subcommand. */
@@ -21,7 +35,10 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the bundled API server and every controller in one process (no leader election)')
     .addOption(new Option('--port <n>', 'API server port; 0 picks a free port').default(0).argParser(parsePort))
-    .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)');
+    .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
+    .option('--simulate-pods', 'SIMULATION: run a fake kubelet that creates nodes, binds pods, gives them IPs and readiness', false)
+    .addOption(new Option('--cluster-cidr <cidrs>', 'the simulated pod network: one CIDR or two (one per family), comma-separated').default('10.244.0.0/16').argParser(checkClusterCIDR))
+    .addOption(new Option('--pod-ready-delay <duration>', 'how long a simulated pod runs before it turns Ready').default(1000, '1s').argParser(parseDuration));
   addControllerFlags(cmd).action(async (flags: DevFlags) => {
     // Loaded here so that --help and flag errors answer without loading the server and controllers.
     const { runDev } = await import('./dev-main.js');

@@ -22,6 +22,9 @@ export interface ControllerFlags {
   concurrentServiceEndpointSyncs: number;
   endpointUpdatesBatchPeriod: number;
   endpointsliceUpdatesBatchPeriod: number;
+  mirroringConcurrentServiceEndpointSyncs: number;
+  mirroringMaxEndpointsPerSubset: number;
+  mirroringEndpointsliceUpdatesBatchPeriod: number;
   allocatorRepairInterval: number;
   kubeApiQps: number;
   kubeApiBurst: number;
@@ -100,6 +103,9 @@ export function addControllerFlags(cmd: Command): Command {
     .addOption(new Option('--concurrent-service-endpoint-syncs <n>', 'EndpointSlice controller workers').default(5).argParser(intIn(1, 50)))
     .addOption(new Option('--endpoint-updates-batch-period <duration>', 'batch pod changes into one Endpoints sync per period').default(0, '0').argParser(parseDuration))
     .addOption(new Option('--endpointslice-updates-batch-period <duration>', 'batch pod changes into one EndpointSlice sync per period').default(0, '0').argParser(parseDuration))
+    .addOption(new Option('--mirroring-concurrent-service-endpoint-syncs <n>', 'EndpointSlice mirroring controller workers').default(5).argParser(intIn(1, 50)))
+    .addOption(new Option('--mirroring-max-endpoints-per-subset <n>', 'the most addresses mirrored per Endpoints subset').default(1000).argParser(intIn(1, 1000)))
+    .addOption(new Option('--mirroring-endpointslice-updates-batch-period <duration>', 'delay mirroring syncs after EndpointSlice changes by this period').default(0, '0').argParser(parseDuration))
     .addOption(new Option('--allocator-repair-interval <duration>', 'how often the ClusterIP and NodePort repair passes run').default(180_000, '3m').argParser(parseDuration))
     .addOption(new Option('--kube-api-qps <n>', 'client-side limit of requests per second to the API server').default(20).argParser(positive))
     .addOption(new Option('--kube-api-burst <n>', 'client-side burst of requests to the API server').default(30).argParser(intIn(1, 100_000)))

@@ -5,7 +5,9 @@
  * exits 1; a lost lease exits 1 so the pod restarts, as kube-controller-manager does).
  */
 import type { Logger } from 'pino';
+import { EndpointsController } from '../controllers/endpoints/index.js';
 import { EndpointSliceController } from '../controllers/endpointslice/index.js';
+import { MirroringController } from '../controllers/endpointslicemirroring/index.js';
 import type { KubeClient } from '../controllers/runtime/kube-client.js';
 import { systemClock } from '../controllers/runtime/clock.js';
 import { createLogger } from '../controllers/runtime/logger.js';
@@ -19,6 +21,9 @@ type Factory = (flags: ControllerFlags) => Controller;
 
 /** The controllers svcplane has, by --controllers name. */
 export const controllerFactories: Partial<Record<ControllerName, Factory>> = {
+  endpoints: (f) => new EndpointsController({ concurrency: f.concurrentEndpointSyncs, batchPeriodMs: f.endpointUpdatesBatchPeriod }),
+  endpointslicemirroring: (f) =>
+    new MirroringController({ concurrency: f.mirroringConcurrentServiceEndpointSyncs, maxEndpointsPerSubset: f.mirroringMaxEndpointsPerSubset, batchPeriodMs: f.mirroringEndpointsliceUpdatesBatchPeriod }),
   endpointslice: (f) =>
     new EndpointSliceController({ maxEndpointsPerSlice: f.maxEndpointsPerSlice, concurrency: f.concurrentServiceEndpointSyncs, batchPeriodMs: f.endpointsliceUpdatesBatchPeriod }),
 };
