@@ -152,3 +152,16 @@ test('nodeport controller › rejects invalid options naming the flag', (t) => {
     t.throws(() => createNodePortController({ repairIntervalMs: -1 }), { instanceOf: RangeError, message: /--nodeport-repair-interval/ });
   });
 });
+
+test('nodeport controller › a type change that leaves the nodePorts in the request: the API server drops them, the controller releases them', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store);
+  create(store, service('a', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80 }] }));
+  await eventually('ports', () => (read(store, 'a')?.spec?.healthCheckNodePort ?? 0) > 0 && (nodePortsOf(store, 'a')[0] ?? 0) > 0);
+  const a = read(store, 'a') as Service;
+  store.update(R.services, 'default', 'a', { ...a, spec: { ...a.spec, type: 'ClusterIP' } });
+  t.deepEqual(nodePortsOf(store, 'a'), [0], 'dropTypeDependentFields');
+  t.falsy(read(store, 'a')?.spec?.healthCheckNodePort);
+  await eventually('released', () => portMap(store).allocatedPorts().length === 0);
+  await shutdown(store, inst);
+});
