@@ -10,6 +10,7 @@ import type { ClientWatch, KubeClient, ResourceClient, ResourceRef, WatchListene
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
 import { ApiError } from './errors.js';
 import { type ResourceInfo, findResource } from './resources.js';
+import { cloneJson } from './store-meta.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, Store, WatchHandle, WatchOptions, WriteOptions } from './types.js';
 
 /** Options of an InProcessClient. */
@@ -138,7 +139,8 @@ class Delivery<T extends KubeObject> {
 
   event(ev: WatchEvent<T>): void {
     if (this.ended || this.stopped) return;
-    this.push(() => this.listener.event(ev));
+    // The store shares one frozen object among all watchers of a change; listeners get their own.
+    this.push(() => this.listener.event({ type: ev.type, object: cloneJson(ev.object) }));
   }
 
   end(error?: Error): void {

@@ -190,7 +190,8 @@ export function initialWatchEvents(store: MemoryStore, r: ResourceInfo, opts: Wa
   if (opts.sendInitialEvents === true || fromNow) {
     if (!fromNow) store.parseRV(rv);
     if (opts.sendInitialEvents !== false) {
-      for (const obj of itemsAt(store, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: cloneJson(obj) });
+      // Stored objects are frozen: every watcher can share them.
+      for (const obj of itemsAt(store, r, opts.namespace)) if (matches(obj)) initial.push({ type: 'ADDED', object: obj });
     }
     if (opts.sendInitialEvents === true && opts.allowWatchBookmarks) {
       initial.push(bookmarkEvent(r.kind, groupVersion(r), store.currentRV(), true));

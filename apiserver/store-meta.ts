@@ -168,3 +168,20 @@ export function cloneJson<T>(value: T): T {
   }
   return out as T;
 }
+
+/**
+ * Deep-freezes a JSON value in place and returns it: what the store does to every object it
+ * commits, so that stored objects can be shared (with history, list snapshots and every watcher
+ * of a change) and a consumer that tries to modify one fails loudly instead of corrupting the
+ * store. A frozen subtree is taken to be frozen throughout (the store only ever shares its own).
+ */
+export function freezeJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) freezeJson(value[i]);
+  } else {
+    for (const key in value) freezeJson((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}

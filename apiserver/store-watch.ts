@@ -11,7 +11,7 @@
 import type { KubeObject, WatchEvent } from '../api-types/meta.js';
 import { expired } from './errors.js';
 import type { WatchHandle, WatchSink } from './types.js';
-import { cloneJson } from './store-meta.js';
+import { cloneJson, freezeJson } from './store-meta.js';
 
 /** One committed change of one object. `object` is the new state (for DELETED the final state, stamped with the new RV). */
 export interface ChangeEntry {
@@ -40,24 +40,40 @@ interface Watcher {
 /** Annotation on the BOOKMARK that ends a streaming list's initial events. */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
+// The events of one change, built once and shared by every watcher it is sent to.
+const sharedEvents = new WeakMap<ChangeEntry, Partial<Record<WatchEvent['type'], WatchEvent>>>();
+
+function sharedEvent(entry: ChangeEntry, type: 'ADDED' | 'MODIFIED' | 'DELETED'): WatchEvent {
+  let events = sharedEvents.get(entry);
+  if (!events) sharedEvents.set(entry, (events = {}));
+  let ev = events[type];
+  if (!ev) {
+    // A selector-driven DELETED shows the previous content at the change's resourceVersion.
+    const object = entry.type === 'MODIFIED' && type === 'DELETED' ? withRV(entry.prev as KubeObject, entry.rv) : entry.object;
+    ev = events[type] = Object.freeze({ type, object });
+  }
+  return ev;
+}
+
 const withRV = (obj: KubeObject, rv: number): KubeObject => {
   const copy = cloneJson(obj);
   copy.metadata.resourceVersion = String(rv);
-  return copy;
+  return freezeJson(copy);
 };
 
 /**
  * Turns a change into what one watcher sees: MODIFIED, ADDED when the object starts matching,
- * DELETED (previous content, new RV) when it stops, nothing when it never matched.
+ * DELETED (previous content, new RV) when it stops, nothing when it never matched. The event and
+ * its object are deep-frozen and shared by every watcher of the change (no copy per watcher).
  */
 export function eventFor(entry: ChangeEntry, matches: (obj: KubeObject) => boolean): WatchEvent | undefined {
-  if (entry.type === 'ADDED') return matches(entry.object) ? { type: 'ADDED', object: cloneJson(entry.object) } : undefined;
-  if (entry.type === 'DELETED') return matches(entry.object) ? { type: 'DELETED', object: cloneJson(entry.object) } : undefined;
+  if (entry.type === 'ADDED') return matches(entry.object) ? sharedEvent(entry, 'ADDED') : undefined;
+  if (entry.type === 'DELETED') return matches(entry.object) ? sharedEvent(entry, 'DELETED') : undefined;
   const was = entry.prev !== undefined && matches(entry.prev);
   const is = matches(entry.object);
-  if (was && is) return { type: 'MODIFIED', object: cloneJson(entry.object) };
-  if (is) return { type: 'ADDED', object: cloneJson(entry.object) };
-  if (was) return { type: 'DELETED', object: withRV(entry.prev as KubeObject, entry.rv) };
+  if (was && is) return sharedEvent(entry, 'MODIFIED');
+  if (is) return sharedEvent(entry, 'ADDED');
+  if (was) return sharedEvent(entry, 'DELETED');
   return undefined;
 }
 

@@ -7,8 +7,9 @@
  *
  * Objects are indexed resource → namespace → name, so a write is O(1) plus the fan-out to the
  * watchers of that resource, and a namespaced list touches only that namespace. Stored objects
- * are never mutated in place (every write stores a fresh copy), so history entries and list
- * snapshots can share them; callers always get copies.
+ * are never mutated in place (every write stores a fresh copy, deep-frozen), so history entries,
+ * list snapshots and watch events share them; callers of get, list and writes get copies, and
+ * watch sinks get the shared frozen objects (the in-process client copies for its listeners).
  */
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
@@ -19,7 +20,7 @@ import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
-import { cloneJson, formatTimestamp, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
+import { cloneJson, formatTimestamp, freezeJson, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
 
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
@@ -320,13 +321,15 @@ export class MemoryStore implements Store {
   }
 
   /**
-   * @internal Commits a change: bumps the RV, stamps it on `obj` (owned by the store from now on),
-   * stores or removes it, records history, fans it out, and keeps the indexes.
+   * @internal Commits a change: bumps the RV, stamps it on `obj` (owned by the store from now on,
+   * and deep-frozen: history, snapshots and every watcher share it), stores or removes it, records
+   * history, fans it out, and keeps the indexes. Returns the frozen stored object.
    */
   commit(r: ResourceInfo, type: ChangeEntry['type'], obj: KubeObject, prev: KubeObject | undefined): KubeObject {
     this.rv++;
     stamp(r, obj);
     obj.metadata.resourceVersion = String(this.rv);
+    freezeJson(obj);
     const id = resourceId(r);
     const ns = r.namespaced ? obj.metadata.namespace ?? '' : '';
     const name = obj.metadata.name as string;

@@ -163,3 +163,18 @@ test('InProcessClient › patch passes through to the store (404 for a missing o
   const err = await t.throwsAsync(cms.patch('default', 'nope', 'application/merge-patch+json', { data: { a: 'b' } }), { instanceOf: ApiError });
   t.is(err?.code, 404);
 });
+
+test('InProcessClient › each watch listener gets its own copy of an event object, free to modify', async (t) => {
+  const { store, cms } = setup();
+  const mutator = collector();
+  const reader = collector();
+  await cms.watch({}, { event: (ev) => { mutator.listener.event(ev); (ev.object as KubeObject).data = { mine: 'yes' }; }, end: mutator.listener.end });
+  await cms.watch({}, reader.listener);
+  await cms.create('default', { metadata: { name: 'a' }, data: { k: 'v' } });
+  await flush();
+  t.is(reader.events.length, 1);
+  t.deepEqual((reader.events[0].object as KubeObject).data, { k: 'v' });
+  t.deepEqual((mutator.events[0].object as KubeObject).data, { mine: 'yes' });
+  t.is(mutator.ends(), 0);
+  t.deepEqual(store.get(resourceFor('', 'configmaps'), 'default', 'a').data, { k: 'v' });
+});

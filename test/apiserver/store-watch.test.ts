@@ -193,3 +193,38 @@ test('watch › a sink that throws is ended and does not break the writer', (t) 
   t.notThrows(() => s.create(configmaps, 'default', cm('a')));
   t.is(ended, 1);
 });
+
+test('watch › every watcher of a change gets one shared, frozen event; a sink that writes to it is cut off, the store unharmed', (t) => {
+  const s = newStore();
+  const a = record(s, {});
+  const b = record(s, {});
+  let writerEnded = 0;
+  s.watch(configmaps, {}, {
+    event: (ev) => { ((ev.object as KubeObject).metadata as Record<string, unknown>).name = 'mutated'; },
+    end: () => { writerEnded++; },
+  });
+  s.create(configmaps, 'default', cm('x'));
+  t.is(a.events.length, 1);
+  t.is(a.events[0], b.events[0]);
+  t.true(Object.isFrozen(a.events[0].object) && Object.isFrozen((a.events[0].object as KubeObject).metadata));
+  t.is(writerEnded, 1);
+  t.is(s.get(configmaps, 'default', 'x').metadata.name, 'x');
+  // The copy a caller gets back is its own.
+  const got = s.get(configmaps, 'default', 'x');
+  got.data = { changed: 'yes' };
+  t.deepEqual(s.get(configmaps, 'default', 'x').data, {});
+});
+
+test('watch › a selector-driven DELETED is built once per change, with the previous content at the new resourceVersion', (t) => {
+  const s = newStore();
+  const x = s.create(configmaps, 'default', cm('x', { app: 'web' }));
+  const w1 = record(s, { labelSelector: 'app=web' });
+  const w2 = record(s, { labelSelector: 'app=web' });
+  const out = s.update(configmaps, 'default', 'x', { ...x, metadata: { ...x.metadata, labels: { app: 'db' } } }).object;
+  const deleted = w1.events.at(-1) as WatchEvent;
+  t.is(deleted.type, 'DELETED');
+  t.is(deleted, w2.events.at(-1) as WatchEvent);
+  t.deepEqual((deleted.object as KubeObject).metadata.labels, { app: 'web' });
+  t.is((deleted.object as KubeObject).metadata.resourceVersion, out.metadata.resourceVersion);
+  t.true(Object.isFrozen(deleted.object));
+});
