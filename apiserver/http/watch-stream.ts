@@ -21,18 +21,31 @@ import type { Timers } from './timers.js';
  * until the current synchronous delivery is over (one microtask).
  */
 export class EventLineCache {
-  private lines = new Map<string, string>();
+  private lines = new Map<string, { text: string; bytes?: Buffer }>();
   private isClearScheduled = false;
 
   /** The NDJSON line of `ev`, from the cache when another watcher just sent the same event. */
   lineFor(ev: WatchEvent): string {
+    return this.entryFor(ev).text;
+  }
+
+  /**
+   * The NDJSON line of `ev` as bytes, encoded once and shared: a socket write of a Buffer is
+   * passed to the kernel as is, where a string is encoded again for every watcher.
+   */
+  chunkFor(ev: WatchEvent): Buffer {
+    const entry = this.entryFor(ev);
+    return (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
+  }
+
+  private entryFor(ev: WatchEvent): { text: string; bytes?: Buffer } {
     const meta = ev.object.metadata as { uid?: string; resourceVersion?: string } | undefined;
-    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !meta?.uid || !meta.resourceVersion) return JSON.stringify(ev) + '\n';
+    if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !meta?.uid || !meta.resourceVersion) return { text: JSON.stringify(ev) + '\n' };
     const key = `${ev.type}|${String(ev.object.apiVersion)}|${meta.uid}|${meta.resourceVersion}`;
-    let line = this.lines.get(key);
-    if (line === undefined) {
-      line = JSON.stringify(ev) + '\n';
-      this.lines.set(key, line);
+    let entry = this.lines.get(key);
+    if (entry === undefined) {
+      entry = { text: JSON.stringify(ev) + '\n' };
+      this.lines.set(key, entry);
       if (!this.isClearScheduled) {
         this.isClearScheduled = true;
         queueMicrotask(() => {
@@ -41,7 +54,7 @@ export class EventLineCache {
         });
       }
     }
-    return line;
+    return entry;
   }
 }
 
@@ -75,8 +88,8 @@ export interface WatchStreamOptions {
 
 /** A watch response in progress. */
 export class WatchStream implements WatchSink {
-  private pending: string[] | undefined = [];
-  private delayed: string[] = [];
+  private pending: (string | Buffer)[] | undefined = [];
+  private delayed: (string | Buffer)[] = [];
   private handle: WatchHandle | undefined;
   private cancels = new Set<() => void>();
   private storeEnded = false;
@@ -90,7 +103,7 @@ export class WatchStream implements WatchSink {
 
   /** WatchSink: queues one event line. */
   event(ev: WatchEvent): void {
-    this.enqueue(this.o.lineCache ? this.o.lineCache.lineFor(ev) : JSON.stringify(ev) + '\n');
+    this.enqueue(this.o.lineCache ? this.o.lineCache.chunkFor(ev) : JSON.stringify(ev) + '\n');
   }
 
   /** WatchSink: the store ended the watch (fault injection, shutdown, after an ERROR). */
@@ -143,7 +156,7 @@ export class WatchStream implements WatchSink {
     this.res.flushHeaders();
   }
 
-  private enqueue(line: string): void {
+  private enqueue(line: string | Buffer): void {
     if (this.done) return;
     if (this.pending) {
       this.pending.push(line);
@@ -172,7 +185,7 @@ export class WatchStream implements WatchSink {
     this.schedule(delay, () => this.afterDelayed(fn));
   }
 
-  private write(line: string): void {
+  private write(line: string | Buffer): void {
     if (this.done) return;
     // Lines written in the same turn of the event loop (several requests' events) leave in one
     // chunk and one syscall rather than one each.

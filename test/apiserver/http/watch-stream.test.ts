@@ -189,3 +189,12 @@ test('EventLineCache › one serialisation per change, shared by watchers; disti
   const changed = { ...obj(), spec: { n: 2 } };
   t.is(cache.lineFor({ type: 'MODIFIED', object: changed }), JSON.stringify({ type: 'MODIFIED', object: changed }) + '\n');
 });
+
+test('EventLineCache › the bytes of a line are encoded once and shared by every watcher of the change', (t) => {
+  const cache = new EventLineCache();
+  const obj = () => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ä', uid: 'u1', resourceVersion: '5' } });
+  const a = cache.chunkFor({ type: 'MODIFIED', object: obj() });
+  t.is(a.toString('utf8'), cache.lineFor({ type: 'MODIFIED', object: obj() }));
+  t.is(cache.chunkFor({ type: 'MODIFIED', object: obj() }), a);
+  t.not(cache.chunkFor({ type: 'ADDED', object: obj() }), a);
+});
