@@ -129,6 +129,7 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
     fixedSig = sigOf(servicePorts.map((sp) => idOf(endpointPort(sp, (sp.targetPort ?? sp.port) as number))));
   }
 
+  const sigByContainers = new Map<readonly object[], number>();
   const ips: string[] = [];
   const uids: string[] = [];
   const podOf: Pod[] = [];
@@ -143,13 +144,20 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
     if (ip === undefined) continue;
     let sig = fixedSig;
     if (sig < 0) {
-      const ids: number[] = [];
-      for (let i = 0; i < servicePorts.length; i++) {
-        const num = findPort(pod, servicePorts[i]);
-        if (num !== undefined) ids.push(idOf(endpointPort(servicePorts[i], num)));
+      // Pods of one template share their (interned, frozen) containers array: resolve once per array.
+      const containers = pod.spec?.initContainers ? undefined : pod.spec?.containers;
+      const cached = containers ? sigByContainers.get(containers) : undefined;
+      if (cached !== undefined) sig = cached;
+      else {
+        const ids: number[] = [];
+        for (let i = 0; i < servicePorts.length; i++) {
+          const num = findPort(pod, servicePorts[i]);
+          if (num !== undefined) ids.push(idOf(endpointPort(servicePorts[i], num)));
+        }
+        sig = ids.length === 0 ? -1 : sigOf(ids);
+        if (containers) sigByContainers.set(containers, sig);
       }
-      if (ids.length === 0) continue;
-      sig = sigOf(ids);
+      if (sig < 0) continue;
     }
     readyOf[ips.length] = state === 'ready' ? 1 : 0;
     sigOfPod[ips.length] = sig;
