@@ -1,7 +1,7 @@
 /**
  * NO DUPLICATES: two serviceip controllers, both active (no leader election), each behind its own
  * FaultClient over one store, while Services are created and deleted concurrently with injected
- * 409s, 500s and closed watches. After settling: no two live Services share an IP, every Service
+ * 409s, 500s (before the write, and after it: lost responses) and closed watches. After settling: no two live Services share an IP, every Service
  * has its IP, and no IPAddress is left without a Service listing it. fast-check drives the
  * schedule so a failure reproduces from the printed seed.
  */
@@ -13,15 +13,19 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { firstFree } from '../../../allocators/random.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
+import type { KubeClient, ResourceClient, ResourceRef } from '../../../controllers/runtime/kube-client.js';
+import type { KubeObject } from '../../../api-types/meta.js';
 import { eventually } from '../../helpers/eventually.js';
 import { claims, services, startServiceIP } from './harness.js';
+
+type FaultKind = 'conflict' | 'create500' | 'update500' | 'delete500' | 'closeWatches' | 'createLost' | 'updateLost';
 
 interface Scenario {
   count: number;
   /** Which Services are deleted again (by index), and when (after which create). */
   deletes: { index: number; after: number }[];
   /** Fault bursts, by the create they follow. */
-  faults: { after: number; replica: 0 | 1; kind: 'conflict' | 'create500' | 'update500' | 'delete500' | 'closeWatches'; count: number }[];
+  faults: { after: number; replica: 0 | 1; kind: FaultKind; count: number }[];
 }
 
 function scenario(count: number): fc.Arbitrary<Scenario> {
@@ -32,7 +36,7 @@ function scenario(count: number): fc.Arbitrary<Scenario> {
       fc.record({
         after: fc.nat(count - 1),
         replica: fc.constantFrom(0 as const, 1 as const),
-        kind: fc.constantFrom('conflict' as const, 'create500' as const, 'update500' as const, 'delete500' as const, 'closeWatches' as const),
+        kind: fc.constantFrom<FaultKind>('conflict', 'create500', 'update500', 'delete500', 'closeWatches', 'createLost', 'updateLost'),
         count: fc.integer({ min: 1, max: 5 }),
       }),
       { maxLength: Math.max(4, Math.floor(count / 20)) },
@@ -40,8 +44,41 @@ function scenario(count: number): fc.Arbitrary<Scenario> {
   });
 }
 
-function inject(f: FaultClient, kind: Scenario['faults'][number]['kind'], count: number): void {
+/**
+ * Loses responses: the write reaches the store, then the caller gets a 500 (a timeout after the
+ * server committed), so the controller must cope with claims and updates it does not know it made.
+ */
+class LossyClient implements KubeClient {
+  readonly lose = { create: 0, update: 0 };
+  constructor(private readonly inner: KubeClient) {}
+  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
+    const r = this.inner.resource<T>(ref);
+    return {
+      ...r,
+      get: (ns, name) => r.get(ns, name),
+      list: (o) => r.list(o),
+      watch: (o, l) => r.watch(o, l),
+      updateStatus: (o, w) => r.updateStatus(o, w),
+      patch: (ns, n, t, b, o) => r.patch(ns, n, t, b, o),
+      delete: (ns, n, o) => r.delete(ns, n, o),
+      create: async (ns, obj, o) => {
+        const out = await r.create(ns, obj, o);
+        if (ref.resource === 'ipaddresses' && this.lose.create > 0 && this.lose.create--) throw internalError('response lost');
+        return out;
+      },
+      update: async (obj, o) => {
+        const out = await r.update(obj, o);
+        if (ref.resource === 'services' && this.lose.update > 0 && this.lose.update--) throw internalError('response lost');
+        return out;
+      },
+    };
+  }
+}
+
+function inject(f: FaultClient, lossy: LossyClient, kind: FaultKind, count: number): void {
   if (kind === 'closeWatches') return f.closeWatches();
+  if (kind === 'createLost') return void (lossy.lose.create += count);
+  if (kind === 'updateLost') return void (lossy.lose.update += count);
   if (kind === 'conflict') return f.failNext({ verb: 'update', resource: 'services', count, error: () => conflict(services, 'x') });
   const verb = kind === 'create500' ? 'create' : kind === 'update500' ? 'update' : 'delete';
   const resource = kind === 'update500' ? 'services' : 'ipaddresses';
@@ -65,7 +102,8 @@ async function run(s: Scenario): Promise<void> {
       holder.set(ip, name);
     }
   };
-  const faults = [new FaultClient(new InProcessClient(store)), new FaultClient(new InProcessClient(store))];
+  const lossy = [new LossyClient(new InProcessClient(store)), new LossyClient(new InProcessClient(store))];
+  const faults = lossy.map((l) => new FaultClient(l));
   // firstFree on both replicas: they race for the same IP every time, so claims collide constantly.
   const opts = { serviceClusterIPRange: '10.0.0.0/20', leakGracePeriodMs: 200, repairIntervalMs: 300, concurrency: 5, random: firstFree };
   const replicas = await Promise.all(faults.map((f) => startServiceIP(store, opts, f)));
@@ -73,7 +111,7 @@ async function run(s: Scenario): Promise<void> {
     const deleted = new Set<number>();
     for (let i = 0; i < s.count; i++) {
       store.create(services, 'default', { metadata: { name: `s${i}` }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } });
-      for (const f of s.faults) if (f.after === i) inject(faults[f.replica], f.kind, f.count);
+      for (const f of s.faults) if (f.after === i) inject(faults[f.replica], lossy[f.replica], f.kind, f.count);
       for (const d of s.deletes) {
         if (d.after === i && d.index <= i && !deleted.has(d.index)) {
           deleted.add(d.index);
@@ -84,6 +122,7 @@ async function run(s: Scenario): Promise<void> {
       if (i % 25 === 0) await new Promise((r) => setImmediate(r));
     }
     for (const f of faults) f.clearFaults();
+    for (const l of lossy) l.lose.create = l.lose.update = 0;
     await eventually(
       'settled: every Service allocated, no duplicate, no leak',
       () => {
