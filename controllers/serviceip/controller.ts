@@ -101,11 +101,20 @@ export class ServiceIPController implements Controller {
   async #start(): Promise<void> {
     const ctx = this.#ctx as ControllerContext;
     // 2.
-    try {
-      await this.#ipClient.list({ limit: 1 });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      this.durable = false;
+    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
+      try {
+        await this.#ipClient.list({ limit: 1 });
+        break;
+      } catch (err) {
+        if (isNotFound(err)) {
+          this.durable = false;
+          break;
+        }
+        // A server that fails the probe is retried: the controller must not stay silent forever.
+        this.#log.warn({ err, retryInMs: delayMs }, 'probing IPAddress failed; retrying');
+        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
+        if (this.#stopped) return;
+      }
     }
     if (this.durable) {
       const ips = ctx.informers.get<IPAddress>('ipaddresses');

@@ -1,7 +1,8 @@
 /** The repair side of the controller, against the in-process API server. */
 import test from 'ava';
 import type { KubeObject } from '../../../api-types/meta.js';
-import { ApiError } from '../../../apiserver/errors.js';
+import { ApiError, internalError } from '../../../apiserver/errors.js';
+import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
@@ -89,5 +90,17 @@ test('serviceip › where IPAddress is not served, it warns and allocates from t
   t.false(c.controller.durable);
   store.delete(services, 'default', 'old');
   await eventually('released in memory', () => !c.controller.index.get('10.0.0.5'));
+  await c.stop();
+});
+
+test('serviceip › a failing IPAddress probe at start-up is retried, then allocation starts', async (t) => {
+  const store = new MemoryStore();
+  const faults = new FaultClient(new InProcessClient(store));
+  faults.failNext({ verb: 'list', resource: 'ipaddresses', count: 1, error: () => internalError('etcd is down') });
+  createService(store, 'web');
+  const c = await startServiceIP(store, {}, faults);
+  const ip = await eventually('allocated after the retry', () => getService(store, 'web')?.spec?.clusterIP, { timeoutMs: 5000 });
+  t.true(c.controller.durable);
+  t.is(claims(store).get(ip)?.spec.parentRef.name, 'web');
   await c.stop();
 });
