@@ -1,7 +1,4 @@
 import test from 'ava';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { KubeObject } from '../../api-types/meta.js';
 import { startApiServer, type ApiServerHandle } from '../../apiserver/index.js';
 import { resourceFor } from '../../apiserver/resources.js';
@@ -110,26 +107,6 @@ test('svcplane status › draws a known cluster read through the API, then exits
   t.false(out.includes('SomethingElse') || out.includes('Scheduled'), 'only Warnings of the suite');
 });
 
-test('svcplane status › the kubeconfig context namespace is the default scope; an unreachable server exits 1', async (t) => {
-  const server = await startApiServer();
-  seed(server);
-  const r = runSvcplane(['status', '--kubeconfig', server.kubeconfigPath]);
-  t.is(await r.exit, 0, r.stderr());
-  t.regex(r.stdout(), /^SERVICES {2}2 in namespace default$/m);
-  t.notRegex(r.stdout(), / big /);
-  // Keep a copy of the kubeconfig: close() removes the server's.
-  const dir = await mkdtemp(path.join(tmpdir(), 'svcplane-status-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  await copyFile(server.kubeconfigPath, kubeconfig);
-  await server.close();
-  const down = runSvcplane(['status', '--kubeconfig', kubeconfig]);
-  t.teardown(() => down.child.kill('SIGKILL'));
-  t.is(await down.exit, 1);
-  t.regex(down.stderr(), /^error: .*ECONNREFUSED/m);
-  t.is(down.stdout(), '');
-});
-
 test('svcplane status --watch › redraws after a change, one delimited frame at a time; SIGTERM exits 0', async (t) => {
   const server = await startApiServer();
   t.teardown(() => server.close());
@@ -137,11 +114,11 @@ test('svcplane status --watch › redraws after a change, one delimited frame at
   const r = runSvcplane(['status', '--kubeconfig', server.kubeconfigPath, '--watch', '-n', 'default']);
   t.teardown(() => r.child.kill('SIGKILL'));
   const frames = () => r.stdout().split(/^---\n/m).slice(0, -1);
-  await eventually('the first frame', () => frames().length >= 1 || r.child.exitCode !== null, { timeoutMs: 30_000, intervalMs: 50 });
+  await eventually('the first frame', () => frames().length >= 1 || r.child.exitCode !== null, { timeoutMs: 90_000, intervalMs: 50 });
   t.is(frames().length, 1, r.stderr());
   t.regex(frames()[0], /^SERVICES {2}2 in namespace default$/m);
   server.store.create(R.services, 'default', service('default', 'late', { clusterIP: '10.96.5.5', clusterIPs: ['10.96.5.5'] }));
-  await eventually('a frame with the new Service', () => frames().some((f) => / late +ClusterIP +10\.96\.5\.5/.test(f)), { timeoutMs: 15_000, intervalMs: 50 });
+  await eventually('a frame with the new Service', () => frames().some((f) => / late +ClusterIP +10\.96\.5\.5/.test(f)), { timeoutMs: 30_000, intervalMs: 50 });
   const last = frames().at(-1)!;
   t.regex(last, /^SERVICES {2}3 in namespace default$/m);
   t.regex(last, /^ {2}ClusterIP +10\.96\.0\.0\/12 +\[#\.+\] +4 used/m);

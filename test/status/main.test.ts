@@ -1,4 +1,5 @@
 import test from 'ava';
+import net from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api-types/meta.js';
 import { InProcessClient } from '../../apiserver/in-process-client.js';
@@ -52,6 +53,30 @@ test('runStatus › one frame, scoped to the context namespace, with the server 
   t.true(h.out().startsWith('svcplane status  https://api.example.com:6443  namespace default  2026-11-21T14:00:00Z\n'));
   t.false(h.out().includes('secret') || h.out().includes('token'));
   t.false(h.out().includes('---'), 'a single frame has no delimiter');
+  const other = harness();
+  t.is(await runStatus({ loadKubeConfig: () => kubeConfig('kube-system'), client: other.client, watch: false, allNamespaces: false, ranges, io: other.io }), 0);
+  t.regex(other.out(), /^SERVICES {2}0 in namespace kube-system$/m);
+  const none = harness();
+  t.is(await runStatus({ loadKubeConfig: () => kubeConfig(), client: none.client, watch: false, allNamespaces: false, namespace: 'demo', ranges, io: none.io }), 0);
+  t.regex(none.out(), /^SERVICES {2}0 in namespace demo$/m, '--namespace wins');
+  const fallback = harness();
+  t.is(await runStatus({ loadKubeConfig: () => kubeConfig(), client: fallback.client, watch: false, allNamespaces: false, ranges, io: fallback.io }), 0);
+  t.regex(fallback.out(), /^SERVICES {2}0 in namespace default$/m, 'no context namespace: default');
+});
+
+test('runStatus › an unreachable API server is reported, exit 1, nothing on stdout', async (t) => {
+  const h = harness();
+  // A port that was free a moment ago: nothing listens there.
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }], currentContext: 'ctx' });
+  const code = await runStatus({ loadKubeConfig: () => kc, watch: false, allNamespaces: false, ranges, io: h.io });
+  t.is(code, 1);
+  t.regex(h.err(), /^error: .*ECONNREFUSED/);
+  t.is(h.out(), '');
 });
 
 test('runStatus › a kubeconfig that cannot be loaded is reported, exit 1', async (t) => {
