@@ -15,7 +15,7 @@ import { collectServiceNodePorts } from '../../../controllers/nodeport/repair.js
 // 1,200 ports for at most 550 live Services of up to 2 ports: the free pool stays small, so two
 // instances that did not serialise their claims would soon pick the same port.
 const RANGE = '30000-31199';
-const MAX_LIVE = 550;
+const MAX_LIVE = 620;
 const TOTAL = 2000;
 
 interface Op {
@@ -44,8 +44,13 @@ const faultRules: ((n: number) => FaultRule)[] = [
 async function runSchedule(ops: Op[], t: { log(...v: unknown[]): void }): Promise<string | undefined> {
   const store = newStore();
   const opts = { serviceNodePortRange: RANGE, leakGracePeriodMs: 400, repairIntervalMs: 150, repairAfterDeleteMs: 50, concurrency: 8 };
+  // Unequal worker counts keep the two instances out of step, so they claim for different
+  // Services at the same time (in step, both would mostly race for the same Service).
+  // Unequal worker counts keep the two instances out of step. (Both instances see events in the
+  // same order, so claims for different Services rarely race here; the PortMapStore tests race
+  // two stale copies directly.)
   const a = await startInstance(store, opts, 1);
-  const b = await startInstance(store, opts, 2);
+  const b = await startInstance(store, { ...opts, concurrency: 2 }, 2);
   const instances: Instance[] = [a, b];
   const created = new Set<number>();
   try {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { seededRandom } from '../../../allocators/random.js';
+import { firstFree, seededRandom } from '../../../allocators/random.js';
 import { internalError } from '../../../apiserver/errors.js';
 import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { MemoryStore } from '../../../apiserver/store.js';
@@ -67,6 +67,19 @@ test('PortMapStore › compare-and-swap under contention: four writers, faults, 
   claims.forEach((p, i) => t.is(stored.ownerOf(p)?.uid, `u${i}`));
   const writes = writers.reduce((n, w) => n + w.writes, 0);
   t.true(writes < 400, `claims share writes (batched): ${writes} writes for 400 claims`);
+  store.close();
+});
+
+test('PortMapStore › two writers with the same stale copy pick the same port: the second write conflicts, re-reads and takes another', async (t) => {
+  const store = new MemoryStore();
+  const [a, b] = [1, 2].map(() => new PortMapStore({ client: new InProcessClient(store), namespace: 'kube-system', name: 'pm', range: RANGE, random: firstFree }));
+  const claim = (pm: PortMapStore | undefined, i: number) => (pm as PortMapStore).transact((s) => ({ result: s.claimNext({ key: `d/s${i}`, uid: `u${i}`, rv: '1' }), changed: true }));
+  await claim(a, 0);
+  // Both now hold the same copy (one claimed port); both claim first-fit at once.
+  await (b as PortMapStore).transact(() => ({ result: undefined, changed: false }));
+  const [pa, pb] = await Promise.all([claim(a, 1), claim(b, 2)]);
+  t.not(pa, pb);
+  t.deepEqual(portMap(store, '30000-32767', 'pm').allocatedPorts().length, 3);
   store.close();
 });
 
