@@ -94,6 +94,11 @@ export function tooManyRequests(retryAfterSeconds: number, message = 'Too many r
   return failure(429, 'TooManyRequests', message, { retryAfterSeconds });
 }
 
+/** 413 `Request entity too large: <message>` (NewRequestEntityTooLargeError), e.g. an oversized body. */
+export function requestEntityTooLarge(message: string): ApiError {
+  return failure(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
+}
+
 /** 500 `Internal error occurred: <message>`. */
 export function internalError(message: string): ApiError {
   return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });

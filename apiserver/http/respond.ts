@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, unsupportedMediaType } from '../errors.js';
+import { type ApiError, badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors.js';
 
 /** kube-apiserver's default request body limit (3 MiB, apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -30,20 +30,10 @@ export function sendText(res: ServerResponse, code: number, text: string, conten
   res.end(text);
 }
 
-/** 413 RequestEntityTooLarge, as kube-apiserver answers an oversized body. */
-function tooLarge(limit: number): ApiError {
-  return new ApiError({
-    apiVersion: 'v1',
-    kind: 'Status',
-    metadata: {},
-    status: 'Failure',
-    message: `the server has received too large of a request body: limit is ${limit} bytes`,
-    reason: 'RequestEntityTooLarge',
-    code: 413,
-  });
-}
-
-/** Reads the whole request body as text; throws 413 past `limit` bytes. */
+/**
+ * Reads the whole request body as text; throws 413 past `limit` bytes, with kube-apiserver's
+ * words (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go limitedReadBody).
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   // Plain listeners: an async iterator costs a promise per chunk on the hot write path.
   return new Promise((resolve, reject) => {
@@ -57,7 +47,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (size > limit) isTooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => (isTooLarge ? reject(tooLarge(limit)) : resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () => (isTooLarge ? reject(requestEntityTooLarge(`limit is ${limit}`)) : resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

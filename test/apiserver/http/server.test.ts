@@ -131,6 +131,7 @@ test('server › malformed bodies and methods get the right Status', async (t) =
   const big = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ ...cm('big'), data: { k: 'x'.repeat(4 * 1024 * 1024) } }) });
   t.is(big.status, 413);
   t.is(big.json.reason, 'RequestEntityTooLarge');
+  t.is(big.json.message, 'Request entity too large: limit is 3145728');
 });
 
 test('server › bodies: YAML is accepted, protobuf is 415 (kubectl typed clients)', async (t) => {
