@@ -169,7 +169,6 @@ export class NodePortController implements Controller {
         this.#gauge(state.range.used, state.range.free);
         return { result, changed: result.changed };
       });
-      const claimedAtMs = this.#now();
       this.#account(outcome);
       // 2.
       if (outcome.problems.length > 0 && current) {
@@ -182,8 +181,8 @@ export class NodePortController implements Controller {
       // 3.
       const updated = assignNodePorts(current, outcome.plan, outcome.assigned);
       if (!updated) return;
-      // A claim older than half the leak grace period may have been judged leaked: claim again.
-      if (this.#now() - claimedAtMs > this.#cfg.leakGracePeriodMs / 2) continue;
+      // The write follows the map write at once: only a write slower than the leak grace period
+      // could land after the repair freed its ports (docs/decisions/005).
       try {
         await writeService(this.#services as ResourceClient<Service>, updated);
         return;
