@@ -17,6 +17,7 @@ export interface DevFlags extends ControllerFlags {
   simulatePods: boolean;
   clusterCidr: string;
   podReadyDelay: number;
+  examples?: string;
 }
 
 /** Checks a --cluster-cidr value and returns it unchanged. */
@@ -38,6 +39,7 @@ export function registerDev(program: Command): void {
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--simulate-pods', 'SIMULATION: run a fake kubelet that creates nodes, binds pods, gives them IPs and readiness', false)
     .addOption(new Option('--cluster-cidr <cidrs>', 'the simulated pod network: one CIDR or two (one per family), comma-separated').default('10.244.0.0/16').argParser(checkClusterCIDR))
+    .option('--examples <dir>', 'apply the manifests in this folder once running, wait for them to settle, and print a summary')
     .addOption(new Option('--pod-ready-delay <duration>', 'how long a simulated pod runs before it turns Ready').default(1000, '1s').argParser(parseDuration));
   addControllerFlags(cmd).action(async (flags: DevFlags) => {
     // Loaded here so that --help and flag errors answer without loading the server and controllers.

@@ -5,6 +5,8 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Defaults } from '../api-types/well-known.js';
+import { parseServiceClusterIPRanges } from '../allocators/cluster-ip-range.js';
+import { parseNodePortRange } from '../allocators/node-port-range.js';
 import { logLevels, type LogLevel } from '../controllers/runtime/logger.js';
 
 /** Every controller `--controllers` can name, and whether `*` turns it on. */
@@ -26,6 +28,9 @@ export interface ControllerFlags {
   mirroringMaxEndpointsPerSubset: number;
   mirroringEndpointsliceUpdatesBatchPeriod: number;
   allocatorRepairInterval: number;
+  allocatorLeakGracePeriod: number;
+  nodeportMapNamespace: string;
+  concurrentNodeportSyncs: number;
   kubeApiQps: number;
   kubeApiBurst: number;
   metricsBindAddress: string;
@@ -85,6 +90,18 @@ export function intIn(min: number, max: number): (value: string) => number {
   };
 }
 
+/** Checks a value with a parser that throws TypeError/RangeError, keeping the text. */
+function checked(parse: (v: string) => unknown): (value: string) => string {
+  return (value) => {
+    try {
+      parse(value);
+    } catch (e) {
+      throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+    }
+    return value;
+  };
+}
+
 /** Parses a positive number. */
 function positive(value: string): number {
   const n = Number(value);
@@ -96,8 +113,8 @@ function positive(value: string): number {
 export function addControllerFlags(cmd: Command): Command {
   return cmd
     .addOption(new Option('--controllers <list>', `controllers to run: * for all, name to enable, -name to disable (${controllerNames.join(', ')})`).default(new Set(controllerNames), '*').argParser(parseControllers))
-    .option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family) to allocate ClusterIPs from', Defaults.serviceClusterIPRange)
-    .option('--service-node-port-range <range>', 'the port range for NodePort Services (min-max or base+size)', Defaults.serviceNodePortRange)
+    .addOption(new Option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family) to allocate ClusterIPs from').default(Defaults.serviceClusterIPRange).argParser(checked(parseServiceClusterIPRanges)))
+    .addOption(new Option('--service-node-port-range <range>', 'the port range for NodePort Services (min-max or base+size)').default(Defaults.serviceNodePortRange).argParser(checked(parseNodePortRange)))
     .addOption(new Option('--max-endpoints-per-slice <n>', 'the most endpoints an EndpointSlice holds').default(100).argParser(intIn(1, 1000)))
     .addOption(new Option('--concurrent-endpoint-syncs <n>', 'Endpoints controller workers').default(5).argParser(intIn(1, 1000)))
     .addOption(new Option('--concurrent-service-endpoint-syncs <n>', 'EndpointSlice controller workers').default(5).argParser(intIn(1, 50)))
@@ -107,6 +124,9 @@ export function addControllerFlags(cmd: Command): Command {
     .addOption(new Option('--mirroring-max-endpoints-per-subset <n>', 'the most addresses mirrored per Endpoints subset').default(1000).argParser(intIn(1, 1000)))
     .addOption(new Option('--mirroring-endpointslice-updates-batch-period <duration>', 'delay mirroring syncs after EndpointSlice changes by this period').default(0, '0').argParser(parseDuration))
     .addOption(new Option('--allocator-repair-interval <duration>', 'how often the ClusterIP and NodePort repair passes run').default(180_000, '3m').argParser(parseDuration))
+    .addOption(new Option('--allocator-leak-grace-period <duration>', 'how long an allocated IP or port no Service holds waits before repair frees it').default(60_000, '1m').argParser(parseDuration))
+    .option('--nodeport-map-namespace <namespace>', 'namespace of the ConfigMap holding the NodePort allocation map', 'kube-system')
+    .addOption(new Option('--concurrent-nodeport-syncs <n>', 'NodePort controller workers (claims made together share one port-map write)').default(200).argParser(intIn(1, 1000)))
     .addOption(new Option('--kube-api-qps <n>', 'client-side limit of requests per second to the API server').default(20).argParser(positive))
     .addOption(new Option('--kube-api-burst <n>', 'client-side burst of requests to the API server').default(30).argParser(intIn(1, 100_000)))
     .option('--metrics-bind-address <host:port>', 'where /metrics is served (port 0: a free port, logged)', '127.0.0.1:10257')

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { EndpointsController } from '../controllers/endpoints/index.js';
 import { EndpointSliceController } from '../controllers/endpointslice/index.js';
 import { MirroringController } from '../controllers/endpointslicemirroring/index.js';
+import { createNodePortController } from '../controllers/nodeport/index.js';
+import { createServiceIPController } from '../controllers/serviceip/index.js';
 import type { KubeClient } from '../controllers/runtime/kube-client.js';
 import { systemClock } from '../controllers/runtime/clock.js';
 import { createLogger } from '../controllers/runtime/logger.js';
@@ -21,6 +23,16 @@ type Factory = (flags: ControllerFlags) => Controller;
 
 /** The controllers svcplane has, by --controllers name. */
 export const controllerFactories: Partial<Record<ControllerName, Factory>> = {
+  serviceip: (f) =>
+    createServiceIPController({ serviceClusterIPRange: f.serviceClusterIpRange, repairIntervalMs: f.allocatorRepairInterval, leakGracePeriodMs: f.allocatorLeakGracePeriod }),
+  nodeport: (f) =>
+    createNodePortController({
+      serviceNodePortRange: f.serviceNodePortRange,
+      namespace: f.nodeportMapNamespace,
+      repairIntervalMs: f.allocatorRepairInterval,
+      leakGracePeriodMs: f.allocatorLeakGracePeriod,
+      concurrency: f.concurrentNodeportSyncs,
+    }),
   endpoints: (f) => new EndpointsController({ concurrency: f.concurrentEndpointSyncs, batchPeriodMs: f.endpointUpdatesBatchPeriod }),
   endpointslicemirroring: (f) =>
     new MirroringController({ concurrency: f.mirroringConcurrentServiceEndpointSyncs, maxEndpointsPerSubset: f.mirroringMaxEndpointsPerSubset, batchPeriodMs: f.mirroringEndpointsliceUpdatesBatchPeriod }),
