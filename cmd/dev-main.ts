@@ -33,7 +33,7 @@ async function showExamples(flags: DevFlags, kubeconfigPath: string, client: Kub
   const { applyManifests, readManifests } = await import('../apiserver/manifests.js');
   const { waitUntilSettled } = await import('../status/settle.js');
   const { runStatus } = await import('../status/main.js');
-  const { loadKubeConfig } = await import('./run-main.js');
+  const { loadKubeConfig } = await import('./kubeconfig.js');
   const { parseNodePortRange } = await import('../allocators/node-port-range.js');
   const objects = await readManifests(flags.examples!);
   await applyManifests(client, objects);

@@ -3,22 +3,14 @@
  * and the exit code.
  */
 import os from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
 import { systemClock } from '../controllers/runtime/clock.js';
 import { HttpKubeClient } from '../controllers/runtime/http-client.js';
 import { holderIdentity } from '../controllers/runtime/leader-election.js';
 import { createRuntimeMetrics } from '../controllers/runtime/metrics.js';
 import { tokenBucketThrottle } from '../controllers/runtime/throttle.js';
+import { loadKubeConfig } from './kubeconfig.js';
 import type { RunFlags } from './run.js';
 import { loggerFromFlags, startSuite, untilSignalled } from './suite.js';
-
-/** Loads the KubeConfig the way kubectl and client-node do, preferring an explicit file. */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-}
 
 /** Runs until signalled; returns the exit code. */
 export async function runControllers(flags: RunFlags): Promise<number> {

@@ -57,7 +57,7 @@ export function registerStatus(program: Command): void {
     )
     .action(async (flags: StatusFlags, cmd: Command) => {
       // Loaded here so that --help and flag errors answer without loading the client.
-      const [{ loadKubeConfig }, { runStatus }] = await Promise.all([import('./run-main.js'), import('../status/main.js')]);
+      const [{ loadKubeConfig }, { runStatus }] = await Promise.all([import('./kubeconfig.js'), import('../status/main.js')]);
       process.exitCode = await runStatus({
         loadKubeConfig: () => loadKubeConfig(flags.kubeconfig),
         watch: flags.watch,

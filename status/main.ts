@@ -32,7 +32,7 @@ export interface StatusIO {
 
 /** Options of {@link runStatus}. */
 export interface StatusOptions {
-  /** Loads the kubeconfig (cmd/run-main.ts `loadKubeConfig`); a failure is reported, exit 1. */
+  /** Loads the kubeconfig (cmd/kubeconfig.ts `loadKubeConfig`); a failure is reported, exit 1. */
   loadKubeConfig: () => KubeConfig;
   /** A client to use instead of one over HTTP from the kubeconfig (tests). */
   client?: KubeClient;
