@@ -19,7 +19,7 @@ import {
   watchOptionsFrom,
   writeOptionsFrom,
 } from './query.js';
-import { parseBody, readBody, sendJson } from './respond.js';
+import { parseBody, readBody, sendJson, sendJsonText } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
@@ -108,7 +108,8 @@ export async function handleResource(
     case 'create': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj);
-      return sendJson(res, 201, store.create(info, ns, obj, writeOptionsFrom(q, req.headers['user-agent'])));
+      const opts = writeOptionsFrom(q, req.headers['user-agent']);
+      return sendWritten(ctx, res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
@@ -116,14 +117,14 @@ export async function handleResource(
       const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
       const out = store.update(info, ns, name!, obj, sub ? { ...opts, subresource: sub } : opts);
-      return sendJson(res, out.created ? 201 : 200, out.object);
+      return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'patch': {
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
       const out = store.patch(info, ns, name!, type, body, sub ? { ...opts, subresource: sub } : opts);
-      return sendJson(res, out.created ? 201 : 200, out.object);
+      return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'delete': {
       const opts = deleteOptionsFrom(q, parseBody(await readBody(req), req.headers['content-type']));
@@ -134,6 +135,19 @@ export async function handleResource(
     default:
       throw notAllowed(req.method ?? '');
   }
+}
+
+/**
+ * Answers a write with the object it stored. A committed write's event line, just serialised for
+ * the watchers, already holds that object's JSON (same content at the same new resourceVersion),
+ * so the answer reuses it rather than serialising 5 KB again; a dry run never does (nothing was
+ * committed, so a cached line at its resourceVersion would be another write's).
+ */
+function sendWritten(ctx: ResourceHandlerContext, res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
+  const cache = ctx.watchDefaults.lineCache;
+  const text = isDryRun || !cache ? undefined : cache.objectJsonFor(code === 201 ? 'ADDED' : 'MODIFIED', obj);
+  if (text === undefined) return sendJson(res, code, obj);
+  sendJsonText(res, code, text);
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {

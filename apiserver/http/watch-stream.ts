@@ -15,10 +15,10 @@ import { expired } from '../errors.js';
 import type { Timers } from './timers.js';
 
 /**
- * Serialises watch events once per change rather than once per watcher: the store hands each
- * watcher its own copy, but an event's line is fixed by its type, the object's apiVersion, uid
- * and resourceVersion (an object's content at a resourceVersion never changes). Entries live
- * until the current synchronous delivery is over (one microtask).
+ * Serialises watch events once per change rather than once per watcher. The key is not the
+ * event object (a store may hand each watcher its own) but what fixes an event's line: its type,
+ * the object's apiVersion, uid and resourceVersion (an object's content at a resourceVersion
+ * never changes). Entries live until the current synchronous delivery is over (one microtask).
  */
 export class EventLineCache {
   private lines = new Map<string, { text: string; bytes?: Buffer }>();
@@ -36,6 +36,20 @@ export class EventLineCache {
   chunkFor(ev: WatchEvent): Buffer {
     const entry = this.entryFor(ev);
     return (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
+  }
+
+  /**
+   * The JSON of the object an ADDED or MODIFIED event just carried, when a watcher was sent it in
+   * the current delivery: the text a write's response would serialise again. Only sound for the
+   * object a committed write returns (its resourceVersion is new, so the line can only be its own).
+   */
+  objectJsonFor(type: 'ADDED' | 'MODIFIED', obj: { apiVersion?: unknown; metadata?: { uid?: string; resourceVersion?: string } }): string | undefined {
+    const meta = obj.metadata;
+    if (!meta?.uid || !meta.resourceVersion) return undefined;
+    const text = this.lines.get(`${type}|${String(obj.apiVersion)}|${meta.uid}|${meta.resourceVersion}`)?.text;
+    // JSON.stringify writes {type, object} members in that order: `{"type":"…","object":<object>}\n`.
+    const prefix = `{"type":"${type}","object":`;
+    return text?.startsWith(prefix) ? text.slice(prefix.length, -2) : undefined;
   }
 
   private entryFor(ev: WatchEvent): { text: string; bytes?: Buffer } {

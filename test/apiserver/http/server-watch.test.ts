@@ -196,3 +196,26 @@ test('close › ends open watches and idle keep-alive connections promptly', asy
   t.true(Date.now() - t0 < 5000, "close() does not wait for clients to hang up");
   await t.throwsAsync(call(s, 'GET', '/healthz'));
 });
+
+test('watch › while watched, write answers are the stored object (shared with the event line), dry runs their own content', async (t) => {
+  const { s } = await server(t);
+  const w = await watch(s, '/api/v1/namespaces/default/configmaps?watch=true');
+  const created = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('shared') });
+  t.is(created.status, 201);
+  const got = (await call(s, 'GET', '/api/v1/namespaces/default/configmaps/shared')).json;
+  t.deepEqual(created.json, got);
+  const updated = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/shared', { body: { ...got, data: { k: 'two' } } });
+  t.is(updated.status, 200);
+  t.deepEqual(updated.json, (await call(s, 'GET', '/api/v1/namespaces/default/configmaps/shared')).json);
+  await w.reader.until(() => w.reader.lines.length === 2, 'both events');
+  t.deepEqual(w.reader.lines.map((l) => l.object), [created.json, updated.json]);
+  // A dry run right after a committed write shows its own content, never the cached line.
+  const [real, dry] = await Promise.all([
+    call(s, 'PUT', '/api/v1/namespaces/default/configmaps/shared', { body: { ...updated.json, data: { k: 'three' } } }),
+    call(s, 'PUT', '/api/v1/namespaces/default/configmaps/shared?dryRun=All', { body: { ...updated.json, data: { k: 'dry' } } }),
+  ]);
+  t.is(real.json.data.k, 'three');
+  if (dry.status === 200) t.is(dry.json.data.k, 'dry');
+  else t.is(dry.status, 409);
+  w.close();
+});

@@ -198,3 +198,14 @@ test('EventLineCache › the bytes of a line are encoded once and shared by ever
   t.is(cache.chunkFor({ type: 'MODIFIED', object: obj() }), a);
   t.not(cache.chunkFor({ type: 'ADDED', object: obj() }), a);
 });
+
+test('EventLineCache › objectJsonFor gives the JSON of an object a cached ADDED or MODIFIED line carried, else nothing', (t) => {
+  const cache = new EventLineCache();
+  const obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'u1', resourceVersion: '5' }, spec: { n: 'é' } };
+  t.is(cache.objectJsonFor('MODIFIED', obj), undefined);
+  cache.chunkFor({ type: 'MODIFIED', object: obj });
+  t.is(cache.objectJsonFor('MODIFIED', obj), JSON.stringify(obj));
+  t.is(cache.objectJsonFor('ADDED', obj), undefined);
+  t.is(cache.objectJsonFor('MODIFIED', { ...obj, metadata: { ...obj.metadata, resourceVersion: '6' } }), undefined);
+  t.is(cache.objectJsonFor('MODIFIED', { metadata: {} }), undefined);
+});
