@@ -93,7 +93,7 @@ function facts(subsets: EndpointSubset[]): Map<string, boolean> {
 }
 
 test('endpoints repack › keeps every (port, address) with not-ready winning, and is idempotent', (t) => {
-  fc.assert(fc.property(fc.array(arbSubset, { maxLength: 4 }), (input) => {
+  t.notThrows(() => fc.assert(fc.property(fc.array(arbSubset, { maxLength: 4 }), (input) => {
     const once = repackSubsets(deepFreeze(structuredClone(input)));
     const hasAddrs = (ss: EndpointSubset) => (ss.addresses?.length ?? 0) + (ss.notReadyAddresses?.length ?? 0) > 0;
     // The address-only (portless) facts may merge into a group with ports, as upstream's sentinel
@@ -103,8 +103,7 @@ test('endpoints repack › keeps every (port, address) with not-ready winning, a
     if (portFacts(facts(input.filter(hasAddrs))) !== portFacts(facts(once.filter(hasAddrs)))) return false;
     if (addresses(input) !== addresses(once)) return false;
     return JSON.stringify(repackSubsets(once)) === JSON.stringify(once);
-  }), { numRuns: 1000 });
-  t.pass();
+  }), { numRuns: 1000 }));
 });
 
 const ep = (subsets: EndpointSubset[], name = 'web'): Endpoints => ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default' }, subsets });

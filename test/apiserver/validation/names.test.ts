@@ -53,9 +53,8 @@ test('names › a generateName prefix may end in a dash', (t) => {
 
 test('names › every string of [a-z0-9] of length 1–63 starting and ending alphanumeric is a label', (t) => {
   fc.assert(fc.property(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/), (s) => isDNS1123Label(s).length === 0 && isDNS1123Subdomain(s).length === 0), { numRuns: 1000 });
-  fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 80 }), (s) => {
+  t.notThrows(() => fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 80 }), (s) => {
     const ok = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s) && s.length <= 63;
     return (isDNS1123Label(s).length === 0) === ok;
-  }), { numRuns: 1000 });
-  t.pass();
+  }), { numRuns: 1000 }));
 });

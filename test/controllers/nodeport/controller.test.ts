@@ -98,7 +98,7 @@ test('nodeport controller › deletion releases every port', async (t) => {
   t.is(portMap(store).allocatedPorts().length, 2);
   store.delete(R.services, 'default', 'a');
   await eventually('released', () => portMap(store).allocatedPorts().length === 0);
-  t.pass();
+  t.deepEqual(portMap(store).allocatedPorts(), []);
   await shutdown(store, inst);
 });
 
