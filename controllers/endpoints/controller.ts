@@ -123,13 +123,7 @@ export class EndpointsController implements Controller {
     const [namespace, name] = key.split('/', 2);
     const service = this.#services.get(key);
     const existing = this.#endpoints.get(key);
-    const pods: Pod[] = [];
-    if (service) {
-      for (const podKey of this.#index.podKeysOf(key)) {
-        const pod = this.#pods.get(podKey);
-        if (pod) pods.push(pod);
-      }
-    }
+    const pods: Pod[] = service ? this.#index.podsOf(key, (k) => this.#pods.get(k)) : [];
     const triggerTime = service ? this.#triggers.computeTriggerTime(service, pods) : undefined;
     const plan = reconcileEndpoints({ namespace, name, service, pods, existing, triggerTime, isStale: (ep) => this.#stale.isStale(ep) });
     if (plan.action === 'delete') this.#triggers.deleteService(namespace, name);

@@ -184,11 +184,7 @@ export class EndpointSliceController implements Controller {
     // 2.
     if (service.spec?.type === 'ExternalName' || service.spec?.selector == null) return;
     // 3.
-    const pods: Pod[] = [];
-    for (const podKey of this.#index.podKeysOf(key)) {
-      const pod = this.#pods.get(podKey);
-      if (pod) pods.push(pod);
-    }
+    const pods = this.#index.podsOf(key, (k) => this.#pods.get(k));
     const existing = managed.filter((s) => !s.metadata.deletionTimestamp);
     // 4.
     if (this.tracker.staleSlices(service, existing)) throw new StaleSliceCacheError(key);

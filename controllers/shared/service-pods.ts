@@ -94,6 +94,16 @@ export class ServicePodIndex {
     return this.#podsOfService.get(serviceKey) ?? new Set();
   }
 
+  /** The cached pods a Service selects, looked up by key (pods gone from the cache are skipped). */
+  podsOf<P>(serviceKey: string, lookup: (podKey: string) => P | undefined): P[] {
+    const out: P[] = [];
+    for (const podKey of this.podKeysOf(serviceKey)) {
+      const pod = lookup(podKey);
+      if (pod) out.push(pod);
+    }
+    return out;
+  }
+
   /** The keys of the Services selecting a pod. */
   servicesOf(podKey: string): ReadonlySet<string> {
     return this.#servicesOfPod.get(podKey) ?? new Set();
