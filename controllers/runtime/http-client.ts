@@ -14,6 +14,9 @@ import { ApiError } from '../../apiserver/errors.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../../apiserver/types.js';
 import type { ClientWatch, KubeClient, ResourceClient, ResourceRef, WatchListener } from './kube-client.js';
 
+/** How long applied KubeConfig options (auth headers) are reused before being applied again. */
+const authRefreshMs = 10_000;
+
 /** Waits for permission to send one request (client-side rate limiting, --kube-api-qps/--kube-api-burst). */
 export interface RequestThrottle {
   acquire(): Promise<void>;
@@ -44,6 +47,7 @@ export class HttpKubeClient implements KubeClient {
   readonly #userAgent: string;
   readonly #onRequest?: HttpKubeClientOptions['onRequest'];
   #agent?: http.Agent;
+  #applied?: { headers: http.OutgoingHttpHeaders; atMs: number };
 
   constructor(opts: HttpKubeClientOptions) {
     this.#kc = opts.kubeConfig;
@@ -61,18 +65,29 @@ export class HttpKubeClient implements KubeClient {
     return new HttpResourceClient<T>(this, ref);
   }
 
-  /** Prepares a request: auth headers from the KubeConfig, our shared keep-alive agent. */
+  /**
+   * Prepares a request: auth headers from the KubeConfig, our shared keep-alive agent. The
+   * KubeConfig's options (which read CA/cert files and build an agent) are applied at most
+   * every `authRefreshMs`, not per request; exec and OIDC providers cache their tokens and are
+   * asked again within that time.
+   */
   async prepare(method: string, path: string, query: URLSearchParams | undefined): Promise<Prepared> {
     const cluster = this.#kc.getCurrentCluster();
     if (!cluster) throw new TypeError('the kubeconfig has no current cluster');
     const base = cluster.server.replace(/\/+$/, '');
     const url = new URL(base + path + (query && [...query.keys()].length ? `?${query}` : ''));
-    const options: https.RequestOptions = { method, headers: {} };
-    // Applies token/exec/OIDC headers and TLS material, and creates (or refuses: plain http
-    // without insecure-skip-tls-verify) an agent. We keep our own agent unless a proxy is set.
-    await this.#kc.applyToHTTPSOptions(options);
     const isHttps = url.protocol === 'https:';
-    if (!cluster.proxyUrl) {
+    const now = performance.now();
+    if (!this.#applied || now - this.#applied.atMs > authRefreshMs || cluster.proxyUrl) {
+      const options: https.RequestOptions = { headers: {} };
+      // Applies token/exec/OIDC headers and TLS material, and creates (or refuses: plain http
+      // without insecure-skip-tls-verify) an agent. We keep our own agent unless a proxy is set.
+      await this.#kc.applyToHTTPSOptions(options);
+      const headers = { ...(options.headers as http.OutgoingHttpHeaders) };
+      if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+      if (cluster.proxyUrl) {
+        return { url, options: { method, headers: { ...headers, 'user-agent': this.#userAgent, accept: 'application/json' }, agent: options.agent }, isHttps };
+      }
       if (!this.#agent) {
         this.#agent = isHttps
           ? new https.Agent({
@@ -86,19 +101,12 @@ export class HttpKubeClient implements KubeClient {
               servername: options.servername ?? cluster.tlsServerName,
             })
           : new http.Agent({ keepAlive: true });
-      } else {
-        (options.agent as http.Agent | undefined)?.destroy();
       }
-      options.agent = this.#agent;
+      (options.agent as http.Agent | undefined)?.destroy();
+      this.#applied = { headers, atMs: now };
     }
-    const headers = options.headers as http.OutgoingHttpHeaders;
-    headers['user-agent'] = this.#userAgent;
-    headers.accept = 'application/json';
-    if (options.auth) {
-      headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-      delete options.auth;
-    }
-    return { url, options, isHttps };
+    const headers: http.OutgoingHttpHeaders = { ...this.#applied.headers, 'user-agent': this.#userAgent, accept: 'application/json' };
+    return { url, options: { method, headers, agent: this.#agent }, isHttps };
   }
 
   /** Sends one request and parses a JSON answer; non-2xx becomes an ApiError. */
@@ -148,10 +156,12 @@ export class HttpKubeClient implements KubeClient {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           buffered += chunk;
+          // Walk the lines by index and cut the buffer once per chunk (not once per line).
+          let startAt = 0;
           let nl: number;
-          while ((nl = buffered.indexOf('\n')) >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
+          while ((nl = buffered.indexOf('\n', startAt)) >= 0) {
+            const line = buffered.slice(startAt, nl).trim();
+            startAt = nl + 1;
             if (!line || stopped) continue;
             let ev: WatchEvent<T>;
             try {
@@ -163,6 +173,7 @@ export class HttpKubeClient implements KubeClient {
             }
             listener.event(ev);
           }
+          buffered = buffered.slice(startAt);
         });
         res.on('end', () => end());
         res.on('error', (err) => end(err));
