@@ -76,7 +76,7 @@ test('InProcessClient › updateStatus changes only status', async (t) => {
 
 test('InProcessClient › unknown resource or version is a 404', async (t) => {
   const { client } = setup();
-  const err = await t.throwsAsync(client.resource({ group: 'apps', version: 'v1', resource: 'deployments' }).list(), { instanceOf: ApiError });
+  const err = await t.throwsAsync(client.resource({ group: 'batch', version: 'v1', resource: 'jobs' }).list(), { instanceOf: ApiError });
   t.is(err?.code, 404);
   t.is(err?.status.message, 'the server could not find the requested resource');
   const wrongVersion = await t.throwsAsync(client.resource({ group: '', version: 'v2', resource: 'configmaps' }).get('default', 'x'), { instanceOf: ApiError });

@@ -22,6 +22,6 @@ test('manifests › reads documents and Lists from a folder and applies them: cr
   store.update(services, 'default', 'web', { ...svc, spec: { ...(svc.spec as object), clusterIP: '10.96.0.7', clusterIPs: ['10.96.0.7'] } });
   t.is(await applyManifests(client, objects), 2, 'applying again updates');
   t.is((store.get(services, 'default', 'web').spec as { clusterIP: string }).clusterIP, '10.96.0.7');
-  await t.throwsAsync(applyManifests(client, [{ file: 'd.yaml', object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } } }]), { message: /d\.yaml: apps\/v1\/Deployment is not served/ });
+  await t.throwsAsync(applyManifests(client, [{ file: 'd.yaml', object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'x' } } }]), { message: /d\.yaml: batch\/v1\/Job is not served/ });
   store.close();
 });
