@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../api-types/meta.js';
+import { deepEqual } from './deep-equal.js';
 import type { ResourceInfo } from './resources.js';
 
 /** Identifies a resource inside the store: `group/resource`. */
@@ -41,28 +42,6 @@ export function generateName(prefix: string, random: () => number): string {
   let suffix = '';
   for (let i = 0; i < RANDOM_LENGTH; i++) suffix += ALPHANUMS[Math.floor(random() * ALPHANUMS.length) % ALPHANUMS.length];
   return prefix.slice(0, MAX_PREFIX) + suffix;
-}
-
-/** Structural equality of JSON values (key order ignored; undefined members count as absent). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  // Two passes rather than filtered key lists: every update walks whole objects through here.
-  for (const k of Object.keys(ao)) {
-    const v = ao[k];
-    if (v !== undefined && !(Object.prototype.hasOwnProperty.call(bo, k) && deepEqual(v, bo[k]))) return false;
-  }
-  for (const k of Object.keys(bo)) if (bo[k] !== undefined && !(Object.prototype.hasOwnProperty.call(ao, k) && ao[k] !== undefined)) return false;
-  return true;
 }
 
 function without(obj: KubeObject, keys: string[]): Record<string, unknown> {

@@ -1,6 +1,7 @@
 /** core/v1 ConfigMap validation (pkg/apis/core/validation ValidateConfigMap{,Update}). */
 import type { ConfigMap } from '../../api-types/core.js';
-import { type FieldCause, FieldPath, deepEqual, forbidden, invalid, tooLong } from './field.js';
+import { type FieldCause, FieldPath, forbidden, invalid, tooLong } from './field.js';
+import { deepEqual } from '../deep-equal.js';
 import { sortedEntries, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isConfigMapKey, nameIsDNSSubdomain } from './names.js';
 

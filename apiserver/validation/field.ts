@@ -4,6 +4,7 @@
  * StatusCause whose message is Kubernetes' `ErrorBody()`, the error text without the field.
  */
 import type { StatusCause } from '../../api-types/meta.js';
+import { deepEqual } from '../deep-equal.js';
 
 /** The cause reasons field validation produces (field.ErrorType values). */
 export type CauseReason =
@@ -123,20 +124,3 @@ export function immutable(path: FieldPath, next: unknown, prev: unknown): FieldC
   return deepEqual(next, prev) ? [] : [invalid(path, next, 'field is immutable')];
 }
 
-/** Structural equality of JSON values; absent and `undefined` members count as equal. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  // Two passes instead of a key union: no allocation on the hot path of every update.
-  for (const k of Object.keys(ao)) if (!deepEqual(ao[k], bo[k])) return false;
-  for (const k of Object.keys(bo)) if (bo[k] !== undefined && !Object.prototype.hasOwnProperty.call(ao, k)) return false;
-  return true;
-}

@@ -5,7 +5,8 @@
  */
 import type { Container, Pod } from '../../api-types/core.js';
 import { ipProblem } from '../../allocators/ip.js';
-import { type FieldCause, FieldPath, deepEqual, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { type FieldCause, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './field.js';
+import { deepEqual } from '../deep-equal.js';
 import { isRecord, records, str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { defaultProtocols, supportedProtocols } from './ports.js';

@@ -6,7 +6,8 @@
  * ValidateServiceUpdate (pkg/apis/core/validation/validation.go).
  */
 import type { ServiceSpec } from '../../api-types/core.js';
-import { type FieldCause, deepEqual, forbidden, invalid } from './field.js';
+import { type FieldCause, forbidden, invalid } from './field.js';
+import { deepEqual } from '../deep-equal.js';
 import { isRecord } from './meta.js';
 
 // Lists as given, or [] when the body holds something else there (validation reports it).

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { deepEqual } from '../../apiserver/store-meta.js';
+import { deepEqual } from '../../apiserver/deep-equal.js';
 
 // JSON-like values over few keys and leaves, so equal pairs are common; objects may carry
 // undefined members, which count as absent.
@@ -21,7 +21,7 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) =>
   x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
 const pairs = fc.oneof(fc.tuple(jsonValue, jsonValue), jsonValue.map((v) => [v, reshuffled(v)] as const));
 
-test('store-meta › deepEqual is equality of the JSON documents, undefined members counting as absent', (t) => {
+test('deepEqual › is equality of the JSON documents, undefined members counting as absent', (t) => {
   let equalSeen = 0;
   fc.assert(
     fc.property(pairs, ([a, b]) => {
@@ -34,7 +34,7 @@ test('store-meta › deepEqual is equality of the JSON documents, undefined memb
   t.true(equalSeen > 500, `equal pairs exercised (${equalSeen})`);
 });
 
-test('store-meta › deepEqual tells a member set to undefined from one set to a value', (t) => {
+test('deepEqual › tells a member set to undefined from one set to a value', (t) => {
   t.false(deepEqual({ x: undefined }, { x: 1 }));
   t.false(deepEqual({ x: 1 }, { x: undefined }));
   t.true(deepEqual({ x: undefined }, {}));
