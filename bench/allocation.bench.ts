@@ -19,7 +19,7 @@ import { silentLogger } from '../controllers/runtime/logger.js';
 import { Manager } from '../controllers/runtime/manager.js';
 import { createRuntimeMetrics } from '../controllers/runtime/metrics.js';
 import { createServiceIPController } from '../controllers/serviceip/index.js';
-import { atMost, median, type Report } from './harness.js';
+import { atMost, median, type Report, drive } from './harness.js';
 
 const COUNT = Number(process.env.BENCH_SERVICES ?? 5000);
 const CONCURRENCY = 32;
@@ -28,18 +28,6 @@ const svcRef = { group: '', version: 'v1', resource: 'services' };
 
 function service(name: string): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', labels: { app: name } }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } };
-}
-
-/** Runs `count` calls, CONCURRENCY at a time; returns the elapsed ms. */
-async function drive(count: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-  return performance.now() - t0;
 }
 
 async function once(wiring: 'run' | 'dev'): Promise<{ updateMs: number; allocMs: number }> {
@@ -65,7 +53,7 @@ async function once(wiring: 'run' | 'dev'): Promise<{ updateMs: number; allocMs:
     manager.start();
     await manager.whenRunning();
     const t0 = performance.now();
-    await drive(COUNT, (i) => services.create('default', service(`web-${i}`)));
+    await drive(COUNT, CONCURRENCY, (i) => services.create('default', service(`web-${i}`)));
     await all;
     const allocMs = performance.now() - t0;
     await manager.stop();
@@ -73,7 +61,7 @@ async function once(wiring: 'run' | 'dev'): Promise<{ updateMs: number; allocMs:
     server.store.onWrite = undefined;
     // Baseline: plain updates of the same Services by the same client, the controller stopped.
     const stored = [...allocated.values()];
-    const updateMs = await drive(COUNT, async (i) => {
+    const updateMs = await drive(COUNT, CONCURRENCY, async (i) => {
       const s = stored[i];
       await services.update({ ...s, metadata: { ...s.metadata, labels: { ...s.metadata.labels, touched: 'yes' } } });
     });

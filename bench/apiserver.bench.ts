@@ -12,7 +12,7 @@ import { startApiServer } from '../apiserver/index.js';
 import { MemoryStore } from '../apiserver/store.js';
 import { resourceFor } from '../apiserver/resources.js';
 import type { KubeObject } from '../api-types/meta.js';
-import { atLeast, median, type Report } from './harness.js';
+import { atLeast, median, type Report, drive } from './harness.js';
 
 const COUNT = 2000;
 const CONCURRENCY = 16;
@@ -52,25 +52,13 @@ function send(agent: Agent, t: Target, method: string, path: string, body: strin
   });
 }
 
-/** Runs `count` requests, `CONCURRENCY` at a time; returns the elapsed ms. */
-async function drive(count: number, fn: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-  return performance.now() - t0;
-}
-
 /** Creates then updates `count` pods against `t`; returns [create ms, update ms]. */
 async function createsAndUpdates(agent: Agent, t: Target, prefix: string, count = COUNT): Promise<[number, number]> {
   const stored: Record<string, unknown>[] = new Array(count);
-  const createMs = await drive(count, async (i) => {
+  const createMs = await drive(count, CONCURRENCY, async (i) => {
     stored[i] = JSON.parse(await send(agent, t, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod(`${prefix}-${i}`)))) as Record<string, unknown>;
   });
-  const updateMs = await drive(count, async (i) => {
+  const updateMs = await drive(count, CONCURRENCY, async (i) => {
     const obj = stored[i] as { metadata: { name: string; labels: Record<string, string> } };
     obj.metadata.labels.rev = 'two';
     await send(agent, t, 'PUT', `/api/v1/namespaces/default/pods/${obj.metadata.name}`, JSON.stringify(obj));

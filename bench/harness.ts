@@ -85,3 +85,15 @@ export function heapBytes(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.external;
 }
+
+/** Runs `count` calls of `fn(i)`, `concurrency` at a time; returns the elapsed ms. */
+export async function drive(count: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+  return performance.now() - t0;
+}

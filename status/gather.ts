@@ -17,16 +17,14 @@ import type { EndpointSlice, EventsV1Event, ServiceCIDR } from '../api-types/net
 import { ApiError } from '../apiserver/errors.js';
 import type { Clock } from '../controllers/runtime/clock.js';
 import { Informer, type InformerLogger } from '../controllers/runtime/informer.js';
+import { watched } from '../controllers/runtime/informer-factory.js';
 import type { KubeClient, ResourceRef } from '../controllers/runtime/kube-client.js';
 import type { ClusterSnapshot } from './summarize.js';
 
 const refs = {
-  services: { group: '', version: 'v1', resource: 'services' },
-  endpointslices: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' },
-  endpoints: { group: '', version: 'v1', resource: 'endpoints' },
+  ...watched,
   eventsV1: { group: 'events.k8s.io', version: 'v1', resource: 'events' },
   eventsCore: { group: '', version: 'v1', resource: 'events' },
-  servicecidrs: { group: 'networking.k8s.io', version: 'v1', resource: 'servicecidrs' },
 } satisfies Record<string, ResourceRef>;
 
 /** Options of {@link ClusterReader.open}. */
