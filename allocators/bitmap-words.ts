@@ -3,13 +3,15 @@
  * 32-bit words plus a 32-ary summary hierarchy, so "first free bit at or after p" costs
  * O(levels) word reads instead of a walk.
  *
- * Layout, in one Uint32Array (one allocation per page keeps sparse pages small):
+ * Layout, in one Int32Array (one allocation per page keeps sparse pages small; signed words stay
+ * small integers for the JIT, where 0xffffffff in a Uint32Array would not):
  * - level 0: the bits themselves, 1 = allocated. Bits past `bits` in the last word are set
  *   (padding), so they never look free.
  * - level k >= 1: bit j is set when word j of level k-1 still has room (for level 1: the word is
  *   not all ones; above: the word is not zero). Levels are added until one has a single word.
  */
-const ALL = 0xffffffff;
+/** A full word. */
+const ALL = -1;
 
 /** Word offsets of each level inside the shared array, for one bit count; shareable between pages. */
 export interface WordLayout {
@@ -40,7 +42,7 @@ export function layoutFor(bits: number): WordLayout {
 }
 
 /** Index of the lowest set bit of a non-zero 32-bit value. */
-function lowestBit(x: number): number {
+export function lowestBit(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
@@ -52,38 +54,142 @@ export function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-/** A fixed-size bit set with summary levels; offsets are plain numbers in [0, bits). */
-export class WordIndex {
-  /** The level layout. */
-  readonly layout: WordLayout;
-  /** All levels, see the module comment. */
-  readonly words: Uint32Array;
+/**
+ * Level 0 of a word engine, shared by {@link WordIndex} (any size) and `FlatWordIndex` (small maps,
+ * bitmap-flat-words.ts): bit i in [0, bits) is bit i&31 of word i>>5, 1 = allocated; bits past
+ * `bits` in the last word are set (padding), so they never look free. Subclasses keep their
+ * summaries up to date through {@link BitWords.wordFull} and {@link BitWords.wordHasRoom}.
+ * Offsets passed in are assumed in range; `Bitmap` checks them.
+ */
+export abstract class BitWords {
+  /** Number of usable bits. */
+  readonly bits: number;
+  /** Level 0 in its first ceil(bits/32) words; a subclass may keep summaries after them. */
+  readonly words: Int32Array;
   /** Number of allocated bits (padding excluded). */
   used = 0;
   /** Words read since the caller last reset it (instrumentation for `lastScanWords`). */
   scanned = 0;
 
-  /** Creates an empty index over `layout.bits` bits. */
-  constructor(layout: WordLayout) {
-    this.layout = layout;
-    this.words = new Uint32Array(layout.total);
-    this.rebuild();
+  protected constructor(bits: number, totalWords: number) {
+    this.bits = bits;
+    this.words = new Int32Array(totalWords);
   }
 
+  /** Returns the lowest free bit at or after `from`, or -1 when there is none. */
+  abstract findFree(from: number): number;
+
   /** Recomputes padding, summaries and `used` from level 0 (after a bulk load of level 0). */
-  rebuild(): void {
-    const { bits, offsets, lengths } = this.layout;
+  protected abstract rebuild(): void;
+
+  /** Level-0 word `wi` just became full. */
+  protected abstract wordFull(wi: number): void;
+
+  /** Level-0 word `wi` was full and just got room. */
+  protected abstract wordHasRoom(wi: number): void;
+
+  /** Sets the padding bits and recounts `used` from level 0; returns the level-0 word count. */
+  protected recountLevel0(): number {
     const w = this.words;
-    if (lengths.length === 0) {
-      this.used = 0;
-      return;
-    }
-    const n0 = lengths[0];
-    const tail = bits & 31;
+    const n0 = Math.ceil(this.bits / 32);
+    const tail = this.bits & 31;
     if (tail !== 0) w[n0 - 1] |= ALL << tail;
     let used = 0;
     for (let i = 0; i < n0; i++) used += popcount32(w[i]);
     this.used = used - (tail === 0 ? 0 : 32 - tail);
+    return n0;
+  }
+
+  /** True when bit `i` is allocated. */
+  has(i: number): boolean {
+    return (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+
+  /** Sets bit `i`; returns false when it was already set. */
+  set(i: number): boolean {
+    const w = this.words;
+    const wi = i >>> 5;
+    const x = w[wi];
+    const b = 1 << (i & 31);
+    if ((x & b) !== 0) return false;
+    const nx = x | b;
+    w[wi] = nx;
+    this.used++;
+    if (nx === ALL) this.wordFull(wi);
+    return true;
+  }
+
+  /** Clears bit `i`; returns false when it was already clear. */
+  clear(i: number): boolean {
+    const w = this.words;
+    const wi = i >>> 5;
+    const x = w[wi];
+    const b = 1 << (i & 31);
+    if ((x & b) === 0) return false;
+    w[wi] = x & ~b;
+    this.used--;
+    if (x === ALL) this.wordHasRoom(wi);
+    return true;
+  }
+
+  /** Calls `fn` with every allocated bit, ascending (padding excluded). */
+  forEach(fn: (i: number) => void): void {
+    const { bits, words: w } = this;
+    const n0 = Math.ceil(bits / 32);
+    for (let wi = 0; wi < n0; wi++) {
+      let x = w[wi];
+      if (wi === n0 - 1 && (bits & 31) !== 0) x &= ~(ALL << (bits & 31));
+      while (x !== 0) {
+        fn((wi << 5) + lowestBit(x));
+        x &= x - 1;
+      }
+    }
+  }
+
+  /** Writes level 0 as LSB-first bytes (bit i = byte i>>3, bit i&7); padding excluded. */
+  toBytes(): Uint8Array {
+    const { bits, words: w } = this;
+    const out = new Uint8Array(Math.ceil(bits / 8));
+    for (let i = 0; i < out.length; i++) out[i] = w[i >>> 2] >>> ((i & 3) << 3);
+    if ((bits & 7) !== 0) out[out.length - 1] &= (1 << (bits & 7)) - 1;
+    return out;
+  }
+
+  /**
+   * Loads level 0 from LSB-first bytes and rebuilds the summaries; returns a problem string when
+   * the length is wrong or bits past the end are set (the state is unchanged then), else undefined.
+   */
+  loadBytes(data: Uint8Array): string | undefined {
+    const { bits, words: w } = this;
+    const want = Math.ceil(bits / 8);
+    if (!(data instanceof Uint8Array) || data.length !== want) {
+      return `data: expected ${want} bytes, got ${data instanceof Uint8Array ? data.length : typeof data}`;
+    }
+    if ((bits & 7) !== 0 && (data[want - 1] >>> (bits & 7)) !== 0) return 'data: bits set past the end of the range';
+    w.fill(0, 0, Math.ceil(bits / 32));
+    for (let i = 0; i < want; i++) w[i >>> 2] |= data[i] << ((i & 3) << 3);
+    this.rebuild();
+    return undefined;
+  }
+}
+
+/** A fixed-size bit set with summary levels; offsets are plain numbers in [0, bits). */
+export class WordIndex extends BitWords {
+  /** The level layout. */
+  readonly layout: WordLayout;
+
+  /** Creates an empty index over `layout.bits` bits. */
+  constructor(layout: WordLayout) {
+    super(layout.bits, layout.total);
+    this.layout = layout;
+    this.rebuild();
+  }
+
+  /** Recomputes padding, summaries and `used` from level 0 (after a bulk load of level 0). */
+  protected rebuild(): void {
+    const { offsets, lengths } = this.layout;
+    const w = this.words;
+    this.recountLevel0();
     for (let lvl = 1; lvl < lengths.length; lvl++) {
       const off = offsets[lvl];
       w.fill(0, off, off + lengths[lvl]);
@@ -97,40 +203,8 @@ export class WordIndex {
     }
   }
 
-  /** True when bit `i` (assumed in range) is allocated. */
-  has(i: number): boolean {
-    return (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
-  }
-
-  /** Sets bit `i` (assumed in range); returns false when it was already set. */
-  set(i: number): boolean {
-    const w = this.words;
-    const wi = i >>> 5;
-    const x = w[wi];
-    const b = 1 << (i & 31);
-    if ((x & b) !== 0) return false;
-    const nx = (x | b) >>> 0;
-    w[wi] = nx;
-    this.used++;
-    if (nx === ALL) this.propagateFull(wi);
-    return true;
-  }
-
-  /** Clears bit `i` (assumed in range); returns false when it was already clear. */
-  clear(i: number): boolean {
-    const w = this.words;
-    const wi = i >>> 5;
-    const x = w[wi];
-    const b = 1 << (i & 31);
-    if ((x & b) === 0) return false;
-    w[wi] = x & ~b;
-    this.used--;
-    if (x === ALL) this.propagateRoom(wi);
-    return true;
-  }
-
   /** Level-0 word `idx` just became full: clear its summary bit, and upwards while words empty. */
-  private propagateFull(idx: number): void {
+  protected wordFull(idx: number): void {
     const { offsets } = this.layout;
     const w = this.words;
     for (let lvl = 1; lvl < offsets.length; lvl++) {
@@ -144,7 +218,7 @@ export class WordIndex {
   }
 
   /** Level-0 word `idx` just got room: set its summary bit, and upwards while words were empty. */
-  private propagateRoom(idx: number): void {
+  protected wordHasRoom(idx: number): void {
     const { offsets } = this.layout;
     const w = this.words;
     for (let lvl = 1; lvl < offsets.length; lvl++) {
@@ -198,49 +272,5 @@ export class WordIndex {
     idx = pos;
     this.scanned++;
     return (idx << 5) + lowestBit(~w[idx]);
-  }
-
-  /** Calls `fn` with every allocated bit, ascending (padding excluded). */
-  forEach(fn: (i: number) => void): void {
-    const { bits, lengths } = this.layout;
-    const w = this.words;
-    const n0 = lengths.length === 0 ? 0 : lengths[0];
-    for (let wi = 0; wi < n0; wi++) {
-      let x = w[wi];
-      if (wi === n0 - 1 && (bits & 31) !== 0) x &= ~(ALL << (bits & 31));
-      while (x !== 0) {
-        const b = lowestBit(x);
-        fn((wi << 5) + b);
-        x &= x - 1;
-      }
-    }
-  }
-
-  /** Writes level 0 as LSB-first bytes (bit i = byte i>>3, bit i&7); padding excluded. */
-  toBytes(): Uint8Array {
-    const { bits } = this.layout;
-    const out = new Uint8Array(Math.ceil(bits / 8));
-    const w = this.words;
-    for (let i = 0; i < out.length; i++) out[i] = w[i >>> 2] >>> ((i & 3) << 3);
-    if ((bits & 7) !== 0) out[out.length - 1] &= (1 << (bits & 7)) - 1;
-    return out;
-  }
-
-  /**
-   * Loads level 0 from LSB-first bytes and rebuilds the summaries; returns a problem string when
-   * the length is wrong or bits past the end are set, else undefined.
-   */
-  loadBytes(data: Uint8Array): string | undefined {
-    const { bits } = this.layout;
-    const want = Math.ceil(bits / 8);
-    if (!(data instanceof Uint8Array) || data.length !== want) {
-      return `data: expected ${want} bytes, got ${data instanceof Uint8Array ? data.length : typeof data}`;
-    }
-    if ((bits & 7) !== 0 && (data[want - 1] >>> (bits & 7)) !== 0) return 'data: bits set past the end of the range';
-    const w = this.words;
-    w.fill(0);
-    for (let i = 0; i < want; i++) w[i >>> 2] |= data[i] << ((i & 3) << 3);
-    this.rebuild();
-    return undefined;
   }
 }

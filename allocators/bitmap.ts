@@ -3,7 +3,8 @@
  * KEP-3668 allocation strategy (upstream pkg/registry/core/service/allocator/bitmap.go,
  * `randomScanStrategyWithOffset`). The ClusterIP and NodePort ranges sit on top of it.
  */
-import { layoutFor, WordIndex } from './bitmap-words.js';
+import { FLAT_MAX_BITS, FlatWordIndex } from './bitmap-flat-words.js';
+import { layoutFor, WordIndex, type BitWords } from './bitmap-words.js';
 import type { RandomSource } from './random.js';
 
 /** The largest dense size: 2^24 offsets (an IPv4 /8, the largest IPv4 service range). */
@@ -47,8 +48,9 @@ function sizeProblem(size: unknown, band: unknown): string | undefined {
 /**
  * A dense allocation bitmap over offsets [0, size).
  *
- * Finding a free offset uses a summary hierarchy (see bitmap-words.ts): each allocateNext reads
- * O(log32 size) words, from empty to full, where upstream scans bit by bit.
+ * Finding a free offset uses summary words, never a walk bit by bit as upstream does: maps of up
+ * to 32,768 offsets use one summary level (bitmap-flat-words.ts, at most 34 words read), larger
+ * ones a 32-ary hierarchy (bitmap-words.ts, O(log32 size) words), from empty to full.
  */
 export class Bitmap {
   /** Number of offsets. */
@@ -56,7 +58,7 @@ export class Bitmap {
   /** Size of the lower (static) band [0, staticBandSize). */
   readonly staticBandSize: number;
   private readonly random: RandomSource;
-  private readonly index: WordIndex;
+  private readonly index: BitWords;
   private scanWords = 0;
 
   /** Creates an empty bitmap; throws a RangeError for a bad size or band. */
@@ -67,7 +69,7 @@ export class Bitmap {
     this.size = opts.size;
     this.staticBandSize = band;
     this.random = opts.random;
-    this.index = new WordIndex(layoutFor(opts.size));
+    this.index = opts.size <= FLAT_MAX_BITS ? new FlatWordIndex(opts.size) : new WordIndex(layoutFor(opts.size));
   }
 
   /** Number of allocated offsets. */
