@@ -4,22 +4,12 @@
  * per word that still has room, read linearly. That is the layout the issue describes; the
  * 32-ary hierarchy of `WordIndex` only pays for itself on larger maps. A small map has at most 32
  * summary words, so a search reads at most 34 words, and the flat layout keeps each call to a
- * handful of typed-array reads with no per-level bookkeeping: about 30% less time per
- * allocateNext than `WordIndex` on the default NodePort range at 99% occupancy.
+ * handful of typed-array reads with no per-level bookkeeping.
  */
-import { BitWords } from './bitmap-words.js';
+import { BitWords, lowestBit } from './bitmap-words.js';
 
-/** A full word: Int32Array words keep every value a small integer for the JIT (0xffffffff would not be). */
+/** A full word (the words are signed, see bitmap-words.ts). */
 const ALL = -1;
-
-/**
- * Index of the lowest set bit of a non-zero 32-bit value. Deliberately a local copy of
- * bitmap-words.ts' `lowestBit`: measured on Node 20, calling the imported one from this hot path
- * made allocateNext about 1.5x slower (the JIT did not inline it across the module boundary).
- */
-function lowestBit(x: number): number {
-  return 31 - Math.clz32(x & -x);
-}
 
 /** The largest map the flat engine takes: 32 summary words of 32 words of 32 bits. */
 export const FLAT_MAX_BITS = 32 * 32 * 32;

@@ -3,8 +3,9 @@
  * 32-bit words plus a 32-ary summary hierarchy, so "first free bit at or after p" costs
  * O(levels) word reads instead of a walk.
  *
- * Layout, in one Int32Array (one allocation per page keeps sparse pages small; signed words stay
- * small integers for the JIT, where 0xffffffff in a Uint32Array would not):
+ * Layout, in one Int32Array (one allocation per page keeps sparse pages small). The words are
+ * signed so that every value read stays a small integer (a Uint32Array hands out values above
+ * 2^31 as doubles):
  * - level 0: the bits themselves, 1 = allocated. Bits past `bits` in the last word are set
  *   (padding), so they never look free.
  * - level k >= 1: bit j is set when word j of level k-1 still has room (for level 1: the word is
