@@ -15,6 +15,8 @@ export const Labels = {
   topologyZone: 'topology.kubernetes.io/zone',
   nodeRoleControlPlane: 'node-role.kubernetes.io/control-plane',
   nodeRoleMaster: 'node-role.kubernetes.io/master',
+  /** svcplane's own: on every Node the simulated kubelet creates, so they can be told from real ones. */
+  simulatedNode: 'svcplane.io/simulated',
 } as const;
 
 /** Annotation keys (§7.2). */
@@ -25,6 +27,8 @@ export const Annotations = {
   topologyAwareHints: 'service.kubernetes.io/topology-aware-hints',
   leader: 'control-plane.alpha.kubernetes.io/leader',
   lastAppliedConfiguration: 'kubectl.kubernetes.io/last-applied-configuration',
+  /** svcplane's own: a demo sets it on a pod to force the simulated kubelet's readiness ("true"/"false"). */
+  simulateReady: 'svcplane.io/simulate-ready',
 } as const;
 
 /** Values of the managed-by labels (§7.4). */
@@ -98,4 +102,25 @@ export const PortEventSources = {
   nodePortController: 'nodeport-controller',
   /** The action of every NodePort allocation and repair Event. */
   action: 'PortAllocation',
+} as const;
+
+/**
+ * Event reporting components of the endpoint controllers: kube-controller-manager's recorder
+ * names (pkg/controller/endpoint, endpointslice, endpointslicemirroring).
+ */
+export const EndpointEventSources = {
+  endpointsController: 'endpoint-controller',
+  endpointSliceController: 'endpoint-slice-controller',
+  endpointSliceMirroringController: 'endpoint-slice-mirroring-controller',
+} as const;
+
+/** Event reasons of the endpoint controllers, Kubernetes' words. Append only. */
+export const EndpointEventReasons = {
+  failedToCreateEndpoint: 'FailedToCreateEndpoint',
+  failedToUpdateEndpoint: 'FailedToUpdateEndpoint',
+  failedToUpdateEndpointSlices: 'FailedToUpdateEndpointSlices',
+  /** Mirroring skipped addresses that are not valid IPs. */
+  invalidIPAddress: 'InvalidIPAddress',
+  /** Mirroring stopped at the per-Endpoints maximum. */
+  tooManyAddressesToMirror: 'TooManyAddressesToMirror',
 } as const;

@@ -5,7 +5,7 @@
  */
 import type { CoreEvent } from '../api-types/core.js';
 import type { EventsV1Event } from '../api-types/networking.js';
-import { EventSources, PortEventSources } from '../api-types/well-known.js';
+import { EndpointEventSources, EventSources, PortEventSources } from '../api-types/well-known.js';
 import type { WarningEventRow } from './model.js';
 
 /**
@@ -18,9 +18,9 @@ export const suiteControllers: ReadonlySet<string> = new Set([
   EventSources.ipAllocatorRepair,
   PortEventSources.nodePortController,
   PortEventSources.portAllocatorRepair,
-  'endpoint-controller',
-  'endpoint-slice-controller',
-  'endpoint-slice-mirroring-controller',
+  EndpointEventSources.endpointsController,
+  EndpointEventSources.endpointSliceController,
+  EndpointEventSources.endpointSliceMirroringController,
 ]);
 
 /** How many events the view keeps by default. */

@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Endpoints, Service } from '../../api-types/core.js';
 import type { EndpointSlice } from '../../api-types/networking.js';
-import { Labels, ManagedBy } from '../../api-types/well-known.js';
+import { EndpointEventSources, Labels, ManagedBy } from '../../api-types/well-known.js';
 import { applySlicePlan } from '../endpointslice/apply.js';
 import { EndpointSliceTracker } from '../endpointslice/tracker.js';
 import type { EventRecorder } from '../runtime/events.js';
@@ -63,7 +63,7 @@ export class MirroringController implements Controller {
 
   setup(ctx: ControllerContext): void {
     this.#log = ctx.logger;
-    this.#recorder = ctx.recorder('endpoint-slice-mirroring-controller');
+    this.#recorder = ctx.recorder(EndpointEventSources.endpointSliceMirroringController);
     this.#metrics = new MirroringControllerMetrics(ctx.metrics.registry);
     this.#client = ctx.client.resource<EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
     this.#queue = new WorkQueue<string>({ name: 'endpoint_slice_mirroring', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock, { baseMs: 1000, maxMs: 100_000 }), metrics: ctx.metrics.workQueues });

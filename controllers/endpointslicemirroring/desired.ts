@@ -7,14 +7,15 @@
  */
 import type { EndpointAddress, EndpointPort, Endpoints, IPFamily } from '../../api-types/core.js';
 import type { SliceEndpoint, SlicePort } from '../../api-types/networking.js';
+import { EndpointEventReasons } from '../../api-types/well-known.js';
 import { ipProblem, parseIP } from '../../allocators/ip.js';
 import { repackSubsets } from '../endpoints/repack.js';
 import { endpointKey, portMapKey } from '../endpointslice/endpoint-hash.js';
 
 /** The event reasons of the mirroring controller (`events.go`). */
 export const MirroringReasons = {
-  invalidIPAddress: 'InvalidIPAddress',
-  tooManyAddressesToMirror: 'TooManyAddressesToMirror',
+  invalidIPAddress: EndpointEventReasons.invalidIPAddress,
+  tooManyAddressesToMirror: EndpointEventReasons.tooManyAddressesToMirror,
 } as const;
 
 /** An event to record on the Endpoints object. */

@@ -4,13 +4,14 @@
  * cmd/kube-controller-manager/app/core.go, processCIDRs).
  */
 import type { IPFamily } from '../../api-types/core.js';
+import { Annotations, Labels } from '../../api-types/well-known.js';
 import { parseCIDR, type ParsedCIDR } from '../../allocators/ip.js';
 
 /** The annotation a demo sets on a pod to force its readiness: "false" keeps it not ready, "true" makes it ready. */
-export const SimulateReadyAnnotation = 'svcplane.io/simulate-ready';
+export const SimulateReadyAnnotation = Annotations.simulateReady;
 
 /** The label every node the simulation creates carries, so they can be told apart from real ones. */
-export const SimulatedNodeLabel = 'svcplane.io/simulated';
+export const SimulatedNodeLabel = Labels.simulatedNode;
 
 /** The zones the default nodes are spread over, one per node in turn. */
 export const DefaultZones = ['zone-a', 'zone-b', 'zone-c'] as const;
