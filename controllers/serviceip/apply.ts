@@ -20,7 +20,6 @@ import type { Logger } from 'pino';
 import type { Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
-import { familyOf } from '../../allocators/ip.js';
 import { ApiError } from '../../apiserver/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { type EventRecorder, referenceTo } from '../runtime/events.js';
@@ -53,8 +52,20 @@ export interface ApplyDeps {
    * grace period has passed (so a claim in its claim-then-write window is never cut short).
    */
   leakGracePeriodMs: number;
-  /** Hands a claim too young to release here to the leak repair. */
+  /**
+   * Hands a claim to the leak repair: one too young to release here, and every claim this
+   * applier made or tried to make that no successful write lists (the informer's handler leaves
+   * claims in the making to the applier).
+   */
   deferToRepair(ip: string): void;
+  /**
+   * Told just before the Service write: its key, the resourceVersion it is based on, and the
+   * body. With `written`, it lets the controller tell the informer's echo of this write from a
+   * change made by someone else.
+   */
+  writing(key: string, baseResourceVersion: string | undefined, body: Service): void;
+  /** Told once the Service write has ended: the new resourceVersion, or undefined when it failed. */
+  written(key: string, resourceVersion: string | undefined): void;
 }
 
 /** How one application ended. */
@@ -68,13 +79,15 @@ function splitKey(key: string): { namespace: string; name: string } {
   return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-/** The IPAddress object that claims `ip` for the Service `key`. */
+/** The IPAddress object that claims `ip` (a strict IP, canonical) for the Service `key`. */
 export function claimObject(ip: string, key: string): IPAddress {
   const { namespace, name } = splitKey(key);
+  // Only IPv6 text has a colon; the IP was parsed already, so it is not parsed again here.
+  const family = ip.includes(':') ? 'IPv6' : 'IPv4';
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IPAddress',
-    metadata: { name: ip, labels: { [Labels.ipAddressFamily]: familyOf(ip) ?? 'IPv4', [Labels.ipAddressManagedBy]: ManagedBy.svcplaneIPAllocator } },
+    metadata: { name: ip, labels: { [Labels.ipAddressFamily]: family, [Labels.ipAddressManagedBy]: ManagedBy.svcplaneIPAllocator } },
     spec: { parentRef: { group: '', resource: 'services', namespace, name } },
   };
 }
@@ -89,6 +102,18 @@ export class ServiceIPApplier {
 
   /** Applies `plan`, made from `service` (the copy the caller read), for the Service `key`. */
   async apply(key: string, service: Service | undefined, plan: ServiceIPPlan): Promise<ApplyOutcome> {
+    const made: ClaimView[] = [];
+    const progress = { listed: false };
+    try {
+      return await this.#applyPlan(key, service, plan, made, progress);
+    } finally {
+      // Claims made here that no successful write lists (a conflict, a failure, a throw) go to
+      // the leak repair, which keeps them while the Service comes to list them.
+      if (!progress.listed) for (const c of made) this.#d.deferToRepair(c.ip);
+    }
+  }
+
+  async #applyPlan(key: string, service: Service | undefined, plan: ServiceIPPlan, made: ClaimView[], progress: { listed: boolean }): Promise<ApplyOutcome> {
     const d = this.#d;
     // 1.
     if (plan.failure) return this.#fail(key, service, plan.failure, []);
@@ -98,7 +123,6 @@ export class ServiceIPApplier {
       d.logger.warn({ service: key, reason: f.reason }, f.note);
     }
     // 2.
-    const made: ClaimView[] = [];
     const fields = plan.fields;
     if (fields && service) {
       for (const step of plan.claims) {
@@ -106,11 +130,13 @@ export class ServiceIPApplier {
         const cidr = range?.cidr ?? '';
         if (step.ip !== undefined) {
           const ip = step.ip;
-          d.index.hold(ip);
+          d.index.hold(ip, key);
           let created: IPAddress;
           try {
             created = await d.ipaddresses.create(undefined, claimObject(ip, key));
           } catch (err) {
+            // Either way the claim may exist now (a lost response, or another's): the repair looks.
+            d.deferToRepair(ip);
             if (!isApi(err, 409, 'AlreadyExists')) {
               d.index.settle(ip, false);
               throw err;
@@ -145,11 +171,18 @@ export class ServiceIPApplier {
     // 3.
     let authoritative: Service | undefined;
     if (fields && service && plan.needsWrite) {
-      const next = JSON.parse(JSON.stringify(service)) as Service;
-      next.spec = { ...next.spec, clusterIP: fields.clusterIPs[0], clusterIPs: fields.clusterIPs, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy };
+      // A shallow copy is enough: only spec's top-level fields change, and the cached object's
+      // nested values are never written to (clients copy or serialise the body they are given).
+      const next: Service = {
+        ...service,
+        metadata: { ...service.metadata },
+        spec: { ...service.spec, clusterIP: fields.clusterIPs[0], clusterIPs: fields.clusterIPs, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy },
+      };
+      d.writing(key, service.metadata.resourceVersion, next);
       try {
         authoritative = await d.services.update(next);
       } catch (err) {
+        d.written(key, undefined);
         if (isApi(err, 409)) return 'conflict';
         if (isApi(err, 404)) {
           await this.#revert(made);
@@ -160,8 +193,10 @@ export class ServiceIPApplier {
         }
         throw err;
       }
+      d.written(key, authoritative.metadata.resourceVersion);
       d.logger.info({ service: key, clusterIPs: fields.clusterIPs }, 'allocated clusterIPs');
     }
+    progress.listed = true;
     // 4.
     if (plan.release.length === 0) return 'done';
     if (!authoritative) {
@@ -204,7 +239,7 @@ export class ServiceIPApplier {
   async #claimNext(key: string, family: 'IPv4' | 'IPv6', cidr: string): Promise<string | undefined> {
     const d = this.#d;
     for (;;) {
-      const ip = d.index.pickNext(family);
+      const ip = d.index.pickNext(family, key);
       if (ip === undefined) return undefined;
       try {
         const created = await d.ipaddresses.create(undefined, claimObject(ip, key));
@@ -217,6 +252,8 @@ export class ServiceIPApplier {
         // stays set and the next free IP is tried, as ipallocator.go's AllocateNext does.
         const taken = isApi(err, 409, 'AlreadyExists');
         d.index.settle(ip, taken);
+        // Someone else's claim, or ours with its response lost: the repair looks at it.
+        d.deferToRepair(ip);
         if (!taken) throw err;
       }
     }

@@ -30,7 +30,8 @@ export class ClaimIndex {
   readonly ranges: ClusterIPRanges;
   readonly #byIP = new Map<string, IndexedClaim>();
   readonly #byParent = new Map<string, Set<string>>();
-  readonly #inFlight = new Set<string>();
+  /** IPs whose claim is being created here, with the Service key claiming each (if given). */
+  readonly #inFlight = new Map<string, string | undefined>();
 
   /** Indexes into `ranges` (their bitmaps are taken over: start them empty). */
   constructor(ranges: ClusterIPRanges) {
@@ -56,6 +57,21 @@ export class ClaimIndex {
   /** Every claim. */
   all(): IndexedClaim[] {
     return [...this.#byIP.values()];
+  }
+
+  /** The Service key whose claim on `ip` is being created here right now, if any. */
+  claimantOf(ip: string): string | undefined {
+    return this.#inFlight.get(ip);
+  }
+
+  /**
+   * True when the entry of `name` already matches `obj` (same uid, parent and managed-by; or no
+   * entry and no object), so syncing it would change nothing.
+   */
+  matches(name: string, obj: IPAddress | undefined): boolean {
+    const cur = this.#byIP.get(name);
+    if (!obj || !cur) return !obj && !cur;
+    return cur.uid === obj.metadata.uid && cur.parent === parentKeyOf(obj) && cur.managedBy === obj.metadata.labels?.[Labels.ipAddressManagedBy];
   }
 
   /**
@@ -85,35 +101,38 @@ export class ClaimIndex {
       set.add(name);
       if (!parents.includes(claim.parent)) parents.push(claim.parent);
     }
-    this.#take(name);
+    // The bit is already set while an object holds the IP or a claim on it is in flight.
+    if (!old && !this.#inFlight.has(name)) this.#take(name);
     return parents;
   }
 
   /**
-   * Picks a free IP of `family` from the bitmap and marks it in flight; undefined when the range
-   * is full (or the family is not configured).
+   * Picks a free IP of `family` from the bitmap and marks it in flight for `claimant` (a Service
+   * key); undefined when the range is full (or the family is not configured).
    */
-  pickNext(family: IPFamily): string | undefined {
+  pickNext(family: IPFamily, claimant?: string): string | undefined {
     const range = this.ranges.get(family);
     if (!range) return undefined;
     try {
       const ip = range.allocateNext();
-      this.#inFlight.add(ip);
+      this.#inFlight.set(ip, claimant);
       return ip;
     } catch {
       return undefined;
     }
   }
 
-  /** Marks a requested IP in flight (its bit set) before the claim is created. */
-  hold(ip: string): void {
-    this.#inFlight.add(ip);
+  /** Marks a requested IP in flight for `claimant` (its bit set) before the claim is created. */
+  hold(ip: string, claimant?: string): void {
+    this.#inFlight.set(ip, claimant);
     this.#take(ip);
   }
 
   /** Ends an in-flight claim; the bit stays while an object holds the IP or `stillHeld` says so. */
   settle(ip: string, stillHeld: boolean): void {
     this.#inFlight.delete(ip);
+    // An indexed object holds the IP, so its bit is set and stays.
+    if (this.#byIP.has(ip)) return;
     if (stillHeld) this.#take(ip);
     else this.#freeIfUnheld(ip);
   }
@@ -130,7 +149,7 @@ export class ClaimIndex {
       });
       for (const ip of stale) range.release(ip);
     }
-    for (const ip of [...this.#byIP.keys(), ...this.#inFlight]) this.#take(ip);
+    for (const ip of [...this.#byIP.keys(), ...this.#inFlight.keys()]) this.#take(ip);
   }
 
   #rangeOf(ip: string): ClusterIPRange | undefined {

@@ -27,7 +27,7 @@ import { defaultControllerRateLimiter, type ControllerRateLimiterOptions } from 
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type ReconcileResult, type WorkerPoolHandle } from '../runtime/worker-pool.js';
 import { ServiceIPApplier, claimObject } from './apply.js';
-import { ClaimIndex } from './claims.js';
+import { ClaimIndex, parentKeyOf } from './claims.js';
 import { serviceIPMetrics } from './metrics.js';
 import { reconcileServiceIP, type ServiceIPSnapshot } from './reconcile.js';
 import { claimReference, planClaimRepair } from './repair.js';
@@ -49,6 +49,16 @@ function listsIP(svc: Service | undefined, ip: string): boolean {
   return svc?.spec?.clusterIPs?.includes(ip) === true;
 }
 
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** Whether two copies of a Service carry the same allocation fields (what this controller writes). */
+function sameIPFields(a: Service, b: Service): boolean {
+  const x = a.spec ?? {};
+  const y = b.spec ?? {};
+  return x.clusterIP === y.clusterIP && x.ipFamilyPolicy === y.ipFamilyPolicy && x.type === y.type && sameList(x.clusterIPs, y.clusterIPs) && sameList(x.ipFamilies, y.ipFamilies);
+}
+
 /** Allocates ClusterIPs by durable IPAddress claims, and repairs them. */
 export class ServiceIPController implements Controller {
   readonly name = 'serviceip';
@@ -68,6 +78,10 @@ export class ServiceIPController implements Controller {
   #stopped = false;
   #metrics?: ReturnType<typeof serviceIPMetrics>;
   #waitingForFree = new Set<string>();
+  /** Service writes under way: the resourceVersion each is based on and the body written. */
+  readonly #writing = new Map<string, { baseRV: string | undefined; body: Service; echoed: boolean }>();
+  /** Service writes done whose echo the informer has not shown yet: the resourceVersion written. */
+  readonly #written = new Map<string, string>();
   /** False when the server does not serve IPAddress (claims live in memory only). */
   durable = true;
 
@@ -87,7 +101,16 @@ export class ServiceIPController implements Controller {
     this.#ipQueue = queue('serviceip_ipaddresses');
     this.#services = ctx.informers.get<Service>('services');
     const enqueue = (s: Service): void => this.#svcQueue.add(keyOf(s));
-    this.#services.addHandler({ onAdd: enqueue, onUpdate: (_old, s) => enqueue(s), onDelete: enqueue });
+    this.#services.addHandler({
+      onAdd: enqueue,
+      onUpdate: (old, s) => {
+        if (!this.#isOwnEcho(old, s)) enqueue(s);
+      },
+      onDelete: (s) => {
+        this.#written.delete(keyOf(s));
+        enqueue(s);
+      },
+    });
     this.#ipClient = ctx.client.resource<IPAddress>(watched.ipaddresses);
     this.#metrics = serviceIPMetrics(ctx.metrics.registry, this.index);
     this.#applier = this.#withClient(this.#ipClient);
@@ -120,7 +143,15 @@ export class ServiceIPController implements Controller {
       const ips = ctx.informers.get<IPAddress>('ipaddresses');
       const onClaim = (obj: IPAddress): void => {
         const name = obj.metadata.name ?? '';
-        for (const parent of this.index.sync(name, ips.get(name), this.#clock.now())) this.#svcQueue.add(parent);
+        const current = ips.get(name);
+        // Already indexed as it is (the applier indexed its own claim first): nothing changed.
+        if (this.index.matches(name, current)) return;
+        const claimant = this.index.claimantOf(name);
+        const parents = this.index.sync(name, current, this.#clock.now());
+        // The claim this controller is making for `claimant` right now: that reconcile accounts
+        // for it, and the applier hands it to the leak repair unless a write lists it.
+        if (claimant !== undefined && current && parentKeyOf(current) === claimant) return;
+        for (const parent of parents) this.#svcQueue.add(parent);
         this.#ipQueue.add(name);
       };
       ips.addHandler({ onAdd: onClaim, onUpdate: (_old, o) => onClaim(o), onDelete: onClaim });
@@ -200,7 +231,32 @@ export class ServiceIPController implements Controller {
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
       deferToRepair: (ip) => this.#ipQueue.add(ip),
+      writing: (key, baseRV, body) => this.#writing.set(key, { baseRV, body, echoed: false }),
+      written: (key, rv) => {
+        const w = this.#writing.get(key);
+        this.#writing.delete(key);
+        if (rv !== undefined && !w?.echoed) this.#written.set(key, rv);
+      },
     });
+  }
+
+  /**
+   * True when an update the informer shows is this controller's own Service write coming back:
+   * the reconcile that wrote it already went on from that state, so the key is not queued again
+   * for it. Any other change (a different resourceVersion, other fields, another base) queues.
+   * The echo may come before the write's answer (the in-process client) or after it (HTTP).
+   */
+  #isOwnEcho(old: Service, s: Service): boolean {
+    const key = keyOf(s);
+    const rv = this.#written.get(key);
+    if (rv !== undefined) {
+      this.#written.delete(key);
+      return rv === s.metadata.resourceVersion;
+    }
+    const w = this.#writing.get(key);
+    if (!w || w.echoed || old.metadata.resourceVersion !== w.baseRV || !sameIPFields(w.body, s)) return false;
+    w.echoed = true;
+    return true;
   }
 
   #snapshot(key: string, service: Service | undefined): ServiceIPSnapshot {

@@ -39,3 +39,21 @@ test('ClaimIndex › the grace clock starts when an object is first seen and sur
   index.sync('10.0.0.1', ipAddress('10.0.0.1', 'b'), 900);
   t.is(index.get('10.0.0.1')?.seenAtMs, 900);
 });
+
+test('ClaimIndex › claimantOf names the Service claiming an IP in flight; matches tells an entry that would not change', (t) => {
+  const index = new ClaimIndex(ClusterIPRanges.fromFlag('10.0.0.0/28', { random: firstFree }));
+  const picked = index.pickNext('IPv4', 'default/web') as string;
+  t.is(index.claimantOf(picked), 'default/web');
+  index.hold('10.0.0.9', 'default/db');
+  t.is(index.claimantOf('10.0.0.9'), 'default/db');
+  t.true(index.matches(picked, undefined), 'no entry, no object');
+  t.false(index.matches(picked, ipAddress(picked, 'a')));
+  index.sync(picked, ipAddress(picked, 'a'), 0);
+  index.settle(picked, true);
+  t.is(index.claimantOf(picked), undefined, 'settled');
+  t.true(index.matches(picked, ipAddress(picked, 'a')));
+  t.false(index.matches(picked, ipAddress(picked, 'b')), 'another uid');
+  t.false(index.matches(picked, ipAddress(picked, 'a', 'other')), 'another parent');
+  t.false(index.matches(picked, undefined), 'gone');
+  t.true(index.ranges.get('IPv4')?.has(picked), 'settled with its object indexed: the bit stays');
+});
