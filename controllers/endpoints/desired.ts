@@ -43,7 +43,7 @@ export function endpointsFamily(service: Service): IPFamily | undefined {
 }
 
 /** The pod's first IP of the family, canonical (`01.2.3.4` → `1.2.3.4`); undefined if none. */
-function podIPFor(pod: Pod, family: IPFamily | undefined): string | undefined {
+export function podIPFor(pod: Pod, family: IPFamily | undefined): string | undefined {
   const ips = podIPs(pod);
   if (ips.length === 0) return undefined;
   // Upstream reads a headless Service's family off status.podIP, the first of podIPs.
@@ -63,7 +63,8 @@ function endpointPort(src: ServicePort, port: number): EndpointPort {
   return out;
 }
 
-function toAddress(pod: Pod, ip: string, service: Service): EndpointAddress {
+/** The address of a pod in the Service's Endpoints: IP, hostname (when it applies), nodeName and targetRef. */
+export function toAddress(pod: Pod, ip: string, service: Service): EndpointAddress {
   const a: EndpointAddress = { ip };
   if (shouldSetHostname(pod, service)) a.hostname = pod.spec!.hostname;
   // Upstream always sets nodeName (a pointer to spec.nodeName); an empty name would fail

@@ -7,7 +7,7 @@
 import type { EndpointSubset, Endpoints, Pod, Service } from '../../api-types/core.js';
 import type { StringMap } from '../../api-types/meta.js';
 import { Annotations, Labels, ManagedBy, OverCapacityTruncated } from '../../api-types/well-known.js';
-import { desiredSubsets } from './desired.js';
+import { desiredSubsets, type DesiredSubsets } from './desired.js';
 import { sameStringMap, subsetsEqualIgnoringResourceVersion } from './equal.js';
 import { StaleEndpointsError } from './errors.js';
 import { repackSubsets } from './repack.js';
@@ -59,11 +59,15 @@ export type EndpointsPlan =
   /** Delete `namespace/name` (NotFound counts as done) and forget its trigger-time and stale state. */
   | { action: 'delete'; namespace: string; name: string };
 
+const wholeSecondsUTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
 /**
  * Prints a trigger time as Kubernetes does (`time.RFC3339Nano` in UTC: trailing zeros of the
  * fraction dropped). Text that is not RFC 3339 is returned as given.
  */
 export function formatTriggerTime(text: string): string {
+  // Whole seconds in UTC (what the API server writes) print as they are.
+  if (wholeSecondsUTC.test(text)) return text;
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|z|[+-]\d\d:\d\d)$/.exec(text);
   if (!m) return text;
   const fraction = (m[2] ?? '').replace(/0+$/, '');
@@ -110,11 +114,16 @@ function pairCount(subsets: readonly EndpointSubset[] | undefined): number {
  *    subsets, labels, the trigger-time annotation (set or removed) and over-capacity.
  */
 export function reconcileEndpoints(s: EndpointsSnapshot): EndpointsPlan {
+  return reconcileEndpointsWithDesired(s).plan;
+}
+
+/** reconcileEndpoints, also returning the desired subsets it computed (undefined when it computed none). */
+export function reconcileEndpointsWithDesired(s: EndpointsSnapshot): { plan: EndpointsPlan; desired?: DesiredSubsets } {
   // 1.
   const { service, existing } = s;
-  if (!service) return { action: 'delete', namespace: s.namespace, name: s.name };
-  if (service.spec?.type === 'ExternalName') return { action: 'none', reason: 'externalName' };
-  if (service.spec?.selector == null) return { action: 'none', reason: 'selectorless' };
+  if (!service) return { plan: { action: 'delete', namespace: s.namespace, name: s.name } };
+  if (service.spec?.type === 'ExternalName') return { plan: { action: 'none', reason: 'externalName' } };
+  if (service.spec?.selector == null) return { plan: { action: 'none', reason: 'selectorless' } };
   // 2.
   const desired = desiredSubsets(service, s.pods, s.maxCapacity);
   const counts: EndpointsSyncCounts = { readyPods: desired.readyPods, notReadyPods: desired.notReadyPods, truncated: desired.truncated };
@@ -123,10 +132,9 @@ export function reconcileEndpoints(s: EndpointsSnapshot): EndpointsPlan {
   if (existing && s.isStale?.(existing)) {
     throw new StaleEndpointsError(`${s.namespace}/${s.name}`, existing.metadata.resourceVersion ?? '');
   }
-  const isNew = !existing?.metadata.resourceVersion;
   // 4.
-  if (!isNew) {
-    const current = existing!;
+  if (existing?.metadata.resourceVersion) {
+    const current = existing;
     const capacityOK = desired.truncated
       ? current.metadata.annotations?.[Annotations.overCapacity] === OverCapacityTruncated
       : !Object.hasOwn(current.metadata.annotations ?? {}, Annotations.overCapacity);
@@ -135,23 +143,55 @@ export function reconcileEndpoints(s: EndpointsSnapshot): EndpointsPlan {
     const subsetsOK =
       subsetsEqualIgnoringResourceVersion(desired.subsets, current.subsets) ||
       (pairCount(current.subsets) >= pairCount(desired.subsets) && subsetsEqualIgnoringResourceVersion(desired.subsets, repackSubsets(current.subsets ?? [])));
-    if (capacityOK && subsetsOK && sameStringMap(labels, current.metadata.labels)) return { action: 'none', reason: 'unchanged', counts };
+    if (capacityOK && subsetsOK && sameStringMap(labels, current.metadata.labels)) return { plan: { action: 'none', reason: 'unchanged', counts }, desired };
   }
   // 5.
-  const annotations: StringMap = { ...existing?.metadata.annotations };
-  if (s.triggerTime) annotations[Annotations.lastChangeTriggerTime] = formatTriggerTime(s.triggerTime);
-  else delete annotations[Annotations.lastChangeTriggerTime];
-  if (desired.truncated) annotations[Annotations.overCapacity] = OverCapacityTruncated;
-  else delete annotations[Annotations.overCapacity];
-  if (isNew) {
+  return { plan: planWrite(s, desired.subsets, desired.truncated, labels, counts), desired };
+}
+
+/**
+ * Step 5 of reconcileEndpoints: the create or update that writes `subsets`, built from a copy
+ * of the current object (other annotations kept) with `labels`, the trigger-time annotation
+ * (set or removed) and the over-capacity annotation.
+ */
+export function planWrite(s: EndpointsSnapshot, subsets: EndpointSubset[], truncated: boolean, labels: StringMap, counts: EndpointsSyncCounts): EndpointsPlan {
+  const { existing } = s;
+  // Built key by key rather than copied and deleted from: deleting is slow in V8, and this runs
+  // on every write.
+  const annotations: StringMap = {};
+  let annotated = false;
+  const current = existing?.metadata.annotations;
+  if (current) {
+    for (const k in current) {
+      if (k === Annotations.lastChangeTriggerTime || k === Annotations.overCapacity || !Object.hasOwn(current, k)) continue;
+      annotations[k] = current[k];
+      annotated = true;
+    }
+  }
+  if (s.triggerTime) {
+    annotations[Annotations.lastChangeTriggerTime] = formatTriggerTime(s.triggerTime);
+    annotated = true;
+  }
+  if (truncated) {
+    annotations[Annotations.overCapacity] = OverCapacityTruncated;
+    annotated = true;
+  }
+  if (!existing?.metadata.resourceVersion) {
     const endpoints: Endpoints = { metadata: { name: s.name, namespace: s.namespace, labels } };
-    if (Object.keys(annotations).length > 0) endpoints.metadata.annotations = annotations;
-    if (desired.subsets.length > 0) endpoints.subsets = desired.subsets;
+    if (annotated) endpoints.metadata.annotations = annotations;
+    if (subsets.length > 0) endpoints.subsets = subsets;
     return { action: 'create', endpoints, counts };
   }
-  const endpoints: Endpoints = { ...existing!, metadata: { ...existing!.metadata, labels, annotations } };
-  if (Object.keys(annotations).length === 0) delete endpoints.metadata.annotations;
-  if (desired.subsets.length > 0) endpoints.subsets = desired.subsets;
-  else delete endpoints.subsets;
-  return { action: 'update', endpoints, counts };
+  let metadata: Endpoints['metadata'];
+  if (annotated) {
+    // annotations first: V8 adds a key the spread object lacks on a slow path (~1 µs).
+    metadata = { annotations, ...existing.metadata, labels };
+    metadata.annotations = annotations;
+  } else {
+    const { annotations: _dropped, ...rest } = existing.metadata;
+    metadata = { ...rest, labels };
+  }
+  if (subsets.length > 0) return { action: 'update', endpoints: { ...existing, metadata, subsets }, counts };
+  const { subsets: _dropped, ...rest } = existing;
+  return { action: 'update', endpoints: { ...rest, metadata }, counts };
 }

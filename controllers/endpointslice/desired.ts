@@ -10,7 +10,7 @@ import type { SliceEndpoint, SlicePort } from '../../api-types/networking.js';
 import { Labels } from '../../api-types/well-known.js';
 import { findPort } from '../shared/find-port.js';
 import { isPodReady, podIPsOfFamily, shouldPodBeInEndpoints, shouldSetHostname } from '../shared/pod.js';
-import { endpointKey, portMapKey } from './endpoint-hash.js';
+import { computeEndpointKey, endpointKey, portMapKey } from './endpoint-hash.js';
 
 /** The desired endpoints of one port mapping, keyed by endpoint identity (endpointKey). */
 export interface DesiredGroup {
@@ -108,7 +108,7 @@ export function computeDesired(service: Service, pods: readonly Pod[], nodes: Re
         groups.set(key, group);
       }
       if (skip) continue;
-      const m = memoized(pod, node, service, addressType);
+      const m = podEndpoint(pod, node, service, addressType);
       if (m) group.endpoints.set(m.key, m.ep);
     }
   }
@@ -126,7 +126,12 @@ interface PodMemo {
 // and node objects are the same. The endpoints are frozen, as they are shared between plans.
 const podMemo = new WeakMap<Pod, PodMemo>();
 
-function memoized(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily): { ep: SliceEndpoint; key: string } | null {
+/**
+ * The pod's endpoint of one address type and its identity key (endpointKey), or null when the
+ * pod has no address of that type: {@link podToEndpoint}, remembered per pod object (while the
+ * node and Service objects are the same) and frozen.
+ */
+export function podEndpoint(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily): { ep: SliceEndpoint; key: string } | null {
   let memo = podMemo.get(pod);
   if (!memo || memo.service !== service || memo.node !== node) {
     memo = { service, node, byType: new Map() };
@@ -139,6 +144,15 @@ function memoized(pod: Pod, node: Node | undefined, service: Service, addressTyp
     memo.byType.set(addressType, hit);
   }
   return hit;
+}
+
+/**
+ * {@link podEndpoint} without remembering it: for a pod object seen once (the incremental
+ * planner's changed pods), where a WeakMap entry would cost more than it ever saves.
+ */
+export function freshPodEndpoint(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily): { ep: SliceEndpoint; key: string } | null {
+  const ep = podToEndpoint(pod, node, service, addressType);
+  return ep.addresses.length > 0 ? { ep: freezeEndpoint(ep), key: computeEndpointKey(ep) } : null;
 }
 
 function freezeEndpoint(ep: SliceEndpoint): SliceEndpoint {

@@ -26,7 +26,8 @@ export function endpointKey(ep: SliceEndpoint): string {
 // Service; their endpoints' keys are computed once per object.
 const keyCache = new WeakMap<SliceEndpoint, string>();
 
-function computeEndpointKey(ep: SliceEndpoint): string {
+/** endpointKey without the cache: for an endpoint whose key is wanted once. */
+export function computeEndpointKey(ep: SliceEndpoint): string {
   const addrs = ep.addresses.length > 1 ? [...ep.addresses].sort().join(',') : (ep.addresses[0] ?? '');
   const ref = ep.targetRef;
   return `${ref?.namespace ?? ''}/${ref?.name ?? ''}\u0000${ep.hostname ?? ''}\u0000${addrs}`;

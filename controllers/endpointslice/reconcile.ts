@@ -28,6 +28,12 @@ export interface SliceSnapshot {
   /** Nodes by name, for endpoint zones and the node-not-found rule. */
   nodes: ReadonlyMap<string, Node>;
   /**
+   * A number that changes whenever a node in `nodes` changes (the controller counts node
+   * events). Only the incremental planner reads it: while it stays the same, the nodes of
+   * unchanged pods need no second look. @default undefined: they are looked at on every sync
+   */
+  nodesGeneration?: number;
+  /**
    * The Service's slices: labelled with its service-name and this controller's managed-by.
    * Slices with a deletionTimestamp are ignored.
    */
@@ -96,14 +102,16 @@ export function isEmptyPlan(plan: SlicePlan): boolean {
   return plan.create.length === 0 && plan.update.length === 0 && plan.delete.length === 0;
 }
 
-function emptyPlan(): SlicePlan {
+/** A plan that writes nothing, with zeroed metrics. */
+export function emptyPlan(): SlicePlan {
   return {
     create: [], update: [], delete: [], events: [], problems: [], topologyHintsPopulated: false, topologyHintsByZone: {},
     metrics: { endpointsAdded: 0, endpointsRemoved: 0, endpointsDesired: 0, desiredSlices: 0, actualSlices: 0, slicesChanged: 0, topology: 'Disabled', trafficDistribution: '' },
   };
 }
 
-function setTriggerTime(slice: EndpointSlice, triggerTime: string | undefined): void {
+/** Sets (or, without a trigger time, removes) the last-change-trigger-time annotation on a slice the plan writes. */
+export function setTriggerTime(slice: EndpointSlice, triggerTime: string | undefined): void {
   const annotations = { ...slice.metadata.annotations };
   if (triggerTime) annotations[Annotations.lastChangeTriggerTime] = triggerTime;
   else delete annotations[Annotations.lastChangeTriggerTime];
