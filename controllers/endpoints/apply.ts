@@ -17,6 +17,12 @@ import type { StaleEndpointsTracker } from './tracker.js';
 /** What was written: for metrics and tests. */
 export type EndpointsWrite = 'none' | 'created' | 'updated' | 'deleted' | 'dropped';
 
+/** What one plan came to: the kind of write, and the server's reply to a create or update. */
+export interface EndpointsApplyResult {
+  write: EndpointsWrite;
+  written?: Endpoints;
+}
+
 /** Carries out one plan. */
 export async function applyEndpointsPlan(
   client: ResourceClient<Endpoints>,
@@ -24,10 +30,10 @@ export async function applyEndpointsPlan(
   existing: Endpoints | undefined,
   tracker: StaleEndpointsTracker,
   recorder: EventRecorder,
-): Promise<EndpointsWrite> {
+): Promise<EndpointsApplyResult> {
   switch (plan.action) {
     case 'none':
-      return 'none';
+      return { write: 'none' };
     case 'delete':
       tracker.delete(plan.namespace, plan.name);
       try {
@@ -35,14 +41,14 @@ export async function applyEndpointsPlan(
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
       }
-      return 'deleted';
+      return { write: 'deleted' };
     case 'create': {
       const { namespace = '', name = '' } = plan.endpoints.metadata;
       try {
-        await client.create(namespace, plan.endpoints, { fieldManager: 'endpoint-controller' });
-        return 'created';
+        const written = await client.create(namespace, plan.endpoints, { fieldManager: 'endpoint-controller' });
+        return { write: 'created', written };
       } catch (err) {
-        if (isNamespaceGone(err)) return 'dropped';
+        if (isNamespaceGone(err)) return { write: 'dropped' };
         record(recorder, plan.endpoints, failedToCreateEndpoint(namespace, name, err));
         throw err;
       }
@@ -52,7 +58,7 @@ export async function applyEndpointsPlan(
       try {
         const written = await client.update(plan.endpoints, { fieldManager: 'endpoint-controller' });
         if (existing && written.metadata.resourceVersion !== existing.metadata.resourceVersion) tracker.markStale(existing);
-        return 'updated';
+        return { write: 'updated', written };
       } catch (err) {
         record(recorder, plan.endpoints, failedToUpdateEndpoint(namespace, name, err));
         throw err;

@@ -22,7 +22,8 @@ import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
 import { ServicePodIndex } from '../shared/service-pods.js';
 import { TriggerTimeTracker } from '../shared/trigger-time.js';
 import { applyEndpointsPlan } from './apply.js';
-import { isLeftover, reconcileEndpoints, StaleEndpointsTracker } from './reconcile.js';
+import { planEndpoints, type EndpointsMemo } from './incremental.js';
+import { isLeftover, StaleEndpointsTracker } from './reconcile.js';
 
 /** Options of the Endpoints controller (kube-controller-manager's flags). */
 export interface EndpointsControllerOptions {
@@ -57,6 +58,8 @@ export class EndpointsController implements Controller {
   readonly #stale = new StaleEndpointsTracker();
   readonly #triggers = new TriggerTimeTracker();
   readonly #index = new ServicePodIndex();
+  /** The incremental planner's memo per Service key, after its last applied plan. */
+  readonly #memos = new Map<string, EndpointsMemo>();
   #services!: Informer<Service>;
   #pods!: Informer<Pod>;
   #endpoints!: Informer<Endpoints>;
@@ -88,13 +91,16 @@ export class EndpointsController implements Controller {
       this.#queue.add(keyOf(svc));
     };
     this.#services.addHandler({ onAdd: (s) => onService(s), onUpdate: (_o, s) => onService(s), onDelete: (s) => onService(s, true) });
-    const onPod = (pod: Pod, deleted: boolean) => {
-      for (const svcKey of this.#index.setPod(keyOf(pod), deleted ? undefined : pod, pod.metadata.namespace ?? '')) {
+    // Every pod version is recorded (syncs read the index's pods), but only changes that matter enqueue.
+    const onPod = (pod: Pod, deleted: boolean, matters = true) => {
+      const services = this.#index.setPod(keyOf(pod), deleted ? undefined : pod, pod.metadata.namespace ?? '');
+      if (!matters) return;
+      for (const svcKey of services) {
         if (this.#batchPeriodMs > 0) this.#queue.addAfter(svcKey, this.#batchPeriodMs);
         else this.#queue.add(svcKey);
       }
     };
-    this.#pods.addHandler({ onAdd: (p) => onPod(p, false), onUpdate: (o, p) => podChangeMatters(o, p) && onPod(p, false), onDelete: (p) => onPod(p, true) });
+    this.#pods.addHandler({ onAdd: (p) => onPod(p, false), onUpdate: (o, p) => o !== p && onPod(p, false, podChangeMatters(o, p)), onDelete: (p) => onPod(p, true) });
     this.#endpoints.addHandler({ onDelete: (ep) => this.#queue.add(keyOf(ep)) });
   }
 
@@ -123,9 +129,12 @@ export class EndpointsController implements Controller {
     const [namespace, name] = key.split('/', 2);
     const service = this.#services.get(key);
     const existing = this.#endpoints.get(key);
-    const pods: Pod[] = service ? this.#index.podsOf(key, (k) => this.#pods.get(k)) : [];
+    const pods = service ? this.#index.podsOf(key) : [];
     const triggerTime = service ? this.#triggers.computeTriggerTime(service, pods) : undefined;
-    const plan = reconcileEndpoints({ namespace, name, service, pods, existing, triggerTime, isStale: (ep) => this.#stale.isStale(ep) });
+    // The memo is taken out for the sync and put back only once its plan is applied.
+    const memo = this.#memos.get(key);
+    this.#memos.delete(key);
+    const { plan, next } = planEndpoints({ namespace, name, service, pods, existing, triggerTime, isStale: (ep) => this.#stale.isStale(ep) }, memo);
     if (plan.action === 'delete') this.#triggers.deleteService(namespace, name);
     if (plan.action === 'delete' && !existing) {
       // Nothing cached to delete: the Service's Endpoints never existed or are gone already.
@@ -133,7 +142,9 @@ export class EndpointsController implements Controller {
       this.#syncs.inc({ result: 'success', write: 'none' });
       return;
     }
-    const write = await applyEndpointsPlan(this.#client, plan, existing, this.#stale, this.#recorder);
+    const { write, written } = await applyEndpointsPlan(this.#client, plan, existing, this.#stale, this.#recorder);
+    const settled = next && write !== 'dropped' ? next.settle(written) : undefined;
+    if (settled) this.#memos.set(key, settled);
     this.#syncs.inc({ result: 'success', write });
   }
 }

@@ -18,6 +18,8 @@ export interface ApplyResult {
   deleted: number;
   /** True when the namespace is going away: the rest of the plan was dropped. */
   namespaceGone: boolean;
+  /** The server's replies to the creates and then the updates, in plan order. */
+  written: EndpointSlice[];
 }
 
 /** True for the answers a write into a terminating or missing namespace gets. */
@@ -32,14 +34,18 @@ export type SliceWrites = Pick<SlicePlan, 'create' | 'update' | 'delete'>;
 
 /** Writes the plan for one Service in `namespace`. Throws on the first failed write (the sync is retried). */
 export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SliceWrites, tracker: EndpointSliceTracker, fieldManager: string): Promise<ApplyResult> {
-  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, namespaceGone: false };
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, namespaceGone: false, written: [] };
   try {
     for (const slice of plan.create) {
-      tracker.update(await slices.create(namespace, slice, { fieldManager }));
+      const reply = await slices.create(namespace, slice, { fieldManager });
+      tracker.update(reply);
+      result.written.push(reply);
       result.created++;
     }
     for (const slice of plan.update) {
-      tracker.update(await slices.update(slice, { fieldManager }));
+      const reply = await slices.update(slice, { fieldManager });
+      tracker.update(reply);
+      result.written.push(reply);
       result.updated++;
     }
   } catch (err) {

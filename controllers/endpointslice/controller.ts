@@ -32,7 +32,8 @@ import { TriggerTimeTracker } from '../shared/trigger-time.js';
 import { applySlicePlan, deleteOrphanedSlices } from './apply.js';
 import { computeZoneCPURatios, topologyHintsEnabled } from './hints.js';
 import { SliceControllerMetrics } from './metrics.js';
-import { isEmptyPlan, reconcileSlices } from './reconcile.js';
+import { planSlices, type SliceMemo } from './incremental.js';
+import { isEmptyPlan } from './reconcile.js';
 import { EndpointSliceTracker } from './tracker.js';
 
 /** Options of the EndpointSlice controller (kube-controller-manager's flags). */
@@ -73,6 +74,11 @@ export class EndpointSliceController implements Controller {
   readonly #triggers = new TriggerTimeTracker();
   readonly #index = new ServicePodIndex();
   readonly #hintsPopulated = new Map<string, boolean>();
+  /** The incremental planner's memo per Service key, after its last applied plan. */
+  readonly #memos = new Map<string, SliceMemo>();
+  /** Counts node events, so the incremental planner knows when to look at nodes again. */
+  #nodesGeneration = 0;
+  #nodeView!: ReadonlyMap<string, Node>;
   #zoneRatios: Map<string, number> | null = null;
   #services!: Informer<Service>;
   #pods!: Informer<Pod>;
@@ -98,6 +104,7 @@ export class EndpointSliceController implements Controller {
     this.#services = ctx.informers.get<Service>('services');
     this.#pods = ctx.informers.get<Pod>('pods');
     this.#nodes = ctx.informers.get<Node>('nodes');
+    this.#nodeView = cacheView(this.#nodes);
     this.#slices = ctx.informers.get<EndpointSlice>('endpointslices');
     const batch = this.#o.batchPeriodMs;
     const enqueueBatched = (key: string, delay: number) => (delay > 0 ? this.#queue.addAfter(key, delay) : this.#queue.add(key));
@@ -145,6 +152,7 @@ export class EndpointSliceController implements Controller {
 
     // Topology: zone CPU shares follow the nodes; Services in topology mode resync.
     const onNode = () => {
+      this.#nodesGeneration++;
       this.#zoneRatios = computeZoneCPURatios(this.#nodes.list());
       for (const svc of this.#services.list()) if (topologyHintsEnabled(svc)) this.#queue.add(keyOf(svc));
     };
@@ -178,38 +186,36 @@ export class EndpointSliceController implements Controller {
       this.tracker.deleteService(namespace, name);
       this.#triggers.deleteService(namespace, name);
       this.#hintsPopulated.delete(key);
+      this.#memos.delete(key);
       this.#metrics.forget(key);
       return;
     }
     // 2.
     if (service.spec?.type === 'ExternalName' || service.spec?.selector == null) return;
     // 3.
-    const pods = this.#index.podsOf(key, (k) => this.#pods.get(k));
+    const pods = this.#index.podsOf(key);
     const existing = managed.filter((s) => !s.metadata.deletionTimestamp);
     // 4.
     if (this.tracker.staleSlices(service, existing)) throw new StaleSliceCacheError(key);
-    // 5.
+    // 5. The memo is taken out for the sync and put back only once its plan is applied.
     const triggerTime = this.#triggers.computeTriggerTime(service, pods);
-    const nodes = new Map<string, Node>();
-    for (const p of pods) {
-      const nodeName = p.spec?.nodeName;
-      if (nodeName && !nodes.has(nodeName)) {
-        const node = this.#nodes.get(nodeName);
-        if (node) nodes.set(nodeName, node);
-      }
-    }
-    const plan = reconcileSlices({
+    const memo = this.#memos.get(key);
+    this.#memos.delete(key);
+    const { plan, next } = planSlices({
       service,
       pods,
-      nodes,
+      nodes: this.#nodeView,
+      nodesGeneration: this.#nodesGeneration,
       existingSlices: existing,
       maxEndpointsPerSlice: this.#o.maxEndpointsPerSlice,
       triggerTime,
       zoneCPURatios: topologyHintsEnabled(service) ? (this.#zoneRatios ?? computeZoneCPURatios(this.#nodes.list())) : null,
       topologyHintsPopulated: this.#hintsPopulated.get(key),
-    });
+    }, memo);
     this.#hintsPopulated.set(key, plan.topologyHintsPopulated);
-    const writes = isEmptyPlan(plan) ? { created: 0, updated: 0, deleted: 0, namespaceGone: false } : await this.#apply(service, namespace, plan);
+    const writes = isEmptyPlan(plan) ? { created: 0, updated: 0, deleted: 0, namespaceGone: false, written: [] } : await this.#apply(service, namespace, plan);
+    const settled = next && !writes.namespaceGone ? next.settle(writes.written) : undefined;
+    if (settled) this.#memos.set(key, settled);
     const regarding = referenceTo(service, 'Service');
     for (const e of plan.events) this.#recorder.record({ regarding, type: e.type, reason: e.reason, action: 'Update', note: e.message });
     this.#metrics.observe(key, plan.metrics, writes);
@@ -236,4 +242,21 @@ export class EndpointSliceController implements Controller {
       throw err;
     }
   }
+}
+
+/** The nodes of an informer cache as a read-only map by name: a sync reads the nodes it needs, no copy is made. */
+function cacheView(nodes: Informer<Node>): ReadonlyMap<string, Node> {
+  const entries = () => new Map(nodes.list().map((n) => [n.metadata.name ?? '', n]));
+  return {
+    get: (name) => nodes.get(name),
+    has: (name) => nodes.get(name) !== undefined,
+    get size() {
+      return nodes.list().length;
+    },
+    forEach: (fn, thisArg) => entries().forEach(fn, thisArg),
+    entries: () => entries().entries(),
+    keys: () => entries().keys(),
+    values: () => entries().values(),
+    [Symbol.iterator]: () => entries()[Symbol.iterator](),
+  };
 }

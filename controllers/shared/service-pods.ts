@@ -26,32 +26,39 @@ export function selectorMatches(selector: StringMap | null | undefined, labels: 
 export class ServicePodIndex {
   /** Selectors by Service key, grouped by namespace. */
   readonly #selectors = new Map<string, Map<string, StringMap>>();
-  readonly #podsOfService = new Map<string, Set<string>>();
+  /** The pods each Service selects, by pod key, in the order they joined. */
+  readonly #podsOfService = new Map<string, Map<string, Pod>>();
   readonly #servicesOfPod = new Map<string, Set<string>>();
-  /** Pod labels by pod key, grouped by namespace (to re-match when a selector changes). */
-  readonly #podLabels = new Map<string, Map<string, StringMap | undefined>>();
+  /** Every pod by pod key, grouped by namespace (to re-match when a selector changes). */
+  readonly #pods = new Map<string, Map<string, Pod>>();
+  /** podsOf's answers, kept until the Service's membership or one of its pods changes. */
+  readonly #lists = new Map<string, readonly Pod[]>();
 
   /**
-   * Records a pod (added or changed; `undefined` for deleted, with `old` its last state) and
-   * returns the keys of the Services whose membership or input changed: the union of the
-   * Services that selected it before and after.
+   * Records a pod (added or changed; `undefined` for deleted) and returns the keys of the
+   * Services whose membership or input changed: the union of the Services that selected it
+   * before and after.
    */
   setPod(podKey: string, pod: Pod | undefined, namespace: string): Set<string> {
     const before = this.#servicesOfPod.get(podKey) ?? new Set<string>();
-    const labelsInNs = this.#nsMap(this.#podLabels, namespace);
+    const podsInNs = this.#nsMap(this.#pods, namespace);
+    for (const s of before) this.#lists.delete(s);
     if (!pod) {
-      labelsInNs.delete(podKey);
+      podsInNs.delete(podKey);
       for (const s of before) this.#podsOfService.get(s)?.delete(podKey);
       this.#servicesOfPod.delete(podKey);
       return before;
     }
-    labelsInNs.set(podKey, pod.metadata.labels);
+    podsInNs.set(podKey, pod);
     const after = new Set<string>();
     for (const [svcKey, selector] of this.#selectors.get(namespace) ?? []) {
       if (selectorMatches(selector, pod.metadata.labels)) after.add(svcKey);
     }
     for (const s of before) if (!after.has(s)) this.#podsOfService.get(s)?.delete(podKey);
-    for (const s of after) this.#setOf(this.#podsOfService, s).add(podKey);
+    for (const s of after) {
+      this.#mapOf(s).set(podKey, pod);
+      this.#lists.delete(s);
+    }
     if (after.size) this.#servicesOfPod.set(podKey, after);
     else this.#servicesOfPod.delete(podKey);
     for (const s of before) after.add(s);
@@ -68,21 +75,22 @@ export class ServicePodIndex {
     const old = selectors.get(svcKey);
     const selector = service && service.spec?.type !== 'ExternalName' ? service.spec?.selector : undefined;
     if (selector != null && old && sameMap(old, selector)) return;
-    for (const p of this.#podsOfService.get(svcKey) ?? []) {
+    for (const p of this.#podsOfService.get(svcKey)?.keys() ?? []) {
       const set = this.#servicesOfPod.get(p);
       set?.delete(svcKey);
       if (set?.size === 0) this.#servicesOfPod.delete(p);
     }
     this.#podsOfService.delete(svcKey);
+    this.#lists.delete(svcKey);
     if (selector == null) {
       selectors.delete(svcKey);
       return;
     }
     selectors.set(svcKey, { ...selector });
-    const members = new Set<string>();
-    for (const [podKey, labels] of this.#podLabels.get(namespace) ?? []) {
-      if (selectorMatches(selector, labels)) {
-        members.add(podKey);
+    const members = new Map<string, Pod>();
+    for (const [podKey, pod] of this.#pods.get(namespace) ?? []) {
+      if (selectorMatches(selector, pod.metadata.labels)) {
+        members.set(podKey, pod);
         this.#setOf(this.#servicesOfPod, podKey).add(svcKey);
       }
     }
@@ -90,23 +98,36 @@ export class ServicePodIndex {
   }
 
   /** The keys (`namespace/name`) of the pods a Service selects. */
-  podKeysOf(serviceKey: string): ReadonlySet<string> {
-    return this.#podsOfService.get(serviceKey) ?? new Set();
+  podKeysOf(serviceKey: string): Iterable<string> {
+    return this.#podsOfService.get(serviceKey)?.keys() ?? [];
   }
 
-  /** The cached pods a Service selects, looked up by key (pods gone from the cache are skipped). */
-  podsOf<P>(serviceKey: string, lookup: (podKey: string) => P | undefined): P[] {
-    const out: P[] = [];
-    for (const podKey of this.podKeysOf(serviceKey)) {
-      const pod = lookup(podKey);
-      if (pod) out.push(pod);
+  /**
+   * The pods a Service selects, as last recorded by setPod, in the order they joined (a pod
+   * update keeps its place). The same array is returned until the Service's membership or one
+   * of its pods changes, so it must not be edited.
+   */
+  podsOf(serviceKey: string): readonly Pod[] {
+    let list = this.#lists.get(serviceKey);
+    if (!list) {
+      const members = this.#podsOfService.get(serviceKey);
+      if (!members) return [];
+      // Not frozen: V8 reads frozen arrays' elements several times slower, and syncs scan these.
+      list = [...members.values()];
+      this.#lists.set(serviceKey, list);
     }
-    return out;
+    return list;
   }
 
   /** The keys of the Services selecting a pod. */
   servicesOf(podKey: string): ReadonlySet<string> {
     return this.#servicesOfPod.get(podKey) ?? new Set();
+  }
+
+  #mapOf(svcKey: string): Map<string, Pod> {
+    let m = this.#podsOfService.get(svcKey);
+    if (!m) this.#podsOfService.set(svcKey, (m = new Map()));
+    return m;
   }
 
   #nsMap<V>(m: Map<string, Map<string, V>>, ns: string): Map<string, V> {

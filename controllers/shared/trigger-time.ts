@@ -9,7 +9,9 @@ import { podReadyTransitionTime } from './pod.js';
 
 interface ServiceState {
   serviceTime: number;
-  podTimes: Map<string, number>;
+  /** The pods of the last call and their Ready transition times, position by position. */
+  pods: readonly Pod[];
+  times: Float64Array;
 }
 
 function parseTime(s: string | undefined): number {
@@ -35,23 +37,40 @@ export class TriggerTimeTracker {
   computeTriggerTime(service: Service, pods: readonly Pod[]): string | undefined {
     const key = `${service.metadata.namespace}/${service.metadata.name}`;
     const old = this.states.get(key);
-    const next: ServiceState = { serviceTime: parseTime(service.metadata.creationTimestamp), podTimes: new Map() };
+    const serviceTime = parseTime(service.metadata.creationTimestamp);
     let min = Number.POSITIVE_INFINITY;
     let minText: string | undefined;
-    const consider = (t: number, text: string | undefined): void => {
-      if (t < min) {
-        min = t;
-        minText = text;
+    // Pods are immutable cache objects: one still at its position kept its time, so only the
+    // replaced ones are read. When every position holds the same pod name as before, the
+    // times are updated in place; otherwise earlier times are found by name.
+    const replaced = old ? replacedInPlace(old.pods, pods) : undefined;
+    let times: Float64Array;
+    if (replaced) {
+      times = old!.times;
+      for (const i of replaced) {
+        const text = podReadyTransitionTime(pods[i]);
+        const t = parseTime(text);
+        if (t > times[i] && t < min) {
+          min = t;
+          minText = text;
+        }
+        times[i] = t;
       }
-    };
-    for (const pod of pods) {
-      const text = podReadyTransitionTime(pod);
-      const t = parseTime(text);
-      next.podTimes.set(pod.metadata.name ?? '', t);
-      if (t > (old?.podTimes.get(pod.metadata.name ?? '') ?? Number.NEGATIVE_INFINITY)) consider(t, text);
+    } else {
+      times = new Float64Array(pods.length);
+      const before = old ? timesByName(old) : undefined;
+      for (let i = 0; i < pods.length; i++) {
+        const text = podReadyTransitionTime(pods[i]);
+        const t = parseTime(text);
+        times[i] = t;
+        if (t > (before?.get(pods[i].metadata.name ?? '') ?? Number.NEGATIVE_INFINITY) && t < min) {
+          min = t;
+          minText = text;
+        }
+      }
     }
-    if (next.serviceTime > (old?.serviceTime ?? Number.NEGATIVE_INFINITY)) consider(next.serviceTime, service.metadata.creationTimestamp);
-    this.states.set(key, next);
+    if (serviceTime > (old?.serviceTime ?? Number.NEGATIVE_INFINITY) && serviceTime < min) minText = service.metadata.creationTimestamp;
+    this.states.set(key, { serviceTime, pods, times });
     if (!old) return service.metadata.creationTimestamp || undefined;
     return minText;
   }
@@ -60,4 +79,22 @@ export class TriggerTimeTracker {
   deleteService(namespace: string, name: string): void {
     this.states.delete(`${namespace}/${name}`);
   }
+}
+
+/** The positions whose pod was replaced by one of the same name; undefined when the names do not line up. */
+function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): number[] | undefined {
+  if (before.length !== after.length) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < after.length; i++) {
+    if (before[i] === after[i]) continue;
+    if (before[i].metadata.name !== after[i].metadata.name) return undefined;
+    out.push(i);
+  }
+  return out;
+}
+
+function timesByName(state: ServiceState): Map<string, number> {
+  const m = new Map<string, number>();
+  state.pods.forEach((p, i) => m.set(p.metadata.name ?? '', state.times[i]));
+  return m;
 }

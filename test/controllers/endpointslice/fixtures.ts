@@ -132,3 +132,33 @@ export function converge(s: SliceSnapshot): EndpointSlice[] {
 export function sizes(slices: readonly EndpointSlice[]): number[] {
   return slices.map((s) => s.endpoints?.length ?? 0);
 }
+
+/**
+ * A server and an informer: creates get a name, uid and resourceVersion, updates a new
+ * resourceVersion and generation, deletes go. The reply and the cached object are separate
+ * deep-frozen copies, as a client decodes its reply and the informer its watch event.
+ */
+export class FakeSliceServer {
+  cache: EndpointSlice[] = [];
+  #rv = 100;
+
+  apply(plan: SlicePlan): EndpointSlice[] {
+    const replies: EndpointSlice[] = [];
+    const store = (obj: EndpointSlice) => {
+      replies.push(deepFreeze(structuredClone(obj)));
+      return deepFreeze(structuredClone(obj));
+    };
+    for (const c of plan.create) {
+      const rv = ++this.#rv;
+      this.cache.push(store({ ...c, metadata: { ...c.metadata, generateName: undefined, name: `web-${rv}`, uid: `uid-${rv}`, resourceVersion: String(rv), generation: 1 } }));
+    }
+    for (const u of plan.update) {
+      const at = this.cache.findIndex((s) => s.metadata.name === u.metadata.name);
+      const old = this.cache[at];
+      this.cache[at] = store({ ...u, metadata: { ...u.metadata, uid: old.metadata.uid, resourceVersion: String(++this.#rv), generation: (old.metadata.generation ?? 1) + 1 } });
+    }
+    const gone = new Set(plan.delete.map((s) => s.metadata.name));
+    this.cache = this.cache.filter((s) => !gone.has(s.metadata.name));
+    return replies;
+  }
+}

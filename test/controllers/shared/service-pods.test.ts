@@ -67,3 +67,25 @@ test('ServicePodIndex › property: membership always equals brute-force selecto
     { numRuns: 1000 },
   ));
 });
+
+test('ServicePodIndex › podsOf: the latest pod objects in joining order, one array until something changes', (t) => {
+  const idx = new ServicePodIndex();
+  const pod = (name: string, v: string): Pod => ({ metadata: { name, namespace: 'd', resourceVersion: v, labels: { app: 'web' } } });
+  idx.setService({ metadata: { name: 'web', namespace: 'd' }, spec: { selector: { app: 'web' } } }, 'd', 'web');
+  const [a, b, c] = [pod('a', '1'), pod('b', '1'), pod('c', '1')];
+  for (const p of [a, b, c]) idx.setPod(`d/${p.metadata.name}`, p, 'd');
+  const first = idx.podsOf('d/web');
+  t.deepEqual(first, [a, b, c]);
+  t.is(idx.podsOf('d/web'), first);
+  idx.setPod('d/other', { metadata: { name: 'other', namespace: 'd', labels: { app: 'db' } } }, 'd');
+  t.is(idx.podsOf('d/web'), first, 'a pod of no concern to the Service keeps its list');
+  const b2 = pod('b', '2');
+  idx.setPod('d/b', b2, 'd');
+  const second = idx.podsOf('d/web');
+  t.not(second, first);
+  t.deepEqual(second, [a, b2, c], 'an updated pod keeps its place');
+  t.deepEqual(first, [a, b, c], 'an earlier answer is never edited');
+  idx.setPod('d/a', undefined, 'd');
+  t.deepEqual(idx.podsOf('d/web'), [b2, c]);
+  t.deepEqual(idx.podsOf('d/none'), []);
+});

@@ -1,0 +1,64 @@
+/**
+ * What changed between two lists of one Service's pods, by object identity. Informer-cache
+ * pods are never edited, only replaced (controllers/runtime/transforms.ts `slimPod` freezes
+ * them), so a pod object seen at the last sync that is still in the list is unchanged, and a
+ * sync can find the few pods an event touched without looking inside the others. Used by the
+ * incremental planners of both endpoint controllers (decision 008).
+ */
+import type { Pod } from '../../api-types/core.js';
+
+/** One pod that differs: `before` only (gone), `after` only (new), or both (replaced). */
+export interface PodChange {
+  before?: Pod;
+  after?: Pod;
+}
+
+function nameOf(pod: Pod): string {
+  return pod.metadata.name ?? '';
+}
+
+/**
+ * The pods of `after` that are not (identically) in `before`, in `after`'s order, then the
+ * pods of `before` gone from `after`. Pods are matched by name (one Service's pods share a
+ * namespace; names are unique within a list, as in an informer cache). Returns undefined as
+ * soon as more than `limit` pods changed, or when a name turns up twice past step 1.
+ *
+ * 1. Walk both lists side by side while names line up (the usual case: a Service's pod list
+ *    keeps its order, and an update replaces a pod in place); a different object under the
+ *    same name is a replacement. Cost: one comparison per pod.
+ * 2. From the first position where names differ, match the rest by name.
+ */
+export function diffPods(before: readonly Pod[], after: readonly Pod[], limit: number): PodChange[] | undefined {
+  const changes: PodChange[] = [];
+  const n = Math.min(before.length, after.length);
+  let i = 0;
+  // 1.
+  for (; i < n; i++) {
+    const b = before[i];
+    const a = after[i];
+    if (a === b) continue;
+    if (nameOf(a) !== nameOf(b)) break;
+    if (changes.push({ before: b, after: a }) > limit) return undefined;
+  }
+  if (i === before.length && i === after.length) return changes;
+  // 2.
+  const rest = new Map<string, Pod>();
+  for (let j = i; j < before.length; j++) {
+    const name = nameOf(before[j]);
+    if (rest.has(name)) return undefined;
+    rest.set(name, before[j]);
+  }
+  const seen = new Set<string>();
+  for (let j = i; j < after.length; j++) {
+    const a = after[j];
+    const name = nameOf(a);
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    const b = rest.get(name);
+    rest.delete(name);
+    if (a === b) continue;
+    if (changes.push(b ? { before: b, after: a } : { after: a }) > limit) return undefined;
+  }
+  for (const b of rest.values()) if (changes.push({ before: b }) > limit) return undefined;
+  return changes;
+}

@@ -1,0 +1,44 @@
+import test from 'ava';
+import fc from 'fast-check';
+import type { Pod } from '../../../api-types/core.js';
+import { diffPods } from '../../../controllers/shared/pod-changes.js';
+import { deepFreeze } from '../../helpers/deep-freeze.js';
+
+const pod = (name: string, v = 0): Pod => deepFreeze({ metadata: { name, namespace: 'd', resourceVersion: String(v) } });
+const names = (changes: ReturnType<typeof diffPods>) => changes?.map((c) => `${c.before ? c.before.metadata.name : '-'}>${c.after ? c.after.metadata.name : '-'}`);
+
+test('diffPods › the same objects: no change; one replaced in place: one change', (t) => {
+  const a = [pod('a'), pod('b'), pod('c')];
+  t.deepEqual(diffPods(a, [...a], 5), []);
+  const b = [a[0], pod('b', 1), a[2]];
+  const changes = diffPods(a, b, 5)!;
+  t.is(changes.length, 1);
+  t.is(changes[0].before, a[1]);
+  t.is(changes[0].after, b[1]);
+});
+
+test('diffPods › added (in list order), removed, reordered; undefined past the limit or on a repeated name', (t) => {
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => pod(n));
+  t.deepEqual(names(diffPods([a, b, c], [a, c, d], 5)), ['->d', 'b>-']);
+  t.deepEqual(names(diffPods([a, b, c], [c, b, a], 5)), []);
+  t.deepEqual(names(diffPods([a, b], [pod('b', 2), pod('a', 2)], 5)), ['b>b', 'a>a']);
+  t.is(diffPods([a], [a, b, c, d], 2), undefined);
+  t.is(diffPods([a, b], [a, c, c], 5), undefined);
+});
+
+test('diffPods › property: applying the changes to the old list by name gives the new one', (t) => {
+  t.notThrows(() => fc.assert(fc.property(fc.uniqueArray(fc.nat(12), { maxLength: 10 }), fc.uniqueArray(fc.nat(12), { maxLength: 10 }), fc.array(fc.nat(12)), (before, after, touched) => {
+    const old = before.map((i) => pod(`p${i}`));
+    const byName = new Map(old.map((p) => [p.metadata.name!, p]));
+    const now = after.map((i) => (touched.includes(i) || !byName.has(`p${i}`) ? pod(`p${i}`, 1) : byName.get(`p${i}`)!));
+    const changes = diffPods(old, now, 100)!;
+    const result = new Map(byName);
+    for (const c of changes) {
+      if (c.before) result.delete(c.before.metadata.name!);
+      if (c.after) result.set(c.after.metadata.name!, c.after);
+    }
+    const unchanged = now.filter((p) => byName.get(p.metadata.name!) === p).length;
+    return changes.length === now.length - unchanged + old.filter((p) => !now.some((q) => q.metadata.name === p.metadata.name)).length
+      && result.size === now.length && now.every((p) => result.get(p.metadata.name!) === p);
+  }), { numRuns: 500 }));
+});
