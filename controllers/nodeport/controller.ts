@@ -21,6 +21,7 @@ import type { EventRecorder } from '../runtime/events.js';
 import { referenceTo } from '../runtime/events.js';
 import type { Informer } from '../runtime/informer.js';
 import { keyOf } from '../runtime/informer.js';
+import { OwnWrites } from '../runtime/own-writes.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
 import type { RateLimiter } from '../runtime/rate-limiter.js';
@@ -69,6 +70,8 @@ export class NodePortController implements Controller {
   #repairing?: Promise<void>;
   #leakSeen = new Map<string, number>();
   #blocked = new Set<string>();
+  /** This controller's Service writes, so that their echoes are not taken for new work. */
+  readonly #ownWrites = new OwnWrites();
   #stopped = false;
   /** Completed repair passes (tests). */
   repairPasses = 0;
@@ -112,7 +115,16 @@ export class NodePortController implements Controller {
       },
     });
     const enqueue = (s: Service): void => this.#queue?.add(keyOf(s));
-    this.#informer.addHandler({ onAdd: enqueue, onUpdate: (_o, s) => enqueue(s), onDelete: enqueue });
+    this.#informer.addHandler({
+      onAdd: enqueue,
+      onUpdate: (o, s) => {
+        if (!this.#ownWrites.isEcho(keyOf(s), o.metadata.resourceVersion, s.metadata.resourceVersion)) enqueue(s);
+      },
+      onDelete: (s) => {
+        this.#ownWrites.forget(keyOf(s));
+        enqueue(s);
+      },
+    });
   }
 
   /** Runs a first repair pass, then starts the workers and the repair loop. */
@@ -183,10 +195,13 @@ export class NodePortController implements Controller {
       if (!updated) return;
       // The write follows the map write at once: only a write slower than the leak grace period
       // could land after the repair freed its ports (docs/decisions/005).
+      this.#ownWrites.writing(key, current.metadata.resourceVersion);
       try {
-        await writeService(this.#services as ResourceClient<Service>, updated);
+        const written = await writeService(this.#services as ResourceClient<Service>, updated);
+        this.#ownWrites.written(key, written.metadata.resourceVersion);
         return;
       } catch (err) {
+        this.#ownWrites.written(key, undefined);
         if (isStatus(err, 404)) return;
         if (!isStatus(err, 409)) throw err;
       }

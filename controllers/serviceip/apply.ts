@@ -59,11 +59,11 @@ export interface ApplyDeps {
    */
   deferToRepair(ip: string): void;
   /**
-   * Told just before the Service write: its key, the resourceVersion it is based on, and the
-   * body. With `written`, it lets the controller tell the informer's echo of this write from a
-   * change made by someone else.
+   * Told just before the Service write: its key and the resourceVersion it is based on. With
+   * `written`, it lets the controller tell the informer's echo of this write from a change made
+   * by someone else (runtime/own-writes.ts).
    */
-  writing(key: string, baseResourceVersion: string | undefined, body: Service): void;
+  writing(key: string, baseResourceVersion: string | undefined): void;
   /** Told once the Service write has ended: the new resourceVersion, or undefined when it failed. */
   written(key: string, resourceVersion: string | undefined): void;
 }
@@ -178,7 +178,7 @@ export class ServiceIPApplier {
         metadata: { ...service.metadata },
         spec: { ...service.spec, clusterIP: fields.clusterIPs[0], clusterIPs: fields.clusterIPs, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy },
       };
-      d.writing(key, service.metadata.resourceVersion, next);
+      d.writing(key, service.metadata.resourceVersion);
       try {
         authoritative = await d.services.update(next);
       } catch (err) {

@@ -21,6 +21,7 @@ import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
 import type { Informer } from '../runtime/informer.js';
 import { keyOf } from '../runtime/informer.js';
+import { OwnWrites } from '../runtime/own-writes.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
 import { defaultControllerRateLimiter, type ControllerRateLimiterOptions } from '../runtime/rate-limiter.js';
@@ -49,16 +50,6 @@ function listsIP(svc: Service | undefined, ip: string): boolean {
   return svc?.spec?.clusterIPs?.includes(ip) === true;
 }
 
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
-
-/** Whether two copies of a Service carry the same allocation fields (what this controller writes). */
-function sameIPFields(a: Service, b: Service): boolean {
-  const x = a.spec ?? {};
-  const y = b.spec ?? {};
-  return x.clusterIP === y.clusterIP && x.ipFamilyPolicy === y.ipFamilyPolicy && x.type === y.type && sameList(x.clusterIPs, y.clusterIPs) && sameList(x.ipFamilies, y.ipFamilies);
-}
-
 /** Allocates ClusterIPs by durable IPAddress claims, and repairs them. */
 export class ServiceIPController implements Controller {
   readonly name = 'serviceip';
@@ -78,10 +69,8 @@ export class ServiceIPController implements Controller {
   #stopped = false;
   #metrics?: ReturnType<typeof serviceIPMetrics>;
   #waitingForFree = new Set<string>();
-  /** Service writes under way: the resourceVersion each is based on and the body written. */
-  readonly #writing = new Map<string, { baseRV: string | undefined; body: Service; echoed: boolean }>();
-  /** Service writes done whose echo the informer has not shown yet: the resourceVersion written. */
-  readonly #written = new Map<string, string>();
+  /** This controller's Service writes, so that their echoes are not taken for new work. */
+  readonly #ownWrites = new OwnWrites();
   /** False when the server does not serve IPAddress (claims live in memory only). */
   durable = true;
 
@@ -104,10 +93,10 @@ export class ServiceIPController implements Controller {
     this.#services.addHandler({
       onAdd: enqueue,
       onUpdate: (old, s) => {
-        if (!this.#isOwnEcho(old, s)) enqueue(s);
+        if (!this.#ownWrites.isEcho(keyOf(s), old.metadata.resourceVersion, s.metadata.resourceVersion)) enqueue(s);
       },
       onDelete: (s) => {
-        this.#written.delete(keyOf(s));
+        this.#ownWrites.forget(keyOf(s));
         enqueue(s);
       },
     });
@@ -231,32 +220,9 @@ export class ServiceIPController implements Controller {
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
       deferToRepair: (ip) => this.#ipQueue.add(ip),
-      writing: (key, baseRV, body) => this.#writing.set(key, { baseRV, body, echoed: false }),
-      written: (key, rv) => {
-        const w = this.#writing.get(key);
-        this.#writing.delete(key);
-        if (rv !== undefined && !w?.echoed) this.#written.set(key, rv);
-      },
+      writing: (key, baseRV) => this.#ownWrites.writing(key, baseRV),
+      written: (key, rv) => this.#ownWrites.written(key, rv),
     });
-  }
-
-  /**
-   * True when an update the informer shows is this controller's own Service write coming back:
-   * the reconcile that wrote it already went on from that state, so the key is not queued again
-   * for it. Any other change (a different resourceVersion, other fields, another base) queues.
-   * The echo may come before the write's answer (the in-process client) or after it (HTTP).
-   */
-  #isOwnEcho(old: Service, s: Service): boolean {
-    const key = keyOf(s);
-    const rv = this.#written.get(key);
-    if (rv !== undefined) {
-      this.#written.delete(key);
-      return rv === s.metadata.resourceVersion;
-    }
-    const w = this.#writing.get(key);
-    if (!w || w.echoed || old.metadata.resourceVersion !== w.baseRV || !sameIPFields(w.body, s)) return false;
-    w.echoed = true;
-    return true;
   }
 
   #snapshot(key: string, service: Service | undefined): ServiceIPSnapshot {

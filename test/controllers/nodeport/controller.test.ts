@@ -165,3 +165,19 @@ test('nodeport controller › a type change that leaves the nodePorts in the req
   await eventually('released', () => portMap(store).allocatedPorts().length === 0);
   await shutdown(store, inst);
 });
+
+test('nodeport controller › its own Service writes coming back are not new work; others\' changes are', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store);
+  const names = ['a', 'b', 'c'];
+  for (const n of names) create(store, service(n, {}));
+  await eventually('nodePorts', () => names.every((n) => nodePortsOf(store, n).every((p) => p > 0)));
+  await new Promise((r) => setTimeout(r, 20));
+  const adds = async (): Promise<number> => (await inst.metrics.registry.getSingleMetric('workqueue_adds_total')!.get()).values.find((v) => v.labels.name === 'nodeport')?.value ?? 0;
+  t.is(await adds(), names.length, 'one add per created Service');
+  const svc = read(store, 'a') as Service;
+  store.update(R.services, 'default', 'a', { ...svc, spec: { ...svc.spec, type: 'ClusterIP', ports: svc.spec?.ports?.map((p) => ({ ...p, nodePort: undefined })) } });
+  await eventually('released', () => portMap(store).portsOwnedBy('default/a').length === 0);
+  t.is(await adds(), names.length + 1);
+  await shutdown(store, inst);
+});
