@@ -19,7 +19,7 @@ import { metricsPrefix } from '../runtime/metrics.js';
 import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
-import { ServicePodIndex } from '../shared/service-pods.js';
+import { sharedServicePods, type SharedServicePods } from '../shared/service-pods.js';
 import { TriggerTimeTracker } from '../shared/trigger-time.js';
 import { applyEndpointsPlan } from './apply.js';
 import { planEndpoints, type EndpointsMemo } from './incremental.js';
@@ -57,7 +57,7 @@ export class EndpointsController implements Controller {
   readonly #batchPeriodMs: number;
   readonly #stale = new StaleEndpointsTracker();
   readonly #triggers = new TriggerTimeTracker();
-  readonly #index = new ServicePodIndex();
+  #servicePods!: SharedServicePods;
   /** The incremental planner's memo per Service key, after its last applied plan. */
   readonly #memos = new Map<string, EndpointsMemo>();
   #services!: Informer<Service>;
@@ -86,21 +86,17 @@ export class EndpointsController implements Controller {
     this.#services = ctx.informers.get<Service>('services');
     this.#pods = ctx.informers.get<Pod>('pods');
     this.#endpoints = ctx.informers.get<Endpoints>('endpoints');
-    const onService = (svc: Service, deleted = false) => {
-      this.#index.setService(deleted ? undefined : svc, svc.metadata.namespace ?? '', svc.metadata.name ?? '');
-      this.#queue.add(keyOf(svc));
-    };
-    this.#services.addHandler({ onAdd: (s) => onService(s), onUpdate: (_o, s) => onService(s), onDelete: (s) => onService(s, true) });
-    // Every pod version is recorded (syncs read the index's pods), but only changes that matter enqueue.
-    const onPod = (pod: Pod, deleted: boolean, matters = true) => {
-      const services = this.#index.setPod(keyOf(pod), deleted ? undefined : pod, pod.metadata.namespace ?? '');
-      if (!matters) return;
-      for (const svcKey of services) {
+    // The Service↔pod index is shared with the EndpointSlice controller; its handlers run first.
+    this.#servicePods = sharedServicePods(ctx.informers);
+    const onService = (svc: Service) => this.#queue.add(keyOf(svc));
+    this.#services.addHandler({ onAdd: onService, onUpdate: (_o, s) => onService(s), onDelete: onService });
+    const onPod = (pod: Pod) => {
+      for (const svcKey of this.#servicePods.servicesFor(pod)) {
         if (this.#batchPeriodMs > 0) this.#queue.addAfter(svcKey, this.#batchPeriodMs);
         else this.#queue.add(svcKey);
       }
     };
-    this.#pods.addHandler({ onAdd: (p) => onPod(p, false), onUpdate: (o, p) => o !== p && onPod(p, false, podChangeMatters(o, p)), onDelete: (p) => onPod(p, true) });
+    this.#pods.addHandler({ onAdd: onPod, onUpdate: (o, p) => podChangeMatters(o, p) && onPod(p), onDelete: onPod });
     this.#endpoints.addHandler({ onDelete: (ep) => this.#queue.add(keyOf(ep)) });
   }
 
@@ -129,7 +125,7 @@ export class EndpointsController implements Controller {
     const [namespace, name] = key.split('/', 2);
     const service = this.#services.get(key);
     const existing = this.#endpoints.get(key);
-    const pods = service ? this.#index.podsOf(key) : [];
+    const pods = service ? this.#servicePods.index.podsOf(key) : [];
     const triggerTime = service ? this.#triggers.computeTriggerTime(service, pods) : undefined;
     // The memo is taken out for the sync and put back only once its plan is applied.
     const memo = this.#memos.get(key);

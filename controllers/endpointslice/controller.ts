@@ -27,7 +27,7 @@ import type { Controller, ControllerContext } from '../runtime/manager.js';
 import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
-import { ServicePodIndex } from '../shared/service-pods.js';
+import { sharedServicePods, type SharedServicePods } from '../shared/service-pods.js';
 import { TriggerTimeTracker } from '../shared/trigger-time.js';
 import { applySlicePlan, deleteOrphanedSlices } from './apply.js';
 import { computeZoneCPURatios, topologyHintsEnabled } from './hints.js';
@@ -72,7 +72,7 @@ export class EndpointSliceController implements Controller {
   readonly #o: Required<EndpointSliceControllerOptions>;
   readonly tracker = new EndpointSliceTracker();
   readonly #triggers = new TriggerTimeTracker();
-  readonly #index = new ServicePodIndex();
+  #servicePods!: SharedServicePods;
   readonly #hintsPopulated = new Map<string, boolean>();
   /** The incremental planner's memo per Service key, after its last applied plan. */
   readonly #memos = new Map<string, SliceMemo>();
@@ -109,21 +109,19 @@ export class EndpointSliceController implements Controller {
     const batch = this.#o.batchPeriodMs;
     const enqueueBatched = (key: string, delay: number) => (delay > 0 ? this.#queue.addAfter(key, delay) : this.#queue.add(key));
 
-    const onService = (svc: Service, deleted = false) => {
-      const { namespace = '', name = '' } = svc.metadata;
-      this.#index.setService(deleted ? undefined : svc, namespace, name);
-      this.#queue.add(keyOf(svc));
-    };
-    this.#services.addHandler({ onAdd: (s) => onService(s), onUpdate: (_o, s) => onService(s), onDelete: (s) => onService(s, true) });
+    // The Service↔pod index is shared with the Endpoints controller; its handlers run first.
+    this.#servicePods = sharedServicePods(ctx.informers);
+    const onService = (svc: Service) => this.#queue.add(keyOf(svc));
+    this.#services.addHandler({ onAdd: onService, onUpdate: (_o, s) => onService(s), onDelete: onService });
 
-    const onPod = (pod: Pod, deleted: boolean) => {
-      for (const svcKey of this.#index.setPod(keyOf(pod), deleted ? undefined : pod, pod.metadata.namespace ?? '')) enqueueBatched(svcKey, batch);
+    const onPod = (pod: Pod) => {
+      for (const svcKey of this.#servicePods.servicesFor(pod)) enqueueBatched(svcKey, batch);
     };
     this.#pods.addHandler({
-      onAdd: (p) => onPod(p, false),
+      onAdd: onPod,
       // A resync (same resourceVersion) changes nothing.
-      onUpdate: (o, p) => o.metadata.resourceVersion !== p.metadata.resourceVersion && onPod(p, false),
-      onDelete: (p) => onPod(p, true),
+      onUpdate: (o, p) => o.metadata.resourceVersion !== p.metadata.resourceVersion && onPod(p),
+      onDelete: onPod,
     });
 
     const sliceDelay = Math.max(1000, batch);
@@ -193,7 +191,7 @@ export class EndpointSliceController implements Controller {
     // 2.
     if (service.spec?.type === 'ExternalName' || service.spec?.selector == null) return;
     // 3.
-    const pods = this.#index.podsOf(key);
+    const pods = this.#servicePods.index.podsOf(key);
     const existing = managed.filter((s) => !s.metadata.deletionTimestamp);
     // 4.
     if (this.tracker.staleSlices(service, existing)) throw new StaleSliceCacheError(key);

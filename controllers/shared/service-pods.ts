@@ -7,9 +7,12 @@
  * Services by matching every Service of the namespace (pkg/controller/util/endpoint
  * `GetPodServiceMemberships`); this index gives the same answers incrementally. As in memory
  * upstream (§9.9), a nil selector selects nothing and an empty `{}` selects every pod.
+ * sharedServicePods gives both controllers of one informer factory the same index, so a pod
+ * event is matched once.
  */
 import type { Pod, Service } from '../../api-types/core.js';
 import type { StringMap } from '../../api-types/meta.js';
+import { keyOf, type Informer } from '../runtime/informer.js';
 
 function key(ns: string | undefined, name: string | undefined): string {
   return `${ns ?? ''}/${name ?? ''}`;
@@ -147,4 +150,49 @@ function sameMap(a: StringMap, b: StringMap): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   return ka.every((k) => a[k] === b[k]);
+}
+
+/** Where sharedServicePods finds the Service and pod informers (an InformerFactory). */
+export interface ServicePodInformers {
+  get<T extends Service | Pod>(resource: 'services' | 'pods'): Informer<T>;
+}
+
+/**
+ * The one ServicePodIndex of an informer factory, kept by its own Service and pod handlers.
+ * They are registered when it is first asked for, so they run before the handlers of the
+ * controllers that ask: when a controller's pod handler runs, the index already holds the
+ * event, and servicesFor tells which Services it concerns.
+ */
+export class SharedServicePods {
+  readonly index = new ServicePodIndex();
+  #last: { podKey: string; services: ReadonlySet<string> } | undefined;
+
+  constructor(informers: ServicePodInformers) {
+    const onService = (svc: Service, deleted: boolean) => this.index.setService(deleted ? undefined : svc, svc.metadata.namespace ?? '', svc.metadata.name ?? '');
+    informers.get<Service>('services').addHandler({ onAdd: (s) => onService(s, false), onUpdate: (_o, s) => onService(s, false), onDelete: (s) => onService(s, true) });
+    const onPod = (pod: Pod, deleted: boolean) => {
+      const podKey = keyOf(pod);
+      this.#last = { podKey, services: this.index.setPod(podKey, deleted ? undefined : pod, pod.metadata.namespace ?? '') };
+    };
+    informers.get<Pod>('pods').addHandler({ onAdd: (p) => onPod(p, false), onUpdate: (o, p) => o !== p && onPod(p, false), onDelete: (p) => onPod(p, true) });
+  }
+
+  /**
+   * The keys of the Services a pod event concerns: those that selected the pod before or
+   * after the event being handled (its current Services, for an add replayed to a handler
+   * registered later).
+   */
+  servicesFor(pod: Pod): ReadonlySet<string> {
+    const podKey = keyOf(pod);
+    return this.#last?.podKey === podKey ? this.#last.services : this.index.servicesOf(podKey);
+  }
+}
+
+const sharedByInformers = new WeakMap<ServicePodInformers, SharedServicePods>();
+
+/** The SharedServicePods of an informer factory, created (with its handlers) on first use. */
+export function sharedServicePods(informers: ServicePodInformers): SharedServicePods {
+  let shared = sharedByInformers.get(informers);
+  if (!shared) sharedByInformers.set(informers, (shared = new SharedServicePods(informers)));
+  return shared;
 }

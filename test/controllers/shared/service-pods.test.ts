@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { ServicePodIndex, selectorMatches } from '../../../controllers/shared/service-pods.js';
+import { ServicePodIndex, selectorMatches, sharedServicePods, type ServicePodInformers } from '../../../controllers/shared/service-pods.js';
 import type { Pod, Service } from '../../../api-types/core.js';
 
 test('selectorMatches › nil selects nothing, {} selects everything, otherwise every pair must match', (t) => {
@@ -88,4 +88,29 @@ test('ServicePodIndex › podsOf: the latest pod objects in joining order, one a
   idx.setPod('d/a', undefined, 'd');
   t.deepEqual(idx.podsOf('d/web'), [b2, c]);
   t.deepEqual(idx.podsOf('d/none'), []);
+});
+
+test('sharedServicePods › one index per informer factory, fed by its own handlers before the controllers\'', (t) => {
+  type Handler<T> = { onAdd?: (o: T) => void; onUpdate?: (o: T, n: T) => void; onDelete?: (o: T) => void };
+  const stub = <T>() => ({ handlers: [] as Handler<T>[], addHandler(h: Handler<T>) { this.handlers.push(h); } });
+  const services = stub<Service>();
+  const pods = stub<Pod>();
+  const informers = { get: (r: 'services' | 'pods') => (r === 'services' ? services : pods) } as unknown as ServicePodInformers;
+  const shared = sharedServicePods(informers);
+  t.is(sharedServicePods(informers), shared);
+  t.not(sharedServicePods({ get: informers.get } as ServicePodInformers), shared);
+  // A controller registers after the index, as the controllers do in setup.
+  const seen: string[][] = [];
+  pods.addHandler({ onUpdate: (_o, p) => seen.push([...shared.servicesFor(p)]), onDelete: (p) => seen.push([...shared.servicesFor(p)]) });
+  const svc: Service = { metadata: { name: 'web', namespace: 'd' }, spec: { selector: { app: 'web' } } };
+  for (const h of services.handlers) h.onAdd?.(svc);
+  const p1: Pod = { metadata: { name: 'p1', namespace: 'd', labels: { app: 'web' } } };
+  const p2: Pod = { metadata: { name: 'p1', namespace: 'd', labels: { app: 'db' } } };
+  for (const h of pods.handlers) h.onAdd?.(p1);
+  t.deepEqual(shared.index.podsOf('d/web'), [p1]);
+  for (const h of pods.handlers) h.onUpdate?.(p1, p2);
+  t.deepEqual(seen, [['d/web']], 'relabelled away: the Service that lost it is told');
+  t.deepEqual(shared.index.podsOf('d/web'), []);
+  for (const h of pods.handlers) h.onDelete?.(p2);
+  t.deepEqual(seen[1], []);
 });
