@@ -15,9 +15,9 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, heade
   sendJsonText(res, code, JSON.stringify(body), headers);
 }
 
-/** Sends text that already is JSON with `code`. */
-export function sendJsonText(res: ServerResponse, code: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+/** Sends text (or its UTF-8 bytes) that already is JSON with `code`. */
+export function sendJsonText(res: ServerResponse, code: number, text: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': typeof text === 'string' ? Buffer.byteLength(text) : text.length, ...headers });
   res.end(text);
 }
 

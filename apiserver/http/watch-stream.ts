@@ -14,6 +14,11 @@ import type { WatchHandle, WatchSink } from '../types.js';
 import { expired } from '../errors.js';
 import type { Timers } from './timers.js';
 
+/** NDJSON lines (text or encoded) as one buffer. */
+function concatLines(parts: readonly (string | Buffer)[]): Buffer {
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+}
+
 /**
  * Serialises watch events once per change rather than once per watcher. The key is not the
  * event object (a store may hand each watcher its own) but what fixes an event's line: its type,
@@ -39,18 +44,38 @@ export class EventLineCache {
   }
 
   /**
-   * The JSON of the object an ADDED or MODIFIED event just carried, when a watcher was sent it in
-   * the current delivery: the text a write's response would serialise again. Only sound for the
-   * object a committed write returns (its resourceVersion is new, so the line can only be its own).
+   * The UTF-8 JSON of the object an ADDED or MODIFIED event just carried, when a watcher was sent
+   * it in the current delivery: a view into the line's encoded bytes, which a write's response
+   * would otherwise serialise and encode again. Only sound for the object a committed write
+   * returns (its resourceVersion is new, so the line can only be its own).
    */
-  objectJsonFor(type: 'ADDED' | 'MODIFIED', obj: { apiVersion?: unknown; metadata?: { uid?: string; resourceVersion?: string } }): string | undefined {
+  objectBytesFor(type: 'ADDED' | 'MODIFIED', obj: { apiVersion?: unknown; metadata?: { uid?: string; resourceVersion?: string } }): Buffer | undefined {
     const meta = obj.metadata;
     if (!meta?.uid || !meta.resourceVersion) return undefined;
-    const text = this.lines.get(`${type}|${String(obj.apiVersion)}|${meta.uid}|${meta.resourceVersion}`)?.text;
+    const entry = this.lines.get(`${type}|${String(obj.apiVersion)}|${meta.uid}|${meta.resourceVersion}`);
     // JSON.stringify writes {type, object} members in that order: `{"type":"…","object":<object>}\n`.
     const prefix = `{"type":"${type}","object":`;
-    return text?.startsWith(prefix) ? text.slice(prefix.length, -2) : undefined;
+    if (entry === undefined || !entry.text.startsWith(prefix)) return undefined;
+    const bytes = (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
+    // The prefix is ASCII, one byte a character; `}\n` closes the line.
+    return bytes.subarray(prefix.length, bytes.length - 2);
   }
+
+  /**
+   * The lines of one stream's batch as one chunk. Watchers of the same resource usually queue the
+   * same lines in a turn, so the last join is kept (until the next turn) and handed to every
+   * stream whose batch holds the very same lines: one copy per turn, not one per watcher.
+   */
+  join(parts: readonly (string | Buffer)[]): Buffer {
+    const last = this.lastJoin;
+    if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last.bytes;
+    const bytes = concatLines(parts);
+    if (this.lastJoin === undefined) setImmediate(() => (this.lastJoin = undefined));
+    this.lastJoin = { parts: [...parts], bytes };
+    return bytes;
+  }
+
+  private lastJoin: { parts: (string | Buffer)[]; bytes: Buffer } | undefined;
 
   private entryFor(ev: WatchEvent): { text: string; bytes?: Buffer } {
     const meta = ev.object.metadata as { uid?: string; resourceVersion?: string } | undefined;
@@ -108,7 +133,9 @@ export class WatchStream implements WatchSink {
   private cancels = new Set<() => void>();
   private storeEnded = false;
   private done = false;
-  private isCorked = false;
+  /** Lines written this turn, sent together at the end of it; undefined when none are waiting. */
+  private batch: (string | Buffer)[] | undefined;
+  private batchBytes = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -201,26 +228,34 @@ export class WatchStream implements WatchSink {
 
   private write(line: string | Buffer): void {
     if (this.done) return;
-    // Lines written in the same turn of the event loop (several requests' events) leave in one
-    // chunk and one syscall rather than one each.
-    if (!this.isCorked) {
-      this.isCorked = true;
-      this.res.cork();
-      setImmediate(() => this.uncork());
+    // Lines written in the same turn of the event loop (several requests' events) leave as one
+    // HTTP chunk in one syscall at the end of the turn, rather than a chunk (four socket writes
+    // of framing and data) each.
+    if (this.batch === undefined) {
+      this.batch = [];
+      setImmediate(() => this.flush());
     }
-    this.res.write(line);
+    this.batch.push(line);
+    this.batchBytes += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
     const limit = this.o.maxBufferedBytes ?? 16 * 1024 * 1024;
-    if (this.res.writableLength > limit) {
+    if (this.res.writableLength + this.batchBytes > limit) {
+      this.flush();
       const status = expired(`watch closed: the client fell behind by more than ${limit} bytes; relist and watch again`).status;
       this.res.write(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
       this.finish();
     }
   }
 
-  private uncork(): void {
-    if (!this.isCorked) return;
-    this.isCorked = false;
-    this.res.uncork();
+  /** Sends the lines batched this turn as one chunk. */
+  private flush(): void {
+    const batch = this.batch;
+    if (batch === undefined) return;
+    this.batch = undefined;
+    this.batchBytes = 0;
+    if (this.res.destroyed) return;
+    if (batch.length === 1) this.res.write(batch[0]);
+    else if (this.o.lineCache) this.res.write(this.o.lineCache.join(batch));
+    else this.res.write(concatLines(batch));
   }
 
   /** Runs `fn` after `ms` unless the stream ends first; fired timers are forgotten. */
@@ -267,7 +302,7 @@ export class WatchStream implements WatchSink {
     this.cancels.clear();
     this.delayed = [];
     if (!this.res.headersSent) this.writeHeaders();
-    this.uncork();
+    this.flush();
     this.res.end();
     this.o.onDone?.();
   }

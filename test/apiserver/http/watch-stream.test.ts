@@ -61,6 +61,36 @@ test('WatchStream › events queued during the replay come first, one JSON line 
   t.deepEqual(h.reader.lines.map((l) => [l.type, l.object.metadata?.resourceVersion]), [['ADDED', '1'], ['ADDED', '2'], ['MODIFIED', '3']]);
 });
 
+test('WatchStream › events of one turn leave as one chunk (one response write), in order', async (t) => {
+  const timers = new FakeTimers();
+  const cache = new EventLineCache();
+  let writes = 0;
+  let stream!: WatchStream;
+  const server = createServer((_req, res) => {
+    const write = res.write.bind(res) as (chunk: unknown) => boolean;
+    res.write = ((chunk: unknown) => {
+      writes++;
+      return write(chunk);
+    }) as typeof res.write;
+    stream = new WatchStream(res, { kind: 'Pod', apiVersion: 'v1', timers, timeoutMs: 10_000, allowBookmarks: false, bookmarkResourceVersion: () => '1', lineCache: cache });
+    stream.begin({ stop: () => {} });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const res = await new Promise<IncomingMessage>((resolve) => get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve));
+  const reader = new LineReader(res);
+  for (let i = 1; i <= 3; i++) stream.event({ type: 'ADDED', object: { metadata: { name: `p${i}`, uid: `u${i}`, resourceVersion: String(i) } } });
+  await reader.until(() => reader.lines.length === 3, 'three events');
+  t.is(writes, 1);
+  stream.event(pod('p4', '4'));
+  await reader.until(() => reader.lines.length === 4, 'the fourth event');
+  t.is(writes, 2);
+  t.deepEqual(reader.lines.map((l) => l.object.metadata?.resourceVersion), ['1', '2', '3', '4']);
+});
+
 test('WatchStream › timeoutSeconds ends the stream cleanly, with a BOOKMARK first when allowed', async (t) => {
   const h = await open(t, { allowBookmarks: true, timeoutMs: 5000 });
   h.timers.advance(4999);
@@ -199,13 +229,28 @@ test('EventLineCache › the bytes of a line are encoded once and shared by ever
   t.not(cache.chunkFor({ type: 'ADDED', object: obj() }), a);
 });
 
-test('EventLineCache › objectJsonFor gives the JSON of an object a cached ADDED or MODIFIED line carried, else nothing', (t) => {
+test('EventLineCache › objectBytesFor gives the UTF-8 JSON of an object a cached ADDED or MODIFIED line carried, else nothing', (t) => {
   const cache = new EventLineCache();
   const obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'u1', resourceVersion: '5' }, spec: { n: 'é' } };
-  t.is(cache.objectJsonFor('MODIFIED', obj), undefined);
+  t.is(cache.objectBytesFor('MODIFIED', obj), undefined);
   cache.chunkFor({ type: 'MODIFIED', object: obj });
-  t.is(cache.objectJsonFor('MODIFIED', obj), JSON.stringify(obj));
-  t.is(cache.objectJsonFor('ADDED', obj), undefined);
-  t.is(cache.objectJsonFor('MODIFIED', { ...obj, metadata: { ...obj.metadata, resourceVersion: '6' } }), undefined);
-  t.is(cache.objectJsonFor('MODIFIED', { metadata: {} }), undefined);
+  t.is(cache.objectBytesFor('MODIFIED', obj)?.toString('utf8'), JSON.stringify(obj));
+  t.is(cache.objectBytesFor('ADDED', obj), undefined);
+  t.is(cache.objectBytesFor('MODIFIED', { ...obj, metadata: { ...obj.metadata, resourceVersion: '6' } }), undefined);
+  t.is(cache.objectBytesFor('MODIFIED', { metadata: {} }), undefined);
+  // A line only ever serialised as text is encoded on demand.
+  const other = { ...obj, metadata: { ...obj.metadata, uid: 'u2' } };
+  cache.lineFor({ type: 'ADDED', object: other });
+  t.is(cache.objectBytesFor('ADDED', other)?.toString('utf8'), JSON.stringify(other));
+});
+
+test('EventLineCache › join concatenates a batch once and hands the same bytes to every batch of the same lines', (t) => {
+  const cache = new EventLineCache();
+  const a = cache.chunkFor({ type: 'ADDED', object: { metadata: { name: 'a', uid: 'u1', resourceVersion: '1' } } });
+  const b = cache.chunkFor({ type: 'ADDED', object: { metadata: { name: 'b', uid: 'u2', resourceVersion: '2' } } });
+  const joined = cache.join([a, b, 'tail\n']);
+  t.is(joined.toString('utf8'), a.toString('utf8') + b.toString('utf8') + 'tail\n');
+  t.is(cache.join([a, b, 'tail\n']), joined);
+  t.not(cache.join([a, b]), joined);
+  t.is(cache.join([a, b]).toString('utf8'), a.toString('utf8') + b.toString('utf8'));
 });
