@@ -44,37 +44,69 @@ export function generateName(prefix: string, random: () => number): string {
   return prefix.slice(0, MAX_PREFIX) + suffix;
 }
 
-function without(obj: KubeObject, keys: string[]): Record<string, unknown> {
-  const rest: Record<string, unknown> = { ...obj };
-  for (const k of keys) delete rest[k];
-  return rest;
+/** What an update changes, from one comparison of each top-level member with the stored object. */
+export interface UpdateComparison {
+  /**
+   * Whether what `generation` tracks changed: everything outside metadata and status; for
+   * EndpointSlice everything outside metadata, plus the labels
+   * (pkg/registry/discovery/endpointslice/strategy.go PrepareForUpdate).
+   */
+  isSpecChanged: boolean;
+  /** Whether any member but metadata changed (kind and apiVersion included). */
+  isContentChanged: boolean;
+  /** Members of the stored object, metadata aside, that the update leaves equal. */
+  unchanged: string[];
 }
 
-/**
- * Whether an update changes what `generation` tracks: everything outside metadata and status;
- * for EndpointSlice everything outside metadata, plus the labels
- * (pkg/registry/discovery/endpointslice/strategy.go PrepareForUpdate).
- */
-export function specChanged(r: ResourceInfo, oldObj: KubeObject, newObj: KubeObject): boolean {
-  if (r.group === 'discovery.k8s.io' && r.resource === 'endpointslices') {
-    return !deepEqual(without(oldObj, ['metadata', 'kind', 'apiVersion']), without(newObj, ['metadata', 'kind', 'apiVersion']))
-      || !deepEqual(oldObj.metadata.labels ?? {}, newObj.metadata.labels ?? {});
-  }
-  return !deepEqual(without(oldObj, ['metadata', 'status', 'kind', 'apiVersion']), without(newObj, ['metadata', 'status', 'kind', 'apiVersion']));
-}
+const isEndpointSlice = (r: ResourceInfo): boolean => r.group === 'discovery.k8s.io' && r.resource === 'endpointslices';
 
 /**
- * Whether an update is a no-op: nothing differs but the resourceVersion and managedFields
- * timestamps (the apiserver ignores timestamp-only managedFields changes).
+ * Compares an update with the stored object, walking each top-level member once: the spec
+ * comparison that decides `generation` and the content comparison that decides a no-op share
+ * the same pass, and the members found equal can be shared with the stored object.
  */
-export function isNoOp(oldObj: KubeObject, newObj: KubeObject): boolean {
-  const norm = (o: KubeObject): KubeObject => {
-    const m = { ...o.metadata };
-    delete m.resourceVersion;
-    if (m.managedFields) m.managedFields = m.managedFields.map((e) => ({ ...e, time: undefined }));
-    return { ...o, metadata: m };
+export function compareUpdate(r: ResourceInfo, oldObj: KubeObject, newObj: KubeObject): UpdateComparison {
+  return compareMembers(oldObj, newObj, isEndpointSlice(r));
+}
+
+function compareMembers(oldObj: KubeObject, newObj: KubeObject, isSlice: boolean): UpdateComparison {
+  const o = oldObj as Record<string, unknown>;
+  const n = newObj as Record<string, unknown>;
+  const unchanged: string[] = [];
+  let isSpecChanged = false;
+  let isContentChanged = false;
+  const visit = (k: string): void => {
+    if (k === 'metadata') return;
+    if (deepEqual(o[k], n[k])) {
+      if (o[k] !== undefined) unchanged.push(k);
+      return;
+    }
+    isContentChanged = true;
+    if (k !== 'kind' && k !== 'apiVersion' && (k !== 'status' || isSlice)) isSpecChanged = true;
   };
-  return deepEqual(norm(oldObj), norm(newObj));
+  for (const k of Object.keys(o)) visit(k);
+  for (const k of Object.keys(n)) if (!Object.prototype.hasOwnProperty.call(o, k)) visit(k);
+  if (isSlice && !deepEqual(oldObj.metadata.labels ?? {}, newObj.metadata.labels ?? {})) isSpecChanged = true;
+  return { isSpecChanged, isContentChanged, unchanged };
+}
+
+/**
+ * Whether two objects' metadata differ only in resourceVersion and managedFields timestamps
+ * (the apiserver ignores timestamp-only managedFields changes).
+ */
+export function isMetadataNoOp(oldMeta: KubeObject['metadata'], newMeta: KubeObject['metadata']): boolean {
+  const norm = (m: KubeObject['metadata']): KubeObject['metadata'] => {
+    const copy = { ...m };
+    delete copy.resourceVersion;
+    if (copy.managedFields) copy.managedFields = copy.managedFields.map((e) => ({ ...e, time: undefined }));
+    return copy;
+  };
+  return deepEqual(norm(oldMeta), norm(newMeta));
+}
+
+/** Whether an update is a no-op: nothing differs but the resourceVersion and managedFields timestamps. */
+export function isNoOp(oldObj: KubeObject, newObj: KubeObject): boolean {
+  return !compareMembers(oldObj, newObj, false).isContentChanged && isMetadataNoOp(oldObj.metadata, newObj.metadata);
 }
 
 /** Finalizers gone and no grace period left: an update completes the deletion (ShouldDeleteDuringUpdate). */
@@ -95,9 +127,9 @@ export function prepareNamespace(obj: KubeObject): void {
 }
 
 // PUT of the main resource: the body, with system metadata and (given a status subresource) status kept.
-/** The object a PUT of the main resource stores. */
+/** The object a PUT of the main resource stores, made from `body` in place (pass a copy to keep it). */
 export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
-  const next = cloneJson(body);
+  const next = body;
   const m = (next.metadata = { ...(next.metadata ?? {}) });
   const o = old.metadata;
   m.name = o.name;

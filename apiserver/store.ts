@@ -20,7 +20,7 @@ import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
-import { cloneJson, formatTimestamp, freezeJson, generateName, isDeletionComplete, isNoOp, mainUpdate, newUID, prepareNamespace, resourceId, specChanged, statusUpdate } from './store-meta.js';
+import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
 
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
@@ -39,6 +39,18 @@ export interface MemoryStoreOptions {
   historySize?: number;
   /** Lifetime of a paginated list's snapshot; a later continue gets 410. @default 300 */
   continueTTLSeconds?: number;
+}
+
+/** Write options a MemoryStore understands beyond the Store contract's. */
+export interface MemoryWriteOptions extends WriteOptions {
+  /**
+   * The caller hands the body over (it was parsed for this call alone) and only reads the
+   * answer: the store keeps the body rather than copying it, and answers with the stored object
+   * itself, deep-frozen, rather than a copy. The HTTP front writes this way (it serialises the
+   * answer and drops it); a Store that ignores the flag still answers correctly.
+   * @default false
+   */
+  isHandedOver?: boolean;
 }
 
 /** One committed write, as reported to `onWrite`. */
@@ -117,8 +129,8 @@ export class MemoryStore implements Store {
     return this.hub.open(resourceId(r), { kind: r.kind, apiVersion: groupVersion(r), allowBookmarks: opts.allowWatchBookmarks === true, matches, currentRV }, initial, sink);
   }
 
-  create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): KubeObject {
-    return this.createObject(r, namespace, body, opts, true);
+  create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions = {}): KubeObject {
+    return this.createObject(r, namespace, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
   }
 
   update(
@@ -126,15 +138,16 @@ export class MemoryStore implements Store {
     namespace: string | undefined,
     name: string,
     body: KubeObject,
-    opts: WriteOptions & { subresource?: 'status' } = {},
+    opts: MemoryWriteOptions & { subresource?: 'status' } = {},
   ): { object: KubeObject; created: boolean } {
-    return this.updateObject(r, namespace, name, body, opts, true);
+    return this.updateObject(r, namespace, name, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
   }
 
-  // `record`: keep managedFields for this write (false after an apply patch, which recorded them itself).
-  private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions, record: boolean): KubeObject {
+  // `how.record`: keep managedFields for this write (false after an apply patch, which recorded
+  // them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
+  private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
     const ns = this.scope(r, namespace, body);
-    const obj = cloneJson(body);
+    const obj = how.ownsBody ? body : cloneJson(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
     const m = obj.metadata;
     if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
@@ -161,9 +174,9 @@ export class MemoryStore implements Store {
       }
       m.name = generateName(m.generateName as string, this.random);
     }
-    const toStore = record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
+    const toStore = how.record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
     if (opts.dryRun) return stamp(r, toStore);
-    return cloneJson(this.commit(r, 'ADDED', toStore, undefined));
+    return answer(this.commit(r, 'ADDED', toStore, undefined), opts);
   }
 
   private updateObject(
@@ -171,8 +184,8 @@ export class MemoryStore implements Store {
     namespace: string | undefined,
     name: string,
     body: KubeObject,
-    opts: WriteOptions & { subresource?: 'status' },
-    record: boolean,
+    opts: MemoryWriteOptions & { subresource?: 'status' },
+    how: WriteHow,
   ): { object: KubeObject; created: boolean } {
     const ns = this.scope(r, namespace, body);
     const bodyMeta = body.metadata ?? {};
@@ -184,7 +197,7 @@ export class MemoryStore implements Store {
     if (!old) {
       if (!r.allowCreateOnUpdate || opts.subresource) throw notFound(r, name);
       if (bodyMeta.resourceVersion) throw notFound(r, name);
-      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, record);
+      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, how);
       return { object, created: true };
     }
     const rv = bodyMeta.resourceVersion;
@@ -198,25 +211,29 @@ export class MemoryStore implements Store {
     if (bodyMeta.uid && bodyMeta.uid !== old.metadata.uid) {
       throw invalid(r, name, [{ reason: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${bodyMeta.uid}": field is immutable` }]);
     }
-    let next = opts.subresource === 'status' ? statusUpdate(old, body) : mainUpdate(r, old, body);
+    let next = opts.subresource === 'status' ? statusUpdate(old, body) : mainUpdate(r, old, how.ownsBody ? body : cloneJson(body));
     const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
     if (old.metadata.deletionTimestamp && added.length > 0) {
       throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',
         message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
     }
     this.admit(r, next, old, opts.subresource);
-    if (record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
+    if (how.record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
     // An update that leaves managedFields out keeps them (only `[]` clears them), as the field manager does.
-    else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = cloneJson(old.metadata.managedFields);
-    if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (specChanged(r, old, next) ? 1 : 0);
-    if (isNoOp(old, next)) return { object: cloneJson(old), created: false };
+    else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;
+    const cmp = compareUpdate(r, old, next);
+    if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (cmp.isSpecChanged ? 1 : 0);
+    if (!cmp.isContentChanged && isMetadataNoOp(old.metadata, next.metadata)) return { object: answer(old, opts), created: false };
     if (opts.dryRun) return { object: stamp(r, next), created: false };
+    // Members the update left equal are the stored (frozen) ones: nothing to freeze again, and
+    // history keeps one copy of a spec that many status updates leave alone.
+    for (const k of cmp.unchanged) (next as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
     if (isDeletionComplete(next)) {
       const final = this.commit(r, 'DELETED', next, old);
       afterRemoval(this, r, final);
-      return { object: cloneJson(final), created: false };
+      return { object: answer(final, opts), created: false };
     }
-    return { object: cloneJson(this.commit(r, 'MODIFIED', next, old)), created: false };
+    return { object: answer(this.commit(r, 'MODIFIED', next, old), opts), created: false };
   }
 
   patch(
@@ -225,7 +242,7 @@ export class MemoryStore implements Store {
     name: string,
     type: PatchType,
     body: string,
-    opts: PatchOptions & { subresource?: 'status' } = {},
+    opts: PatchOptions & MemoryWriteOptions & { subresource?: 'status' } = {},
   ): { object: KubeObject; created: boolean } {
     const ns = r.namespaced ? namespace : undefined;
     const old = this.stored(r, ns, name);
@@ -244,12 +261,14 @@ export class MemoryStore implements Store {
     patched.metadata = { ...(patched.metadata ?? {}), name };
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);
-      return { object: this.createObject(r, ns, patched, opts, !isApply), created: true };
+      // The patched object is a fresh one, the store's own.
+      return { object: this.createObject(r, ns, patched, opts, { record: !isApply, ownsBody: true }), created: true };
     }
     // A resourceVersion inside the patch is a precondition; without one the patch applies to what was read.
     if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(r, name);
     patched.metadata.resourceVersion = old.metadata.resourceVersion;
-    return this.updateObject(r, ns, name, patched, { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource }, !isApply);
+    const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, isHandedOver: opts.isHandedOver };
+    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true });
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
@@ -407,6 +426,17 @@ export class MemoryStore implements Store {
   }
 }
 
+
+/** How a write treats its body (see createObject). */
+interface WriteHow {
+  record: boolean;
+  ownsBody: boolean;
+}
+
+/** A write's answer: the stored object itself when the caller said it only reads it, else a copy. */
+function answer(stored: KubeObject, opts: MemoryWriteOptions): KubeObject {
+  return opts.isHandedOver ? stored : cloneJson(stored);
+}
 
 /** Sets kind and apiVersion from the resource (stored objects and single-object answers carry them). */
 function stamp(r: ResourceInfo, obj: KubeObject): KubeObject {

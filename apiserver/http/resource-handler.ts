@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
 import { groupVersion } from '../resources.js';
+import type { MemoryWriteOptions } from '../store.js';
 import type { Store } from '../types.js';
 import {
   deleteOptionsFrom,
@@ -108,7 +109,7 @@ export async function handleResource(
     case 'create': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj);
-      const opts = writeOptionsFrom(q, req.headers['user-agent']);
+      const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true };
       return sendWritten(ctx, res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
@@ -116,14 +117,16 @@ export async function handleResource(
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
-      const out = store.update(info, ns, name!, obj, sub ? { ...opts, subresource: sub } : opts);
+      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
+      const out = store.update(info, ns, name!, obj, handedOver);
       return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'patch': {
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
-      const out = store.patch(info, ns, name!, type, body, sub ? { ...opts, subresource: sub } : opts);
+      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
+      const out = store.patch(info, ns, name!, type, body, handedOver);
       return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'delete': {
@@ -145,9 +148,9 @@ export async function handleResource(
  */
 function sendWritten(ctx: ResourceHandlerContext, res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
   const cache = ctx.watchDefaults.lineCache;
-  const text = isDryRun || !cache ? undefined : cache.objectJsonFor(code === 201 ? 'ADDED' : 'MODIFIED', obj);
-  if (text === undefined) return sendJson(res, code, obj);
-  sendJsonText(res, code, text);
+  const bytes = isDryRun || !cache ? undefined : cache.objectBytesFor(code === 201 ? 'ADDED' : 'MODIFIED', obj);
+  if (bytes === undefined) return sendJson(res, code, obj);
+  sendJsonText(res, code, bytes);
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {

@@ -13,6 +13,7 @@ const slices = resourceFor('discovery.k8s.io', 'endpointslices');
 const leases = resourceFor('coordination.k8s.io', 'leases');
 const endpoints = resourceFor('', 'endpoints');
 const namespaces = resourceFor('', 'namespaces');
+const deployments = resourceFor('apps', 'deployments');
 
 const newStore = () => new MemoryStore({ clock: new FakeStoreClock() });
 const container = (image = 'nginx:1') => ({ name: 'c', image });
@@ -106,6 +107,41 @@ test('MemoryStore › get and list return copies the caller may mutate', (t) => 
   t.deepEqual(s.get(configmaps, 'default', 'a').data, { k: 'v' });
 });
 
+test('MemoryStore › a handed-over write keeps the body and answers with the stored object; a plain one copies both ways', (t) => {
+  const s = newStore();
+  const body = cm('a', { k: 'v' });
+  const plain = s.create(configmaps, 'default', body);
+  t.false(Object.isFrozen(plain));
+  t.is(body.metadata.uid, undefined, 'a plain write leaves the body alone');
+  (plain.data as Record<string, string>).k = 'changed';
+  t.deepEqual(s.get(configmaps, 'default', 'a').data, { k: 'v' });
+  const handed = s.update(configmaps, 'default', 'a', { ...s.get(configmaps, 'default', 'a'), data: { k: 'two' } }, { isHandedOver: true }).object;
+  t.true(Object.isFrozen(handed) && Object.isFrozen(handed.data));
+  t.deepEqual(handed, s.get(configmaps, 'default', 'a'));
+  const created = s.create(configmaps, 'default', cm('b'), { isHandedOver: true });
+  t.true(Object.isFrozen(created));
+  t.is(created.metadata.resourceVersion, s.currentResourceVersion());
+  const patched = s.patch(configmaps, 'default', 'b', 'application/merge-patch+json', '{"data":{"p":"1"}}', { isHandedOver: true }).object;
+  t.true(Object.isFrozen(patched));
+  t.deepEqual(patched.data, { p: '1' });
+});
+
+test('MemoryStore › an update shares the members it leaves equal with the previous state (one stored copy)', (t) => {
+  const s = newStore();
+  const seen: KubeObject[] = [];
+  s.watch(pods, {}, { event: (e) => seen.push(e.object as KubeObject), end: () => {} });
+  const created = s.create(pods, 'default', pod('p'));
+  s.update(pods, 'default', 'p', { ...created, metadata: { ...created.metadata, labels: { a: 'b' } } });
+  const [before, after] = seen.slice(-2);
+  t.is(after.spec, before.spec);
+  t.is(after.metadata.labels?.a, 'b');
+  const changed = s.get(pods, 'default', 'p');
+  (changed.spec as { containers: { image: string }[] }).containers[0].image = 'nginx:2';
+  s.update(pods, 'default', 'p', changed);
+  t.not(seen[seen.length - 1].spec, after.spec);
+  t.is((seen[seen.length - 1].spec as { containers: { image: string }[] }).containers[0].image, 'nginx:2');
+});
+
 test('MemoryStore › update with a stale resourceVersion is a 409 Conflict', (t) => {
   const s = newStore();
   const a = s.create(configmaps, 'default', cm('a'));
@@ -162,6 +198,10 @@ const generationCases: { name: string; r: typeof pods; body: KubeObject; change:
   { name: 'slice endpoints change bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.endpoints = [{ addresses: ['10.0.0.1'] }]; }, want: 2 },
   { name: 'slice label change bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.metadata.labels = { a: 'b' }; }, want: 2 },
   { name: 'slice annotation change keeps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.metadata.annotations = { a: 'b' }; }, want: 1 },
+  { name: 'slice member added bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [] }, change: (o) => { o.ports = [{ port: 80 }]; }, want: 2 },
+  { name: 'slice member removed bumps', r: slices, body: { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [], ports: [{ port: 80 }] }, change: (o) => { delete o.ports; }, want: 2 },
+  { name: 'deployment spec member added bumps', r: deployments, body: { metadata: { name: 'd' }, spec: { selector: {} } }, change: (o) => { (o.spec as Record<string, unknown>).paused = true; }, want: 2 },
+  { name: 'deployment status through the main resource keeps', r: deployments, body: { metadata: { name: 'd' }, spec: { selector: {} } }, change: (o) => { o.status = { replicas: 3 }; }, want: 1 },
 ];
 for (const c of generationCases) {
   test(`MemoryStore › generation: ${c.name}`, (t) => {
