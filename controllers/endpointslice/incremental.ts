@@ -346,11 +346,10 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
       }
       if (kept.length === 0) return undefined;
       plan.metrics.endpointsRemoved += cached.length - kept.length;
-      // copySlice without copying the endpoints it is about to replace (the key order stays).
-      const copy = copySlice({ ...slice, endpoints: null });
-      copy.endpoints = kept;
-      copy.metadata.labels = sliceLabels(slice.metadata.labels, service, controllerName).labels;
-      update.push({ slice: copy, rec, eps: kept });
+      // What copySlice and packPortMapping make of it, without copying what is replaced next
+      // (the endpoints, labels, and annotations, which setTriggerTime replaces).
+      const metadata = { ...slice.metadata, labels: sliceLabels(slice.metadata.labels, service, controllerName).labels };
+      update.push({ slice: { ...slice, metadata, endpoints: kept }, rec, eps: kept });
     }
     const added = delta.added;
     plan.metrics.endpointsAdded += added.length;

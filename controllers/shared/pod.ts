@@ -25,7 +25,9 @@ export function isPodReady(pod: Pod): boolean {
 
 /** The lastTransitionTime of the pod's Ready condition (the pod's trigger time, §4.5), if any. */
 export function podReadyTransitionTime(pod: Pod): string | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+  const conditions = pod.status?.conditions;
+  if (conditions) for (const c of conditions) if (c.type === 'Ready') return c.lastTransitionTime;
+  return undefined;
 }
 
 /**

@@ -45,8 +45,8 @@ export class ServicePodIndex {
   setPod(podKey: string, pod: Pod | undefined, namespace: string): Set<string> {
     const before = this.#servicesOfPod.get(podKey) ?? new Set<string>();
     const podsInNs = this.#nsMap(this.#pods, namespace);
-    for (const s of before) this.#lists.delete(s);
     if (!pod) {
+      for (const s of before) this.#lists.delete(s);
       podsInNs.delete(podKey);
       for (const s of before) this.#podsOfService.get(s)?.delete(podKey);
       this.#servicesOfPod.delete(podKey);
@@ -57,10 +57,25 @@ export class ServicePodIndex {
     for (const [svcKey, selector] of this.#selectors.get(namespace) ?? []) {
       if (selectorMatches(selector, pod.metadata.labels)) after.add(svcKey);
     }
-    for (const s of before) if (!after.has(s)) this.#podsOfService.get(s)?.delete(podKey);
-    for (const s of after) {
-      this.#mapOf(s).set(podKey, pod);
+    for (const s of before) {
+      if (after.has(s)) continue;
+      this.#podsOfService.get(s)?.delete(podKey);
       this.#lists.delete(s);
+    }
+    for (const s of after) {
+      const members = this.#mapOf(s);
+      const old = members.get(podKey);
+      members.set(podKey, pod);
+      // A pod replaced in place: a copy of the Service's list with the new object in its place.
+      const list = old && before.has(s) ? this.#lists.get(s) : undefined;
+      const at = list ? list.indexOf(old!) : -1;
+      if (at >= 0) {
+        const next = list!.slice();
+        next[at] = pod;
+        this.#lists.set(s, next);
+      } else {
+        this.#lists.delete(s);
+      }
     }
     if (after.size) this.#servicesOfPod.set(podKey, after);
     else this.#servicesOfPod.delete(podKey);

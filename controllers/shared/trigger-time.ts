@@ -14,10 +14,17 @@ interface ServiceState {
   times: Float64Array;
 }
 
+// The last text parsed: both endpoint controllers parse the same pod's time for one event.
+let lastText = '';
+let lastTime = Number.NEGATIVE_INFINITY;
+
 function parseTime(s: string | undefined): number {
   if (!s) return Number.NEGATIVE_INFINITY;
+  if (s === lastText) return lastTime;
   const t = Date.parse(s);
-  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+  lastText = s;
+  lastTime = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+  return lastTime;
 }
 
 /**
