@@ -23,34 +23,44 @@ export interface FieldCause extends StatusCause {
   message: string;
 }
 
-/** A field path, printed as Kubernetes prints it: `spec.ports[0].name`, `data[key]`. */
+/**
+ * A field path, printed as Kubernetes prints it: `spec.ports[0].name`, `data[key]`. Paths are
+ * built for every field validated but printed only for the rare invalid one, so a path keeps its
+ * parent and one segment and builds its text on first use.
+ */
 export class FieldPath {
-  private constructor(private readonly text: string) {}
+  #text: string | undefined;
+
+  // `segment` follows the parent text as is (`[0]`), or after a dot when `dotted`.
+  private constructor(private readonly parent: FieldPath | undefined, private readonly segment: string, private readonly dotted: boolean) {}
 
   /** Starts a path at one or more top-level names: `FieldPath.root('spec', 'ports')`. */
   static root(...names: string[]): FieldPath {
-    return new FieldPath(names.join('.'));
+    return new FieldPath(undefined, names.join('.'), false);
   }
 
   /** Appends `.name` (or several). */
   child(...names: string[]): FieldPath {
-    const tail = names.join('.');
-    return new FieldPath(this.text === '' ? tail : `${this.text}.${tail}`);
+    return new FieldPath(this, names.length === 1 ? names[0] : names.join('.'), true);
   }
 
   /** Appends `[i]`. */
   index(i: number): FieldPath {
-    return new FieldPath(`${this.text}[${i}]`);
+    return new FieldPath(this, `[${i}]`, false);
   }
 
   /** Appends `[key]` (map keys are not quoted, as in field.Path.Key). */
   key(k: string): FieldPath {
-    return new FieldPath(`${this.text}[${k}]`);
+    return new FieldPath(this, `[${k}]`, false);
   }
 
   /** The printed path. */
   toString(): string {
-    return this.text;
+    if (this.#text === undefined) {
+      const head = this.parent ? this.parent.toString() : '';
+      this.#text = this.dotted && head !== '' ? `${head}.${this.segment}` : head + this.segment;
+    }
+    return this.#text;
   }
 }
 

@@ -2,8 +2,47 @@
  * IP checks shared by Services, Endpoints and EndpointSlices, after ValidateNonSpecialIP in
  * pkg/apis/core/validation/validation.go. Parsing itself is allocators/ip.ts' strict parser.
  */
-import { ipProblem, parseIP } from '../../allocators/ip.js';
+import type { IPFamily } from '../../api-types/core.js';
+import { familyOf, ipProblem, parseIP } from '../../allocators/ip.js';
 import { type FieldCause, type FieldPath, invalid } from './field.js';
+
+/**
+ * True when `s` is an IPv4 address in canonical dotted decimal (four 0–255 parts without
+ * leading zeros), as nearly every IP the API is sent is. Such a string is a strict IP of family
+ * IPv4 and its own canonical text, so the full parser need not look at it.
+ */
+export function isCanonicalIPv4(s: string): boolean {
+  let parts = 0;
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    const start = i;
+    let value = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || value > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === n) return parts === 4;
+    if (s.charCodeAt(i) !== 46 || parts === 4) return false;
+    i++;
+  }
+  return false;
+}
+
+/** Why `s` is not a strict IP (allocators/ip.ts' words), or undefined; canonical IPv4 skips the parser. */
+export function ipProblemOf(s: string): string | undefined {
+  return isCanonicalIPv4(s) ? undefined : ipProblem(s);
+}
+
+/** The family of a strict IP, or undefined; canonical IPv4 skips the parser. */
+export function ipFamilyOf(s: string): IPFamily | undefined {
+  return isCanonicalIPv4(s) ? 'IPv4' : familyOf(s);
+}
 
 /** Rejects an endpoint IP that is unspecified, loopback, link-local or link-local multicast. */
 export function validateNonSpecialIP(ip: string, path: FieldPath): FieldCause[] {

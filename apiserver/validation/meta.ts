@@ -14,6 +14,18 @@ const standardFinalizers = new Set(['kubernetes', 'orphan', 'foregroundDeletion'
 
 /** Validates a label map: qualified-name keys and label values, all reported at `path`. */
 export function validateLabels(labels: unknown, path: FieldPath): FieldCause[] {
+  if (labels === null || typeof labels !== 'object') return [];
+  // Nearly every map is valid: check it as it comes, and sort only to report errors in order.
+  let valid = true;
+  const map = labels as Record<string, unknown>;
+  for (const k in map) {
+    const v = map[k];
+    if (isQualifiedName(k).length > 0 || isValidLabelValue(typeof v === 'string' ? v : String(v)).length > 0) {
+      valid = false;
+      break;
+    }
+  }
+  if (valid) return [];
   const errs: FieldCause[] = [];
   for (const [k, v] of sortedEntries(labels)) {
     for (const m of isQualifiedName(k)) errs.push(invalid(path, k, m));
@@ -57,8 +69,10 @@ export interface ObjectMetaOptions {
   skipNameCheck?: boolean;
 }
 
+const metadataPath = FieldPath.root('metadata');
+
 /** Validates metadata on create and update, as ValidateObjectMeta does. */
-export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMetaOptions, path = FieldPath.root('metadata')): FieldCause[] {
+export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMetaOptions, path = metadataPath): FieldCause[] {
   const m = meta ?? {};
   const errs: FieldCause[] = [];
   const name = m.name ?? '';
@@ -91,7 +105,7 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, opts: ObjectMet
 }
 
 /** Validates the metadata change of an update: name, namespace, uid and creationTimestamp are fixed. */
-export function validateObjectMetaUpdate(next: ObjectMeta | undefined, prev: ObjectMeta | undefined, path = FieldPath.root('metadata')): FieldCause[] {
+export function validateObjectMetaUpdate(next: ObjectMeta | undefined, prev: ObjectMeta | undefined, path = metadataPath): FieldCause[] {
   const n = next ?? {};
   const p = prev ?? {};
   const errs: FieldCause[] = [];

@@ -75,6 +75,14 @@ const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' o
 
 /** Checks a qualified name: an optional DNS-subdomain prefix and `/`, then a name of at most 63. */
 export function isQualifiedName(value: string): string[] {
+  // Fast path for the valid common case: `name` or `prefix/name`, each part well-formed.
+  const slash = value.indexOf('/');
+  const tail = slash < 0 ? value : value.slice(slash + 1);
+  if (tail.length > 0 && tail.length <= 63 && qualifiedNameRe.test(tail)) {
+    if (slash < 0) return [];
+    const head = value.slice(0, slash);
+    if (head.length > 0 && head.length <= 253 && !tail.includes('/') && dns1123SubdomainRe.test(head)) return [];
+  }
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;

@@ -6,10 +6,12 @@ import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
 import { cidrProblem, ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, immutable, invalid, required } from './field.js';
 import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { isCanonicalIPv4 } from './ip-rules.js';
 import { type NameValidator, isDNS1123Subdomain, isValidPathSegmentName, nameIsDNSSubdomain } from './names.js';
 
 /** An IPAddress is named after its IP, in canonical form (ValidateIPAddressName). */
 export const ipAddressName: NameValidator = (name) => {
+  if (isCanonicalIPv4(name)) return [];
   const why = ipProblem(name);
   if (why) return [why];
   return parseIP(name).text === name ? [] : ['must be a canonical format IP address'];

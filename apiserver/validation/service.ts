@@ -9,13 +9,13 @@
  * here and an update may fill them in once; what a user does give is checked as Kubernetes does.
  */
 import type { ServicePort, ServiceSpec } from '../../api-types/core.js';
-import { cidrProblem, familyOf, ipProblem } from '../../allocators/ip.js';
+import { cidrProblem, ipProblem } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, GoLiteral, duplicate, forbidden, invalid, notSupported, required } from './field.js';
 import { type Svc, isExternallyAccessible, isHeadless, needsHealthCheck, portsOf, specOf, specPath } from './service-shape.js';
 import { validateServiceUpdate } from './service-update.js';
 import { isRecord, records, str, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
-import { validateNonSpecialIP } from './ip-rules.js';
+import { ipFamilyOf, ipProblemOf, validateNonSpecialIP } from './ip-rules.js';
 import { supportedProtocols } from './ports.js';
 
 const sessionAffinities = ['ClientIP', 'None'];
@@ -218,7 +218,7 @@ function validateClusterIPsRelatedFields(s: ServiceSpec): FieldCause[] {
       }
       return;
     }
-    const why = ipProblem(str(ip));
+    const why = ipProblemOf(str(ip));
     if (why) {
       hasInvalidIPs = true;
       errs.push(invalid(ipsPath.index(i), ip, why));
@@ -227,15 +227,15 @@ function validateClusterIPsRelatedFields(s: ServiceSpec): FieldCause[] {
   if (ips.length > 2) errs.push(invalid(ipsPath, ips, 'may only hold up to 2 values'));
   if (hasInvalidIPs) return errs;
   // 4. Two IPs are one of each family; each IP matches its stated family.
-  const families = new Set(ips.map((ip) => familyOf(ip)));
+  const families = new Set(ips.map((ip) => ipFamilyOf(ip)));
   if (ips.length > 1 && !(families.has('IPv4') && families.has('IPv6'))) {
     errs.push(invalid(ipsPath, ips, 'may specify no more than one IP for each IP family'));
   }
   if (!isHeadless(s)) {
     ips.forEach((ip, i) => {
       if (i >= fams.length) return;
-      if (fams[i] === 'IPv4' && familyOf(ip) === 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
-      if (fams[i] === 'IPv6' && familyOf(ip) !== 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
+      if (fams[i] === 'IPv4' && ipFamilyOf(ip) === 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
+      if (fams[i] === 'IPv6' && ipFamilyOf(ip) !== 'IPv6') errs.push(invalid(ipsPath.index(i), ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
     });
   }
   // 5. SingleStack holds one IP and one family (pkg/registry/core/service/storage/alloc.go initIPFamilyFields).

@@ -58,3 +58,18 @@ test('names › every string of [a-z0-9] of length 1–63 starting and ending al
     return (isDNS1123Label(s).length === 0) === ok;
   }), { numRuns: 1000 }));
 });
+
+test('names › isQualifiedName accepts exactly [prefix/]name with a DNS-subdomain prefix and a 63-character name', (t) => {
+  const name = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const reference = (s: string): boolean => {
+    const parts = s.split('/');
+    if (parts.length > 2) return false;
+    const [head, tail] = parts.length === 2 ? parts : [undefined, parts[0]];
+    if (head !== undefined && (head.length === 0 || head.length > 253 || !subdomain.test(head))) return false;
+    return tail.length > 0 && tail.length <= 63 && name.test(tail);
+  };
+  const key = fc.array(fc.constantFrom('a', 'Z', '0', '-', '_', '.', '/', 'example.com/', 'k8s.io/'), { maxLength: 24 }).map((a) => a.join(''));
+  t.notThrows(() => fc.assert(fc.property(fc.oneof(key, fc.string({ maxLength: 80 })), (s) => (isQualifiedName(s).length === 0) === reference(s)), { numRuns: 5000 }));
+  t.deepEqual(isQualifiedName(`${'a'.repeat(64)}`), ['name part must be no more than 63 characters']);
+});
