@@ -187,6 +187,8 @@ export function planWrite(s: EndpointsSnapshot, subsets: EndpointSubset[], trunc
     // annotations first: V8 adds a key the spread object lacks on a slow path (~1 µs).
     metadata = { annotations, ...existing.metadata, labels };
     metadata.annotations = annotations;
+  } else if (!Object.hasOwn(existing.metadata, 'annotations')) {
+    metadata = { ...existing.metadata, labels };
   } else {
     const { annotations: _dropped, ...rest } = existing.metadata;
     metadata = { ...rest, labels };
