@@ -35,9 +35,23 @@ export interface HttpKubeClientOptions {
 }
 
 interface Prepared {
-  url: URL;
+  /** What http(s).request takes: method, headers, agent and where to go (host, port, path). */
   options: https.RequestOptions;
   isHttps: boolean;
+}
+
+/** The KubeConfig as applied: its headers, its server split into request options, and when. */
+interface Applied {
+  /** Auth headers plus user-agent and accept, copied into each request. */
+  headers: http.OutgoingHttpHeaders;
+  /** The server as request options (protocol, host, port), or the proxy's options. */
+  target: https.RequestOptions;
+  /** The server URL's path, which every API path is appended to. */
+  pathPrefix: string;
+  isHttps: boolean;
+  /** A proxy's agent: used instead of ours, and the options are applied again for every request. */
+  proxyAgent?: http.Agent;
+  atMs: number;
 }
 
 /** The KubeClient over HTTP. */
@@ -47,7 +61,7 @@ export class HttpKubeClient implements KubeClient {
   readonly #userAgent: string;
   readonly #onRequest?: HttpKubeClientOptions['onRequest'];
   #agent?: http.Agent;
-  #applied?: { headers: http.OutgoingHttpHeaders; atMs: number };
+  #applied?: Applied;
 
   constructor(opts: HttpKubeClientOptions) {
     this.#kc = opts.kubeConfig;
@@ -72,41 +86,57 @@ export class HttpKubeClient implements KubeClient {
    * asked again within that time.
    */
   async prepare(method: string, path: string, query: URLSearchParams | undefined): Promise<Prepared> {
+    const now = performance.now();
+    let applied = this.#applied;
+    if (!applied || now - applied.atMs > authRefreshMs || applied.proxyAgent) applied = await this.#apply(now);
+    const qs = query?.toString();
+    const options: https.RequestOptions = {
+      ...applied.target,
+      method,
+      path: applied.pathPrefix + path + (qs ? `?${qs}` : ''),
+      headers: { ...applied.headers },
+      agent: applied.proxyAgent ?? this.#agent,
+    };
+    return { options, isHttps: applied.isHttps };
+  }
+
+  /**
+   * Applies the KubeConfig: its current cluster (parsed once here, not per request), and its
+   * options, which apply token/exec/OIDC headers and TLS material and create (or refuse: plain
+   * http without insecure-skip-tls-verify) an agent. We keep our own agent unless a proxy is set.
+   */
+  async #apply(now: number): Promise<Applied> {
     const cluster = this.#kc.getCurrentCluster();
     if (!cluster) throw new TypeError('the kubeconfig has no current cluster');
-    const base = cluster.server.replace(/\/+$/, '');
-    const url = new URL(base + path + (query && [...query.keys()].length ? `?${query}` : ''));
+    const url = new URL(cluster.server.replace(/\/+$/, ''));
     const isHttps = url.protocol === 'https:';
-    const now = performance.now();
-    if (!this.#applied || now - this.#applied.atMs > authRefreshMs || cluster.proxyUrl) {
-      const options: https.RequestOptions = { headers: {} };
-      // Applies token/exec/OIDC headers and TLS material, and creates (or refuses: plain http
-      // without insecure-skip-tls-verify) an agent. We keep our own agent unless a proxy is set.
-      await this.#kc.applyToHTTPSOptions(options);
-      const headers = { ...(options.headers as http.OutgoingHttpHeaders) };
-      if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-      if (cluster.proxyUrl) {
-        return { url, options: { method, headers: { ...headers, 'user-agent': this.#userAgent, accept: 'application/json' }, agent: options.agent }, isHttps };
-      }
-      if (!this.#agent) {
-        this.#agent = isHttps
-          ? new https.Agent({
-              keepAlive: true,
-              ca: options.ca,
-              cert: options.cert,
-              key: options.key,
-              pfx: options.pfx,
-              passphrase: options.passphrase,
-              rejectUnauthorized: options.rejectUnauthorized,
-              servername: options.servername ?? cluster.tlsServerName,
-            })
-          : new http.Agent({ keepAlive: true });
-      }
-      (options.agent as http.Agent | undefined)?.destroy();
-      this.#applied = { headers, atMs: now };
+    const options: https.RequestOptions = { headers: {} };
+    await this.#kc.applyToHTTPSOptions(options);
+    const headers: http.OutgoingHttpHeaders = { ...(options.headers as http.OutgoingHttpHeaders) };
+    if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+    headers['user-agent'] = this.#userAgent;
+    headers.accept = 'application/json';
+    // IPv6 literals come bracketed in URL.hostname; request options want them bare.
+    const target: https.RequestOptions = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined };
+    const pathPrefix = url.pathname === '/' ? '' : url.pathname;
+    if (cluster.proxyUrl) return { headers, target, pathPrefix, isHttps, proxyAgent: options.agent as http.Agent, atMs: now };
+    if (!this.#agent) {
+      this.#agent = isHttps
+        ? new https.Agent({
+            keepAlive: true,
+            ca: options.ca,
+            cert: options.cert,
+            key: options.key,
+            pfx: options.pfx,
+            passphrase: options.passphrase,
+            rejectUnauthorized: options.rejectUnauthorized,
+            servername: options.servername ?? cluster.tlsServerName,
+          })
+        : new http.Agent({ keepAlive: true });
     }
-    const headers: http.OutgoingHttpHeaders = { ...this.#applied.headers, 'user-agent': this.#userAgent, accept: 'application/json' };
-    return { url, options: { method, headers, agent: this.#agent }, isHttps };
+    (options.agent as http.Agent | undefined)?.destroy();
+    this.#applied = { headers, target, pathPrefix, isHttps, atMs: now };
+    return this.#applied;
   }
 
   /** Sends one request and parses a JSON answer; non-2xx becomes an ApiError. */
@@ -137,7 +167,7 @@ export class HttpKubeClient implements KubeClient {
         ended = true;
         listener.end(err);
       };
-      const req = (p.isHttps ? https : http).request(p.url, p.options, (res) => {
+      const req = (p.isHttps ? https : http).request(p.options, (res) => {
         const status = res.statusCode ?? 0;
         this.#onRequest?.('watch', resource, status, (performance.now() - started) / 1000);
         if (status < 200 || status > 299) {
@@ -282,7 +312,7 @@ function send(p: Prepared, body?: { type: string; text: string }): Promise<{ sta
       headers['content-type'] = body.type;
       headers['content-length'] = Buffer.byteLength(body.text);
     }
-    const req = (p.isHttps ? https : http).request(p.url, p.options, (res) => {
+    const req = (p.isHttps ? https : http).request(p.options, (res) => {
       collect(res).then((text) => resolve({ status: res.statusCode ?? 0, text }), reject);
     });
     req.on('error', reject);

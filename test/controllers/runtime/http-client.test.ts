@@ -15,7 +15,7 @@ interface Seen {
 }
 
 /** A scripted server: records each request and answers with the handler's reply. */
-async function scripted(handler: (req: Seen, res: http.ServerResponse) => void) {
+async function scripted(handler: (req: Seen, res: http.ServerResponse) => void, serverPath = '') {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -30,7 +30,7 @@ async function scripted(handler: (req: Seen, res: http.ServerResponse) => void) 
   const port = (server.address() as AddressInfo).port;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}${serverPath}`, skipTLSVerify: true }],
     users: [{ name: 'u', token: 'secret-token' }],
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
@@ -75,6 +75,23 @@ test('http client › builds core, grouped, namespaced and status paths and send
     t.is(s.seen[4].contentType, 'application/merge-patch+json');
     t.deepEqual(JSON.parse(s.seen[4].body), { spec: { type: 'NodePort' } });
     t.deepEqual(JSON.parse(s.seen[5].body), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+  } finally {
+    await s.close();
+  }
+});
+
+test('http client › a server URL with a path (behind a gateway) prefixes every request; requests without a query end at the path', async (t) => {
+  const s = await scripted((_req, res) => reply(res, 200, { metadata: { name: 'x' } }), '/k8s/clusters/c-1/');
+  try {
+    const svc = s.client.resource({ group: '', version: 'v1', resource: 'services' });
+    await svc.get('default', 'web');
+    await svc.create('default', { metadata: { name: 'web' } }, { dryRun: true });
+    await svc.list({});
+    t.deepEqual(s.seen.map((r) => `${r.method} ${r.url}`), [
+      'GET /k8s/clusters/c-1/api/v1/namespaces/default/services/web',
+      'POST /k8s/clusters/c-1/api/v1/namespaces/default/services?dryRun=All',
+      'GET /k8s/clusters/c-1/api/v1/services',
+    ]);
   } finally {
     await s.close();
   }
