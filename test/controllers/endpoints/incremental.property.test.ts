@@ -5,6 +5,7 @@ import type { Endpoints, Pod, PodPhase, Service, ServicePort } from '../../../ap
 import { planEndpoints, type EndpointsMemo } from '../../../controllers/endpoints/incremental.js';
 import { reconcileEndpoints, type EndpointsPlan, type EndpointsSnapshot } from '../../../controllers/endpoints/reconcile.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
+import { applyPodStep, podStep } from '../shared/pod-steps.js';
 import { makePod, makeService } from './fixtures.js';
 
 /**
@@ -45,12 +46,6 @@ function buildPod(id: number, s: PodSpec): Pod {
   });
 }
 
-const step = fc.record({
-  edits: fc.array(fc.record({ at: fc.nat(), spec: podSpec }), { maxLength: 1 }),
-  flips: fc.array(fc.nat(), { maxLength: 2 }),
-  removes: fc.array(fc.nat(), { maxLength: 1 }),
-  adds: fc.array(podSpec, { maxLength: 1 }),
-});
 
 const scenario = fc.record({
   family: fc.constantFrom('IPv4' as const, 'IPv4' as const, 'IPv6' as const),
@@ -64,7 +59,7 @@ const scenario = fc.record({
   ),
   capacity: fc.constantFrom(undefined, undefined, undefined, 8),
   pods: fc.array(podSpec, { minLength: 1, maxLength: 30 }),
-  steps: fc.array(step, { minLength: 1, maxLength: 5 }),
+  steps: fc.array(podStep(podSpec), { minLength: 1, maxLength: 5 }),
 });
 
 function buildService(sc: { family: 'IPv4' | 'IPv6'; headless: boolean; pnra: boolean; ports: ServicePort[] }): Service {
@@ -90,15 +85,7 @@ test('planEndpoints › property: after random pod changes the plan equals the f
     };
     sync();
     for (const st of sc.steps) {
-      const next = [...pods];
-      for (const e of st.edits) if (next.length) next[e.at % next.length] = buildPod(Number(next[e.at % next.length].metadata.name!.slice(1)), e.spec);
-      for (const f of st.flips) {
-        if (!next.length) break;
-        const p = next[f % next.length];
-        next[f % next.length] = deepFreeze({ ...p, status: { ...p.status, conditions: [{ type: 'Ready', status: p.status?.conditions?.[0]?.status === 'True' ? 'False' : 'True' }] } });
-      }
-      for (const r of st.removes) if (next.length) next.splice(r % next.length, 1);
-      for (const a of st.adds) next.push(buildPod(nextId++, a));
+      const next = applyPodStep(pods, st, { build: buildPod, idOf: (p) => Number(p.metadata.name!.slice(1)), nextId: () => nextId++ });
       pods = next;
       steps++;
       if (sync()) fast++;

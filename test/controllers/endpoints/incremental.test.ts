@@ -3,6 +3,7 @@ import type { Endpoints, Pod, Service } from '../../../api-types/core.js';
 import { planEndpoints, type EndpointsMemo } from '../../../controllers/endpoints/incremental.js';
 import { reconcileEndpoints, type EndpointsPlan, type EndpointsSnapshot } from '../../../controllers/endpoints/reconcile.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
+import { replaceAt } from '../shared/pod-steps.js';
 import { makePod, makeService } from './fixtures.js';
 
 type Checker = { deepEqual: (a: unknown, b: unknown) => void };
@@ -31,29 +32,24 @@ function steady(t: Checker, o: { n?: number; svc?: Service; podsOf?: (n: number)
   return { state, sync, service };
 }
 
-function replace(list: readonly Pod[], i: number, p: Pod): Pod[] {
-  const out = [...list];
-  out[i] = p;
-  return out;
-}
 
 test('planEndpoints › a readiness flip in a 100-pod Service: incremental, the address moves to notReadyAddresses', (t) => {
   const { sync, state } = steady(t);
   t.truthy(state.memo);
-  state.pods = replace(state.pods, 7, podAt(7, { ready: false }));
+  state.pods = replaceAt(state.pods, 7, podAt(7, { ready: false }));
   const r = sync(t, { triggerTime: '2026-01-01T00:01:00Z' });
   t.true(r.incremental);
   t.is(r.plan.action, 'update');
   const ss = (r.plan as { endpoints: Endpoints }).endpoints.subsets![0];
   t.deepEqual([ss.addresses!.length, ss.notReadyAddresses!.map((a) => a.ip)], [99, ['10.0.0.7']]);
-  state.pods = replace(state.pods, 7, podAt(7));
+  state.pods = replaceAt(state.pods, 7, podAt(7));
   t.true(sync(t).incremental);
   t.is(state.existing?.subsets?.[0].notReadyAddresses, undefined);
 });
 
 test('planEndpoints › a pod replaced by an equal one: incremental, no write', (t) => {
   const { sync, state } = steady(t);
-  state.pods = replace(state.pods, 3, podAt(3));
+  state.pods = replaceAt(state.pods, 3, podAt(3));
   const r = sync(t);
   t.true(r.incremental);
   t.is(r.plan.action, 'none');
@@ -61,7 +57,7 @@ test('planEndpoints › a pod replaced by an equal one: incremental, no write', 
 
 test('planEndpoints › pods added and removed, IP changed: incremental, addresses stay in IP order', (t) => {
   const { sync, state } = steady(t, { n: 20 });
-  state.pods = [...replace(state.pods, 5, podAt(5, { ip: '10.9.9.9' })).filter((p) => p.metadata.name !== 'p2'), podAt(30, { ip: '10.0.0.3' })];
+  state.pods = [...replaceAt(state.pods, 5, podAt(5, { ip: '10.9.9.9' })).filter((p) => p.metadata.name !== 'p2'), podAt(30, { ip: '10.0.0.3' })];
   const r = sync(t);
   t.true(r.incremental);
   const ips = (r.plan as { endpoints: Endpoints }).endpoints.subsets![0].addresses!.map((a) => a.ip);
@@ -74,7 +70,7 @@ test('planEndpoints › a changed Service, an Endpoints written by someone else,
 
   const b = steady(t);
   b.state.existing = deepFreeze({ ...b.state.existing!, metadata: { ...b.state.existing!.metadata, resourceVersion: '999' } });
-  b.state.pods = replace(b.state.pods, 7, podAt(7, { ready: false }));
+  b.state.pods = replaceAt(b.state.pods, 7, podAt(7, { ready: false }));
   t.false(b.sync(t).incremental);
 
   const c = steady(t);
@@ -94,13 +90,13 @@ test('planEndpoints › truncation in play or several subsets: no fast path', (t
   const split = steady(t, { svc: named, podsOf: (n) => Array.from({ length: n }, (_, i) => podAt(i, { ports: [{ name: 'web', containerPort: i % 2 ? 8080 : 8081 }] })) });
   t.is(split.state.memo, undefined);
   const one = steady(t, { svc: named, n: 10, podsOf: (n) => Array.from({ length: n }, (_, i) => podAt(i, { ports: [{ name: 'web', containerPort: 8080 }] })) });
-  one.state.pods = replace(one.state.pods, 3, podAt(3, { ports: [{ name: 'web', containerPort: 9090 }] }));
+  one.state.pods = replaceAt(one.state.pods, 3, podAt(3, { ports: [{ name: 'web', containerPort: 9090 }] }));
   t.false(one.sync(t).incremental, 'a pod with another signature makes a second subset');
 });
 
 test('planEndpoints › a stale cached Endpoints throws as reconcileEndpoints does', (t) => {
   const { state, service } = steady(t);
-  state.pods = replace(state.pods, 7, podAt(7, { ready: false }));
+  state.pods = replaceAt(state.pods, 7, podAt(7, { ready: false }));
   const isStale = (ep: Endpoints) => ep.metadata.resourceVersion === state.existing?.metadata.resourceVersion;
   const s: EndpointsSnapshot = { namespace: 'default', name: 'web', service, pods: state.pods, existing: state.existing, isStale };
   const err = t.throws(() => planEndpoints(s, state.memo));

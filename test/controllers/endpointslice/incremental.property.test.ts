@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Node, Pod, Service } from '../../../api-types/core.js';
 import { planSlices, type SliceMemo } from '../../../controllers/endpointslice/incremental.js';
 import { reconcileSlices, type SliceSnapshot } from '../../../controllers/endpointslice/reconcile.js';
-import { deepFreeze } from '../../helpers/deep-freeze.js';
+import { applyPodStep, podStep } from '../shared/pod-steps.js';
 import { FakeSliceServer, node, pod, service } from './fixtures.js';
 
 const nodeNames = ['node-1', 'node-2', 'node-3'];
@@ -32,10 +32,7 @@ function buildPod(id: number, s: PodSpec): Pod {
  * then the node objects are replaced, with the same zones or with zones swapped.
  */
 const step = fc.record({
-  edits: fc.array(fc.record({ at: fc.nat(), spec: podSpec }), { maxLength: 1 }),
-  flips: fc.array(fc.nat(), { maxLength: 2 }),
-  removes: fc.array(fc.nat(), { maxLength: 1 }),
-  adds: fc.array(podSpec, { maxLength: 1 }),
+  pods: podStep(podSpec),
   nodes: fc.constantFrom('same', 'same', 'same', 'same', 'same', 'same', 'same', 'same', 'replaced', 'rezoned'),
 });
 
@@ -86,15 +83,7 @@ test('planSlices › property: after random pod changes the plan equals the full
     };
     sync();
     for (const st of sc.steps) {
-      const next = [...pods];
-      for (const e of st.edits) if (next.length) next[e.at % next.length] = buildPod(Number(next[e.at % next.length].metadata.name!.slice(4)), e.spec);
-      for (const f of st.flips) {
-        if (!next.length) break;
-        const p = next[f % next.length];
-        next[f % next.length] = deepFreeze({ ...p, status: { ...p.status, conditions: [{ type: 'Ready', status: p.status?.conditions?.[0]?.status === 'True' ? 'False' : 'True' }] } });
-      }
-      for (const r of st.removes) if (next.length) next.splice(r % next.length, 1);
-      for (const a of st.adds) next.push(buildPod(nextId++, a));
+      const next = applyPodStep(pods, st.pods, { build: buildPod, idOf: (p) => Number(p.metadata.name!.slice(4)), nextId: () => nextId++ });
       pods = next;
       if (st.nodes !== 'same') {
         if (st.nodes === 'rezoned') zoneRound++;

@@ -4,6 +4,7 @@ import type { EndpointSlice } from '../../../api-types/networking.js';
 import { planSlices, type SliceMemo } from '../../../controllers/endpointslice/incremental.js';
 import { reconcileSlices, type SliceSnapshot } from '../../../controllers/endpointslice/reconcile.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
+import { replaceAt } from '../shared/pod-steps.js';
 import { FakeSliceServer, node, pod, pods, service } from './fixtures.js';
 
 type Checker = { deepEqual: (a: unknown, b: unknown) => void };
@@ -26,11 +27,6 @@ function steady(t: Checker, o: { n?: number; max?: number; svc?: Service; nodes?
   return { svc, server, state, sync };
 }
 
-function replace(list: readonly Pod[], i: number, p: Pod): Pod[] {
-  const out = [...list];
-  out[i] = p;
-  return out;
-}
 
 test('planSlices › the first sync is the full reconcile, and leaves a memo', (t) => {
   const { sync, state } = steady(t);
@@ -40,7 +36,7 @@ test('planSlices › the first sync is the full reconcile, and leaves a memo', (
 
 test('planSlices › a readiness flip in a 100-pod Service: incremental, one update of the slice holding the pod', (t) => {
   const { sync, state, server } = steady(t);
-  state.pods = replace(state.pods, 7, pod(7, { ready: false }));
+  state.pods = replaceAt(state.pods, 7, pod(7, { ready: false }));
   const r = sync(t, { triggerTime: '2026-01-01T00:01:00Z' });
   t.true(r.incremental);
   t.is(r.plan.update.length, 1);
@@ -48,14 +44,14 @@ test('planSlices › a readiness flip in a 100-pod Service: incremental, one upd
   const ep = r.plan.update[0].endpoints!.find((e) => e.targetRef?.name === 'pod-7');
   t.deepEqual(ep?.conditions, { ready: false, serving: false, terminating: false });
   // and back: the slice the server now holds is the one the memo expects
-  state.pods = replace(state.pods, 7, pod(7));
+  state.pods = replaceAt(state.pods, 7, pod(7));
   t.true(sync(t).incremental);
   t.is(server.cache.length, 1);
 });
 
 test('planSlices › a pod replaced by an equal one: incremental, nothing to write', (t) => {
   const { sync, state } = steady(t);
-  state.pods = replace(state.pods, 3, pod(3));
+  state.pods = replaceAt(state.pods, 3, pod(3));
   const r = sync(t);
   t.true(r.incremental);
   t.deepEqual([r.plan.create.length, r.plan.update.length, r.plan.delete.length], [0, 0, 0]);
@@ -90,7 +86,7 @@ test('planSlices › a changed Service object, a slice written by someone else, 
   const b = steady(t);
   const [only] = b.server.cache;
   b.server.cache = [deepFreeze({ ...only, metadata: { ...only.metadata, resourceVersion: '999' } } as EndpointSlice)];
-  b.state.pods = replace(b.state.pods, 7, pod(7, { ready: false }));
+  b.state.pods = replaceAt(b.state.pods, 7, pod(7, { ready: false }));
   t.false(b.sync(t).incremental);
 
   const c = steady(t);
@@ -102,11 +98,11 @@ test('planSlices › nodes: a new generation with the same zones stays increment
   const { sync, state } = steady(t);
   state.nodes = new Map([['node-1', node('node-1', 'zone-a')]]);
   state.nodesGeneration++;
-  state.pods = replace(state.pods, 7, pod(7, { ready: false }));
+  state.pods = replaceAt(state.pods, 7, pod(7, { ready: false }));
   t.true(sync(t).incremental);
   state.nodes = new Map([['node-1', node('node-1', 'zone-b')]]);
   state.nodesGeneration++;
-  state.pods = replace(state.pods, 7, pod(7));
+  state.pods = replaceAt(state.pods, 7, pod(7));
   const r = sync(t);
   t.false(r.incremental);
   t.is(r.plan.update[0].endpoints![0].zone, 'zone-b');
@@ -126,6 +122,6 @@ test('planSlices › a changed pod moving to a port mapping of its own falls bac
   const named = service({ spec: { ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] } });
   const { sync, state } = steady(t, { svc: named, n: 10, podsOf: (n) => Array.from({ length: n }, (_, i) => pod(i, { ports: [{ name: 'http', containerPort: 8080 }] })) });
   t.truthy(state.memo);
-  state.pods = replace(state.pods, 4, pod(4, { ports: [{ name: 'http', containerPort: 9090 }] }));
+  state.pods = replaceAt(state.pods, 4, pod(4, { ports: [{ name: 'http', containerPort: 9090 }] }));
   t.false(sync(t).incremental);
 });
