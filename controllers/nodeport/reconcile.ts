@@ -215,12 +215,14 @@ export interface SlotAssignment {
  */
 export function assignNodePorts(svc: Readonly<Service>, plan: Pick<NodePortPlan, 'copy'>, assigned: readonly SlotAssignment[]): Service | undefined {
   if (assigned.length === 0 && plan.copy.length === 0) return undefined;
-  // Copies only what changes (spec, its ports); the rest is shared with the cached object and
-  // never mutated (the client serialises the body).
+  // Copies only what changes (metadata, spec, its ports); the rest is shared with the cached
+  // object and never mutated (the client serialises the body).
   const ports = (svc.spec?.ports ?? []).map((p) => ({ ...p }));
   const spec: ServiceSpec = { ...svc.spec };
   if (svc.spec?.ports) spec.ports = ports;
-  const out: Service = { ...svc, spec };
+  // managedFields are left out: an update without them keeps them, and the body is smaller.
+  const { managedFields: _kept, ...metadata } = svc.metadata;
+  const out: Service = { ...svc, metadata, spec };
   for (const { index, port } of plan.copy) if (ports[index]) ports[index].nodePort = port;
   for (const { slot, port } of assigned) {
     if (slot.kind === 'healthCheck') spec.healthCheckNodePort = port;

@@ -173,9 +173,11 @@ export class ServiceIPApplier {
     if (fields && service && plan.needsWrite) {
       // A shallow copy is enough: only spec's top-level fields change, and the cached object's
       // nested values are never written to (clients copy or serialise the body they are given).
+      // managedFields are left out: an update without them keeps them, and the body is smaller.
+      const { managedFields: _kept, ...metadata } = service.metadata;
       const next: Service = {
         ...service,
-        metadata: { ...service.metadata },
+        metadata,
         spec: { ...service.spec, clusterIP: fields.clusterIPs[0], clusterIPs: fields.clusterIPs, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy },
       };
       d.writing(key, service.metadata.resourceVersion);

@@ -181,3 +181,13 @@ test('nodeport controller › its own Service writes coming back are not new wor
   t.is(await adds(), names.length + 1);
   await shutdown(store, inst);
 });
+
+test('nodeport controller › its write leaves the Service\'s managedFields as they were (they are not sent back)', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store);
+  const created = store.create(R.services, 'default', service('web', {}), { fieldManager: 'kubectl' });
+  await eventually('nodePorts', () => nodePortsOf(store, 'web').every((p) => p > 0));
+  t.deepEqual(read(store, 'web')?.metadata.managedFields, created.metadata.managedFields);
+  t.is(read(store, 'web')?.metadata.managedFields?.[0]?.manager, 'kubectl');
+  await shutdown(store, inst);
+});

@@ -146,3 +146,14 @@ test('serviceip › delete releases; a released IP is reused once its IPAddress 
   t.is(claims(store).get(freed)?.spec.parentRef.name, 'late');
   await c.stop();
 });
+
+test('serviceip › its write leaves the Service\'s managedFields as they were (they are not sent back)', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store);
+  const { services } = await import('./harness.js');
+  const created = store.create(services, 'default', { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }, { fieldManager: 'kubectl' });
+  await eventually('allocated', () => getService(store, 'web')?.spec?.clusterIP);
+  t.deepEqual(getService(store, 'web')?.metadata.managedFields, created.metadata.managedFields);
+  t.is(getService(store, 'web')?.metadata.managedFields?.[0]?.manager, 'kubectl');
+  await c.stop();
+});
