@@ -17,18 +17,50 @@ function nameOf(pod: Pod): string {
   return pod.metadata.name ?? '';
 }
 
+// The last answer of replacedInPlace: for one event, both controllers' trigger-time trackers
+// and planners ask about the same two lists (the shared index hands out the same arrays).
+let lastBefore: readonly Pod[] | undefined;
+let lastAfter: readonly Pod[] | undefined;
+let lastPositions: readonly number[] | undefined;
+
+/**
+ * The positions where `after` holds another object than `before` under the same name, when
+ * the lists have the same length and every position holds the same pod name (a list whose
+ * pods were only updated in place); undefined otherwise. The lists must not be edited after.
+ */
+export function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): readonly number[] | undefined {
+  if (before === lastBefore && after === lastAfter) return lastPositions;
+  let out: number[] | undefined = [];
+  if (before.length !== after.length) out = undefined;
+  else {
+    for (let i = 0; i < after.length; i++) {
+      if (before[i] === after[i]) continue;
+      if (nameOf(before[i]) !== nameOf(after[i])) {
+        out = undefined;
+        break;
+      }
+      out.push(i);
+    }
+  }
+  [lastBefore, lastAfter, lastPositions] = [before, after, out];
+  return out;
+}
+
 /**
  * The pods of `after` that are not (identically) in `before`, in `after`'s order, then the
  * pods of `before` gone from `after`. Pods are matched by name (one Service's pods share a
  * namespace; names are unique within a list, as in an informer cache). Returns undefined as
  * soon as more than `limit` pods changed, or when a name turns up twice past step 1.
  *
+ * 0. Pods only updated in place: replacedInPlace's positions (shared with the trigger time).
  * 1. Walk both lists side by side while names line up (the usual case: a Service's pod list
  *    keeps its order, and an update replaces a pod in place); a different object under the
  *    same name is a replacement. Cost: one comparison per pod.
  * 2. From the first position where names differ, match the rest by name.
  */
 export function diffPods(before: readonly Pod[], after: readonly Pod[], limit: number): PodChange[] | undefined {
+  const inPlace = replacedInPlace(before, after);
+  if (inPlace) return inPlace.length > limit ? undefined : inPlace.map((i) => ({ before: before[i], after: after[i] }));
   const changes: PodChange[] = [];
   const n = Math.min(before.length, after.length);
   let i = 0;

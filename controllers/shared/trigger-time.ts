@@ -5,6 +5,7 @@
  * clock, no I/O; the controller owns one and calls it once per sync.
  */
 import type { Pod, Service } from '../../api-types/core.js';
+import { replacedInPlace } from './pod-changes.js';
 import { podReadyTransitionTime } from './pod.js';
 
 interface ServiceState {
@@ -86,18 +87,6 @@ export class TriggerTimeTracker {
   deleteService(namespace: string, name: string): void {
     this.states.delete(`${namespace}/${name}`);
   }
-}
-
-/** The positions whose pod was replaced by one of the same name; undefined when the names do not line up. */
-function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): number[] | undefined {
-  if (before.length !== after.length) return undefined;
-  const out: number[] = [];
-  for (let i = 0; i < after.length; i++) {
-    if (before[i] === after[i]) continue;
-    if (before[i].metadata.name !== after[i].metadata.name) return undefined;
-    out.push(i);
-  }
-  return out;
 }
 
 function timesByName(state: ServiceState): Map<string, number> {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { Pod } from '../../../api-types/core.js';
-import { diffPods } from '../../../controllers/shared/pod-changes.js';
+import { diffPods, replacedInPlace } from '../../../controllers/shared/pod-changes.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 const pod = (name: string, v = 0): Pod => deepFreeze({ metadata: { name, namespace: 'd', resourceVersion: String(v) } });
@@ -41,4 +41,21 @@ test('diffPods › property: applying the changes to the old list by name gives 
     return changes.length === now.length - unchanged + old.filter((p) => !now.some((q) => q.metadata.name === p.metadata.name)).length
       && result.size === now.length && now.every((p) => result.get(p.metadata.name!) === p);
   }), { numRuns: 500 }));
+});
+
+test('replacedInPlace › positions of pods updated in place; undefined once names or lengths differ', (t) => {
+  const [a, b, c] = ['a', 'b', 'c'].map((n) => pod(n));
+  const b1 = pod('b', 1);
+  t.deepEqual(replacedInPlace([a, b, c], [a, b1, c]), [1]);
+  t.deepEqual(replacedInPlace([a, b, c], [a, b, c]), []);
+  t.is(replacedInPlace([a, b, c], [a, c, b]), undefined);
+  t.is(replacedInPlace([a, b], [a, b, c]), undefined);
+  // asked twice about the same lists (the last answer is kept), then about others
+  const before = [a, b];
+  const after = [pod('a', 2), b];
+  t.deepEqual(replacedInPlace(before, after), [0]);
+  t.deepEqual(replacedInPlace(before, after), [0]);
+  t.deepEqual(replacedInPlace(after, before), [0]);
+  t.deepEqual(names(diffPods(before, after, 5)), ['a>a']);
+  t.is(diffPods(before, after, 0), undefined);
 });
