@@ -218,16 +218,18 @@ export class MemoryStore implements Store {
         message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
     }
     this.admit(r, next, old, opts.subresource);
+    const cmp = compareUpdate(r, old, next);
+    // Members the update left equal become the stored (frozen) ones: recording managedFields
+    // skips them, nothing freezes them again, and history keeps one copy of a spec that many
+    // status updates leave alone.
+    for (const k of cmp.unchanged) (next as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
     if (how.record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
     // An update that leaves managedFields out keeps them (only `[]` clears them), as the field manager does.
     else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;
-    const cmp = compareUpdate(r, old, next);
     if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (cmp.isSpecChanged ? 1 : 0);
     if (!cmp.isContentChanged && isMetadataNoOp(old.metadata, next.metadata)) return { object: answer(old, opts), created: false };
-    if (opts.dryRun) return { object: stamp(r, next), created: false };
-    // Members the update left equal are the stored (frozen) ones: nothing to freeze again, and
-    // history keeps one copy of a spec that many status updates leave alone.
-    for (const k of cmp.unchanged) (next as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
+    // A dry run's answer shares frozen parts with the stored object: copy it for a caller that keeps it.
+    if (opts.dryRun) return { object: stamp(r, opts.isHandedOver ? next : cloneJson(next)), created: false };
     if (isDeletionComplete(next)) {
       const final = this.commit(r, 'DELETED', next, old);
       afterRemoval(this, r, final);

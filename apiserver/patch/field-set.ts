@@ -9,10 +9,30 @@ import { isObject, type JsonObject } from './json-value.js';
 /** A path: serialized path elements, outermost first. */
 export type FieldPath = readonly string[];
 
-const rank = (pe: string): number => ({ f: 0, k: 1, v: 2, i: 3 })[pe[0]] ?? 4;
+const RANKS: Readonly<Record<string, number>> = { f: 0, k: 1, v: 2, i: 3 };
+const rank = (pe: string): number => RANKS[pe[0]] ?? 4;
 const comparePE = (a: string, b: string): number => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 
-/** A set of field paths, stored as a tree keyed by path element. */
+/**
+ * The FieldsV1 object each set was decoded from, when that object was frozen (a stored
+ * managedFields entry never changes): encoding a set that no write changed hands the same
+ * object back instead of building it again. Subsets (subtrees) are mapped too, so a set that
+ * differs from a decoded one along one path re-encodes only that path.
+ */
+const encodedFrom = new WeakMap<FieldSet, JsonObject>();
+/**
+ * The reverse, for the objects decoded last: an object written again and again (a status
+ * updated by a controller) decodes once. Bounded, since history keeps thousands of stored
+ * entries and a decoded set is far larger than its JSON.
+ */
+const decodedFrom = new Map<object, FieldSet>();
+const MAX_DECODED = 512;
+
+/**
+ * A set of field paths, stored as a tree keyed by path element. The set operations may share
+ * subtrees with their operands (or return an operand unchanged), so a set must not be inserted
+ * into once another set was built from it.
+ */
 export class FieldSet {
   private readonly members = new Set<string>();
   private readonly children = new Map<string, FieldSet>();
@@ -88,23 +108,39 @@ export class FieldSet {
     return out;
   }
 
-  /** A set of the members of this set and `other`. */
+  /** A set of the members of this set and `other` (this set itself when `other` adds nothing). */
   union(other: FieldSet): FieldSet {
-    const out = this.copy();
-    out.addAll(other);
-    return out;
+    let out: FieldSet | undefined;
+    for (const m of other.members) {
+      if (this.members.has(m)) continue;
+      out ??= this.shallowCopy();
+      out.members.add(m);
+    }
+    for (const [pe, oc] of other.children) {
+      const c = this.children.get(pe);
+      const u = c ? c.union(oc) : oc.isEmpty() ? undefined : oc;
+      if (u === undefined || u === c) continue;
+      out ??= this.shallowCopy();
+      out.children.set(pe, u);
+    }
+    return out ?? this;
   }
 
-  /** A set of the members of this set that are not members of `other`. */
+  /** A set of the members of this set that are not members of `other` (this set itself when none are). */
   difference(other: FieldSet): FieldSet {
+    let isSame = true;
     const out = new FieldSet();
-    for (const m of this.members) if (!other.members.has(m)) out.members.add(m);
+    for (const m of this.members) {
+      if (other.members.has(m)) isSame = false;
+      else out.members.add(m);
+    }
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
-      const d = oc ? c.difference(oc) : c.copy();
+      const d = oc ? c.difference(oc) : c;
+      if (d !== c) isSame = false;
       if (!d.isEmpty()) out.children.set(pe, d);
     }
-    return out;
+    return isSame ? this : out;
   }
 
   /** A set of the members of both sets. */
@@ -127,53 +163,103 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       if (prefixes.members.has(pe)) continue;
       const pc = prefixes.children.get(pe);
-      const d = pc ? c.withoutPrefixes(pc) : c.copy();
+      const d = pc ? c.withoutPrefixes(pc) : c;
       if (!d.isEmpty()) out.children.set(pe, d);
     }
     return out;
   }
 
-  private copy(): FieldSet {
-    const out = new FieldSet();
-    out.addAll(this);
-    return out;
+  /**
+   * A set of the member paths `keep` accepts, judged on the whole path, outermost first (the
+   * array is reused between calls: copy it to keep it).
+   */
+  filter(keep: (path: FieldPath) => boolean): FieldSet {
+    const prefix: string[] = [];
+    const walk = (node: FieldSet): FieldSet => {
+      const out = new FieldSet();
+      for (const m of node.members) {
+        prefix.push(m);
+        if (keep(prefix)) out.members.add(m);
+        prefix.pop();
+      }
+      for (const [pe, c] of node.children) {
+        prefix.push(pe);
+        const kept = walk(c);
+        prefix.pop();
+        if (!kept.isEmpty()) out.children.set(pe, kept);
+      }
+      return out;
+    };
+    return walk(this);
   }
 
-  private addAll(other: FieldSet): void {
-    for (const m of other.members) this.members.add(m);
-    for (const [pe, c] of other.children) {
-      let mine = this.children.get(pe);
-      if (!mine) this.children.set(pe, (mine = new FieldSet()));
-      mine.addAll(c);
-    }
+  // The same members and children (the children shared), to change at the top level only.
+  private shallowCopy(): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const [pe, c] of this.children) out.children.set(pe, c);
+    return out;
   }
 
   /** Encodes as FieldsV1: `{"f:spec":{"f:ports":{"k:{…}":{".":{},"f:port":{}}}}}`. */
   toFieldsV1(): JsonObject {
+    const known = encodedFrom.get(this);
+    if (known !== undefined) return known;
     const out: JsonObject = {};
-    const pes = [...new Set([...this.members, ...this.children.keys()])].sort(comparePE);
+    const pes = [...this.members];
+    for (const pe of this.children.keys()) if (!this.members.has(pe)) pes.push(pe);
+    pes.sort(comparePE);
     for (const pe of pes) {
       const c = this.children.get(pe);
-      const inner: JsonObject = this.members.has(pe) && c && !c.isEmpty() ? { '.': {} } : {};
-      if (c && !c.isEmpty()) Object.assign(inner, c.toFieldsV1());
-      if (this.members.has(pe) || Object.keys(inner).length > 0) out[pe] = inner;
+      const sub = c?.toFieldsV1();
+      const hasSub = sub !== undefined && hasKeys(sub);
+      const isMember = this.members.has(pe);
+      if (isMember && hasSub) out[pe] = { '.': {}, ...sub };
+      else if (hasSub) out[pe] = sub;
+      else if (isMember) out[pe] = {};
     }
     return out;
   }
 
   /** Decodes FieldsV1; throws a TypeError naming what is malformed. */
   static fromFieldsV1(v: unknown): FieldSet {
+    const known = isObject(v) ? decodedFrom.get(v) : undefined;
+    if (known !== undefined) return known;
+    const set = FieldSet.decode(v).set;
+    if (encodedFrom.get(set) === v) {
+      if (decodedFrom.size >= MAX_DECODED) decodedFrom.clear();
+      decodedFrom.set(v as object, set);
+    }
+    return set;
+  }
+
+  // Decodes, and tells whether `v` is exactly what toFieldsV1 would write for the set (sorted
+  // keys, "." only first and beside other keys). A frozen canonical object (from a stored entry)
+  // is the set's encoding for good, so it is remembered; an object with a "." marker encodes its
+  // parent's member as well, so it is not its set's encoding.
+  private static decode(v: unknown): { set: FieldSet; isCanonical: boolean } {
     const set = new FieldSet();
     if (!isObject(v)) throw new TypeError(`fieldsV1: expected an object, got ${JSON.stringify(v)}`);
+    let isCanonical = true;
+    let previous: string | undefined;
     for (const [pe, inner] of Object.entries(v)) {
       if (pe === '.') continue;
       if (!/^[fkvi]:/.test(pe)) throw new TypeError(`fieldsV1: unknown path element ${JSON.stringify(pe)}`);
       if (!isObject(inner)) throw new TypeError(`fieldsV1: expected an object under ${pe}`);
+      if (previous !== undefined && comparePE(previous, pe) >= 0) isCanonical = false;
+      previous = pe;
       const keys = Object.keys(inner);
-      if (keys.length === 0 || '.' in inner) set.members.add(pe);
-      if (keys.some((k) => k !== '.')) set.children.set(pe, FieldSet.fromFieldsV1(inner));
+      const hasMarker = '.' in inner;
+      if (hasMarker && (keys[0] !== '.' || keys.length === 1)) isCanonical = false;
+      if (keys.length === 0 || hasMarker) set.members.add(pe);
+      if (keys.length > (hasMarker ? 1 : 0)) {
+        const child = FieldSet.decode(inner);
+        isCanonical &&= child.isCanonical;
+        set.children.set(pe, child.set);
+      }
     }
-    return set;
+    if (isCanonical && Object.isFrozen(v) && !('.' in v)) encodedFrom.set(set, v);
+    return { set, isCanonical };
   }
 
   /** A set holding `paths`. */
@@ -182,6 +268,11 @@ export class FieldSet {
     for (const p of paths) set.insert(p);
     return set;
   }
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** The `f:` path element of a field. */

@@ -27,15 +27,18 @@ export function cloneJson<T>(v: T): T {
 /** Whether two JSON values are equal (object key order ignored, array order significant). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // Plain loops: every write that records managedFields compares whole entries through here.
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (isObject(a)) {
     if (!isObject(b)) return false;
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+    for (const k of ka) if (!(Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]))) return false;
+    return true;
   }
   return false;
 }

@@ -6,7 +6,7 @@
  */
 import type { KubeObject, ManagedFieldsEntry } from '../../api-types/meta.js';
 import { FieldSet, type FieldPath } from './field-set.js';
-import { cloneJson, jsonEqual } from './json-value.js';
+import { jsonEqual } from './json-value.js';
 import { schemaFor } from './merge-keys.js';
 import { compareValues } from './typed-value.js';
 
@@ -101,7 +101,7 @@ export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
     if (subresource === 'status') return top === 'f:status';
     return top !== 'f:status';
   };
-  return FieldSet.fromPaths(set.paths().filter(keep));
+  return set.filter(keep);
 }
 
 /**
@@ -128,7 +128,8 @@ export function recordUpdate(
   now: string,
   subresource?: 'status',
 ): KubeObject {
-  const out = cloneJson(next);
+  // Only metadata.managedFields changes: a shallow copy keeps the input as it was.
+  const out: KubeObject = { ...next, metadata: { ...next.metadata } };
   const previousEntries = previous?.metadata?.managedFields;
   const nextEntries = next.metadata?.managedFields;
   // 1. (decodeLiveOrNew: a /status write cannot set managedFields; undecodable ones are ignored.)

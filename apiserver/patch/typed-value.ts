@@ -135,6 +135,8 @@ export function compareValues(before: unknown, after: unknown, schema: FieldSche
 }
 
 function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path: FieldPath, out: Comparison): void {
+  // The same value on both sides (a member an update shares with the stored object) differs nowhere.
+  if (a === b) return;
   const hasA = a !== undefined && a !== null;
   const hasB = b !== undefined && b !== null;
   if (!hasA && !hasB) return;

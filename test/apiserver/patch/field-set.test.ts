@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { FieldSet, pathString } from '../../../apiserver/patch/field-set.js';
+import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 test('pathString › prints paths as structured-merge-diff does', (t) => {
   t.is(pathString(['f:spec', 'f:ports', 'k:{"port":80,"protocol":"TCP"}', 'f:targetPort']), '.spec.ports[port=80,protocol="TCP"].targetPort');
@@ -54,4 +55,53 @@ test('FieldSet › FieldsV1 round-trips every set', (t) => {
     }),
     { numRuns: 1000 },
   );
+});
+
+test('FieldSet › union and difference hand an operand back when they change nothing', (t) => {
+  const a = FieldSet.fromPaths([['f:a'], ['f:b', 'f:c']]);
+  t.is(a.union(FieldSet.fromPaths([['f:b', 'f:c']])), a);
+  t.is(a.union(new FieldSet()), a);
+  t.is(a.difference(FieldSet.fromPaths([['f:x', 'f:y']])), a);
+  t.not(a.difference(FieldSet.fromPaths([['f:b', 'f:c']])), a);
+  // The operands stay as they were.
+  t.deepEqual(a.union(FieldSet.fromPaths([['f:b', 'f:e']])).paths(), [['f:a'], ['f:b', 'f:c'], ['f:b', 'f:e']]);
+  t.deepEqual(a.paths(), [['f:a'], ['f:b', 'f:c']]);
+});
+
+test('FieldSet › properties: union, difference and filter agree with the paths they hold', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.array(pe, { minLength: 1, maxLength: 3 }), { maxLength: 8 }), fc.array(fc.array(pe, { minLength: 1, maxLength: 3 }), { maxLength: 8 }), (pa, pb) => {
+      const a = FieldSet.fromPaths(pa);
+      const b = FieldSet.fromPaths(pb);
+      const key = (p: readonly string[]) => JSON.stringify(p);
+      const inA = new Set(a.paths().map(key));
+      const inB = new Set(b.paths().map(key));
+      const sorted = (xs: Iterable<string>) => [...xs].sort();
+      t.deepEqual(sorted(a.union(b).paths().map(key)), sorted(new Set([...inA, ...inB])));
+      t.deepEqual(sorted(a.difference(b).paths().map(key)), sorted([...inA].filter((p) => !inB.has(p))));
+      t.deepEqual(a.filter((p) => p.length > 1).paths(), a.paths().filter((p) => p.length > 1));
+      t.deepEqual(a.paths().map(key), [...inA]);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('FieldSet › a set decoded from a frozen canonical FieldsV1 object encodes back to that object', (t) => {
+  const stored = deepFreeze({ 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } }, 'f:spec': { 'f:ports': { 'k:{"port":80}': { '.': {}, 'f:port': {} } } } });
+  const set = FieldSet.fromFieldsV1(stored);
+  t.is(set.toFieldsV1(), stored);
+  t.is(FieldSet.fromFieldsV1(stored), set, 'decoded once');
+  // A change along one path encodes again, the untouched subtree is the stored one.
+  const grown = set.union(FieldSet.fromPaths([['f:metadata', 'f:labels', 'f:b']]));
+  const encoded = grown.toFieldsV1();
+  t.deepEqual(encoded, { 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {}, 'f:b': {} } }, 'f:spec': stored['f:spec'] });
+  t.is(encoded['f:spec'], stored['f:spec']);
+  // Objects that are not what the encoder writes (unsorted keys, a lone ".") are encoded anew.
+  const unsorted = deepFreeze({ 'f:spec': {}, 'f:metadata': { 'f:name': { '.': {} } } });
+  const again = FieldSet.fromFieldsV1(unsorted).toFieldsV1();
+  t.not(again, unsorted);
+  t.deepEqual(JSON.stringify(again), JSON.stringify({ 'f:metadata': { 'f:name': {} }, 'f:spec': {} }));
+  // A mutable object may still change: never taken as an encoding.
+  const mutable = { 'f:a': {} };
+  t.not(FieldSet.fromFieldsV1(mutable).toFieldsV1(), mutable);
 });
