@@ -4,10 +4,10 @@
  * `handleErr` does (`pkg/controller/endpoint/endpoints_controller.go`, `handleErr`):
  * success forgets the key; a thrown error is retried with rate limiting until `maxRetries`, then
  * the key is forgotten and dropped; a terminal error is dropped at once; `requeueAfterMs`
- * forgets the failures and schedules a delayed add. The pool only bounds concurrency (a counter of
- * running reconciles: a key is taken only when a slot is free); dedupe, exclusivity and retries
- * belong to the work queue.
+ * forgets the failures and schedules a delayed add. p-queue bounds concurrency and nothing else:
+ * dedupe, exclusivity and retries belong to the work queue.
  */
+import PQueue from 'p-queue';
 import type { WorkQueue } from './work-queue.js';
 
 /** What a reconcile may ask for on success. */
@@ -83,13 +83,14 @@ export interface WorkerPoolHandle {
  *
  * 1. Wait for a free slot, then take the next key (so a key is never held while no worker can
  *    run it).
- * 2. Start its reconcile at once (the slot is taken); classify the outcome; mark the key done.
+ * 2. Run reconcile on p-queue; classify the outcome; mark the key done.
  * 3. When the queue says "shut down", wait for running keys (they may put back keys dirtied
  *    before the shutdown) and stop once nothing is queued or running.
  */
 export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): WorkerPoolHandle {
   const { concurrency } = opts;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${concurrency}`);
+  const pq = new PQueue({ concurrency });
   const abort = new AbortController();
   let inFlight = 0;
   let stopping = false;
@@ -155,9 +156,10 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
       inFlight++;
       // reconcileOne catches everything but a throwing callback; log that rather than leave an
       // unhandled rejection behind.
-      reconcileOne(key).catch((err: unknown) => opts.logger?.error({ queue: queue.name, key, err }, 'Worker callback threw'));
+      pq.add(() => reconcileOne(key)).catch((err: unknown) => opts.logger?.error({ queue: queue.name, key, err }, 'Worker callback threw'));
     }
     while (inFlight > 0) await settled();
+    await pq.onIdle();
   };
 
   const done = pump();
