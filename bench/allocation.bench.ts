@@ -24,7 +24,7 @@ import { atMost, median, type Report, drive } from './harness.js';
 
 const COUNT = Number(process.env.BENCH_SERVICES ?? 5000);
 const CONCURRENCY = 32;
-const REPS = Number(process.env.BENCH_REPS ?? 1);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** `BENCH_WIRING=run` or `dev` measures one wiring only (for profiling); both by default. */
 const WIRINGS = (['run', 'dev'] as const).filter((w) => (process.env.BENCH_WIRING ?? w) === w);
 const svcRef = { group: '', version: 'v1', resource: 'services' };
