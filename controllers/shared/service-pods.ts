@@ -36,38 +36,56 @@ export class ServicePodIndex {
   readonly #pods = new Map<string, Map<string, Pod>>();
   /** podsOf's answers, kept until the Service's membership or one of its pods changes. */
   readonly #lists = new Map<string, readonly Pod[]>();
+  /** setPod's scratch list of the Services a pod matches (reused: one pod event, one list). */
+  readonly #matched: string[] = [];
 
   /**
    * Records a pod (added or changed; `undefined` for deleted) and returns the keys of the
    * Services whose membership or input changed: the union of the Services that selected it
-   * before and after.
+   * before and after. In the usual event (the pod selected by the same Services as before) no
+   * set is made: the answer is the pod's recorded set, which must not be edited.
+   *
+   * 1. Match the pod against its namespace's selectors.
+   * 2. Services that selected it before and no longer do: it leaves them.
+   * 3. Services selecting it: it joins them, or replaces its older object in their list.
+   * 4. Record the Services selecting it, when they changed.
    */
-  setPod(podKey: string, pod: Pod | undefined, namespace: string): Set<string> {
-    const before = this.#servicesOfPod.get(podKey) ?? new Set<string>();
+  setPod(podKey: string, pod: Pod | undefined, namespace: string): ReadonlySet<string> {
+    const before = this.#servicesOfPod.get(podKey);
     const podsInNs = this.#nsMap(this.#pods, namespace);
     if (!pod) {
-      for (const s of before) this.#lists.delete(s);
       podsInNs.delete(podKey);
-      for (const s of before) this.#podsOfService.get(s)?.delete(podKey);
+      if (!before) return new Set();
+      for (const s of before) {
+        this.#lists.delete(s);
+        this.#podsOfService.get(s)?.delete(podKey);
+      }
       this.#servicesOfPod.delete(podKey);
       return before;
     }
     podsInNs.set(podKey, pod);
-    const after = new Set<string>();
-    for (const [svcKey, selector] of this.#selectors.get(namespace) ?? []) {
-      if (selectorMatches(selector, pod.metadata.labels)) after.add(svcKey);
+    // 1.
+    const matched = this.#matched;
+    matched.length = 0;
+    const selectors = this.#selectors.get(namespace);
+    if (selectors) for (const [svcKey, selector] of selectors) if (selectorMatches(selector, pod.metadata.labels)) matched.push(svcKey);
+    let same = (before?.size ?? 0) === matched.length;
+    for (let i = 0; same && i < matched.length; i++) same = before!.has(matched[i]);
+    // 2.
+    if (before && !same) {
+      for (const s of before) {
+        if (matched.includes(s)) continue;
+        this.#podsOfService.get(s)?.delete(podKey);
+        this.#lists.delete(s);
+      }
     }
-    for (const s of before) {
-      if (after.has(s)) continue;
-      this.#podsOfService.get(s)?.delete(podKey);
-      this.#lists.delete(s);
-    }
-    for (const s of after) {
+    // 3.
+    for (const s of matched) {
       const members = this.#mapOf(s);
       const old = members.get(podKey);
       members.set(podKey, pod);
       // A pod replaced in place: a copy of the Service's list with the new object in its place.
-      const list = old && before.has(s) ? this.#lists.get(s) : undefined;
+      const list = old && before?.has(s) ? this.#lists.get(s) : undefined;
       const at = list ? list.indexOf(old!) : -1;
       if (at >= 0) {
         const next = list!.slice();
@@ -77,10 +95,14 @@ export class ServicePodIndex {
         this.#lists.delete(s);
       }
     }
+    if (same) return before ?? new Set();
+    // 4.
+    const after = new Set(matched);
     if (after.size) this.#servicesOfPod.set(podKey, after);
     else this.#servicesOfPod.delete(podKey);
-    for (const s of before) after.add(s);
-    return after;
+    const concerned = new Set(after);
+    for (const s of before ?? []) concerned.add(s);
+    return concerned;
   }
 
   /**

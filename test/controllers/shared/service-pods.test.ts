@@ -21,6 +21,15 @@ test('ServicePodIndex › follows pod relabels, selector changes, ExternalName a
   // Relabelled away: the old Service is told, and loses the pod.
   t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'db' }), 'd')], ['d/web']);
   t.deepEqual([...idx.podKeysOf('d/web')], []);
+  // Moved from one Service to another: both are told once, and only the new one is on record
+  // (the next event of the pod no longer concerns the old one).
+  idx.setService(svc('db', { app: 'db' }), 'd', 'db');
+  t.deepEqual([...idx.servicesOf('d/p1')], ['d/db']);
+  t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'web' }), 'd')].sort(), ['d/db', 'd/web']);
+  t.deepEqual([...idx.servicesOf('d/p1')], ['d/web']);
+  t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'web', v: '2' }), 'd')], ['d/web']);
+  t.deepEqual([...idx.setPod('d/p1', pod('p1', { app: 'db' }), 'd')].sort(), ['d/db', 'd/web']);
+  idx.setService(undefined, 'd', 'db');
   idx.setService(svc('web', { app: 'db' }), 'd', 'web');
   t.deepEqual([...idx.podKeysOf('d/web')], ['d/p1']);
   idx.setService(svc('web', { app: 'db' }, 'ExternalName'), 'd', 'web');
@@ -50,7 +59,10 @@ test('ServicePodIndex › property: membership always equals brute-force selecto
           else pods.set(key, { ns: o.ns, labels: o.labels });
           const after = new Set([...svcs].filter(([, s]) => s.ns === o.ns && pods.has(key) && selectorMatches(s.selector, pods.get(key)!.labels)).map(([k]) => k));
           const told = idx.setPod(key, o.labels === undefined ? undefined : { metadata: { labels: o.labels } }, o.ns);
+          // Exactly the Services concerned, and exactly the ones selecting it now on record.
+          if (told.size !== new Set([...before, ...after]).size) return false;
           for (const s of [...before, ...after]) if (!told.has(s)) return false;
+          if (JSON.stringify([...idx.servicesOf(key)].sort()) !== JSON.stringify([...after].sort())) return false;
         } else {
           const key = `${o.ns}/s${o.n}`;
           if (o.selector === undefined) svcs.delete(key);
