@@ -34,6 +34,9 @@ function parseTime(s: string | undefined): number {
  */
 export class TriggerTimeTracker {
   private readonly states = new Map<string, ServiceState>();
+  /** The last Service object asked about and its key: a sync asks about the same one again. */
+  private lastService: Service | undefined;
+  private lastKey = '';
 
   /**
    * Computes the trigger time of this sync and records the new state: the Service's
@@ -43,7 +46,11 @@ export class TriggerTimeTracker {
    * Returns the input text of the chosen timestamp (RFC 3339).
    */
   computeTriggerTime(service: Service, pods: readonly Pod[]): string | undefined {
-    const key = `${service.metadata.namespace}/${service.metadata.name}`;
+    if (service !== this.lastService) {
+      this.lastService = service;
+      this.lastKey = `${service.metadata.namespace}/${service.metadata.name}`;
+    }
+    const key = this.lastKey;
     const old = this.states.get(key);
     const serviceTime = parseTime(service.metadata.creationTimestamp);
     let min = Number.POSITIVE_INFINITY;
@@ -78,8 +85,14 @@ export class TriggerTimeTracker {
       }
     }
     if (serviceTime > (old?.serviceTime ?? Number.NEGATIVE_INFINITY) && serviceTime < min) minText = service.metadata.creationTimestamp;
-    this.states.set(key, { serviceTime, pods, times });
-    if (!old) return service.metadata.creationTimestamp || undefined;
+    if (!old) {
+      this.states.set(key, { serviceTime, pods, times });
+      return service.metadata.creationTimestamp || undefined;
+    }
+    // The state is the tracker's own: updated in place rather than replaced on every sync.
+    old.serviceTime = serviceTime;
+    old.pods = pods;
+    old.times = times;
     return minText;
   }
 
