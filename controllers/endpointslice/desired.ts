@@ -10,7 +10,7 @@ import type { SliceEndpoint, SlicePort } from '../../api-types/networking.js';
 import { Labels } from '../../api-types/well-known.js';
 import { findPort } from '../shared/find-port.js';
 import { isPodReady, podIPsOfFamily, shouldPodBeInEndpoints, shouldSetHostname } from '../shared/pod.js';
-import { computeEndpointKey, endpointKey, portMapKey } from './endpoint-hash.js';
+import { computeEndpointKey, endpointKey, portMapKey, sameEndpointKey } from './endpoint-hash.js';
 
 /** The desired endpoints of one port mapping, keyed by endpoint identity (endpointKey). */
 export interface DesiredGroup {
@@ -148,11 +148,16 @@ export function podEndpoint(pod: Pod, node: Node | undefined, service: Service, 
 
 /**
  * {@link podEndpoint} without remembering it: for a pod object seen once (the incremental
- * planner's changed pods), where a WeakMap entry would cost more than it ever saves.
+ * planner's changed pods), where a WeakMap entry would cost more than it ever saves. When
+ * `before` (the pod's previous endpoint) has the same identity, its key is reused rather
+ * than built again. Not frozen either: four freezes cost about as much as building the
+ * endpoint, and a frozen `addresses` array is slower to read in every later plan. No planner
+ * edits an endpoint (the hint passes replace them with copies), so nothing shared changes.
  */
-export function freshPodEndpoint(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily): { ep: SliceEndpoint; key: string } | null {
+export function freshPodEndpoint(pod: Pod, node: Node | undefined, service: Service, addressType: IPFamily, before?: { ep: SliceEndpoint; key: string }): { ep: SliceEndpoint; key: string } | null {
   const ep = podToEndpoint(pod, node, service, addressType);
-  return ep.addresses.length > 0 ? { ep: freezeEndpoint(ep), key: computeEndpointKey(ep) } : null;
+  if (ep.addresses.length === 0) return null;
+  return { ep, key: before && sameEndpointKey(before.ep, ep) ? before.key : computeEndpointKey(ep) };
 }
 
 function freezeEndpoint(ep: SliceEndpoint): SliceEndpoint {

@@ -33,6 +33,18 @@ export function computeEndpointKey(ep: SliceEndpoint): string {
   return `${ref?.namespace ?? ''}/${ref?.name ?? ''}\u0000${ep.hostname ?? ''}\u0000${addrs}`;
 }
 
+/**
+ * True when two endpoints have the same identity (equal endpointKey). With one address each
+ * (the usual case) the parts are compared as they are, without building either key; the
+ * parts cannot hold the key's separators (names, namespaces, hostnames and IPs), so this
+ * answers as the keys would.
+ */
+export function sameEndpointKey(a: SliceEndpoint, b: SliceEndpoint): boolean {
+  if (a.addresses.length !== 1 || b.addresses.length !== 1) return endpointKey(a) === endpointKey(b);
+  return a.addresses[0] === b.addresses[0] && (a.hostname ?? '') === (b.hostname ?? '')
+    && (a.targetRef?.name ?? '') === (b.targetRef?.name ?? '') && (a.targetRef?.namespace ?? '') === (b.targetRef?.namespace ?? '');
+}
+
 function refEqual(a: ObjectReference | undefined, b: ObjectReference | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   // resourceVersion is ignored (it changes on every pod write).

@@ -16,7 +16,7 @@ import { Labels, ManagedBy } from '../../api-types/well-known.js';
 import { diffPods } from '../shared/pod-changes.js';
 import { shouldPodBeInEndpoints } from '../shared/pod.js';
 import { computeDesired, endpointPortsForPod, freshPodEndpoint } from './desired.js';
-import { computeEndpointKey, endpointKey, endpointsEqualBeyondHash, portMapKey } from './endpoint-hash.js';
+import { endpointKey, endpointsEqualBeyondHash, portMapKey, sameEndpointKey } from './endpoint-hash.js';
 import { topologyHintsEnabled, validTrafficDistribution } from './hints.js';
 import { emptyPlan, reconcileSlices, setTriggerTime, type SlicePlan, type SliceSnapshot } from './reconcile.js';
 import { copySlice, sliceToFill } from './slice-packing.js';
@@ -220,7 +220,7 @@ function editSlice(rec: SliceRecord, cached: readonly SliceEndpoint[], edits: re
       removed.push(i);
       continue;
     }
-    if (computeEndpointKey(cached[i]) !== e.key) return undefined;
+    if (!sameEndpointKey(cached[i], e.old)) return undefined;
     if (!endpointsEqualBeyondHash(e.now, cached[i])) changed = true;
     kept[i] = e.now;
   }
@@ -302,7 +302,7 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
     const podName = (c.after ?? c.before)!.metadata.name ?? '';
     for (const delta of deltas) {
       const old = c.before ? delta.type.byPod.get(podName) : undefined;
-      const next = after ? freshPodEndpoint(after, node, service, delta.type.addressType) : null;
+      const next = after ? freshPodEndpoint(after, node, service, delta.type.addressType, old) : null;
       if (old === undefined && next === null) continue;
       delta.podEndpoints.push([podName, next]);
       if (old) {
