@@ -164,17 +164,29 @@ test('InProcessClient › patch passes through to the store (404 for a missing o
   t.is(err?.code, 404);
 });
 
-test('InProcessClient › each watch listener gets its own copy of an event object, free to modify', async (t) => {
+test('InProcessClient › watch listeners share the store\'s frozen event object; editing it fails loudly and changes nothing', async (t) => {
   const { store, cms } = setup();
   const mutator = collector();
   const reader = collector();
-  await cms.watch({}, { event: (ev) => { mutator.listener.event(ev); (ev.object as KubeObject).data = { mine: 'yes' }; }, end: mutator.listener.end });
+  let thrown: unknown;
+  await cms.watch({}, {
+    event: (ev) => {
+      mutator.listener.event(ev);
+      try {
+        (ev.object as KubeObject).data = { mine: 'yes' };
+      } catch (err) {
+        thrown = err;
+      }
+    },
+    end: mutator.listener.end,
+  });
   await cms.watch({}, reader.listener);
   await cms.create('default', { metadata: { name: 'a' }, data: { k: 'v' } });
   await flush();
+  t.true(thrown instanceof TypeError);
   t.is(reader.events.length, 1);
+  t.is(reader.events[0].object, mutator.events[0].object);
+  t.true(Object.isFrozen(reader.events[0].object));
   t.deepEqual((reader.events[0].object as KubeObject).data, { k: 'v' });
-  t.deepEqual((mutator.events[0].object as KubeObject).data, { mine: 'yes' });
-  t.is(mutator.ends(), 0);
   t.deepEqual(store.get(resourceFor('', 'configmaps'), 'default', 'a').data, { k: 'v' });
 });
