@@ -23,6 +23,20 @@ let lastBefore: readonly Pod[] | undefined;
 let lastAfter: readonly Pod[] | undefined;
 let lastPositions: readonly number[] | undefined;
 
+// The last list made from another by replacing the pod at one position (noteReplaced).
+let derivedFrom: readonly Pod[] | undefined;
+let derived: readonly Pod[] | undefined;
+let derivedAt = -1;
+
+/**
+ * Records that `after` is a copy of `before` with another object at position `at` (the
+ * Service index's in-place pod update), so that replacedInPlace answers for that pair without
+ * scanning both lists. Neither list may be edited after.
+ */
+export function noteReplaced(before: readonly Pod[], after: readonly Pod[], at: number): void {
+  [derivedFrom, derived, derivedAt] = [before, after, at];
+}
+
 /**
  * The positions where `after` holds another object than `before` under the same name, when
  * the lists have the same length and every position holds the same pod name (a list whose
@@ -32,7 +46,12 @@ export function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): 
   if (before === lastBefore && after === lastAfter) return lastPositions;
   let out: number[] | undefined = [];
   if (before.length !== after.length) out = undefined;
-  else {
+  else if (before === derivedFrom && after === derived) {
+    // Only one position can differ (noteReplaced).
+    const b = before[derivedAt];
+    const a = after[derivedAt];
+    if (a !== b) out = nameOf(a) === nameOf(b) ? [derivedAt] : undefined;
+  } else {
     for (let i = 0; i < after.length; i++) {
       if (before[i] === after[i]) continue;
       if (nameOf(before[i]) !== nameOf(after[i])) {
@@ -46,6 +65,10 @@ export function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): 
   return out;
 }
 
+// diffPods' last answer for pods updated in place, and the positions it was made from.
+let changesFor: readonly number[] | undefined;
+let lastChanges: readonly PodChange[] = [];
+
 /**
  * The pods of `after` that are not (identically) in `before`, in `after`'s order, then the
  * pods of `before` gone from `after`. Pods are matched by name (one Service's pods share a
@@ -58,9 +81,14 @@ export function replacedInPlace(before: readonly Pod[], after: readonly Pod[]): 
  *    same name is a replacement. Cost: one comparison per pod.
  * 2. From the first position where names differ, match the rest by name.
  */
-export function diffPods(before: readonly Pod[], after: readonly Pod[], limit: number): PodChange[] | undefined {
+export function diffPods(before: readonly Pod[], after: readonly Pod[], limit: number): readonly PodChange[] | undefined {
   const inPlace = replacedInPlace(before, after);
-  if (inPlace) return inPlace.length > limit ? undefined : inPlace.map((i) => ({ before: before[i], after: after[i] }));
+  if (inPlace) {
+    if (inPlace.length > limit) return undefined;
+    // Both planners ask about the same two lists for one event: one answer for both.
+    if (inPlace !== changesFor) [changesFor, lastChanges] = [inPlace, inPlace.map((i) => ({ before: before[i], after: after[i] }))];
+    return lastChanges;
+  }
   const changes: PodChange[] = [];
   const n = Math.min(before.length, after.length);
   let i = 0;

@@ -13,6 +13,7 @@
 import type { Pod, Service } from '../../api-types/core.js';
 import type { StringMap } from '../../api-types/meta.js';
 import { keyOf, type Informer } from '../runtime/informer.js';
+import { noteReplaced } from './pod-changes.js';
 
 function key(ns: string | undefined, name: string | undefined): string {
   return `${ns ?? ''}/${name ?? ''}`;
@@ -65,22 +66,25 @@ export class ServicePodIndex {
     }
     podsInNs.set(podKey, pod);
     // 1.
+    // Only the first `count` entries of the scratch list are this pod's (no length reset: slow in V8).
     const matched = this.#matched;
-    matched.length = 0;
+    let count = 0;
     const selectors = this.#selectors.get(namespace);
-    if (selectors) for (const [svcKey, selector] of selectors) if (selectorMatches(selector, pod.metadata.labels)) matched.push(svcKey);
-    let same = (before?.size ?? 0) === matched.length;
-    for (let i = 0; same && i < matched.length; i++) same = before!.has(matched[i]);
+    if (selectors) for (const [svcKey, selector] of selectors) if (selectorMatches(selector, pod.metadata.labels)) matched[count++] = svcKey;
+    let same = (before?.size ?? 0) === count;
+    for (let i = 0; same && i < count; i++) same = before!.has(matched[i]);
     // 2.
     if (before && !same) {
       for (const s of before) {
-        if (matched.includes(s)) continue;
+        const at = matched.indexOf(s);
+        if (at >= 0 && at < count) continue;
         this.#podsOfService.get(s)?.delete(podKey);
         this.#lists.delete(s);
       }
     }
     // 3.
-    for (const s of matched) {
+    for (let i = 0; i < count; i++) {
+      const s = matched[i];
       const members = this.#mapOf(s);
       const old = members.get(podKey);
       members.set(podKey, pod);
@@ -91,13 +95,14 @@ export class ServicePodIndex {
         const next = list!.slice();
         next[at] = pod;
         this.#lists.set(s, next);
+        noteReplaced(list!, next, at);
       } else {
         this.#lists.delete(s);
       }
     }
     if (same) return before ?? new Set();
     // 4.
-    const after = new Set(matched);
+    const after = new Set(matched.slice(0, count));
     if (after.size) this.#servicesOfPod.set(podKey, after);
     else this.#servicesOfPod.delete(podKey);
     const concerned = new Set(after);

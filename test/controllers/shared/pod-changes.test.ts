@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { Pod } from '../../../api-types/core.js';
-import { diffPods, replacedInPlace } from '../../../controllers/shared/pod-changes.js';
+import { diffPods, noteReplaced, replacedInPlace } from '../../../controllers/shared/pod-changes.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 const pod = (name: string, v = 0): Pod => deepFreeze({ metadata: { name, namespace: 'd', resourceVersion: String(v) } });
@@ -58,4 +58,26 @@ test('replacedInPlace › positions of pods updated in place; undefined once nam
   t.deepEqual(replacedInPlace(after, before), [0]);
   t.deepEqual(names(diffPods(before, after, 5)), ['a>a']);
   t.is(diffPods(before, after, 0), undefined);
+});
+
+test('replacedInPlace › a noted replacement answers as a scan does', (t) => {
+  const [a, b, c] = ['a', 'b', 'c'].map((n) => pod(n));
+  const replace = (list: Pod[], at: number, p: Pod) => {
+    const next = list.slice();
+    next[at] = p;
+    noteReplaced(list, next, at);
+    return next;
+  };
+  const l0 = [a, b, c];
+  const l1 = replace(l0, 1, pod('b', 1));
+  t.deepEqual(replacedInPlace(l0, l1), [1]);
+  // The same object again: nothing differs.
+  const l2 = replace(l1, 2, c);
+  t.deepEqual(replacedInPlace(l1, l2), []);
+  // Another name at that position: not an in-place update.
+  const l3 = replace(l2, 0, pod('z'));
+  t.is(replacedInPlace(l2, l3), undefined);
+  // Lists other than the noted pair are scanned.
+  t.deepEqual(replacedInPlace(l0, l2), [1]);
+  t.deepEqual(replacedInPlace(l0, [pod('a', 3), b, pod('c', 3)]), [0, 2]);
 });
