@@ -232,6 +232,12 @@ function editSlice(rec: SliceRecord, cached: readonly SliceEndpoint[], edits: re
   return { kept, changed };
 }
 
+/** True when one of `edits` is in the slice of `rec`. */
+function editsSlice(edits: readonly SliceEdit[], rec: SliceRecord): boolean {
+  for (const e of edits) if (e.rec === rec) return true;
+  return false;
+}
+
 /** packPortMapping's fill: appends added endpoints from `next` until the slice is full; returns the next index. */
 function fillSlice(u: Updated, added: readonly KeyedEndpoint[], next: number, max: number, delta: TypeDelta): number {
   const eps = u.slice.endpoints!;
@@ -329,7 +335,7 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
     for (const slice of s.existingSlices) {
       if (slice.addressType !== delta.type.addressType) continue;
       const rec = memo.slices.get(slice.metadata.name ?? '')!;
-      if (!delta.edits.some((e) => e.rec === rec)) {
+      if (!editsSlice(delta.edits, rec)) {
         count += rec.eps.length;
         unchanged.push(slice);
         continue;
@@ -356,7 +362,8 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
     count += added.length;
     let next = 0;
     if (added.length > 0 && update.length > 0) {
-      for (const u of [...update].sort((a, b) => b.slice.endpoints!.length - a.slice.endpoints!.length)) next = fillSlice(u, added, next, max, delta);
+      const fullestFirst = update.length === 1 ? update : [...update].sort((a, b) => b.slice.endpoints!.length - a.slice.endpoints!.length);
+      for (const u of fullestFirst) next = fillSlice(u, added, next, max, delta);
     }
     if (next < added.length) {
       const pick = added.length - next < max && unchanged.length > 0 ? sliceToFill(unchanged, added.length - next, max) : undefined;

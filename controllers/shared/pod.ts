@@ -65,8 +65,8 @@ export function shouldSetHostname(pod: Pod, service: Service): boolean {
 
 /** One IP in canonical text with its family; undefined when the text is no IP at all. */
 export interface CanonicalIP {
-  family: IPFamily;
-  text: string;
+  readonly family: IPFamily;
+  readonly text: string;
 }
 
 const plainIPv4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -78,6 +78,17 @@ const sloppyIPv4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
  * IPv4-mapped IPv6 address counts as IPv4. Plain IPv4 text (the common case) takes a fast path.
  */
 export function canonicalIP(s: string): CanonicalIP | undefined {
+  if (s === lastIPText) return lastIP;
+  lastIPText = s;
+  lastIP = parseIP(s);
+  return lastIP;
+}
+
+// canonicalIP's last answer: both endpoint controllers read the same pod's IP for one event.
+let lastIPText: string | undefined;
+let lastIP: CanonicalIP | undefined;
+
+function parseIP(s: string): CanonicalIP | undefined {
   if (plainIPv4.test(s)) return { family: 'IPv4', text: s };
   if (sloppyIPv4.test(s)) {
     const parts = s.split('.').map(Number);
