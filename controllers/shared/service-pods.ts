@@ -26,15 +26,28 @@ export function selectorMatches(selector: StringMap | null | undefined, labels: 
   return true;
 }
 
-/** Service↔pod membership by selector, for one informer's worth of Services and pods. */
+/** One recorded pod: its latest object and the Services selecting it. */
+interface PodEntry {
+  pod: Pod;
+  /** The keys of the Services selecting it; undefined for none. */
+  services: Set<string> | undefined;
+}
+
+/**
+ * Service↔pod membership by selector, for one informer's worth of Services and pods. Each pod
+ * has one entry, shared by every map that holds the pod: a pod update finds its Services and
+ * its place in their member maps with one lookup, and changes them by replacing the entry's
+ * object.
+ */
 export class ServicePodIndex {
   /** Selectors by Service key, grouped by namespace. */
   readonly #selectors = new Map<string, Map<string, StringMap>>();
-  /** The pods each Service selects, by pod key, in the order they joined. */
-  readonly #podsOfService = new Map<string, Map<string, Pod>>();
-  readonly #servicesOfPod = new Map<string, Set<string>>();
+  /** Every pod by pod key. */
+  readonly #entries = new Map<string, PodEntry>();
   /** Every pod by pod key, grouped by namespace (to re-match when a selector changes). */
-  readonly #pods = new Map<string, Map<string, Pod>>();
+  readonly #entriesByNs = new Map<string, Map<string, PodEntry>>();
+  /** The pods each Service selects, by pod key, in the order they joined. */
+  readonly #podsOfService = new Map<string, Map<string, PodEntry>>();
   /** podsOf's answers, kept until the Service's membership or one of its pods changes. */
   readonly #lists = new Map<string, readonly Pod[]>();
   /** setPod's scratch list of the Services a pod matches (reused: one pod event, one list). */
@@ -52,21 +65,28 @@ export class ServicePodIndex {
    * 4. Record the Services selecting it, when they changed.
    */
   setPod(podKey: string, pod: Pod | undefined, namespace: string): ReadonlySet<string> {
-    const before = this.#servicesOfPod.get(podKey);
-    const podsInNs = this.#nsMap(this.#pods, namespace);
+    let entry = this.#entries.get(podKey);
+    const before = entry?.services;
     if (!pod) {
-      podsInNs.delete(podKey);
+      if (!entry) return new Set();
+      this.#entries.delete(podKey);
+      this.#entriesByNs.get(namespace)?.delete(podKey);
       if (!before) return new Set();
       for (const s of before) {
         this.#lists.delete(s);
         this.#podsOfService.get(s)?.delete(podKey);
       }
-      this.#servicesOfPod.delete(podKey);
       return before;
     }
-    podsInNs.set(podKey, pod);
-    // 1.
-    // Only the first `count` entries of the scratch list are this pod's (no length reset: slow in V8).
+    const oldPod = entry?.pod;
+    if (entry) entry.pod = pod;
+    else {
+      entry = { pod, services: undefined };
+      this.#entries.set(podKey, entry);
+      this.#nsMap(this.#entriesByNs, namespace).set(podKey, entry);
+    }
+    // 1. Only the first `count` entries of the scratch list are this pod's (no length reset:
+    // slow in V8).
     const matched = this.#matched;
     let count = 0;
     const selectors = this.#selectors.get(namespace);
@@ -85,26 +105,24 @@ export class ServicePodIndex {
     // 3.
     for (let i = 0; i < count; i++) {
       const s = matched[i];
-      const members = this.#mapOf(s);
-      const old = members.get(podKey);
-      members.set(podKey, pod);
-      // A pod replaced in place: a copy of the Service's list with the new object in its place.
-      const list = old && before?.has(s) ? this.#lists.get(s) : undefined;
-      const at = list ? list.indexOf(old!) : -1;
+      // Still a member: the entry already holds the new object; the Service's list gets a copy
+      // with the new object in the old one's place.
+      const list = before?.has(s) ? this.#lists.get(s) : undefined;
+      const at = list ? list.indexOf(oldPod!) : -1;
       if (at >= 0) {
         const next = list!.slice();
         next[at] = pod;
         this.#lists.set(s, next);
         noteReplaced(list!, next, at);
-      } else {
-        this.#lists.delete(s);
+        continue;
       }
+      if (!before?.has(s)) this.#mapOf(s).set(podKey, entry);
+      this.#lists.delete(s);
     }
     if (same) return before ?? new Set();
     // 4.
     const after = new Set(matched.slice(0, count));
-    if (after.size) this.#servicesOfPod.set(podKey, after);
-    else this.#servicesOfPod.delete(podKey);
+    entry.services = after.size ? after : undefined;
     const concerned = new Set(after);
     for (const s of before ?? []) concerned.add(s);
     return concerned;
@@ -120,10 +138,9 @@ export class ServicePodIndex {
     const old = selectors.get(svcKey);
     const selector = service && service.spec?.type !== 'ExternalName' ? service.spec?.selector : undefined;
     if (selector != null && old && sameMap(old, selector)) return;
-    for (const p of this.#podsOfService.get(svcKey)?.keys() ?? []) {
-      const set = this.#servicesOfPod.get(p);
-      set?.delete(svcKey);
-      if (set?.size === 0) this.#servicesOfPod.delete(p);
+    for (const entry of this.#podsOfService.get(svcKey)?.values() ?? []) {
+      entry.services?.delete(svcKey);
+      if (entry.services?.size === 0) entry.services = undefined;
     }
     this.#podsOfService.delete(svcKey);
     this.#lists.delete(svcKey);
@@ -132,11 +149,11 @@ export class ServicePodIndex {
       return;
     }
     selectors.set(svcKey, { ...selector });
-    const members = new Map<string, Pod>();
-    for (const [podKey, pod] of this.#pods.get(namespace) ?? []) {
-      if (selectorMatches(selector, pod.metadata.labels)) {
-        members.set(podKey, pod);
-        this.#setOf(this.#servicesOfPod, podKey).add(svcKey);
+    const members = new Map<string, PodEntry>();
+    for (const [podKey, entry] of this.#entriesByNs.get(namespace) ?? []) {
+      if (selectorMatches(selector, entry.pod.metadata.labels)) {
+        members.set(podKey, entry);
+        (entry.services ??= new Set()).add(svcKey);
       }
     }
     this.#podsOfService.set(svcKey, members);
@@ -158,7 +175,9 @@ export class ServicePodIndex {
       const members = this.#podsOfService.get(serviceKey);
       if (!members) return [];
       // Not frozen: V8 reads frozen arrays' elements several times slower, and syncs scan these.
-      list = [...members.values()];
+      const pods: Pod[] = [];
+      for (const entry of members.values()) pods.push(entry.pod);
+      list = pods;
       this.#lists.set(serviceKey, list);
     }
     return list;
@@ -166,10 +185,10 @@ export class ServicePodIndex {
 
   /** The keys of the Services selecting a pod. */
   servicesOf(podKey: string): ReadonlySet<string> {
-    return this.#servicesOfPod.get(podKey) ?? new Set();
+    return this.#entries.get(podKey)?.services ?? new Set();
   }
 
-  #mapOf(svcKey: string): Map<string, Pod> {
+  #mapOf(svcKey: string): Map<string, PodEntry> {
     let m = this.#podsOfService.get(svcKey);
     if (!m) this.#podsOfService.set(svcKey, (m = new Map()));
     return m;
@@ -179,12 +198,6 @@ export class ServicePodIndex {
     let inner = m.get(ns);
     if (!inner) m.set(ns, (inner = new Map()));
     return inner;
-  }
-
-  #setOf(m: Map<string, Set<string>>, k: string): Set<string> {
-    let s = m.get(k);
-    if (!s) m.set(k, (s = new Set()));
-    return s;
   }
 }
 
