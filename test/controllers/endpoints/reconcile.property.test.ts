@@ -138,15 +138,20 @@ test('reconcileEndpoints › property: truncation keeps at most the capacity, re
       const fullReady = total(full, 'addresses');
       const fullAll = fullReady + total(full, 'notReadyAddresses');
       const kept = total(ep, 'addresses') + total(ep, 'notReadyAddresses');
-      t.is(kept, Math.min(capacity, fullAll));
+      const byPorts = new Map((full.subsets ?? []).map((ss) => [JSON.stringify(ss.ports ?? []), ss]));
+      // Two subsets cut down to the same addresses are merged by the repack (the server's
+      // Canonicalize repacks every Endpoints write), and the merged subset lists each address
+      // once: a port set no full subset has gives it away. Only then may fewer survive.
+      const merged = (ep.subsets ?? []).some((ss) => !byPorts.has(JSON.stringify(ss.ports ?? [])));
+      const expectCount = (got: number, want: number) => (merged ? t.true(got <= want, `${got} > ${want}`) : t.is(got, want));
+      expectCount(kept, Math.min(capacity, fullAll));
       t.is(ep.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], fullAll > capacity ? 'truncated' : undefined);
-      if (fullReady <= capacity) t.is(total(ep, 'addresses'), fullReady);
+      if (fullReady <= capacity) expectCount(total(ep, 'addresses'), fullReady);
       else t.is(total(ep, 'notReadyAddresses'), 0);
       // every kept list is a prefix of the full list for the same ports
-      const byPorts = new Map((full.subsets ?? []).map((ss) => [JSON.stringify(ss.ports ?? []), ss]));
       for (const ss of ep.subsets ?? []) {
         const whole = byPorts.get(JSON.stringify(ss.ports ?? []));
-        if (!whole) continue; // two subsets cut to the same addresses merge; checked by the counts above
+        if (!whole) continue; // a merged subset (see above)
         t.deepEqual(ss.addresses ?? [], (whole.addresses ?? []).slice(0, ss.addresses?.length ?? 0));
         t.deepEqual(ss.notReadyAddresses ?? [], (whole.notReadyAddresses ?? []).slice(0, ss.notReadyAddresses?.length ?? 0));
       }
