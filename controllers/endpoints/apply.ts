@@ -6,6 +6,7 @@
  * After an update that moved the resourceVersion, the replaced version is marked stale.
  */
 import type { Endpoints } from '../../api-types/core.js';
+import { ManagedBy } from '../../api-types/well-known.js';
 import { ApiError } from '../../apiserver/errors.js';
 import { isNamespaceGone } from '../endpointslice/apply.js';
 import type { EventRecorder } from '../runtime/events.js';
@@ -45,7 +46,7 @@ export async function applyEndpointsPlan(
     case 'create': {
       const { namespace = '', name = '' } = plan.endpoints.metadata;
       try {
-        const written = await client.create(namespace, plan.endpoints, { fieldManager: 'endpoint-controller' });
+        const written = await client.create(namespace, plan.endpoints, { fieldManager: ManagedBy.endpointsController });
         return { write: 'created', written };
       } catch (err) {
         if (isNamespaceGone(err)) return { write: 'dropped' };
@@ -56,7 +57,7 @@ export async function applyEndpointsPlan(
     case 'update': {
       const { namespace = '', name = '' } = plan.endpoints.metadata;
       try {
-        const written = await client.update(plan.endpoints, { fieldManager: 'endpoint-controller' });
+        const written = await client.update(plan.endpoints, { fieldManager: ManagedBy.endpointsController });
         if (existing && written.metadata.resourceVersion !== existing.metadata.resourceVersion) tracker.markStale(existing);
         return { write: 'updated', written };
       } catch (err) {

@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Endpoints, Pod, Service } from '../../api-types/core.js';
+import { EndpointEventSources } from '../../api-types/well-known.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { keyOf, type Informer } from '../runtime/informer.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
@@ -79,7 +80,7 @@ export class EndpointsController implements Controller {
 
   setup(ctx: ControllerContext): void {
     this.#log = ctx.logger;
-    this.#recorder = ctx.recorder('endpoint-controller');
+    this.#recorder = ctx.recorder(EndpointEventSources.endpointsController);
     this.#client = ctx.client.resource<Endpoints>({ group: '', version: 'v1', resource: 'endpoints' });
     this.#syncs = new Counter({ name: `${metricsPrefix}endpoints_controller_syncs_total`, help: 'Endpoints syncs by result (success, stale, error) and write (none, created, updated, deleted, dropped).', labelNames: ['result', 'write'], registers: [ctx.metrics.registry] });
     this.#queue = new WorkQueue<string>({ name: 'endpoint', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock), metrics: ctx.metrics.workQueues });

@@ -4,22 +4,23 @@
  * kubernetes-behaviour.md §4.2 step 12). The reconciler plans no events: they follow failed
  * writes, which apply.ts performs; these builders keep the words in one place.
  */
+import { EndpointEventReasons } from '../../api-types/well-known.js';
 
 /** An event to record on the Endpoints object. */
 export interface EndpointsEvent {
   type: 'Warning';
-  reason: 'FailedToCreateEndpoint' | 'FailedToUpdateEndpoint';
+  reason: typeof EndpointEventReasons.failedToCreateEndpoint | typeof EndpointEventReasons.failedToUpdateEndpoint;
   message: string;
 }
 
 /** The Warning recorded when creating the Service's Endpoints failed. */
 export function failedToCreateEndpoint(namespace: string, name: string, err: unknown): EndpointsEvent {
-  return { type: 'Warning', reason: 'FailedToCreateEndpoint', message: `Failed to create endpoint for service ${namespace}/${name}: ${describe(err)}` };
+  return { type: 'Warning', reason: EndpointEventReasons.failedToCreateEndpoint, message: `Failed to create endpoint for service ${namespace}/${name}: ${describe(err)}` };
 }
 
 /** The Warning recorded when updating the Service's Endpoints failed. */
 export function failedToUpdateEndpoint(namespace: string, name: string, err: unknown): EndpointsEvent {
-  return { type: 'Warning', reason: 'FailedToUpdateEndpoint', message: `Failed to update endpoint ${namespace}/${name}: ${describe(err)}` };
+  return { type: 'Warning', reason: EndpointEventReasons.failedToUpdateEndpoint, message: `Failed to update endpoint ${namespace}/${name}: ${describe(err)}` };
 }
 
 function describe(err: unknown): string {

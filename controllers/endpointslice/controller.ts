@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import type { Node, Pod, Service } from '../../api-types/core.js';
 import type { EndpointSlice } from '../../api-types/networking.js';
-import { Labels, ManagedBy } from '../../api-types/well-known.js';
+import { EndpointEventReasons, EndpointEventSources, Labels, ManagedBy } from '../../api-types/well-known.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { referenceTo } from '../runtime/events.js';
 import { Index } from '../runtime/informer-factory.js';
@@ -97,7 +97,7 @@ export class EndpointSliceController implements Controller {
 
   setup(ctx: ControllerContext): void {
     this.#log = ctx.logger;
-    this.#recorder = ctx.recorder('endpoint-slice-controller');
+    this.#recorder = ctx.recorder(EndpointEventSources.endpointSliceController);
     this.#metrics = new SliceControllerMetrics(ctx.metrics.registry);
     this.#client = ctx.client.resource<EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
     this.#queue = new WorkQueue<string>({ name: 'endpoint_slice', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock, { baseMs: 1000, maxMs: 1_000_000 }), metrics: ctx.metrics.workQueues });
@@ -220,7 +220,7 @@ export class EndpointSliceController implements Controller {
     // 6.
     if (plan.problems.length) {
       const message = plan.problems.map((p) => p.message).join('; ');
-      this.#recorder.record({ regarding, type: 'Warning', reason: 'FailedToUpdateEndpointSlices', action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${message}` });
+      this.#recorder.record({ regarding, type: 'Warning', reason: EndpointEventReasons.failedToUpdateEndpointSlices, action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${message}` });
       throw new Error(message);
     }
     this.#metrics.sync('success');
@@ -233,7 +233,7 @@ export class EndpointSliceController implements Controller {
       this.#recorder.record({
         regarding: referenceTo(service, 'Service'),
         type: 'Warning',
-        reason: 'FailedToUpdateEndpointSlices',
+        reason: EndpointEventReasons.failedToUpdateEndpointSlices,
         action: 'Update',
         note: `Error updating Endpoint Slices for Service ${namespace}/${service.metadata.name}: ${err instanceof Error ? err.message : String(err)}`,
       });
