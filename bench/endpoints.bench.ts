@@ -90,7 +90,13 @@ async function figureWrites(report: Report): Promise<void> {
   me.stop();
   report(atMost('One readiness flip in a 5,000-pod Service: EndpointSlice writes', s.writes, 1, `${s.writes} slice write(s), ${s.bytes} B`));
   report(atMost('One readiness flip in a 5,000-pod Service: Endpoints writes', e.writes, 1, `${e.writes} Endpoints write(s), ${e.bytes} B`));
-  report(atLeast('Bytes written per flip, Endpoints path / slice path', e.bytes / Math.max(1, s.bytes), 30, `${e.bytes} B vs ${s.bytes} B`));
+  // The 30x expectation holds for an Endpoints object that carries every address; Kubernetes (and
+  // svcplane) truncate it at 1,000 since 1.22, which caps the ratio near 1000/100 times the size of
+  // an address over a slice endpoint. Show what the untruncated object would weigh, for the record.
+  const untruncated = reconcileEndpoints({ namespace: 'default', name: 'web', service, pods: (store.list(R.pods, { namespace: 'default' }).items as Pod[]).map(slimPod), existing: undefined, maxCapacity: Number.MAX_SAFE_INTEGER });
+  const untruncatedBytes = untruncated.action === 'create' ? JSON.stringify(untruncated.endpoints).length : 0;
+  report(atLeast('Bytes written per flip, Endpoints path / slice path', e.bytes / Math.max(1, s.bytes), 30,
+    `${e.bytes} B vs ${s.bytes} B; the Endpoints object is truncated at 1,000 addresses: untruncated it would be ${untruncatedBytes} B, ${(untruncatedBytes / Math.max(1, s.bytes)).toFixed(1)}x the slice write`));
   // 2. Rolling replacement: every pod replaced by a new one (new name, new IP), in waves of 500.
   const rolling = meter(store, R.slices);
   for (let wave = 0; wave < n / 500; wave++) {
