@@ -11,9 +11,8 @@
  */
 import type { EndpointAddress, EndpointPort, EndpointSubset, IPFamily, Pod, Service, ServicePort } from '../../api-types/core.js';
 import { findPort } from '../shared/find-port.js';
-import { canonicalIP, endpointsAddressState, shouldSetHostname } from '../shared/pod.js';
-import { podIPs } from '../runtime/transforms.js';
-import { lowestByIPThenUID } from './radix-order.js';
+import { canonicalIP, canonicalIPOfFamily, endpointsAddressState, plainIPv4Value, shouldSetHostname } from '../shared/pod.js';
+import { ipv4TextKey, lowestByIPThenUID } from './radix-order.js';
 import { comparePorts, compareText, portKey, repackSubsets, subsetSortKey } from './repack.js';
 import { allocateTruncation, maxEndpointsCapacity } from './truncate.js';
 
@@ -44,13 +43,19 @@ export function endpointsFamily(service: Service): IPFamily | undefined {
 
 /** The pod's first IP of the family, canonical (`01.2.3.4` → `1.2.3.4`); undefined if none. */
 export function podIPFor(pod: Pod, family: IPFamily | undefined): string | undefined {
-  const ips = podIPs(pod);
-  if (ips.length === 0) return undefined;
+  const status = pod.status;
+  const list = status?.podIPs;
+  // Read in place rather than through podIPs(): this runs for every pod on every sync.
+  if (!list?.length) {
+    const single = status?.podIP;
+    if (!single) return undefined;
+    return canonicalIPOfFamily(single, family ?? canonicalIP(single)?.family ?? 'IPv4');
+  }
   // Upstream reads a headless Service's family off status.podIP, the first of podIPs.
-  const want = family ?? canonicalIP(ips[0])?.family ?? 'IPv4';
-  for (const ip of ips) {
-    const c = canonicalIP(ip);
-    if (c && c.family === want) return c.text;
+  const want = family ?? canonicalIP(list[0].ip)?.family ?? 'IPv4';
+  for (const { ip } of list) {
+    const text = canonicalIPOfFamily(ip, want);
+    if (text !== undefined) return text;
   }
   return undefined;
 }
@@ -138,10 +143,17 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   const sigOfPod = new Int32Array(pods.length);
   let readyPods = 0;
   let notReadyPods = 0;
+  // ipv4TextKey of each IP, while every IP is canonical IPv4 (read once here, not again to order).
+  let keys: number[] | undefined = [];
   for (const pod of pods) {
     const state = endpointsAddressState(pod, pnra);
     if (state === 'excluded') continue;
-    const ip = podIPFor(pod, family);
+    // The common case first: the pod's first IP is canonical IPv4, and the Service takes IPv4 (or
+    // a headless one without families takes the first IP's family): that IP is the address.
+    const list = pod.status?.podIPs;
+    const first = list?.length ? list[0].ip : pod.status?.podIP;
+    const value = first !== undefined && family !== 'IPv6' ? plainIPv4Value(first) : -1;
+    const ip = value >= 0 ? first : podIPFor(pod, family);
     if (ip === undefined) continue;
     let sig = fixedSig;
     if (sig < 0) {
@@ -163,6 +175,11 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
     readyOf[ips.length] = state === 'ready' ? 1 : 0;
     sigOfPod[ips.length] = sig;
     ips.push(ip);
+    if (keys) {
+      const v = value >= 0 ? value : plainIPv4Value(ip);
+      if (v >= 0) keys.push(ipv4TextKey(v));
+      else keys = undefined;
+    }
     uids.push(pod.metadata.uid ?? '');
     podOf.push(pod);
     if (state === 'ready') readyPods++;
@@ -196,7 +213,7 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   }
   if (groups.length > 1) {
     for (const g of groups) {
-      const first = lowestByIPThenUID(ips, uids, g.ready.length > 0 ? g.ready : g.notReady, 1)[0];
+      const first = lowestByIPThenUID(ips, uids, g.ready.length > 0 ? g.ready : g.notReady, 1, keys)[0];
       g.key = subsetSortKey({ addresses: [{ ip: ips[first], targetRef: { uid: uids[first] } }], ports: g.ports });
     }
     groups.sort((a, b) => compareText(a.key, b.key));
@@ -206,7 +223,7 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   const alloc = allocateTruncation(groups.map((g) => g.ready.length), groups.map((g) => g.notReady.length), capacity);
   const build = (ids: number[], keep: number): EndpointAddress[] => {
     const out: EndpointAddress[] = [];
-    for (const id of lowestByIPThenUID(ips, uids, ids, keep)) out.push(toAddress(podOf[id], ips[id], service));
+    for (const id of lowestByIPThenUID(ips, uids, ids, keep, keys)) out.push(toAddress(podOf[id], ips[id], service));
     return out;
   };
   const subsets = groups.map((g, i) => {

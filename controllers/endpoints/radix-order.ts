@@ -6,6 +6,7 @@
  * and, when only the lowest k of many are kept (truncation), an MSD selection that narrows the
  * candidates first so that only k are sorted.
  */
+import { plainIPv4Value } from '../shared/pod.js';
 import { compareText } from './repack.js';
 
 // Beyond this length (no IP is this long) the radix passes cost more than they save.
@@ -43,18 +44,108 @@ function sortRunsByUID(ips: readonly string[], uids: readonly string[], order: I
   return order;
 }
 
+// Canonical IPv4 text (nearly every pod IP) orders as its tuple of octets, each octet ordered as
+// text ("1" < "10" < "100" < "2"): a '.' or the end sorts below any digit, so a shorter octet
+// that is a prefix of another sorts first, as it does within the whole text. Ranking the 256
+// octet texts turns each IP into one 32-bit key whose numeric order is the text order, with
+// equal keys exactly for equal texts.
+const octetTextRank = new Uint32Array(256);
+Array.from({ length: 256 }, (_, v) => String(v))
+  .sort(compareText)
+  .forEach((text, rank) => (octetTextRank[Number(text)] = rank));
+
+/** 0, 1, … n−1. (A loop: `Int32Array.from` with a map function is many times slower.) */
+function positionsUpTo(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * The 32-bit key of canonical IPv4 text from its value ({@link plainIPv4Value}): numeric order
+ * of keys is the text order of the IPs ({@link octetTextRank}).
+ */
+export function ipv4TextKey(value: number): number {
+  return octetTextRank[value >>> 24] * 0x1000000 + octetTextRank[(value >>> 16) & 255] * 0x10000 + octetTextRank[(value >>> 8) & 255] * 0x100 + octetTextRank[value & 255];
+}
+
+/** Keys of `ips[id]` for each of `ids`, by id; undefined when one is not canonical IPv4. */
+function ipv4TextKeys(ips: readonly string[], ids: ArrayLike<number>): Uint32Array | undefined {
+  const keys = new Uint32Array(ips.length);
+  for (let i = 0; i < ids.length; i++) {
+    const v = plainIPv4Value(ips[ids[i]]);
+    if (v < 0) return undefined;
+    keys[ids[i]] = ipv4TextKey(v);
+  }
+  return keys;
+}
+
+/** `ids` ordered by key (an LSD counting sort by byte, stable), ties by UID then id; `ids` is reused. */
+function orderByKey(ips: readonly string[], uids: readonly string[], keys: ArrayLike<number>, ids: Int32Array): Int32Array {
+  const m = ids.length;
+  let order: Int32Array = ids;
+  let next: Int32Array = new Int32Array(m);
+  const counts = new Int32Array(257);
+  for (let shift = 0; shift < 32 && m > 1; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < m; i++) counts[((keys[order[i]] >>> shift) & 255) + 1]++;
+    // A byte every key shares (the "10" of 10.x.y.z) decides nothing.
+    if (counts[((keys[order[0]] >>> shift) & 255) + 1] === m) continue;
+    for (let b = 1; b <= 256; b++) counts[b] += counts[b - 1];
+    for (let i = 0; i < m; i++) {
+      const id = order[i];
+      next[counts[(keys[id] >>> shift) & 255]++] = id;
+    }
+    const swap = order;
+    order = next;
+    next = swap;
+  }
+  return sortRunsByUID(ips, uids, order);
+}
+
+/** {@link lowestByIPThenUID} over keys: the same MSD narrowing, a byte at a time. */
+function lowestByKey(ips: readonly string[], uids: readonly string[], keys: ArrayLike<number>, ids: ArrayLike<number>, k: number): Int32Array {
+  const chosen = new Int32Array(k);
+  let taken = 0;
+  let pool = new Int32Array(ids);
+  const counts = new Int32Array(256);
+  for (let shift = 24; shift >= 0 && taken + pool.length > k; shift -= 8) {
+    counts.fill(0);
+    for (let i = 0; i < pool.length; i++) counts[(keys[pool[i]] >>> shift) & 255]++;
+    let below = 0;
+    let straddle = 0;
+    while (taken + below + counts[straddle] < k) below += counts[straddle++];
+    if (counts[straddle] === pool.length) continue;
+    const rest = new Int32Array(counts[straddle]);
+    let r = 0;
+    for (let i = 0; i < pool.length; i++) {
+      const b = (keys[pool[i]] >>> shift) & 255;
+      if (b < straddle) chosen[taken++] = pool[i];
+      else if (b === straddle) rest[r++] = pool[i];
+    }
+    pool = rest;
+  }
+  // Candidates left past the last byte share one IP: the UID decides.
+  const need = k - taken;
+  chosen.set(need < pool.length ? sortRunsByUID(ips, uids, pool).subarray(0, need) : pool, taken);
+  return orderByKey(ips, uids, keys, chosen);
+}
+
 /**
  * Returns `ids` (indices into `ips`/`uids`; all of them when omitted) ordered by `ips[i]` in code
  * unit order (a prefix first), then `uids[i]`, then index. Text that is not IP-like (or longer
- * than any IP) falls back to a comparison sort.
+ * than any IP) falls back to a comparison sort; canonical IPv4 text alone is sorted by its
+ * 32-bit key ({@link ipv4TextKey}).
  *
  * 1. Copy each text's ranks into a column-major typed array, two characters to a digit.
  * 2. Counting-sort by each digit, last first (LSD); a digit all texts share is skipped.
  * 3. Sort runs of equal IPs by UID.
  */
 export function orderByIPThenUID(ips: readonly string[], uids: readonly string[], ids?: ArrayLike<number>): Int32Array {
-  const all = ids ?? Int32Array.from({ length: ips.length }, (_, i) => i);
+  const all = ids ?? positionsUpTo(ips.length);
   const n = all.length;
+  const keys = ipv4TextKeys(ips, all);
+  if (keys) return orderByKey(ips, uids, keys, new Int32Array(all));
   // 1.
   let maxLen = 0;
   for (let i = 0; i < n; i++) if (ips[all[i]].length > maxLen) maxLen = ips[all[i]].length;
@@ -102,13 +193,21 @@ export function orderByIPThenUID(ips: readonly string[], uids: readonly string[]
  *    `k` goes on to the next digit.
  * 2. Candidates left with identical text are decided by UID.
  * 3. Sort the `k` chosen.
+ *
+ * When every IP is canonical IPv4, the same steps run over 32-bit keys ({@link ipv4TextKey}),
+ * a byte at a time, rather than over the text.
+ *
+ * @param ipKeys `ipv4TextKey` of each `ips[id]`, by id, when the caller has them (every IP then
+ *   canonical IPv4); computed here otherwise.
  */
-export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[], ids: ArrayLike<number>, k: number): Int32Array {
-  if (k >= ids.length) return orderByIPThenUID(ips, uids, ids);
+export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[], ids: ArrayLike<number>, k: number, ipKeys?: ArrayLike<number>): Int32Array {
+  if (k >= ids.length) return ipKeys ? orderByKey(ips, uids, ipKeys, new Int32Array(ids)) : orderByIPThenUID(ips, uids, ids);
   if (k <= 0) return new Int32Array(0);
+  const keys = ipKeys ?? ipv4TextKeys(ips, ids);
+  if (keys) return lowestByKey(ips, uids, keys, ids, k);
   const chosen = new Int32Array(k);
   let taken = 0;
-  let pool = Int32Array.from(ids);
+  let pool = new Int32Array(ids);
   const counts = new Int32Array(buckets);
   // 1.
   let digit = new Uint16Array(pool.length);

@@ -46,3 +46,39 @@ test('lowestByIPThenUID › identical IPs are decided by UID; non-IP text takes 
   t.deepEqual(Array.from(lowestByIPThenUID(['b!', 'a!', 'c!'], ['', '', ''], [0, 1, 2], 2)), [1, 0]);
   t.deepEqual(Array.from(lowestByIPThenUID(['1.1.1.1'], [''], [0], 0)), []);
 });
+
+// Canonical IPv4 text alone takes the 32-bit key path; a few octets drawn often make ties and
+// shared prefixes ("1" < "10" < "100" < "2") common.
+const octet = fc.oneof(fc.nat(255), fc.constantFrom(0, 1, 2, 10, 19, 100, 199, 2, 25, 255));
+const v4Only = fc.tuple(octet, octet, octet, octet).map((p) => p.join('.'));
+
+test('orderByIPThenUID › canonical IPv4 text alone: equals a comparison sort by (IP text, UID)', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(v4Only, smallV4), fc.constantFrom('', 'a', 'b', 'c')), { maxLength: 80 }), (pairs) => {
+      const ips = pairs.map((p) => p[0]);
+      const uids = pairs.map((p) => p[1]);
+      t.deepEqual(Array.from(orderByIPThenUID(ips, uids)), reference(ips, uids));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('lowestByIPThenUID › canonical IPv4 text alone: equals the first k of the full order', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.oneof(v4Only, smallV4), fc.constantFrom('', 'a', 'b')), { maxLength: 80 }), fc.nat(90), fc.boolean(), (pairs, k, odd) => {
+      const ips = pairs.map((p) => p[0]);
+      const uids = pairs.map((p) => p[1]);
+      const ids = ips.map((_, i) => i).filter((i) => !odd || i % 2 === 1).reverse();
+      const want = reference(ips, uids).filter((i) => ids.includes(i)).slice(0, k);
+      t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, ids, k)), want);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('lowestByIPThenUID › IPv4 octets order as text: a shorter octet that is a prefix first', (t) => {
+  const ips = ['10.0.2.1', '10.0.10.1', '10.0.1.5', '10.0.100.0', '1.2.3.40', '1.2.3.4', '1.2.3.5', '10.0.1.5'];
+  const uids = ['', '', 'b', '', '', '', '', 'a'];
+  t.deepEqual(Array.from(orderByIPThenUID(ips, uids)), [5, 4, 6, 7, 2, 1, 3, 0]);
+  t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, [0, 1, 2, 3, 4, 5, 6, 7], 4)), [5, 4, 6, 7]);
+});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Pod } from '../../../api-types/core.js';
-import { canonicalIP, endpointsAddressState, isPodReady, podIPsOfFamily, shouldPodBeInEndpoints, shouldSetHostname } from '../../../controllers/shared/pod.js';
+import { canonicalIP, endpointsAddressState, isPlainIPv4, isPodReady, plainIPv4Value, podIPsOfFamily, shouldPodBeInEndpoints, shouldSetHostname } from '../../../controllers/shared/pod.js';
 import type { EndpointsAddressState } from '../../../controllers/shared/pod.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
@@ -74,4 +74,13 @@ test('podIPsOfFamily › the pod IPs of one family, canonical, podIP when podIPs
   t.deepEqual(podIPsOfFamily(dual, 'IPv4'), ['10.0.0.1']);
   t.deepEqual(podIPsOfFamily(dual, 'IPv6'), ['fd00::1']);
   t.deepEqual(podIPsOfFamily(mk('Running', true), 'IPv6'), []);
+});
+
+test('plainIPv4Value › canonical dotted quads only, as the value of the address', (t) => {
+  t.is(plainIPv4Value('10.0.1.5'), 10 * 2 ** 24 + 1 * 2 ** 8 + 5);
+  t.is(plainIPv4Value('255.255.255.255'), 2 ** 32 - 1);
+  t.is(plainIPv4Value('0.0.0.0'), 0);
+  for (const bad of ['01.2.3.4', '1.2.3.04', '256.1.1.1', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.4 ', '1234.1.1.1', '::1', '', 'a.b.c.d', '1.2.3.1000']) t.is(plainIPv4Value(bad), -1, bad);
+  t.true(isPlainIPv4('192.168.0.1'));
+  t.false(isPlainIPv4('192.168.0.01'));
 });
