@@ -136,13 +136,16 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   }
 
   const sigByContainers = new Map<readonly object[], number>();
+  let lastContainers: readonly object[] | undefined;
+  let lastSig = -1;
   const ips: string[] = [];
   const uids: string[] = [];
   const podOf: Pod[] = [];
   const readyOf = new Uint8Array(pods.length);
   const sigOfPod = new Int32Array(pods.length);
-  let readyPods = 0;
-  let notReadyPods = 0;
+  // Every included pod by readiness: the subset's lists when one signature covers all pods.
+  const readyIds: number[] = [];
+  const notReadyIds: number[] = [];
   // ipv4TextKey of each IP, while every IP is canonical IPv4 (read once here, not again to order).
   let keys: number[] | undefined = [];
   for (const pod of pods) {
@@ -158,8 +161,9 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
     let sig = fixedSig;
     if (sig < 0) {
       // Pods of one template share their (interned, frozen) containers array: resolve once per array.
+      // The last pod's array first: a Service's pods are mostly of one template.
       const containers = pod.spec?.initContainers ? undefined : pod.spec?.containers;
-      const cached = containers ? sigByContainers.get(containers) : undefined;
+      const cached = containers === undefined ? undefined : containers === lastContainers ? lastSig : sigByContainers.get(containers);
       if (cached !== undefined) sig = cached;
       else {
         const ids: number[] = [];
@@ -170,8 +174,11 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
         sig = ids.length === 0 ? -1 : sigOf(ids);
         if (containers) sigByContainers.set(containers, sig);
       }
+      lastContainers = containers;
+      lastSig = sig;
       if (sig < 0) continue;
     }
+    (state === 'ready' ? readyIds : notReadyIds).push(ips.length);
     readyOf[ips.length] = state === 'ready' ? 1 : 0;
     sigOfPod[ips.length] = sig;
     ips.push(ip);
@@ -182,8 +189,6 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
     }
     uids.push(pod.metadata.uid ?? '');
     podOf.push(pod);
-    if (state === 'ready') readyPods++;
-    else notReadyPods++;
   }
 
   // 2. (Pods come from a cache keyed by name: each appears once, so (IP, UID) pairs are unique.)
@@ -205,8 +210,12 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   }
   const groups: Group[] = [];
   for (const g of columns.values()) {
-    const everyone = sigPorts.length === 1 && g.sigs[0] === 1;
-    for (let id = 0; id < ips.length; id++) if (everyone || g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
+    if (sigPorts.length === 1 && g.sigs[0] === 1) {
+      g.ready = readyIds;
+      g.notReady = notReadyIds;
+    } else {
+      for (let id = 0; id < ips.length; id++) if (g.sigs[sigOfPod[id]]) (readyOf[id] ? g.ready : g.notReady).push(id);
+    }
     if (g.ready.length + g.notReady.length === 0) continue;
     g.ports.sort(comparePorts);
     groups.push(g);
@@ -237,5 +246,5 @@ export function desiredSubsets(service: Service, pods: readonly Pod[], capacity 
   });
   // Cutting can empty a subset or make two subsets' address sets equal; the API server would
   // repack them on write, so repack here too. One subset stays canonical as it is.
-  return { subsets: alloc && subsets.length > 1 ? repackSubsets(subsets) : subsets, truncated: alloc !== undefined, readyPods, notReadyPods };
+  return { subsets: alloc && subsets.length > 1 ? repackSubsets(subsets) : subsets, truncated: alloc !== undefined, readyPods: readyIds.length, notReadyPods: notReadyIds.length };
 }

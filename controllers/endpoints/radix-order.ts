@@ -33,15 +33,29 @@ function comparisonSort(ips: readonly string[], uids: readonly string[], ids: Ar
   return Int32Array.from(out);
 }
 
+/** Sorts `order[start..end)` by UID, then id, in place. */
+function sortRunByUID(uids: readonly string[], order: Int32Array, start: number, end: number): void {
+  order.set(Array.from(order.subarray(start, end)).sort((a, b) => compareText(uids[a], uids[b]) || a - b), start);
+}
+
 /** Sorts runs of equal IP text by UID, in place (runs are rare: one pod IP, several pods). */
 function sortRunsByUID(ips: readonly string[], uids: readonly string[], order: Int32Array): Int32Array {
   for (let start = 0; start < order.length; ) {
     let end = start + 1;
     while (end < order.length && ips[order[end]] === ips[order[start]]) end++;
-    if (end - start > 1) order.set(Array.from(order.subarray(start, end)).sort((a, b) => compareText(uids[a], uids[b]) || a - b), start);
+    if (end - start > 1) sortRunByUID(uids, order, start, end);
     start = end;
   }
   return order;
+}
+
+/** The bits in which some of `keys[ids[i]]` differ from the first (0 when all are equal), as an unsigned number. */
+function differingBits(keys: ArrayLike<number>, ids: ArrayLike<number>): number {
+  if (ids.length === 0) return 0;
+  const k0 = keys[ids[0]];
+  let diff = 0;
+  for (let i = 1; i < ids.length; i++) diff |= keys[ids[i]] ^ k0;
+  return diff >>> 0;
 }
 
 // Canonical IPv4 text (nearly every pod IP) orders as its tuple of octets, each octet ordered as
@@ -81,16 +95,17 @@ function ipv4TextKeys(ips: readonly string[], ids: ArrayLike<number>): Uint32Arr
 }
 
 /** `ids` ordered by key (an LSD counting sort by byte, stable), ties by UID then id; `ids` is reused. */
-function orderByKey(ips: readonly string[], uids: readonly string[], keys: ArrayLike<number>, ids: Int32Array): Int32Array {
+function orderByKey(uids: readonly string[], keys: ArrayLike<number>, ids: Int32Array): Int32Array {
   const m = ids.length;
   let order: Int32Array = ids;
   let next: Int32Array = new Int32Array(m);
   const counts = new Int32Array(257);
-  for (let shift = 0; shift < 32 && m > 1; shift += 8) {
+  // A byte every key shares (the "10" of 10.x.y.z) decides nothing.
+  const diff = differingBits(keys, ids);
+  for (let shift = 0; shift < 32; shift += 8) {
+    if (((diff >>> shift) & 255) === 0) continue;
     counts.fill(0);
     for (let i = 0; i < m; i++) counts[((keys[order[i]] >>> shift) & 255) + 1]++;
-    // A byte every key shares (the "10" of 10.x.y.z) decides nothing.
-    if (counts[((keys[order[0]] >>> shift) & 255) + 1] === m) continue;
     for (let b = 1; b <= 256; b++) counts[b] += counts[b - 1];
     for (let i = 0; i < m; i++) {
       const id = order[i];
@@ -100,16 +115,26 @@ function orderByKey(ips: readonly string[], uids: readonly string[], keys: Array
     order = next;
     next = swap;
   }
-  return sortRunsByUID(ips, uids, order);
+  // Equal keys are equal IPs: order those runs by UID.
+  for (let start = 0; start < m; ) {
+    let end = start + 1;
+    while (end < m && keys[order[end]] === keys[order[start]]) end++;
+    if (end - start > 1) sortRunByUID(uids, order, start, end);
+    start = end;
+  }
+  return order;
 }
 
 /** {@link lowestByIPThenUID} over keys: the same MSD narrowing, a byte at a time. */
-function lowestByKey(ips: readonly string[], uids: readonly string[], keys: ArrayLike<number>, ids: ArrayLike<number>, k: number): Int32Array {
+function lowestByKey(uids: readonly string[], keys: ArrayLike<number>, ids: ArrayLike<number>, k: number): Int32Array {
   const chosen = new Int32Array(k);
   let taken = 0;
   let pool = new Int32Array(ids);
   const counts = new Int32Array(256);
+  // Bytes every candidate shares are skipped without a pass.
+  const diff = differingBits(keys, pool);
   for (let shift = 24; shift >= 0 && taken + pool.length > k; shift -= 8) {
+    if (((diff >>> shift) & 255) === 0) continue;
     counts.fill(0);
     for (let i = 0; i < pool.length; i++) counts[(keys[pool[i]] >>> shift) & 255]++;
     let below = 0;
@@ -127,8 +152,9 @@ function lowestByKey(ips: readonly string[], uids: readonly string[], keys: Arra
   }
   // Candidates left past the last byte share one IP: the UID decides.
   const need = k - taken;
-  chosen.set(need < pool.length ? sortRunsByUID(ips, uids, pool).subarray(0, need) : pool, taken);
-  return orderByKey(ips, uids, keys, chosen);
+  if (need < pool.length) sortRunByUID(uids, pool, 0, pool.length);
+  chosen.set(need < pool.length ? pool.subarray(0, need) : pool, taken);
+  return orderByKey(uids, keys, chosen);
 }
 
 /**
@@ -145,7 +171,7 @@ export function orderByIPThenUID(ips: readonly string[], uids: readonly string[]
   const all = ids ?? positionsUpTo(ips.length);
   const n = all.length;
   const keys = ipv4TextKeys(ips, all);
-  if (keys) return orderByKey(ips, uids, keys, new Int32Array(all));
+  if (keys) return orderByKey(uids, keys, new Int32Array(all));
   // 1.
   let maxLen = 0;
   for (let i = 0; i < n; i++) if (ips[all[i]].length > maxLen) maxLen = ips[all[i]].length;
@@ -201,10 +227,10 @@ export function orderByIPThenUID(ips: readonly string[], uids: readonly string[]
  *   canonical IPv4); computed here otherwise.
  */
 export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[], ids: ArrayLike<number>, k: number, ipKeys?: ArrayLike<number>): Int32Array {
-  if (k >= ids.length) return ipKeys ? orderByKey(ips, uids, ipKeys, new Int32Array(ids)) : orderByIPThenUID(ips, uids, ids);
+  if (k >= ids.length) return ipKeys ? orderByKey(uids, ipKeys, new Int32Array(ids)) : orderByIPThenUID(ips, uids, ids);
   if (k <= 0) return new Int32Array(0);
   const keys = ipKeys ?? ipv4TextKeys(ips, ids);
-  if (keys) return lowestByKey(ips, uids, keys, ids, k);
+  if (keys) return lowestByKey(uids, keys, ids, k);
   const chosen = new Int32Array(k);
   let taken = 0;
   let pool = new Int32Array(ids);
