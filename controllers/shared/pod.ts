@@ -145,8 +145,9 @@ export function podIPsOfFamily(pod: Pod, family: IPFamily): string[] {
 
 /** `ip` in canonical text when it is of `family`; undefined otherwise (or when no IP at all). */
 export function canonicalIPOfFamily(ip: string, family: IPFamily): string | undefined {
-  // Canonical IPv4 text (nearly every pod IP) needs neither parsing nor a new object.
-  if (isPlainIPv4(ip)) return family === 'IPv4' ? ip : undefined;
+  // Canonical IPv4 text (nearly every pod IP) needs neither parsing nor a new object; the last
+  // answer (one pod read by both controllers) is checked first.
+  if (ip !== lastIPText && isPlainIPv4(ip)) return family === 'IPv4' ? ip : undefined;
   const c = canonicalIP(ip);
   return c && c.family === family ? c.text : undefined;
 }
