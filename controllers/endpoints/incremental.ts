@@ -11,6 +11,7 @@
  * reconcile.
  */
 import type { EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Pod, Service } from '../../api-types/core.js';
+import type { StringMap } from '../../api-types/meta.js';
 import { findPort } from '../shared/find-port.js';
 import { diffPods } from '../shared/pod-changes.js';
 import { endpointsAddressState } from '../shared/pod.js';
@@ -36,6 +37,8 @@ export interface EndpointsMemo {
   /** How every included pod resolves the Service's ports (portSignature). */
   readonly signature: string;
   readonly ports: EndpointPort[] | undefined;
+  /** endpointsLabels of the Service, once: shared by the plans' objects, read only. */
+  readonly labels: StringMap;
   /** The Endpoints as the cache should hold it: the cached object, or the server's reply to our write. */
   endpoints: Endpoints;
   pods: readonly Pod[];
@@ -113,11 +116,12 @@ function memoAfterFullPlan(s: EndpointsSnapshot, plan: EndpointsPlan, desired: D
   const pod = s.pods.find((p) => p.metadata.name === first);
   const signature = pod && portSignature(service, pod);
   if (signature === undefined) return undefined;
+  const labels = endpointsLabels(service);
   return {
     settle(written) {
       const endpoints = plan.action === 'none' ? s.existing : written;
       if (!endpoints) return undefined;
-      return { service, capacity: s.maxCapacity ?? maxEndpointsCapacity, signature, ports: ss.ports, endpoints, pods: s.pods, ready, notReady, byPod };
+      return { service, capacity: s.maxCapacity ?? maxEndpointsCapacity, signature, ports: ss.ports, labels, endpoints, pods: s.pods, ready, notReady, byPod };
     },
   };
 }
@@ -208,7 +212,7 @@ function planFromChanges(s: EndpointsSnapshot, memo: EndpointsMemo): EndpointsPl
     if (ready.length > 0) subset.addresses = ready;
     if (notReady.length > 0) subset.notReadyAddresses = notReady;
     if (memo.ports) subset.ports = memo.ports;
-    plan = planWrite(s, [subset], false, endpointsLabels(service), counts);
+    plan = planWrite(s, [subset], false, memo.labels, counts);
   }
   const next: PendingEndpointsMemo = {
     settle(written) {

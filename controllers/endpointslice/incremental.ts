@@ -11,6 +11,7 @@
  * a cache that is not what the last plan left) takes the full reconcile.
  */
 import type { IPFamily, Node, Pod, Service } from '../../api-types/core.js';
+import type { StringMap } from '../../api-types/meta.js';
 import type { EndpointSlice, SliceEndpoint } from '../../api-types/networking.js';
 import { Labels, ManagedBy } from '../../api-types/well-known.js';
 import { diffPods } from '../shared/pod-changes.js';
@@ -55,6 +56,11 @@ export interface SliceMemo {
   readonly preferSame: boolean;
   readonly portKey: string;
   readonly uniformPorts: boolean;
+  /**
+   * The labels every slice of the Service gets (sliceLabels; they depend on the Service and
+   * controller name alone, both fixed for the memo). Shared by the plans' slices, read only.
+   */
+  readonly labels: StringMap;
   readonly types: readonly TypeMemo[];
   /** Every slice of the Service by name. */
   readonly slices: Map<string, SliceRecord>;
@@ -154,6 +160,8 @@ function memoAfterFullPlan(s: SliceSnapshot, plan: SlicePlan): PendingSliceMemo 
     if (!zones.has(nodeName)) zones.set(nodeName, zoneOf(s.nodes.get(nodeName)));
   }
   const uniformPorts = (service.spec?.ports ?? []).every((p) => typeof p.targetPort !== 'string');
+  const controllerName = s.controllerName ?? ManagedBy.endpointSliceController;
+  const labels = sliceLabels(undefined, service, controllerName).labels;
   return {
     settle(replies) {
       const slices = new Map<string, SliceRecord>();
@@ -167,8 +175,8 @@ function memoAfterFullPlan(s: SliceSnapshot, plan: SlicePlan): PendingSliceMemo 
         slices.set(rec.slice.metadata.name ?? '', rec);
       }
       return {
-        service, maxEndpointsPerSlice: s.maxEndpointsPerSlice, controllerName: s.controllerName ?? ManagedBy.endpointSliceController, preferSame,
-        portKey, uniformPorts, types, slices, zones, pods: s.pods, nodesGeneration: s.nodesGeneration, included,
+        service, maxEndpointsPerSlice: s.maxEndpointsPerSlice, controllerName, preferSame,
+        portKey, uniformPorts, labels, types, slices, zones, pods: s.pods, nodesGeneration: s.nodesGeneration, included,
       };
     },
   };
@@ -272,9 +280,12 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
   if (service !== memo.service || max !== memo.maxEndpointsPerSlice || controllerName !== memo.controllerName) return undefined;
   if ((s.preferSameTrafficDistribution ?? false) !== memo.preferSame || s.topologyHintsPopulated) return undefined;
   if (s.existingSlices.length !== memo.slices.size) return undefined;
+  // Each cached slice's record, position by position (step 4 reads them again).
+  const recs: SliceRecord[] = [];
   for (const slice of s.existingSlices) {
     const rec = memo.slices.get(slice.metadata.name ?? '');
     if (!rec || slice.metadata.deletionTimestamp || slice.addressType !== rec.type.addressType) return undefined;
+    recs.push(rec);
     const known = rec.slice.metadata;
     if (rec.slice !== slice && !(known.resourceVersion !== undefined && known.resourceVersion === slice.metadata.resourceVersion && known.uid === slice.metadata.uid)) return undefined;
   }
@@ -332,9 +343,10 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
     const update: Updated[] = [];
     let unchanged: EndpointSlice[] = [];
     let count = 0;
-    for (const slice of s.existingSlices) {
+    for (let i = 0; i < s.existingSlices.length; i++) {
+      const slice = s.existingSlices[i];
       if (slice.addressType !== delta.type.addressType) continue;
-      const rec = memo.slices.get(slice.metadata.name ?? '')!;
+      const rec = recs[i];
       if (!editsSlice(delta.edits, rec)) {
         count += rec.eps.length;
         unchanged.push(slice);
@@ -354,7 +366,7 @@ function planFromChanges(s: SliceSnapshot, memo: SliceMemo): SlicePlanResult | u
       plan.metrics.endpointsRemoved += cached.length - kept.length;
       // What copySlice and packPortMapping make of it, without copying what is replaced next
       // (the endpoints, labels, and annotations, which setTriggerTime replaces).
-      const metadata = { ...slice.metadata, labels: sliceLabels(slice.metadata.labels, service, controllerName).labels };
+      const metadata = { ...slice.metadata, labels: memo.labels };
       update.push({ slice: { ...slice, metadata, endpoints: kept }, rec, eps: kept });
     }
     const added = delta.added;
