@@ -126,17 +126,16 @@ function memoAfterFullPlan(s: EndpointsSnapshot, plan: EndpointsPlan, desired: D
   };
 }
 
-function compareAddress(a: EndpointAddress, b: EndpointAddress): number {
-  return compareText(a.ip, b.ip) || compareText(a.targetRef?.uid ?? '', b.targetRef?.uid ?? '');
-}
-
 /** Inserts in (IP, UID) order; false when an address with the same IP and UID is there already. */
 function insertSorted(list: EndpointAddress[], a: EndpointAddress): boolean {
   let lo = 0;
   let hi = list.length;
+  // One relational comparison of the IP texts per step (string comparisons dominate here); the
+  // UID only decides between equal IPs.
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareAddress(list[mid], a);
+    const ip = list[mid].ip;
+    const c = ip === a.ip ? compareText(list[mid].targetRef?.uid ?? '', a.targetRef?.uid ?? '') : ip < a.ip ? -1 : 1;
     if (c === 0) return false;
     if (c < 0) lo = mid + 1;
     else hi = mid;
