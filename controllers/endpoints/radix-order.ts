@@ -125,30 +125,40 @@ function orderByKey(uids: readonly string[], keys: ArrayLike<number>, ids: Int32
   return order;
 }
 
+/**
+ * One MSD narrowing step, given each candidate's digit and the count per digit: candidates below
+ * the bucket where `taken` reaches `k` join `chosen` (from `taken` on); those in that bucket are
+ * the next pool. Undefined when every candidate is in it (the digit decides nothing).
+ */
+function narrow(pool: Int32Array, digit: ArrayLike<number>, counts: Int32Array, chosen: Int32Array, taken: number, k: number): { pool: Int32Array; taken: number } | undefined {
+  let below = 0;
+  let straddle = 0;
+  while (taken + below + counts[straddle] < k) below += counts[straddle++];
+  if (counts[straddle] === pool.length) return undefined;
+  const rest = new Int32Array(counts[straddle]);
+  let r = 0;
+  for (let i = 0; i < pool.length; i++) {
+    if (digit[i] < straddle) chosen[taken++] = pool[i];
+    else if (digit[i] === straddle) rest[r++] = pool[i];
+  }
+  return { pool: rest, taken };
+}
+
 /** {@link lowestByIPThenUID} over keys: the same MSD narrowing, a byte at a time. */
 function lowestByKey(uids: readonly string[], keys: ArrayLike<number>, ids: ArrayLike<number>, k: number): Int32Array {
   const chosen = new Int32Array(k);
   let taken = 0;
-  let pool = new Int32Array(ids);
+  let pool: Int32Array = new Int32Array(ids);
   const counts = new Int32Array(256);
   // Bytes every candidate shares are skipped without a pass.
   const diff = differingBits(keys, pool);
+  const digit = new Uint8Array(pool.length);
   for (let shift = 24; shift >= 0 && taken + pool.length > k; shift -= 8) {
     if (((diff >>> shift) & 255) === 0) continue;
     counts.fill(0);
-    for (let i = 0; i < pool.length; i++) counts[(keys[pool[i]] >>> shift) & 255]++;
-    let below = 0;
-    let straddle = 0;
-    while (taken + below + counts[straddle] < k) below += counts[straddle++];
-    if (counts[straddle] === pool.length) continue;
-    const rest = new Int32Array(counts[straddle]);
-    let r = 0;
-    for (let i = 0; i < pool.length; i++) {
-      const b = (keys[pool[i]] >>> shift) & 255;
-      if (b < straddle) chosen[taken++] = pool[i];
-      else if (b === straddle) rest[r++] = pool[i];
-    }
-    pool = rest;
+    for (let i = 0; i < pool.length; i++) counts[(digit[i] = (keys[pool[i]] >>> shift) & 255)]++;
+    const step = narrow(pool, digit, counts, chosen, taken, k);
+    if (step) ({ pool, taken } = step);
   }
   // Candidates left past the last byte share one IP: the UID decides.
   const need = k - taken;
@@ -233,7 +243,7 @@ export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[
   if (keys) return lowestByKey(uids, keys, ids, k);
   const chosen = new Int32Array(k);
   let taken = 0;
-  let pool = new Int32Array(ids);
+  let pool: Int32Array = new Int32Array(ids);
   const counts = new Int32Array(buckets);
   // 1.
   let digit = new Uint16Array(pool.length);
@@ -252,19 +262,11 @@ export function lowestByIPThenUID(ips: readonly string[], uids: readonly string[
       counts[d]++;
     }
     if (pos >= longest) break;
-    let below = 0;
-    let straddle = 0;
-    while (taken + below + counts[straddle] < k) below += counts[straddle++];
     // A digit every candidate shares (the "10" of 10.x.y.z) decides nothing.
-    if (counts[straddle] === pool.length) continue;
-    const rest = new Int32Array(counts[straddle]);
-    let r = 0;
-    for (let i = 0; i < pool.length; i++) {
-      if (digit[i] < straddle) chosen[taken++] = pool[i];
-      else if (digit[i] === straddle) rest[r++] = pool[i];
-    }
-    pool = rest;
-    digit = digit.subarray(0, rest.length);
+    const step = narrow(pool, digit, counts, chosen, taken, k);
+    if (!step) continue;
+    ({ pool, taken } = step);
+    digit = digit.subarray(0, pool.length);
   }
   // 2.
   const need = k - taken;

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { lowestByIPThenUID, orderByIPThenUID } from '../../../controllers/endpoints/radix-order.js';
 
@@ -11,15 +11,34 @@ const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p
 const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((p) => p.map((x) => x.toString(16)).join(':'));
 const smallV4 = fc.tuple(fc.nat(12), fc.nat(12)).map(([a, b]) => `10.0.${a}.${b}`);
 
-test('orderByIPThenUID › equals a comparison sort by (IP text, UID), stable', (t) => {
+/** Property: orderByIPThenUID equals the reference for lists of IPs drawn from `ip`. */
+function ordersAsReference(t: ExecutionContext, ip: fc.Arbitrary<string>, maxLength: number): void {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.oneof(ipv4, ipv6, smallV4), fc.constantFrom('', 'a', 'b', 'c')), { maxLength: 60 }), (pairs) => {
+    fc.property(fc.array(fc.tuple(ip, fc.constantFrom('', 'a', 'b', 'c')), { maxLength }), (pairs) => {
       const ips = pairs.map((p) => p[0]);
       const uids = pairs.map((p) => p[1]);
       t.deepEqual(Array.from(orderByIPThenUID(ips, uids)), reference(ips, uids));
     }),
     { numRuns: 1000 },
   );
+}
+
+/** Property: lowestByIPThenUID equals the first k of the reference, for IPs drawn from `ip`. */
+function selectsAsReference(t: ExecutionContext, ip: fc.Arbitrary<string>, maxLength: number): void {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(ip, fc.constantFrom('', 'a', 'b')), { maxLength }), fc.nat(maxLength + 10), fc.boolean(), (pairs, k, odd) => {
+      const ips = pairs.map((p) => p[0]);
+      const uids = pairs.map((p) => p[1]);
+      const ids = ips.map((_, i) => i).filter((i) => !odd || i % 2 === 1).reverse();
+      const want = reference(ips, uids).filter((i) => ids.includes(i)).slice(0, k);
+      t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, ids, k)), want);
+    }),
+    { numRuns: 1000 },
+  );
+}
+
+test('orderByIPThenUID › equals a comparison sort by (IP text, UID), stable', (t) => {
+  ordersAsReference(t, fc.oneof(ipv4, ipv6, smallV4), 60);
 });
 
 test('orderByIPThenUID › a prefix sorts first; non-ASCII text falls back to the comparison sort', (t) => {
@@ -29,16 +48,7 @@ test('orderByIPThenUID › a prefix sorts first; non-ASCII text falls back to th
 });
 
 test('lowestByIPThenUID › equals the first k of the full order, for any subset of candidates', (t) => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.oneof(ipv4, ipv6, smallV4), fc.constantFrom('', 'a', 'b')), { maxLength: 60 }), fc.nat(70), fc.boolean(), (pairs, k, odd) => {
-      const ips = pairs.map((p) => p[0]);
-      const uids = pairs.map((p) => p[1]);
-      const ids = ips.map((_, i) => i).filter((i) => !odd || i % 2 === 1).reverse();
-      const want = reference(ips, uids).filter((i) => ids.includes(i)).slice(0, k);
-      t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, ids, k)), want);
-    }),
-    { numRuns: 1000 },
-  );
+  selectsAsReference(t, fc.oneof(ipv4, ipv6, smallV4), 60);
 });
 
 test('lowestByIPThenUID › identical IPs are decided by UID; non-IP text takes the comparison path', (t) => {
@@ -53,27 +63,11 @@ const octet = fc.oneof(fc.nat(255), fc.constantFrom(0, 1, 2, 10, 19, 100, 199, 2
 const v4Only = fc.tuple(octet, octet, octet, octet).map((p) => p.join('.'));
 
 test('orderByIPThenUID › canonical IPv4 text alone: equals a comparison sort by (IP text, UID)', (t) => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.oneof(v4Only, smallV4), fc.constantFrom('', 'a', 'b', 'c')), { maxLength: 80 }), (pairs) => {
-      const ips = pairs.map((p) => p[0]);
-      const uids = pairs.map((p) => p[1]);
-      t.deepEqual(Array.from(orderByIPThenUID(ips, uids)), reference(ips, uids));
-    }),
-    { numRuns: 1000 },
-  );
+  ordersAsReference(t, fc.oneof(v4Only, smallV4), 80);
 });
 
 test('lowestByIPThenUID › canonical IPv4 text alone: equals the first k of the full order', (t) => {
-  fc.assert(
-    fc.property(fc.array(fc.tuple(fc.oneof(v4Only, smallV4), fc.constantFrom('', 'a', 'b')), { maxLength: 80 }), fc.nat(90), fc.boolean(), (pairs, k, odd) => {
-      const ips = pairs.map((p) => p[0]);
-      const uids = pairs.map((p) => p[1]);
-      const ids = ips.map((_, i) => i).filter((i) => !odd || i % 2 === 1).reverse();
-      const want = reference(ips, uids).filter((i) => ids.includes(i)).slice(0, k);
-      t.deepEqual(Array.from(lowestByIPThenUID(ips, uids, ids, k)), want);
-    }),
-    { numRuns: 1000 },
-  );
+  selectsAsReference(t, fc.oneof(v4Only, smallV4), 80);
 });
 
 test('lowestByIPThenUID › IPv4 octets order as text: a shorter octet that is a prefix first', (t) => {
