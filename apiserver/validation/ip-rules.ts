@@ -3,8 +3,9 @@
  * pkg/apis/core/validation/validation.go. Parsing itself is allocators/ip.ts' strict parser.
  */
 import type { IPFamily } from '../../api-types/core.js';
-import { familyOf, ipProblem, parseIP } from '../../allocators/ip.js';
+import { cidrProblem, familyOf, ipProblem, parseIP } from '../../allocators/ip.js';
 import { type FieldCause, type FieldPath, invalid } from './field.js';
+import { str } from './meta.js';
 
 /**
  * True when `s` is an IPv4 address in canonical dotted decimal (four 0–255 parts without
@@ -65,4 +66,20 @@ export function validateNonSpecialIP(ip: string, path: FieldPath): FieldCause[] 
     if ((top16 & 0xff0f) === 0xff02) errs.push(invalid(path, ip, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
   }
   return errs;
+}
+
+/**
+ * Checks each CIDR of a list (ServiceCIDR spec.cidrs, Node spec.podCIDRs) with the strict parser,
+ * appending an Invalid cause at `path[i]` for each bad one; returns true when every one parsed.
+ */
+export function pushCIDRCauses(errs: FieldCause[], path: FieldPath, cidrs: readonly unknown[]): boolean {
+  let valid = true;
+  cidrs.forEach((c, i) => {
+    const why = cidrProblem(str(c));
+    if (why) {
+      valid = false;
+      errs.push(invalid(path.index(i), c, why));
+    }
+  });
+  return valid;
 }

@@ -3,10 +3,10 @@
  * (pkg/apis/networking/validation/validation.go ValidateIPAddress{,Update}, ValidateServiceCIDR{,Update}).
  */
 import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
-import { cidrProblem, ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
+import { ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, immutable, invalid, required } from './field.js';
 import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { isCanonicalIPv4 } from './ip-rules.js';
+import { isCanonicalIPv4, pushCIDRCauses } from './ip-rules.js';
 import { type NameValidator, isDNS1123Subdomain, isValidPathSegmentName, nameIsDNSSubdomain } from './names.js';
 
 /** An IPAddress is named after its IP, in canonical form (ValidateIPAddressName). */
@@ -55,15 +55,7 @@ export function validateServiceCIDR(obj: ServiceCIDR, old: ServiceCIDR | undefin
   }
   if (cidrs.length === 0) return [...errs, required(path, 'at least one CIDR required')];
   if (cidrs.length > 2) return [...errs, invalid(path, obj.spec, 'may only hold up to 2 values')];
-  let bad = false;
-  cidrs.forEach((c, i) => {
-    const why = cidrProblem(str(c));
-    if (why) {
-      bad = true;
-      errs.push(invalid(path.index(i), c, why));
-    }
-  });
-  if (!bad && cidrs.length === 2 && parseCIDR(cidrs[0]).family === parseCIDR(cidrs[1]).family) {
+  if (pushCIDRCauses(errs, path, cidrs) && cidrs.length === 2 && parseCIDR(cidrs[0]).family === parseCIDR(cidrs[1]).family) {
     errs.push(invalid(path, obj.spec, 'may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64'));
   }
   return errs;

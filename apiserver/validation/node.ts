@@ -1,8 +1,9 @@
 /** core/v1 Node validation, the parts svcplane uses (pkg/apis/core/validation ValidateNode). */
 import type { Node } from '../../api-types/core.js';
-import { cidrProblem, parseCIDR } from '../../allocators/ip.js';
+import { parseCIDR } from '../../allocators/ip.js';
 import { type FieldCause, FieldPath, duplicate, invalid } from './field.js';
-import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { pushCIDRCauses } from './ip-rules.js';
 import { nameIsDNSSubdomain } from './names.js';
 
 /** Validates a Node: a DNS-1123 subdomain name and spec.podCIDRs (valid, one per family, no duplicates). */
@@ -12,15 +13,8 @@ export function validateNode(node: Node, old: Node | undefined): FieldCause[] {
   errs.push(...validateObjectMeta(node.metadata, { namespaced: false, validateName: nameIsDNSSubdomain }));
   const cidrs = Array.isArray(node.spec?.podCIDRs) ? node.spec.podCIDRs : [];
   const path = FieldPath.root('spec', 'podCIDRs');
-  let bad = false;
-  cidrs.forEach((c, i) => {
-    const why = cidrProblem(str(c));
-    if (why) {
-      bad = true;
-      errs.push(invalid(path.index(i), c, why));
-    }
-  });
-  if (cidrs.length > 1 && !bad) {
+  const allValid = pushCIDRCauses(errs, path, cidrs);
+  if (cidrs.length > 1 && allValid) {
     const dual = cidrs.length === 2 && parseCIDR(cidrs[0]).family !== parseCIDR(cidrs[1]).family;
     if (!dual) errs.push(invalid(path, cidrs, 'may specify no more than one CIDR for each IP family'));
     const seen = new Set<string>();
