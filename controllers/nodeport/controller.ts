@@ -144,6 +144,11 @@ export class NodePortController implements Controller {
     });
   }
 
+  /** True once the start-up repair pass is done and the workers run, until stop. */
+  get allocating(): boolean {
+    return this.#pool !== undefined && !this.#stopped;
+  }
+
   /** Stops the repair loop and drains the workers. */
   async stop(timeoutMs: number): Promise<void> {
     this.#stopped = true;

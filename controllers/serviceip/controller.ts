@@ -181,6 +181,11 @@ export class ServiceIPController implements Controller {
     this.#timer = this.#clock.setTimer(tick, this.#cfg.repairIntervalMs);
   }
 
+  /** True once the start-up (IPAddress probe, start-up repair) is done and the workers run, until stop. */
+  get allocating(): boolean {
+    return this.#pools.length > 0 && !this.#stopped;
+  }
+
   /** Runs a full repair pass now: rebuilds the bitmaps, enqueues every Service and every claim. */
   fullPass(): void {
     this.index.rebuildBitmaps();

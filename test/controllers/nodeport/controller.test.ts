@@ -191,3 +191,16 @@ test('nodeport controller › its write leaves the Service\'s managedFields as t
   t.is(read(store, 'web')?.metadata.managedFields?.[0]?.manager, 'kubectl');
   await shutdown(store, inst);
 });
+
+test('nodeport controller › allocating turns true only after the start-up repair pass, and false on stop', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store);
+  // Polled from the first moment: whenever it reads true, the first repair pass has finished.
+  await eventually('allocating', () => {
+    if (inst.controller.allocating && inst.controller.repairPasses < 1) throw new Error('allocating before the start-up repair pass');
+    return inst.controller.allocating;
+  });
+  t.true(inst.controller.repairPasses >= 1);
+  await shutdown(store, inst);
+  t.false(inst.controller.allocating);
+});

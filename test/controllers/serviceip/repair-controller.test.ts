@@ -99,8 +99,12 @@ test('serviceip › a failing IPAddress probe at start-up is retried, then alloc
   faults.failNext({ verb: 'list', resource: 'ipaddresses', count: 1, error: () => internalError('etcd is down') });
   createService(store, 'web');
   const c = await startServiceIP(store, {}, faults);
+  // The probe is retried after 500 ms: until then the controller is not allocating.
+  t.false(c.controller.allocating);
   const ip = await eventually('allocated after the retry', () => getService(store, 'web')?.spec?.clusterIP, { timeoutMs: 5000 });
+  t.true(c.controller.allocating);
   t.true(c.controller.durable);
   t.is(claims(store).get(ip)?.spec.parentRef.name, 'web');
   await c.stop();
+  t.false(c.controller.allocating, 'not after stop');
 });
