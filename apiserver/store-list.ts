@@ -7,6 +7,8 @@
 import type { KubeList, KubeObject, StatusCause, WatchEvent } from '../api-types/meta.js';
 import { badRequest, expired, invalid } from './errors.js';
 import { InvalidContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
+import { parseFieldSelector } from './field-selectors.js';
+import { SelectorError, parseLabelSelector } from './selectors.js';
 import { type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import type { ListOptions, WatchOptions } from './types.js';
@@ -21,6 +23,19 @@ export const CONTINUE_EXPIRED_MESSAGE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 const forbiddenCause = (field: string, message: string): StatusCause => ({ reason: 'FieldValueForbidden', field, message: `Forbidden: ${message}` });
+
+/** The predicate of a list or watch: namespace, label selector and field selector; 400 on a bad selector. */
+export function objectSelector(r: ResourceInfo, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): (obj: KubeObject) => boolean {
+  try {
+    const labels = parseLabelSelector(labelSelector ?? '');
+    const fields = parseFieldSelector(r, fieldSelector ?? '');
+    const ns = r.namespaced ? namespace : undefined;
+    return (obj) => (ns === undefined || obj.metadata.namespace === ns) && labels.matches(obj.metadata.labels) && fields.matches(obj);
+  } catch (err) {
+    if (err instanceof SelectorError) throw badRequest(err.message);
+    throw err;
+  }
+}
 
 /** Validates list options as ValidateListOptions does for a list; 422 when violated. */
 export function validateListOptions(opts: ListOptions): void {

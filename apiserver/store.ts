@@ -13,19 +13,17 @@
  */
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
-import { ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
-import { parseFieldSelector } from './field-selectors.js';
+import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
-import { SelectorError, parseLabelSelector } from './selectors.js';
+import { admit, checkNamespace, writeScope } from './store-admission.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
-import { initialWatchEvents, itemsAt, listPage, validateListOptions, validateWatchOptions } from './store-list.js';
+import { initialWatchEvents, itemsAt, listPage, objectSelector, validateListOptions, validateWatchOptions } from './store-list.js';
 import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
 
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, Store, WatchOptions, WatchSink, WriteOptions } from './types.js';
-import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
 
 /** Options of a MemoryStore. */
 export interface MemoryStoreOptions {
@@ -117,13 +115,13 @@ export class MemoryStore implements Store {
 
   list(r: ResourceInfo, opts: ListOptions = {}): KubeList {
     validateListOptions(opts);
-    const select = this.selector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
+    const select = objectSelector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
     return listPage(this, r, opts, select, (exact) => itemsAt(this, r, opts.namespace, exact));
   }
 
   watch(r: ResourceInfo, opts: WatchOptions, sink: WatchSink): MemoryWatchHandle {
     validateWatchOptions(opts);
-    const matches = this.selector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
+    const matches = objectSelector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
     const initial = initialWatchEvents(this, r, opts, matches);
     const currentRV = () => this.rv;
     return this.hub.open(resourceId(r), { kind: r.kind, apiVersion: groupVersion(r), allowBookmarks: opts.allowWatchBookmarks === true, matches, currentRV }, initial, sink);
@@ -146,7 +144,7 @@ export class MemoryStore implements Store {
   // `how.record`: keep managedFields for this write (false after an apply patch, which recorded
   // them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
   private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
-    const ns = this.scope(r, namespace, body);
+    const ns = writeScope(r, namespace, body);
     const obj = how.ownsBody ? body : cloneJson(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
     const m = obj.metadata;
@@ -159,14 +157,14 @@ export class MemoryStore implements Store {
     }
     const generated = !m.name;
     if (generated) m.name = generateName(m.generateName as string, this.random);
-    this.checkNamespace(r, ns, m.name as string);
+    checkNamespace(this, r, ns, m.name as string);
     if (r.namespaced) m.namespace = ns;
     else delete m.namespace;
     m.uid = newUID(this.uidRandom);
     m.creationTimestamp = formatTimestamp(this.clock.now());
     if (r.hasGeneration) m.generation = 1;
     if (r.group === '' && r.resource === 'namespaces') prepareNamespace(obj);
-    this.admit(r, obj, undefined, undefined);
+    admit(r, obj, undefined, undefined);
     for (let attempt = 1; this.stored(r, ns, m.name as string); attempt++) {
       if (!generated) throw alreadyExists(r, m.name as string);
       if (attempt >= GENERATE_NAME_ATTEMPTS) {
@@ -187,7 +185,7 @@ export class MemoryStore implements Store {
     opts: MemoryWriteOptions & { subresource?: 'status' },
     how: WriteHow,
   ): { object: KubeObject; created: boolean } {
-    const ns = this.scope(r, namespace, body);
+    const ns = writeScope(r, namespace, body);
     const bodyMeta = body.metadata ?? {};
     if (bodyMeta.name && bodyMeta.name !== name) {
       throw badRequest(`the name of the object (${bodyMeta.name}) does not match the name on the URL (${name})`);
@@ -217,7 +215,7 @@ export class MemoryStore implements Store {
       throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',
         message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
     }
-    this.admit(r, next, old, opts.subresource);
+    admit(r, next, old, opts.subresource);
     const cmp = compareUpdate(r, old, next);
     // Members the update left equal become the stored (frozen) ones: recording managedFields
     // skips them, nothing freezes them again, and history keeps one copy of a spec that many
@@ -382,52 +380,7 @@ export class MemoryStore implements Store {
     return h;
   }
 
-  private selector(r: ResourceInfo, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): (obj: KubeObject) => boolean {
-    try {
-      const labels = parseLabelSelector(labelSelector ?? '');
-      const fields = parseFieldSelector(r, fieldSelector ?? '');
-      const ns = r.namespaced ? namespace : undefined;
-      return (obj) => (ns === undefined || obj.metadata.namespace === ns) && labels.matches(obj.metadata.labels) && fields.matches(obj);
-    } catch (err) {
-      if (err instanceof SelectorError) throw badRequest(err.message);
-      throw err;
-    }
-  }
-
-  // The namespace of a write: from the argument, never contradicted by the body (400).
-  private scope(r: ResourceInfo, namespace: string | undefined, body: KubeObject): string {
-    if (!r.namespaced) return '';
-    const bodyNs = body.metadata?.namespace;
-    if (bodyNs && namespace && bodyNs !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-    }
-    const ns = namespace ?? bodyNs;
-    if (!ns) throw badRequest('the server could not find the requested resource: a namespace is required');
-    return ns;
-  }
-
-  // NamespaceLifecycle admission: the namespace must exist and not be terminating.
-  private checkNamespace(r: ResourceInfo, ns: string, name: string): void {
-    if (!r.namespaced) return;
-    const namespace = this.stored(NAMESPACES, undefined, ns);
-    if (!namespace) throw notFound(NAMESPACES, ns);
-    if (namespace.metadata.deletionTimestamp) {
-      throw forbidden(r, name, `unable to create new content in namespace ${ns} because it is being terminated`,
-        [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }]);
-    }
-  }
-
-  private admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
-    defaultObject(r, obj);
-    // Main-resource updates keep what the server (here: the allocation controllers) filled in
-    // and the request left out, as kube-apiserver's patchAllocatedValues does.
-    if (old && subresource === undefined) prepareForUpdate(r, obj, old);
-    canonicalizeObject(r, obj);
-    const causes = validateObject(r, obj, old, subresource);
-    if (causes.length > 0) throw invalid(r, obj.metadata.name ?? '', causes);
-  }
 }
-
 
 /** How a write treats its body (see createObject). */
 interface WriteHow {

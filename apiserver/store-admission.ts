@@ -1,0 +1,47 @@
+/**
+ * What a write must pass before the store keeps it: the namespace it is scoped to, the
+ * NamespaceLifecycle admission plugin (plugin/pkg/admission/namespace/lifecycle), and the
+ * type's strategy (defaulting, the allocated values an update keeps, canonical form,
+ * validation; apiserver/pkg/registry/rest/create.go BeforeCreate and update.go BeforeUpdate).
+ */
+import type { KubeObject } from '../api-types/meta.js';
+import { badRequest, forbidden, invalid, notFound } from './errors.js';
+import { RESOURCES, type ResourceInfo } from './resources.js';
+import type { MemoryStore } from './store.js';
+import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
+
+const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
+
+/** The namespace of a write: from the argument, never contradicted by the body (400); '' when cluster-scoped. */
+export function writeScope(r: ResourceInfo, namespace: string | undefined, body: KubeObject): string {
+  if (!r.namespaced) return '';
+  const bodyNs = body.metadata?.namespace;
+  if (bodyNs && namespace && bodyNs !== namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  const ns = namespace ?? bodyNs;
+  if (!ns) throw badRequest('the server could not find the requested resource: a namespace is required');
+  return ns;
+}
+
+/** NamespaceLifecycle: a create needs its namespace to exist (404) and not be terminating (403). */
+export function checkNamespace(store: MemoryStore, r: ResourceInfo, ns: string, name: string): void {
+  if (!r.namespaced) return;
+  const namespace = store.stored(NAMESPACES, undefined, ns);
+  if (!namespace) throw notFound(NAMESPACES, ns);
+  if (namespace.metadata.deletionTimestamp) {
+    throw forbidden(r, name, `unable to create new content in namespace ${ns} because it is being terminated`,
+      [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }]);
+  }
+}
+
+/** Defaults, completes and validates `obj` (edited in place); throws 422 Invalid with the causes. */
+export function admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
+  defaultObject(r, obj);
+  // Main-resource updates keep what the server (here: the allocation controllers) filled in
+  // and the request left out, as kube-apiserver's patchAllocatedValues does.
+  if (old && subresource === undefined) prepareForUpdate(r, obj, old);
+  canonicalizeObject(r, obj);
+  const causes = validateObject(r, obj, old, subresource);
+  if (causes.length > 0) throw invalid(r, obj.metadata.name ?? '', causes);
+}
