@@ -10,40 +10,19 @@
  * pods. Anything else (a slice created or deleted, a placeholder, labels, hints, many changes,
  * a cache that is not what the last plan left) takes the full reconcile.
  */
-import type { IPFamily, Node, Pod, Service } from '../../api-types/core.js';
+import type { Node, Pod, Service } from '../../api-types/core.js';
 import type { StringMap } from '../../api-types/meta.js';
 import type { EndpointSlice, SliceEndpoint } from '../../api-types/networking.js';
 import { Labels, ManagedBy } from '../../api-types/well-known.js';
 import { diffPods } from '../shared/pod-changes.js';
 import { shouldPodBeInEndpoints } from '../shared/pod.js';
 import { computeDesired, endpointPortsForPod, freshPodEndpoint } from './desired.js';
-import { endpointKey, endpointsEqualBeyondHash, portMapKey, sameEndpointKey } from './endpoint-hash.js';
+import { endpointKey, portMapKey } from './endpoint-hash.js';
 import { topologyHintsEnabled, validTrafficDistribution } from './hints.js';
 import { emptyPlan, reconcileSlices, setTriggerTime, type SlicePlan, type SliceSnapshot } from './reconcile.js';
 import { copySlice, sliceToFill } from './slice-packing.js';
 import { addressTypesForService, sliceLabels } from './slice-shape.js';
-
-interface SliceRecord {
-  /** The slice as the cache should hold it: the cached object, or the server's reply to our write. */
-  slice: EndpointSlice;
-  /** Its endpoints as desired objects (desired.ts podEndpoint), in the slice's order. */
-  eps: readonly SliceEndpoint[];
-  type: TypeMemo;
-}
-
-/** An endpoint with its identity key (endpointKey). */
-interface KeyedEndpoint {
-  ep: SliceEndpoint;
-  key: string;
-}
-
-interface TypeMemo {
-  addressType: IPFamily;
-  /** The slice holding each endpoint, by endpoint key. */
-  byKey: Map<string, SliceRecord>;
-  /** Each pod's endpoint of this type, by pod name. */
-  byPod: Map<string, KeyedEndpoint>;
-}
+import { editSlice, editsSlice, fillSlice, type SliceRecord, type TypeDelta, type TypeMemo, type Updated } from './slice-edits.js';
 
 /**
  * What the planner remembers of one Service after an applied plan. Opaque to the controller,
@@ -180,82 +159,6 @@ function memoAfterFullPlan(s: SliceSnapshot, plan: SlicePlan): PendingSliceMemo 
       };
     },
   };
-}
-
-/** One endpoint of a slice (its memo object) replaced by a new version with the same key, or removed. */
-interface SliceEdit {
-  rec: SliceRecord;
-  old: SliceEndpoint;
-  key: string;
-  now: SliceEndpoint | undefined;
-}
-
-/** A slice the plan updates, with its endpoints as memo objects. */
-interface Updated {
-  slice: EndpointSlice;
-  rec: SliceRecord;
-  eps: SliceEndpoint[];
-}
-
-/** Changes to the memo, carried out by settle. */
-interface TypeDelta {
-  type: TypeMemo;
-  podEndpoints: [string, KeyedEndpoint | null][];
-  keysGone: string[];
-  placed: [string, SliceRecord][];
-  /** Records whose endpoints change, with their new list; `written` when the plan updates the slice. */
-  records: { rec: SliceRecord; eps: SliceEndpoint[]; written: boolean }[];
-  /** Endpoints replaced or removed, in this type's slices. */
-  edits: SliceEdit[];
-  /** New endpoints, in pod order. */
-  added: KeyedEndpoint[];
-}
-
-/**
- * Applies a slice's edits to its endpoint list (as packPortMapping step 1 keeps them): the
- * kept list, whether the slice changed, or undefined when the cache is not in the memo's order.
- */
-function editSlice(rec: SliceRecord, cached: readonly SliceEndpoint[], edits: readonly SliceEdit[]): { kept: SliceEndpoint[]; changed: boolean } | undefined {
-  if (cached.length !== rec.eps.length) return undefined;
-  const kept = rec.eps.slice();
-  const removed: number[] = [];
-  let changed = false;
-  for (const e of edits) {
-    if (e.rec !== rec) continue;
-    const i = rec.eps.indexOf(e.old);
-    if (i < 0) return undefined;
-    if (e.now === undefined) {
-      removed.push(i);
-      continue;
-    }
-    if (!sameEndpointKey(cached[i], e.old)) return undefined;
-    if (!endpointsEqualBeyondHash(e.now, cached[i])) changed = true;
-    kept[i] = e.now;
-  }
-  if (removed.length > 0) {
-    changed = true;
-    removed.sort((a, b) => b - a);
-    for (const i of removed) kept.splice(i, 1);
-  }
-  return { kept, changed };
-}
-
-/** True when one of `edits` is in the slice of `rec`. */
-function editsSlice(edits: readonly SliceEdit[], rec: SliceRecord): boolean {
-  for (const e of edits) if (e.rec === rec) return true;
-  return false;
-}
-
-/** packPortMapping's fill: appends added endpoints from `next` until the slice is full; returns the next index. */
-function fillSlice(u: Updated, added: readonly KeyedEndpoint[], next: number, max: number, delta: TypeDelta): number {
-  const eps = u.slice.endpoints!;
-  for (; next < added.length && eps.length < max; next++) {
-    eps.push(added[next].ep);
-    // An updated slice's endpoints are its memo list; a picked one's start from the cache.
-    if (u.eps !== eps) u.eps.push(added[next].ep);
-    delta.placed.push([added[next].key, u.rec]);
-  }
-  return next;
 }
 
 /**
