@@ -9,9 +9,20 @@ import { isObject, type JsonObject } from './json-value.js';
 /** A path: serialized path elements, outermost first. */
 export type FieldPath = readonly string[];
 
-const RANKS: Readonly<Record<string, number>> = { f: 0, k: 1, v: 2, i: 3 };
-const rank = (pe: string): number => RANKS[pe[0]] ?? 4;
-const comparePE = (a: string, b: string): number => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+// f: fields, k: keys, v: values, i: indexes (by char code: no string or property lookup).
+function rank(pe: string): number {
+  switch (pe.charCodeAt(0)) {
+    case 102: return 0;
+    case 107: return 1;
+    case 118: return 2;
+    case 105: return 3;
+    default: return 4;
+  }
+}
+/** Orders path elements as structured-merge-diff does: fields, keys, values, indexes; then by text. */
+export function comparePE(a: string, b: string): number {
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 /**
  * The FieldsV1 object each set was decoded from, when that object was frozen (a stored
@@ -276,7 +287,19 @@ function hasKeys(o: object): boolean {
 }
 
 /** The `f:` path element of a field. */
-export const fieldPE = (name: string): string => `f:${name}`;
+export function fieldPE(name: string): string {
+  // Field names repeat from object to object: one string per name saves building it, and
+  // interning it again as a property name, at every FieldsV1 key. Bounded, as names are data.
+  let pe = fieldPEs.get(name);
+  if (pe === undefined) {
+    if (fieldPEs.size >= MAX_FIELD_PES) fieldPEs.clear();
+    fieldPEs.set(name, (pe = `f:${name}`));
+  }
+  return pe;
+}
+
+const fieldPEs = new Map<string, string>();
+const MAX_FIELD_PES = 8192;
 
 /** Prints a path as structured-merge-diff does: `.spec.ports[port=80,protocol="TCP"].targetPort`. */
 export function pathString(path: FieldPath): string {

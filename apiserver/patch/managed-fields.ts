@@ -5,8 +5,9 @@
  * (`recordUpdate`, the managedFieldsUpdater and structured-merge-diff's Updater.Update).
  */
 import type { KubeObject, ManagedFieldsEntry } from '../../api-types/meta.js';
+import { encodeCreatedFields, SERVER_SET_METADATA } from './created-fields.js';
 import { FieldSet, type FieldPath } from './field-set.js';
-import { jsonEqual } from './json-value.js';
+import { isObject, jsonEqual, type JsonObject } from './json-value.js';
 import { schemaFor } from './merge-keys.js';
 import { compareValues } from './typed-value.js';
 
@@ -52,21 +53,40 @@ export function decodeManagedFields(entries: readonly ManagedFieldsEntry[] | und
  * by operation (Apply first), time (seconds), manager, apiVersion, subresource.
  */
 export function encodeManagedFields(managers: readonly Manager[]): ManagedFieldsEntry[] {
-  const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return managers
-    .filter((m) => !m.fields.isEmpty())
-    .slice()
-    .sort((p, q) => cmp(p.operation, q.operation) || seconds(p.time) - seconds(q.time) || cmp(p.manager, q.manager)
-      || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''))
-    .map((m) => {
-      const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
-      if (m.time) e.time = m.time;
-      e.fieldsType = 'FieldsV1';
-      e.fieldsV1 = m.fields.toFieldsV1();
-      if (m.subresource) e.subresource = m.subresource;
-      return e;
-    });
+  const kept = managers.filter(isOwningAny);
+  if (kept.length > 1) kept.sort(compareManagers);
+  const out: ManagedFieldsEntry[] = new Array(kept.length);
+  for (let i = 0; i < kept.length; i++) out[i] = encodeEntry(kept[i], kept[i].fields.toFieldsV1());
+  return out;
+}
+
+// Module-level rather than closures: recording runs on every write with a field manager.
+function isOwningAny(m: Manager): boolean {
+  return !m.fields.isEmpty();
+}
+
+function compareManagers(p: Manager, q: Manager): number {
+  return compareText(p.operation, q.operation) || toEpochSeconds(p.time) - toEpochSeconds(q.time) || compareText(p.manager, q.manager)
+    || compareText(p.apiVersion, q.apiVersion) || compareText(p.subresource ?? '', q.subresource ?? '');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// Whole seconds since the epoch (0 when absent or unparseable), as entries are ordered by time.
+function toEpochSeconds(time: string | undefined): number {
+  return time ? Math.floor(Date.parse(time) / 1000) || 0 : 0;
+}
+
+// One entry, its keys in the order the API server writes them.
+function encodeEntry(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'time' | 'subresource'>, fieldsV1: JsonObject): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+  if (m.time) e.time = m.time;
+  e.fieldsType = 'FieldsV1';
+  e.fieldsV1 = fieldsV1;
+  if (m.subresource) e.subresource = m.subresource;
+  return e;
 }
 
 /** How a conflict message names a manager (printManager in conflict.go). */
@@ -79,12 +99,17 @@ export function printManager(m: Manager): string {
 
 /** RFC 3339 at second precision, as metav1.Time serializes. Unparseable input is kept. */
 export function toSeconds(time: string): string {
+  // Writes within one second share their timestamp: the last one converted is kept.
+  if (time === lastTime) return lastSeconds;
   const ms = Date.parse(time);
-  return Number.isNaN(ms) ? time : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const seconds = Number.isNaN(ms) ? time : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  lastTime = time;
+  lastSeconds = seconds;
+  return seconds;
 }
 
-// stripmeta.go: fields the API server sets, never owned by a manager.
-const STRIPPED_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
+let lastTime = '';
+let lastSeconds = '';
 
 /**
  * Drops from `set` what no manager may own: apiVersion, kind and server-set metadata; and the
@@ -92,16 +117,25 @@ const STRIPPED_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink',
  * everything but metadata and status on the status subresource.
  */
 export function ownableFields(set: FieldSet, subresource?: 'status'): FieldSet {
-  const keep = (p: FieldPath): boolean => {
-    const top = p[0];
-    if (top === 'f:apiVersion' || top === 'f:kind') return false;
-    if (top === 'f:metadata') return p.length > 1 && !STRIPPED_METADATA.includes(p[1].slice(2));
-    // The status strategies reset spec (pods also some metadata, which the store restores, so
-    // it never shows up as changed); metadata such as labels may change through /status.
-    if (subresource === 'status') return top === 'f:status';
-    return top !== 'f:status';
-  };
-  return set.filter(keep);
+  return set.filter(subresource === 'status' ? isOwnableOnStatus : isOwnableOnMain);
+}
+
+// Shared by both endpoints: apiVersion, kind and server-set metadata are never owned.
+function isOwnableMeta(p: FieldPath): boolean | undefined {
+  const top = p[0];
+  if (top === 'f:apiVersion' || top === 'f:kind') return false;
+  if (top === 'f:metadata') return p.length > 1 && !SERVER_SET_METADATA.has(p[1].slice(2));
+  return undefined;
+}
+
+function isOwnableOnMain(p: FieldPath): boolean {
+  return isOwnableMeta(p) ?? p[0] !== 'f:status';
+}
+
+// The status strategies reset spec (pods also some metadata, which the store restores, so it
+// never shows up as changed); metadata such as labels may change through /status.
+function isOwnableOnStatus(p: FieldPath): boolean {
+  return isOwnableMeta(p) ?? p[0] === 'f:status';
 }
 
 /**
@@ -147,12 +181,15 @@ export function recordUpdate(
   // 3.
   const managers = decodeManagedFields(userSet ? nextEntries : previousEntries);
   const schema = schemaFor(next.kind ?? previous?.kind);
-  const strip = (o: KubeObject | undefined): unknown => {
-    if (!o) return undefined;
-    const { managedFields: _m, ...metadata } = o.metadata ?? {};
-    return { ...o, metadata };
-  };
-  const diff = compareValues(strip(previous), strip(next), schema);
+  // A create that finds no entries to take from: every field it sets is the writer's, encoded
+  // in one walk (what the general path below would compute, far cheaper).
+  if (!previous && managers.length === 0 && (next.metadata === undefined || next.metadata === null || isObject(next.metadata))) {
+    const fieldsV1 = encodeCreatedFields(next as unknown as JsonObject, schema, subresource);
+    if (Object.keys(fieldsV1).length > 0) out.metadata.managedFields = [encodeEntry({ manager, operation: 'Update', apiVersion, time: toSeconds(now), subresource }, fieldsV1)];
+    else delete out.metadata.managedFields;
+    return out;
+  }
+  const diff = compareValues(withoutManagedFields(previous), withoutManagedFields(next), schema);
   const changed = ownableFields(diff.modified.union(diff.added), subresource);
   const removed = ownableFields(diff.removed, subresource);
   const self = { manager, operation: 'Update' as const, apiVersion, subresource };
@@ -174,6 +211,12 @@ export function recordUpdate(
   if (encoded.length > 0) out.metadata.managedFields = encoded;
   else delete out.metadata.managedFields;
   return out;
+}
+
+function withoutManagedFields(o: KubeObject | undefined): unknown {
+  if (!o) return undefined;
+  const { managedFields: _m, ...metadata } = o.metadata ?? {};
+  return { ...o, metadata };
 }
 
 /** The most Update entries an object keeps (DefaultMaxUpdateManagers). */

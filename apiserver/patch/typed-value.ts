@@ -11,9 +11,11 @@ import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
 import { canonicalJson, cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema } from './merge-keys.js';
 
-type Granularity = 'leaf' | 'map' | 'set' | 'assoc';
+/** How a value is owned: as one leaf, key by key (a map), or item by item (a set or an associative list). */
+export type Granularity = 'leaf' | 'map' | 'set' | 'assoc';
 
-function granularity(v: unknown, schema: FieldSchema | undefined): Granularity {
+/** How `value` is owned under `schema`: lists granular only where the schema says, maps unless atomic. */
+export function granularity(v: unknown, schema: FieldSchema | undefined): Granularity {
   if (Array.isArray(v)) {
     if (schema?.kind !== 'list' || schema.ssa === 'atomic') return 'leaf';
     return schema.ssa === 'set' ? 'set' : 'assoc';
@@ -42,16 +44,76 @@ export function itemPE(list: ListSchema, item: unknown): string | { error: strin
   if (list.ssa === 'atomic') return { error: 'atomic list items have no path element' };
   if (item === null) return { error: 'associative list with keys may not have a null element' };
   if (!isObject(item)) return { error: 'associative list with keys may not have non-map elements' };
-  const key: JsonObject = {};
-  for (const name of [...list.ssa.keys].sort()) {
-    const v = own(item, name) ?? list.ssa.defaults?.[name];
-    if (v !== undefined && v !== null) put(key, name, v);
+  const ssa = list.ssa;
+  const known = knownItemPEs(ssa);
+  // 1. An item keyed as one seen before (same scalar key values) has its element already.
+  let level: unknown = known.byValue;
+  for (const name of known.keys) {
+    if (!(level instanceof Map)) break;
+    level = level.get(keyValue(item, name, ssa.defaults));
   }
-  if (Object.keys(key).length === 0) {
-    const keys = list.ssa.keys.map((k) => JSON.stringify(k)).join(' ');
+  if (typeof level === 'string') return level;
+  // 2. The JSON of the key object, written directly: `{"name":value,…}` in sorted key order, as
+  // JSON.stringify prints an object built in that order.
+  let key = '';
+  let isScalar = true;
+  for (const name of known.keys) {
+    const v = keyValue(item, name, ssa.defaults);
+    if (v === ABSENT) continue;
+    key += `${key === '' ? '{' : ','}${JSON.stringify(name)}:${JSON.stringify(v)}`;
+    if (typeof v === 'object') isScalar = false;
+  }
+  if (key === '') {
+    const keys = ssa.keys.map((k) => JSON.stringify(k)).join(' ');
     return { error: `associative list with keys has an element that omits all key fields [${keys}] (and doesn't have default values for any key fields)` };
   }
-  return `k:${JSON.stringify(key)}`;
+  const pe = `k:${key}}`;
+  if (isScalar) rememberItemPE(known, item, ssa.defaults, pe);
+  return pe;
+}
+
+/**
+ * Per associative list schema: its key fields, sorted, and the path elements built so far,
+ * nested by key field value (scalars only, ABSENT for a missing key): every item of every
+ * list written goes through itemPE, and key values (container, env, port) repeat. Bounded.
+ */
+interface KnownItemPEs {
+  keys: readonly string[];
+  byValue: Map<unknown, unknown>;
+  size: number;
+}
+
+const ABSENT = Symbol('absent');
+const MAX_KNOWN_ITEM_PES = 4096;
+const knownItemPEsOf = new WeakMap<object, KnownItemPEs>();
+
+function knownItemPEs(ssa: { keys: string[] }): KnownItemPEs {
+  let known = knownItemPEsOf.get(ssa);
+  if (known === undefined) knownItemPEsOf.set(ssa, (known = { keys: [...ssa.keys].sort(), byValue: new Map(), size: 0 }));
+  return known;
+}
+
+// A key field's value, its default when absent, or ABSENT.
+function keyValue(item: JsonObject, name: string, defaults: Record<string, unknown> | undefined): unknown {
+  const v = own(item, name) ?? defaults?.[name];
+  return v === undefined || v === null ? ABSENT : v;
+}
+
+function rememberItemPE(known: KnownItemPEs, item: JsonObject, defaults: Record<string, unknown> | undefined, pe: string): void {
+  if (known.size >= MAX_KNOWN_ITEM_PES) {
+    known.byValue = new Map();
+    known.size = 0;
+  }
+  let level = known.byValue;
+  const last = known.keys.length - 1;
+  for (let i = 0; i < last; i++) {
+    const v = keyValue(item, known.keys[i], defaults);
+    let next = level.get(v) as Map<unknown, unknown> | undefined;
+    if (next === undefined) level.set(v, (next = new Map()));
+    level = next;
+  }
+  level.set(keyValue(item, known.keys[last], defaults), pe);
+  known.size++;
 }
 
 /** The path elements of an applied configuration's items: errors and duplicates throw. */
@@ -184,6 +246,15 @@ function compareAt(a: unknown, b: unknown, schema: FieldSchema | undefined, path
 const ALWAYS_PRESENT = new Set(['f:metadata', 'f:spec', 'f:status']);
 
 /**
+ * Whether a value of granularity `g` is a struct Go's zero object already holds (a top-level
+ * metadata/spec/status, or a `zeroPresent` struct), which Compare never sees added or removed
+ * as a whole, so it is no member of its own. `topPE` is the path element of a top-level field.
+ */
+export function isZeroPresent(g: Granularity, schema: FieldSchema | undefined, topPE: string | undefined): boolean {
+  return g === 'map' && ((schema?.kind === 'map' && schema.zeroPresent === true) || (topPE !== undefined && ALWAYS_PRESENT.has(topPE)));
+}
+
+/**
  * An added or removed subtree for Compare: its fields, and the map or list itself (compare.go
  * inserts every node it finds on one side only), which is why Update entries show `".": {}`
  * under a map such as labels while Apply entries do not.
@@ -191,8 +262,7 @@ const ALWAYS_PRESENT = new Set(['f:metadata', 'f:spec', 'f:status']);
 function collectWhole(value: unknown, schema: FieldSchema | undefined, path: FieldPath, set: FieldSet): void {
   if (value === null || value === undefined) return;
   const g = granularity(value, schema);
-  const zeroPresent = g === 'map' && (schema?.kind === 'map' && schema.zeroPresent || (path.length === 1 && ALWAYS_PRESENT.has(path[0])));
-  if (path.length > 0 && !zeroPresent) set.insert(path);
+  if (path.length > 0 && !isZeroPresent(g, schema, path.length === 1 ? path[0] : undefined)) set.insert(path);
   if (g === 'map') {
     for (const [k, v] of Object.entries(value as JsonObject)) collectWhole(v, fieldSchema(schema, k), [...path, fieldPE(k)], set);
   } else if (g !== 'leaf') {
