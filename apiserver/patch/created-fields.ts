@@ -6,7 +6,7 @@
  * compare against an empty object, or the filter pass; every create with a field manager (each
  * kubectl or client write) goes through here.
  */
-import { comparePE, fieldPE } from './field-set.js';
+import { comparePE, EMPTY_FIELDS as EMPTY, fieldPE } from './field-set.js';
 import { isObject, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
 import { granularity, isZeroPresent, itemPE } from './typed-value.js';
@@ -16,16 +16,12 @@ export const SERVER_SET_METADATA: ReadonlySet<string> = new Set([
   'name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion',
 ]);
 
-// Every leaf and every "." marker is an empty object: one frozen object serves them all (the
-// store freezes what it keeps, and skips what is frozen already).
-const EMPTY: JsonObject = Object.freeze({}) as JsonObject;
-
 /**
- * Encodes as FieldsV1 the fields a create of `object` (of root schema `schema`) gives its manager: every field it sets but
- * apiVersion, kind and server-set metadata, and only status (with metadata) on the status
- * subresource, nothing of status on the main resource. Maps and granular lists carry `"."` as
- * Compare inserts every node it finds on one side only. The object's metadata must be a map or
- * absent; managedFields in it are skipped.
+ * Encodes as FieldsV1 the fields a create of `object` (root schema `schema`) gives its manager:
+ * every field it sets but apiVersion, kind and server-set metadata, and only status (with
+ * metadata) on the status subresource, nothing of status on the main resource. Maps and granular
+ * lists carry `"."` as Compare inserts every node it finds on one side only. The object's
+ * metadata must be a map or absent; managedFields in it are skipped.
  * 1. Top-level fields pass the endpoint's filter; metadata is walked apart, minus server-set names.
  * 2. Each field is a member unless it is a struct Go's zero object holds (isZeroPresent).
  * 3. Below it, a map's fields and a granular list's items (first of each path element; null

@@ -25,6 +25,13 @@ export function comparePE(a: string, b: string): number {
 }
 
 /**
+ * The FieldsV1 of a member with nothing below it, and the `"."` marker: one frozen empty object
+ * serves them all in what this module and created-fields.ts encode (the store freezes what it
+ * keeps and skips what is frozen already; decoding knows it at a glance).
+ */
+export const EMPTY_FIELDS: JsonObject = Object.freeze({}) as JsonObject;
+
+/**
  * The FieldsV1 object each set was decoded from, when that object was frozen (a stored
  * managedFields entry never changes): encoding a set that no write changed hands the same
  * object back instead of building it again. Subsets (subtrees) are mapped too, so a set that
@@ -225,52 +232,61 @@ export class FieldSet {
       const sub = c?.toFieldsV1();
       const hasSub = sub !== undefined && hasKeys(sub);
       const isMember = this.members.has(pe);
-      if (isMember && hasSub) out[pe] = { '.': {}, ...sub };
+      if (isMember && hasSub) out[pe] = { '.': EMPTY_FIELDS, ...sub };
       else if (hasSub) out[pe] = sub;
-      else if (isMember) out[pe] = {};
+      else if (isMember) out[pe] = EMPTY_FIELDS;
     }
     return out;
   }
 
   /** Decodes FieldsV1; throws a TypeError naming what is malformed. */
   static fromFieldsV1(v: unknown): FieldSet {
-    const known = isObject(v) ? decodedFrom.get(v) : undefined;
+    if (!isObject(v)) throw new TypeError(`fieldsV1: expected an object, got ${JSON.stringify(v)}`);
+    const known = decodedFrom.get(v);
     if (known !== undefined) return known;
-    const set = FieldSet.decode(v).set;
-    if (encodedFrom.get(set) === v) {
+    const set = new FieldSet();
+    if (set.decode(v) && encodedFrom.get(set) === v) {
       if (decodedFrom.size >= MAX_DECODED) decodedFrom.clear();
-      decodedFrom.set(v as object, set);
+      decodedFrom.set(v, set);
     }
     return set;
   }
 
-  // Decodes, and tells whether `v` is exactly what toFieldsV1 would write for the set (sorted
-  // keys, "." only first and beside other keys). A frozen canonical object (from a stored entry)
-  // is the set's encoding for good, so it is remembered; an object with a "." marker encodes its
-  // parent's member as well, so it is not its set's encoding.
-  private static decode(v: unknown): { set: FieldSet; isCanonical: boolean } {
-    const set = new FieldSet();
-    if (!isObject(v)) throw new TypeError(`fieldsV1: expected an object, got ${JSON.stringify(v)}`);
+  // Decodes `v` into this (empty) set, and tells whether `v` is exactly what toFieldsV1 would
+  // write for the set (sorted keys, "." only first and beside other keys). A frozen canonical
+  // object (from a stored entry) is the set's encoding for good, so it is remembered; an object
+  // with a "." marker encodes its parent's member as well, so it is not its set's encoding.
+  // Plain loops and no per-node result: every update with a field manager decodes the stored
+  // entries of an object it writes for the first time.
+  private decode(v: JsonObject): boolean {
     let isCanonical = true;
     let previous: string | undefined;
-    for (const [pe, inner] of Object.entries(v)) {
+    const pes = Object.keys(v);
+    for (let i = 0; i < pes.length; i++) {
+      const pe = pes[i];
       if (pe === '.') continue;
-      if (!/^[fkvi]:/.test(pe)) throw new TypeError(`fieldsV1: unknown path element ${JSON.stringify(pe)}`);
+      if (!isPathElement(pe)) throw new TypeError(`fieldsV1: unknown path element ${JSON.stringify(pe)}`);
+      const inner = v[pe];
       if (!isObject(inner)) throw new TypeError(`fieldsV1: expected an object under ${pe}`);
       if (previous !== undefined && comparePE(previous, pe) >= 0) isCanonical = false;
       previous = pe;
+      // The shared leaf of what this module and created-fields.ts encode.
+      if (inner === EMPTY_FIELDS) {
+        this.members.add(pe);
+        continue;
+      }
       const keys = Object.keys(inner);
       const hasMarker = '.' in inner;
       if (hasMarker && (keys[0] !== '.' || keys.length === 1)) isCanonical = false;
-      if (keys.length === 0 || hasMarker) set.members.add(pe);
+      if (keys.length === 0 || hasMarker) this.members.add(pe);
       if (keys.length > (hasMarker ? 1 : 0)) {
-        const child = FieldSet.decode(inner);
-        isCanonical &&= child.isCanonical;
-        set.children.set(pe, child.set);
+        const child = new FieldSet();
+        if (!child.decode(inner)) isCanonical = false;
+        this.children.set(pe, child);
       }
     }
-    if (isCanonical && Object.isFrozen(v) && !('.' in v)) encodedFrom.set(set, v);
-    return { set, isCanonical };
+    if (isCanonical && Object.isFrozen(v) && !('.' in v)) encodedFrom.set(this, v);
+    return isCanonical;
   }
 
   /** A set holding `paths`. */
@@ -279,6 +295,11 @@ export class FieldSet {
     for (const p of paths) set.insert(p);
     return set;
   }
+}
+
+// `f:`, `k:`, `v:` or `i:` and what follows.
+function isPathElement(pe: string): boolean {
+  return pe.length >= 2 && pe.charCodeAt(1) === 58 && rank(pe) < 4;
 }
 
 function hasKeys(o: object): boolean {
