@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import type { KubeObject, ManagedFieldsEntry } from '../../../api-types/meta.js';
 import { encodeCreatedFields } from '../../../apiserver/patch/created-fields.js';
+import { FieldSet } from '../../../apiserver/patch/field-set.js';
 import type { JsonObject } from '../../../apiserver/patch/json-value.js';
 import { ownableFields, recordUpdate, toSeconds } from '../../../apiserver/patch/managed-fields.js';
 import { schemaFor, type ListSchema } from '../../../apiserver/patch/merge-keys.js';
@@ -119,6 +120,23 @@ test('recordUpdate › a create records exactly the entry of the general path', 
     t.is(JSON.stringify(out.metadata.managedFields), JSON.stringify(generalEntries(input, manager, 'v1', '2026-03-04T05:06:07.5Z', sub)));
     t.is(JSON.stringify({ ...out, metadata: { ...out.metadata, managedFields: undefined } }), JSON.stringify({ ...input, metadata: { ...input.metadata, managedFields: undefined } }));
   }), { numRuns: 1000 });
+});
+
+test('encodeCreatedFields › its stored encoding decodes as its JSON copy does, and encodes back to itself', (t) => {
+  fc.assert(fc.property(object, (obj) => {
+    const stored = deepFreeze(encodeCreatedFields(obj as unknown as JsonObject, schemaFor(obj.kind)));
+    const decoded = FieldSet.fromFieldsV1(stored);
+    t.deepEqual(decoded.paths(), FieldSet.fromFieldsV1(JSON.parse(JSON.stringify(stored))).paths());
+    if (Object.keys(stored).length > 0) t.is(decoded.toFieldsV1(), stored);
+  }), { numRuns: 500 });
+});
+
+test('toSeconds › converts each time, whether or not it converted it just before', (t) => {
+  t.is(toSeconds('2026-03-04T05:06:07.9Z'), '2026-03-04T05:06:07Z');
+  t.is(toSeconds('2026-03-04T05:06:07.9Z'), '2026-03-04T05:06:07Z');
+  t.is(toSeconds('2026-03-04T05:06:08+01:00'), '2026-03-04T04:06:08Z');
+  t.is(toSeconds('not a time'), 'not a time');
+  t.is(toSeconds('2026-03-04T05:06:07.9Z'), '2026-03-04T05:06:07Z');
 });
 
 test('recordUpdate › a create of a Pod marks maps and keyed items with "." and skips server-set metadata', (t) => {
