@@ -12,8 +12,17 @@ export const resourceId = (r: Pick<ResourceInfo, 'group' | 'resource'>): string 
 
 /** RFC 3339 at second precision, as metav1.Time serialises: `2026-01-02T03:04:05Z`. */
 export function formatTimestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps one: the text of the last whole second is kept (a tenth of the cost).
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
+
+let lastSecond = NaN;
+let lastText = '';
 
 /** Drops the sub-second part of an instant (metav1.Time keeps seconds only). */
 export function truncateToSecond(d: Date): Date {
@@ -72,22 +81,22 @@ export function compareUpdate(r: ResourceInfo, oldObj: KubeObject, newObj: KubeO
 function compareMembers(oldObj: KubeObject, newObj: KubeObject, isSlice: boolean): UpdateComparison {
   const o = oldObj as Record<string, unknown>;
   const n = newObj as Record<string, unknown>;
-  const unchanged: string[] = [];
-  let isSpecChanged = false;
-  let isContentChanged = false;
-  const visit = (k: string): void => {
-    if (k === 'metadata') return;
-    if (deepEqual(o[k], n[k])) {
-      if (o[k] !== undefined) unchanged.push(k);
-      return;
-    }
-    isContentChanged = true;
-    if (k !== 'kind' && k !== 'apiVersion' && (k !== 'status' || isSlice)) isSpecChanged = true;
-  };
-  for (const k of Object.keys(o)) visit(k);
-  for (const k of Object.keys(n)) if (!Object.prototype.hasOwnProperty.call(o, k)) visit(k);
-  if (isSlice && !deepEqual(oldObj.metadata.labels ?? {}, newObj.metadata.labels ?? {})) isSpecChanged = true;
-  return { isSpecChanged, isContentChanged, unchanged };
+  const out: UpdateComparison = { isSpecChanged: false, isContentChanged: false, unchanged: [] };
+  for (const k of Object.keys(o)) compareMember(o, n, k, isSlice, out);
+  for (const k of Object.keys(n)) if (!Object.prototype.hasOwnProperty.call(o, k)) compareMember(o, n, k, isSlice, out);
+  if (isSlice && !deepEqual(oldObj.metadata.labels ?? {}, newObj.metadata.labels ?? {})) out.isSpecChanged = true;
+  return out;
+}
+
+// One top-level member of compareMembers (a function, not a closure: the write path runs it).
+function compareMember(o: Record<string, unknown>, n: Record<string, unknown>, k: string, isSlice: boolean, out: UpdateComparison): void {
+  if (k === 'metadata') return;
+  if (deepEqual(o[k], n[k])) {
+    if (o[k] !== undefined) out.unchanged.push(k);
+    return;
+  }
+  out.isContentChanged = true;
+  if (k !== 'kind' && k !== 'apiVersion' && (k !== 'status' || isSlice)) out.isSpecChanged = true;
 }
 
 /**
@@ -95,13 +104,15 @@ function compareMembers(oldObj: KubeObject, newObj: KubeObject, isSlice: boolean
  * (the apiserver ignores timestamp-only managedFields changes).
  */
 export function isMetadataNoOp(oldMeta: KubeObject['metadata'], newMeta: KubeObject['metadata']): boolean {
-  const norm = (m: KubeObject['metadata']): KubeObject['metadata'] => {
-    const copy = { ...m };
-    delete copy.resourceVersion;
-    if (copy.managedFields) copy.managedFields = copy.managedFields.map((e) => ({ ...e, time: undefined }));
-    return copy;
-  };
-  return deepEqual(norm(oldMeta), norm(newMeta));
+  return deepEqual(comparableMeta(oldMeta), comparableMeta(newMeta));
+}
+
+// Metadata without what isMetadataNoOp ignores.
+function comparableMeta(m: KubeObject['metadata']): KubeObject['metadata'] {
+  const copy = { ...m };
+  delete copy.resourceVersion;
+  if (copy.managedFields) copy.managedFields = copy.managedFields.map((e) => ({ ...e, time: undefined }));
+  return copy;
 }
 
 /** Whether an update is a no-op: nothing differs but the resourceVersion and managedFields timestamps. */

@@ -132,18 +132,21 @@ function validatePodSpecUpdate(next: PodSpec | undefined, prev: PodSpec | undefi
   // Setting nodeName once is the binding; changing it afterwards is an ordinary spec change.
   const isBinding = !p.nodeName;
   if (isBinding && n.nodeName) for (const m of isDNS1123Subdomain(str(n.nodeName))) errs.push(invalid(FieldPath.root('spec', 'nodeName'), n.nodeName, m));
-  const isSame = (key: string): boolean => {
-    if (MUTABLE_SPEC_FIELDS.has(key) || (key === 'nodeName' && isBinding)) return true;
-    if (key === 'containers' || key === 'initContainers') return containersEqualButImages(n[key], p[key]);
-    return deepEqual(n[key], p[key]);
-  };
   for (const key of Object.keys(n)) {
-    if (!isSame(key)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
+    if (!isSameSpecField(n, p, key, isBinding)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
   }
   for (const key of Object.keys(p)) {
-    if (!Object.prototype.hasOwnProperty.call(n, key) && !isSame(key)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
+    if (!Object.prototype.hasOwnProperty.call(n, key) && !isSameSpecField(n, p, key, isBinding)) return [...errs, forbidden(FieldPath.root('spec'), podUpdateForbiddenMessage)];
   }
   return errs;
+}
+
+// Whether an update leaves spec member `key` as validatePodSpecUpdate allows (a function, not a
+// closure: every Pod update runs it).
+function isSameSpecField(n: Record<string, unknown>, p: Record<string, unknown>, key: string, isBinding: boolean): boolean {
+  if (MUTABLE_SPEC_FIELDS.has(key) || (key === 'nodeName' && isBinding)) return true;
+  if (key === 'containers' || key === 'initContainers') return containersEqualButImages(n[key], p[key]);
+  return deepEqual(n[key], p[key]);
 }
 
 const MUTABLE_SPEC_FIELDS = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds']);
