@@ -9,7 +9,8 @@
 import { comparePE, EMPTY_FIELDS as EMPTY, fieldPE } from './field-set.js';
 import { isObject, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
-import { granularity, isZeroPresent, itemPE } from './typed-value.js';
+import { itemPE } from './item-path-element.js';
+import { granularity, isZeroPresent } from './typed-value.js';
 
 /** Metadata the API server sets, never owned by a manager (stripmeta.go). */
 export const SERVER_SET_METADATA: ReadonlySet<string> = new Set([
