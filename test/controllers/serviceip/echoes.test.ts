@@ -6,31 +6,19 @@
  */
 import test from 'ava';
 import type { Registry } from 'prom-client';
-import type { KubeObject } from '../../../api-types/meta.js';
 import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { MemoryStore } from '../../../apiserver/store.js';
-import type { KubeClient, ResourceClient, ResourceRef } from '../../../controllers/runtime/kube-client.js';
+import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { WorkQueueMetricNames } from '../../../controllers/runtime/workqueue-metrics.js';
 import { eventually } from '../../helpers/eventually.js';
 import { claims, createService, editService, getService, startServiceIP } from './harness.js';
 
 /** Delivers watch events a macrotask late, so every write's answer arrives before its echo. */
-class LateEchoClient implements KubeClient {
-  constructor(private readonly inner: KubeClient) {}
-  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    const r = this.inner.resource<T>(ref);
-    return {
-      ...r,
-      get: (ns, name) => r.get(ns, name),
-      list: (o) => r.list(o),
-      create: (ns, obj, o) => r.create(ns, obj, o),
-      update: (obj, o) => r.update(obj, o),
-      updateStatus: (obj, o) => r.updateStatus(obj, o),
-      patch: (ns, name, type, body, o) => r.patch(ns, name, type, body, o),
-      delete: (ns, name, o) => r.delete(ns, name, o),
-      watch: (o, l) => r.watch(o, { event: (ev) => setTimeout(() => l.event(ev), 1), end: (err) => setTimeout(() => l.end(err), 1) }),
-    };
-  }
+function lateEchoClient(inner: KubeClient): KubeClient {
+  return delegatingClient(inner, (r) => ({
+    watch: (o, l) => r.watch(o, { event: (ev) => setTimeout(() => l.event(ev), 1), end: (err) => setTimeout(() => l.end(err), 1) }),
+  }));
 }
 
 async function adds(registry: Registry, queue: string): Promise<number> {
@@ -42,7 +30,7 @@ for (const order of ['echo first', 'answer first'] as const) {
   test(`serviceip › own writes are not new work (${order}): one queue add per new Service, no claim re-check; others' changes are`, async (t) => {
     const store = new MemoryStore();
     const inner = new InProcessClient(store);
-    const c = await startServiceIP(store, {}, order === 'echo first' ? inner : new LateEchoClient(inner));
+    const c = await startServiceIP(store, {}, order === 'echo first' ? inner : lateEchoClient(inner));
     const names = ['a', 'b', 'c', 'd'];
     for (const name of names) createService(store, name);
     await eventually('all allocated', () => names.every((n) => getService(store, n)?.spec?.clusterIP));

@@ -13,8 +13,8 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { firstFree } from '../../../allocators/random.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
-import type { KubeClient, ResourceClient, ResourceRef } from '../../../controllers/runtime/kube-client.js';
-import type { KubeObject } from '../../../api-types/meta.js';
+import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { claims, services, startServiceIP } from './harness.js';
 
@@ -48,19 +48,12 @@ function scenario(count: number): fc.Arbitrary<Scenario> {
  * Loses responses: the write reaches the store, then the caller gets a 500 (a timeout after the
  * server committed), so the controller must cope with claims and updates it does not know it made.
  */
-class LossyClient implements KubeClient {
+class LossyClient {
   readonly lose = { create: 0, update: 0 };
-  constructor(private readonly inner: KubeClient) {}
-  resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
-    const r = this.inner.resource<T>(ref);
-    return {
-      ...r,
-      get: (ns, name) => r.get(ns, name),
-      list: (o) => r.list(o),
-      watch: (o, l) => r.watch(o, l),
-      updateStatus: (o, w) => r.updateStatus(o, w),
-      patch: (ns, n, t, b, o) => r.patch(ns, n, t, b, o),
-      delete: (ns, n, o) => r.delete(ns, n, o),
+  readonly client: KubeClient;
+
+  constructor(inner: KubeClient) {
+    this.client = delegatingClient(inner, (r, ref) => ({
       create: async (ns, obj, o) => {
         const out = await r.create(ns, obj, o);
         if (ref.resource === 'ipaddresses' && this.lose.create > 0 && this.lose.create--) throw internalError('response lost');
@@ -71,7 +64,7 @@ class LossyClient implements KubeClient {
         if (ref.resource === 'services' && this.lose.update > 0 && this.lose.update--) throw internalError('response lost');
         return out;
       },
-    };
+    }));
   }
 }
 
@@ -103,7 +96,7 @@ async function run(s: Scenario): Promise<void> {
     }
   };
   const lossy = [new LossyClient(new InProcessClient(store)), new LossyClient(new InProcessClient(store))];
-  const faults = lossy.map((l) => new FaultClient(l));
+  const faults = lossy.map((l) => new FaultClient(l.client));
   // firstFree on both replicas: they race for the same IP every time, so claims collide constantly.
   const opts = { serviceClusterIPRange: '10.0.0.0/20', leakGracePeriodMs: 200, repairIntervalMs: 300, concurrency: 5, random: firstFree };
   const replicas = await Promise.all(faults.map((f) => startServiceIP(store, opts, f)));
