@@ -114,17 +114,7 @@ export class NodePortController implements Controller {
         this.#reportFindings(out.findings);
       },
     });
-    const enqueue = (s: Service): void => this.#queue?.add(keyOf(s));
-    this.#informer.addHandler({
-      onAdd: enqueue,
-      onUpdate: (o, s) => {
-        if (!this.#ownWrites.isEcho(keyOf(s), o.metadata.resourceVersion, s.metadata.resourceVersion)) enqueue(s);
-      },
-      onDelete: (s) => {
-        this.#ownWrites.forget(keyOf(s));
-        enqueue(s);
-      },
-    });
+    this.#informer.addHandler(this.#ownWrites.handlerFor<Service>((key) => this.#queue?.add(key)));
   }
 
   /** Runs a first repair pass, then starts the workers and the repair loop. */

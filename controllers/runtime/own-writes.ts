@@ -14,8 +14,11 @@
  * 2. Once the write succeeded, an update carrying the resourceVersion it returned is its echo.
  *    The first update seen after that ends the tracking either way.
  *
- * Deletes must call `forget`, so that nothing is kept for a Service that is gone.
+ * Deletes must call `forget`, so that nothing is kept for a Service that is gone;
+ * `handlerFor` builds the informer handler that does all of this.
  */
+import type { KubeObject } from '../../api-types/meta.js';
+import { keyOf, type InformerHandler } from './informer.js';
 
 interface Writing {
   baseRV: string | undefined;
@@ -58,6 +61,25 @@ export class OwnWrites {
   /** Forgets `key` (its object was deleted). */
   forget(key: string): void {
     this.#written.delete(key);
+  }
+
+  /**
+   * The informer handler of a controller that tracks its own writes: every add and delete, and
+   * every update but the echo of its own write, enqueues the object's key; a delete forgets it.
+   */
+  handlerFor<T extends KubeObject>(enqueue: (key: string) => void): InformerHandler<T> {
+    return {
+      onAdd: (obj) => enqueue(keyOf(obj)),
+      onUpdate: (old, obj) => {
+        const key = keyOf(obj);
+        if (!this.isEcho(key, old.metadata.resourceVersion, obj.metadata.resourceVersion)) enqueue(key);
+      },
+      onDelete: (obj) => {
+        const key = keyOf(obj);
+        this.forget(key);
+        enqueue(key);
+      },
+    };
   }
 
   /** Keys tracked (tests: nothing is kept once echoes and deletes are in). */

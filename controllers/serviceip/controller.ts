@@ -89,17 +89,7 @@ export class ServiceIPController implements Controller {
     this.#svcQueue = queue('serviceip');
     this.#ipQueue = queue('serviceip_ipaddresses');
     this.#services = ctx.informers.get<Service>('services');
-    const enqueue = (s: Service): void => this.#svcQueue.add(keyOf(s));
-    this.#services.addHandler({
-      onAdd: enqueue,
-      onUpdate: (old, s) => {
-        if (!this.#ownWrites.isEcho(keyOf(s), old.metadata.resourceVersion, s.metadata.resourceVersion)) enqueue(s);
-      },
-      onDelete: (s) => {
-        this.#ownWrites.forget(keyOf(s));
-        enqueue(s);
-      },
-    });
+    this.#services.addHandler(this.#ownWrites.handlerFor<Service>((key) => this.#svcQueue.add(key)));
     this.#ipClient = ctx.client.resource<IPAddress>(watched.ipaddresses);
     this.#metrics = serviceIPMetrics(ctx.metrics.registry, this.index);
     this.#applier = this.#withClient(this.#ipClient);

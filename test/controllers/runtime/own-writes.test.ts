@@ -34,3 +34,20 @@ test('OwnWrites › other writers\' changes are not echoes; a failed write and a
   w.forget('ns/d');
   t.is(w.size, 0);
 });
+
+test('OwnWrites › handlerFor enqueues adds, deletes and others\' updates, but not the echo of an own write', (t) => {
+  const w = new OwnWrites();
+  const queued: string[] = [];
+  const h = w.handlerFor<{ metadata: { name: string; namespace: string; resourceVersion: string } }>((key) => queued.push(key));
+  const obj = (rv: string) => ({ metadata: { name: 'a', namespace: 'ns', resourceVersion: rv } });
+  h.onAdd?.(obj('1'));
+  w.writing('ns/a', '1');
+  w.written('ns/a', '2');
+  h.onUpdate?.(obj('1'), obj('2'));
+  h.onUpdate?.(obj('2'), obj('3'));
+  w.writing('ns/a', '3');
+  w.written('ns/a', '4');
+  h.onDelete?.(obj('3'));
+  t.deepEqual(queued, ['ns/a', 'ns/a', 'ns/a'], 'the add, the update by someone else and the delete; not the echo');
+  t.is(w.size, 0, 'the delete forgot the write whose echo never came');
+});
