@@ -8,12 +8,20 @@
  *   create and a Service update on top of the user's create, so 3 writes race 1.
  * - NodePort: 2,000 NodePort Services (they fit the default range), the nodeport controller. Its
  *   claims share batched compare-and-swap writes of the port map, so about 2 writes race 1.
- * Everything runs in one process on loopback; each repetition uses a fresh server, and the clock
- * starts once the controller has finished its start-up (kube-apiserver is not ready before its
- * allocators' first repair either). Two wirings are measured: the controller over HTTP
- * (`svcplane run`) and on the in-process client of the served store (`svcplane dev`).
+ * The server and the users run in this process on loopback; each repetition uses a fresh server.
+ * Two wirings are measured:
+ * - `svcplane run`: the real command in a child process, talking HTTP to the server, as it runs
+ *   against a cluster (its own process, its own flag defaults; only the client-side rate limit is
+ *   lifted, which would otherwise hold it to 20 requests a second, as kube-controller-manager).
+ *   The clock starts once it has allocated a probe Service.
+ * - `svcplane dev`: the controller in this process on the in-process client of the served store,
+ *   as cmd/dev-main.ts wires it (the users still go over HTTP). The clock starts once the
+ *   controller has finished its start-up (kube-apiserver is not ready before its allocators'
+ *   first repair either).
  */
 import { KubeConfig } from '@kubernetes/client-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Service } from '../api-types/core.js';
 import { seededRandom } from '../allocators/random.js';
@@ -45,6 +53,8 @@ interface AllocationCase {
   controllerName: string;
   count: number;
   makeController(): Controller & { readonly allocating: boolean };
+  /** `svcplane run` flags that select and configure the same controller. */
+  runFlags: string[];
   service(name: string): Service;
   hasValues(s: Service): boolean;
 }
@@ -54,6 +64,7 @@ const clusterIPs: AllocationCase = {
   controllerName: 'serviceip',
   count: Number(process.env.BENCH_SERVICES ?? 5000),
   makeController: () => createServiceIPController({ serviceClusterIPRange: '10.96.0.0/16', concurrency: 16 }),
+  runFlags: ['--controllers', 'serviceip', '--service-cluster-ip-range', '10.96.0.0/16'],
   service: (name) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', labels: { app: name } }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } }),
   hasValues: (s) => !!s.spec?.clusterIP,
 };
@@ -63,9 +74,25 @@ const nodePorts: AllocationCase = {
   controllerName: 'nodeport',
   count: Math.min(2000, clusterIPs.count),
   makeController: () => createNodePortController({ random: seededRandom(7) }),
+  runFlags: ['--controllers', 'nodeport'],
   service: (name) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', labels: { app: name } }, spec: { type: 'NodePort', selector: { app: name }, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } }),
   hasValues: (s) => (s.spec?.ports ?? []).every((p) => (p.nodePort ?? 0) > 0),
 };
+
+const SVCPLANE = fileURLToPath(new URL('../cmd/svcplane.mjs', import.meta.url));
+/** The Service whose allocation tells that `svcplane run` is allocating; not counted. */
+const PROBE = 'probe';
+/** How long `svcplane run` may take to start and allocate the probe. */
+const START_TIMEOUT_MS = 60_000;
+
+/** Starts `svcplane run` for case `c` against the server: the child and the promise of its exit code. */
+function startCommand(c: AllocationCase, kubeconfigPath: string): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [SVCPLANE, 'run', '--kubeconfig', kubeconfigPath, ...c.runFlags, '--no-leader-elect',
+    '--kube-api-qps', '100000', '--kube-api-burst', '100000', '--metrics-bind-address', '127.0.0.1:0',
+    '--health-probe-bind-address', '127.0.0.1:0', '--log-level', 'warn', '--log-format', 'json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited };
+}
 
 async function once(c: AllocationCase, wiring: Wiring, count = c.count): Promise<{ updateMs: number; allocMs: number; createMs: number; doneAtCreatesEnd: number }> {
   const server = await startApiServer();
@@ -73,35 +100,56 @@ async function once(c: AllocationCase, wiring: Wiring, count = c.count): Promise
   kc.loadFromFile(server.kubeconfigPath);
   const user = new HttpKubeClient({ kubeConfig: kc });
   const services = user.resource<Service>(svcRef);
+  let command: ReturnType<typeof startCommand> | undefined;
   try {
     // Allocation: the controller running, the client creating Services.
     const allocated = new Map<string, Service>();
     let resolveAll!: () => void;
     const all = new Promise<void>((r) => (resolveAll = r));
+    let resolveProbe!: () => void;
+    const probed = new Promise<void>((r) => (resolveProbe = r));
     // Observed on a store watch: it hands over the stored (frozen) object, where `onWrite` would
     // deep-copy every write and bill the copies to the allocation.
     const observer = server.store.watch(resourceFor('', 'services'), { namespace: 'default' }, {
       event: (ev) => {
         if (ev.type === 'DELETED') return;
         const s = ev.object as Service;
-        if (c.hasValues(s)) allocated.set(s.metadata.name ?? '', s);
+        if (!c.hasValues(s)) return;
+        if (s.metadata.name === PROBE) resolveProbe();
+        else allocated.set(s.metadata.name ?? '', s);
         if (allocated.size === count) resolveAll();
       },
       end: () => {},
     });
-    const controller = c.makeController();
-    const ctlClient = wiring === 'run' ? new HttpKubeClient({ kubeConfig: kc }) : Object.assign(new InProcessClient(server.store), { close() {} });
-    const manager = new Manager({ client: ctlClient, controllers: [controller], clock: systemClock, random: Math.random, logger: silentLogger, metrics: createRuntimeMetrics({ processMetrics: false }), leaderElection: false });
-    manager.start();
-    await manager.whenRunning();
-    while (!controller.allocating) await new Promise<void>((r) => setTimeout(r, 1));
+    let stopController: () => Promise<void>;
+    if (wiring === 'run') {
+      const cmd = (command = startCommand(c, server.kubeconfigPath));
+      await services.create('default', c.service(PROBE));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        probed,
+        cmd.exited.then((code) => Promise.reject(new Error(`svcplane run exited with ${code} before allocating`))),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`svcplane run allocated nothing in ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS))),
+      ]).finally(() => clearTimeout(timer));
+      stopController = async () => {
+        cmd.child.kill('SIGTERM');
+        await cmd.exited;
+      };
+    } else {
+      const controller = c.makeController();
+      const ctlClient = Object.assign(new InProcessClient(server.store), { close() {} });
+      const manager = new Manager({ client: ctlClient, controllers: [controller], clock: systemClock, random: Math.random, logger: silentLogger, metrics: createRuntimeMetrics({ processMetrics: false }), leaderElection: false });
+      manager.start();
+      await manager.whenRunning();
+      while (!controller.allocating) await new Promise<void>((r) => setTimeout(r, 1));
+      stopController = () => manager.stop();
+    }
     const t0 = performance.now();
     const createMs = await drive(count, CONCURRENCY, (i) => services.create('default', c.service(`web-${i}`)));
     const doneAtCreatesEnd = allocated.size;
     await all;
     const allocMs = performance.now() - t0;
-    await manager.stop();
-    ctlClient.close();
+    await stopController();
     observer.stop();
     // Baseline: plain updates of the same Services by the same client, the controller stopped.
     const stored = [...allocated.values()];
@@ -111,16 +159,19 @@ async function once(c: AllocationCase, wiring: Wiring, count = c.count): Promise
     });
     return { updateMs, allocMs, createMs, doneAtCreatesEnd };
   } finally {
+    if (command && command.child.exitCode === null && command.child.signalCode === null) {
+      command.child.kill('SIGKILL');
+      await command.exited;
+    }
     user.close();
     await server.close();
   }
 }
 
 /**
- * Runs the benchmark and reports, for each case, two ratios: `svcplane run` wiring (the
- * controller talks HTTP to the server, as in a cluster) and `svcplane dev` wiring (the controller
- * on the in-process client of the served store, as cmd/dev-main.ts wires it; the users still go
- * over HTTP). `BENCH_CASE=clusterip|nodeport` measures one case only.
+ * Runs the benchmark and reports, for each case, two ratios: the `svcplane run` wiring and the
+ * `svcplane dev` wiring (see the top of this file). `BENCH_CASE=clusterip|nodeport` measures one
+ * case only.
  */
 export async function run(report: Report): Promise<void> {
   for (const c of [clusterIPs, nodePorts]) {
@@ -133,7 +184,7 @@ export async function run(report: Report): Promise<void> {
       for (let i = 0; i < REPS; i++) runs.push(await once(c, wiring));
       const ratio = median(runs.map((r) => r.allocMs / r.updateMs));
       const detail = runs.map((r) => `alloc ${r.allocMs.toFixed(0)} ms (creates done at ${r.createMs.toFixed(0)} ms, ${r.doneAtCreatesEnd} allocated by then) / updates ${r.updateMs.toFixed(0)} ms`).join('; ');
-      const how = wiring === 'run' ? `${c.controllerName} over HTTP` : `${c.controllerName} in-process (svcplane dev), users over HTTP`;
+      const how = wiring === 'run' ? `svcplane run --controllers ${c.controllerName} in its own process` : `${c.controllerName} in-process (svcplane dev), users over HTTP`;
       report(atMost(`${c.count} Services created until all have ${c.values} (${how}) / ${c.count} plain updates`, ratio, 2.5, detail));
     }
   }

@@ -31,6 +31,7 @@ export interface ControllerFlags {
   allocatorLeakGracePeriod: number;
   nodeportMapNamespace: string;
   concurrentNodeportSyncs: number;
+  concurrentServiceipSyncs: number;
   kubeApiQps: number;
   kubeApiBurst: number;
   metricsBindAddress: string;
@@ -126,6 +127,7 @@ export function addControllerFlags(cmd: Command): Command {
     .addOption(new Option('--allocator-repair-interval <duration>', 'how often the ClusterIP and NodePort repair passes run').default(180_000, '3m').argParser(parseDuration))
     .addOption(new Option('--allocator-leak-grace-period <duration>', 'how long an allocated IP or port no Service holds waits before repair frees it').default(60_000, '1m').argParser(parseDuration))
     .option('--nodeport-map-namespace <namespace>', 'namespace of the ConfigMap holding the NodePort allocation map', 'kube-system')
+    .addOption(new Option('--concurrent-serviceip-syncs <n>', 'ClusterIP controller workers (each holds one Service between its IPAddress claim and its write)').default(50).argParser(intIn(1, 1000)))
     .addOption(new Option('--concurrent-nodeport-syncs <n>', 'NodePort controller workers (claims made together share one port-map write)').default(200).argParser(intIn(1, 1000)))
     .addOption(new Option('--kube-api-qps <n>', 'client-side limit of requests per second to the API server').default(20).argParser(positive))
     .addOption(new Option('--kube-api-burst <n>', 'client-side burst of requests to the API server').default(30).argParser(intIn(1, 100_000)))

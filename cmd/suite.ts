@@ -24,7 +24,12 @@ type Factory = (flags: ControllerFlags) => Controller;
 /** The controllers svcplane has, by --controllers name. */
 export const controllerFactories: Partial<Record<ControllerName, Factory>> = {
   serviceip: (f) =>
-    createServiceIPController({ serviceClusterIPRange: f.serviceClusterIpRange, repairIntervalMs: f.allocatorRepairInterval, leakGracePeriodMs: f.allocatorLeakGracePeriod }),
+    createServiceIPController({
+      serviceClusterIPRange: f.serviceClusterIpRange,
+      repairIntervalMs: f.allocatorRepairInterval,
+      leakGracePeriodMs: f.allocatorLeakGracePeriod,
+      concurrency: f.concurrentServiceipSyncs,
+    }),
   nodeport: (f) =>
     createNodePortController({
       serviceNodePortRange: f.serviceNodePortRange,

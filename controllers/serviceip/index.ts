@@ -50,7 +50,7 @@ export function createServiceIPController(options: ServiceIPControllerOptions): 
     ranges,
     repairIntervalMs: positiveInt('repairIntervalMs', options.repairIntervalMs, 180_000),
     leakGracePeriodMs: positiveInt('leakGracePeriodMs', options.leakGracePeriodMs, 60_000),
-    concurrency: positiveInt('concurrency', options.concurrency, 5),
+    concurrency: positiveInt('--concurrent-serviceip-syncs', options.concurrency, 5),
     rateLimiter: options.rateLimiter ?? {},
     maxConflictRetries,
   });

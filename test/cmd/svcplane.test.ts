@@ -1,4 +1,6 @@
 import test from 'ava';
+import type { ControllerFlags } from '../../cmd/flags.js';
+import { controllerFactories } from '../../cmd/suite.js';
 import { main } from '../../cmd/svcplane.js';
 
 for (const [args, needle] of [
@@ -6,6 +8,7 @@ for (const [args, needle] of [
   [['envtest', '--port', '70000'], /--port.*'70000'/],
   [['envtest', '--bogus'], /unknown option '--bogus'/],
   [['envtest', '--log-level', 'loud'], /--log-level.*'loud'/],
+  [['run', '--concurrent-serviceip-syncs', '0'], /--concurrent-serviceip-syncs.*'0'/],
   [['nope'], /unknown command 'nope'/],
   [[], /Usage: svcplane/],
 ] as const) {
@@ -18,6 +21,18 @@ for (const [args, needle] of [
     t.is(out, '');
   });
 }
+
+test('svcplane › run --help lists --concurrent-serviceip-syncs with its default', async (t) => {
+  let out = '';
+  t.is(await main(['node', 'svcplane', 'run', '--help'], { writeOut: (s) => (out += s), writeErr: () => {} }), 0);
+  t.regex(out, /--concurrent-serviceip-syncs <n>\s+ClusterIP controller workers[^\n]*\(default: 50\)/);
+});
+
+test('svcplane › the serviceip controller gets its worker count from --concurrent-serviceip-syncs', (t) => {
+  const flags = { serviceClusterIpRange: '10.96.0.0/16', allocatorRepairInterval: 180_000, allocatorLeakGracePeriod: 60_000 } as ControllerFlags;
+  t.truthy(controllerFactories.serviceip!({ ...flags, concurrentServiceipSyncs: 50 }));
+  t.throws(() => controllerFactories.serviceip!({ ...flags, concurrentServiceipSyncs: 0 }), { instanceOf: RangeError, message: /--concurrent-serviceip-syncs.*0/ });
+});
 
 test('svcplane › --help exits 0 and lists the flags', async (t) => {
   let out = '';
