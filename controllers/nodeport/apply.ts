@@ -29,6 +29,13 @@ export interface PortMapStoreOptions {
    * that no port a Service holds is handed out before the repair has run. @default nothing
    */
   seed?: (state: PortMapState) => void;
+  /**
+   * Claims expected soon: a promise that settles once the callers now busy elsewhere (writing
+   * their Services) are back, or undefined when none are. A batch waits for it before its write,
+   * so a caller that came back early does not send a write of its own that every other caller
+   * then queues behind (one round trip each, under load hundreds of milliseconds). @default none
+   */
+  whenOthersReturn?: () => Promise<void> | undefined;
 }
 
 /** A change to the port map: mutates the state and says whether it changed anything. */
@@ -59,7 +66,7 @@ export function isStatus(err: unknown, code: number): boolean {
  *    AlreadyExists, a 500) drop the local copy and go back to 1, up to maxAttempts.
  */
 export class PortMapStore {
-  readonly #o: Required<Omit<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed'>> & Pick<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed'>;
+  readonly #o: Required<Omit<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed' | 'whenOthersReturn'>> & Pick<PortMapStoreOptions, 'random' | 'onWriteError' | 'seed' | 'whenOthersReturn'>;
   readonly #cms: ResourceClient<ConfigMap>;
   #state?: PortMapState;
   #object?: ConfigMap;
@@ -98,11 +105,13 @@ export class PortMapStore {
     this.#running = true;
     try {
       while (this.#pending.length > 0) {
-        // Linger while more claims keep arriving (a few event-loop turns at most), so that every
-        // worker about to claim joins this write: one CAS write then carries many claims.
-        for (let turns = 0, seen = -1; turns < 4 && seen !== this.#pending.length; turns++) {
-          seen = this.#pending.length;
-          await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.#linger();
+        // Callers still writing their Services claim again as soon as they are done: wait for
+        // them, then linger once more, so they join this write instead of queueing behind it.
+        const back = this.#o.whenOthersReturn?.();
+        if (back) {
+          await back;
+          await this.#linger();
         }
         const batch = this.#pending;
         this.#pending = [];
@@ -110,6 +119,17 @@ export class PortMapStore {
       }
     } finally {
       this.#running = false;
+    }
+  }
+
+  /**
+   * Lingers while more claims keep arriving (a few event-loop turns at most), so that every
+   * worker about to claim joins this write: one CAS write then carries many claims.
+   */
+  async #linger(): Promise<void> {
+    for (let turns = 0, seen = -1; turns < 4 && seen !== this.#pending.length; turns++) {
+      seen = this.#pending.length;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -52,6 +52,9 @@ export interface NodePortControllerConfig {
 const servicesRef = { group: '', version: 'v1', resource: 'services' };
 
 /** The controller; build it with createNodePortController. */
+/** The longest a port map batch waits for workers still writing their Services. */
+const OTHERS_RETURN_MAX_WAIT_MS = 1000;
+
 export class NodePortController implements Controller {
   readonly name = 'nodeport';
   readonly #cfg: NodePortControllerConfig;
@@ -72,6 +75,9 @@ export class NodePortController implements Controller {
   #blocked = new Set<string>();
   /** This controller's Service writes, so that their echoes are not taken for new work. */
   readonly #ownWrites = new OwnWrites();
+  /** Service writes in flight, and the port map batch waiting for them to end (#othersReturn). */
+  #writing = 0;
+  #whenNoneWriting: (() => void)[] = [];
   #stopped = false;
   /** Completed repair passes (tests). */
   repairPasses = 0;
@@ -108,6 +114,7 @@ export class NodePortController implements Controller {
       random: this.#cfg.random,
       onWriteError: (err) => this.#log?.debug({ err }, 'port map write failed; re-reading'),
       // A missing map starts from what the Services hold (nothing is freed: the cache is not proven fresh).
+      whenOthersReturn: () => this.#othersReturn(),
       seed: (state) => {
         const informer = this.#informer as Informer<Service>;
         const out = repairPortMap(state, { services: informer.list(), lookup: (k) => informer.get(k), cacheRV: informer.lastSyncResourceVersion(), fresh: false, nowMs: 0, graceMs: Infinity, leakSeen: new Map() });
@@ -191,6 +198,7 @@ export class NodePortController implements Controller {
       // The write follows the map write at once: only a write slower than the leak grace period
       // could land after the repair freed its ports (docs/decisions/005).
       this.#ownWrites.writing(key, current.metadata.resourceVersion);
+      this.#writing++;
       try {
         const written = await writeService(this.#services as ResourceClient<Service>, updated);
         this.#ownWrites.written(key, written.metadata.resourceVersion);
@@ -199,6 +207,8 @@ export class NodePortController implements Controller {
         this.#ownWrites.written(key, undefined);
         if (isStatus(err, 404)) return;
         if (!isStatus(err, 409)) throw err;
+      } finally {
+        if (--this.#writing === 0) for (const wake of this.#whenNoneWriting.splice(0)) wake();
       }
       try {
         svc = await (this.#services as ResourceClient<Service>).get(svc?.metadata.namespace, svc?.metadata.name ?? '');
@@ -208,6 +218,24 @@ export class NodePortController implements Controller {
       }
     }
     throw new Error(`Service ${key}: still conflicting after ${this.#cfg.maxConflictRetries} retries`);
+  }
+
+  /**
+   * For the port map's batching: while workers are writing Services and keys wait in the queue,
+   * those workers claim again as soon as their writes end, so a batch waits for that (at most
+   * OTHERS_RETURN_MAX_WAIT_MS, in case a write hangs). Without it, a worker that finished early
+   * sent a write of one claim, and every other worker queued behind its round trip.
+   */
+  #othersReturn(): Promise<void> | undefined {
+    if (this.#writing === 0 || (this.#queue?.len ?? 0) === 0 || !this.#ctx) return undefined;
+    const clock = this.#ctx.clock;
+    return new Promise<void>((resolve) => {
+      const timer = clock.setTimer(resolve, OTHERS_RETURN_MAX_WAIT_MS);
+      this.#whenNoneWriting.push(() => {
+        timer.cancel();
+        resolve();
+      });
+    });
   }
 
   #account(o: PlanOutcome): void {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Service } from '../../../api-types/core.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { R, create, eventually, eventsFor, newStore, nodePortsOf, portMap, read, service, shutdown, startInstance } from './harness.js';
 
 const inRange = (p: number): boolean => p >= 30000 && p <= 32767;
@@ -203,4 +204,39 @@ test('nodeport controller › allocating turns true only after the start-up repa
   t.true(inst.controller.repairPasses >= 1);
   await shutdown(store, inst);
   t.false(inst.controller.allocating);
+});
+
+test('nodeport controller › a claim waits for workers still writing their Services, so the claims they make next share its port map write', async (t) => {
+  const store = newStore();
+  // The first Service write is held until released: its worker stays busy writing.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let isHolding = false;
+  let isFirst = true;
+  const inst = await startInstance(store, { concurrency: 2 }, 1, (c) =>
+    delegatingClient(c, (inner, ref) =>
+      ref.resource !== 'services' ? {} : {
+        update: async (obj, o) => {
+          if (isFirst) {
+            isFirst = false;
+            isHolding = true;
+            await held;
+          }
+          return inner.update(obj, o);
+        },
+      }));
+  create(store, service('a', {}));
+  await eventually('a claimed, its Service write held', () => isHolding);
+  const pm = inst.controller.portMap;
+  // The start-up repair's write of the map, then a's claim.
+  const before = pm?.writes ?? 0;
+  // Worker 2 takes b and claims; c waits in the queue for a free worker.
+  create(store, service('b', {}));
+  create(store, service('c', {}));
+  await new Promise((r) => setTimeout(r, 50));
+  t.is(pm?.writes, before, "b's claim waits for the worker writing a, which comes back for c");
+  release();
+  await eventually('all served', () => ['a', 'b', 'c'].every((n) => (nodePortsOf(store, n)[0] ?? 0) > 0));
+  t.is(pm?.writes, before + 1, 'b and c were claimed in one write');
+  await shutdown(store, inst);
 });

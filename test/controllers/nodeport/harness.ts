@@ -10,6 +10,7 @@ import { resourceFor } from '../../../apiserver/resources.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { systemClock } from '../../../controllers/runtime/clock.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
+import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
 import { silentLogger } from '../../../controllers/runtime/logger.js';
 import { Manager } from '../../../controllers/runtime/manager.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from '../../../controllers/runtime/metrics.js';
@@ -42,8 +43,11 @@ export interface Instance {
   metrics: RuntimeMetrics;
 }
 
-/** Starts a nodeport controller over `store`; fast retries, seeded randomness. */
-export async function startInstance(store: MemoryStore, opts: NodePortControllerOptions = {}, seed = 1): Promise<Instance> {
+/**
+ * Starts a nodeport controller over `store`; fast retries, seeded randomness. `wrap` decorates
+ * the client the controller gets (the FaultClient stays reachable as `faults`).
+ */
+export async function startInstance(store: MemoryStore, opts: NodePortControllerOptions = {}, seed = 1, wrap: (c: KubeClient) => KubeClient = (c) => c): Promise<Instance> {
   const faults = new FaultClient(new InProcessClient(store));
   const controller = createNodePortController({
     random: seededRandom(seed),
@@ -53,7 +57,7 @@ export async function startInstance(store: MemoryStore, opts: NodePortController
   const metrics = createRuntimeMetrics({ processMetrics: false });
   let n = seed;
   const manager = new Manager({
-    client: faults,
+    client: wrap(faults),
     controllers: [controller],
     clock: systemClock,
     random: () => ((n = (n * 1103515245 + 12345) % 2 ** 31) / 2 ** 31),

@@ -83,6 +83,31 @@ test('PortMapStore › two writers with the same stale copy pick the same port: 
   store.close();
 });
 
+test('PortMapStore › a batch waits for the callers whenOthersReturn says are coming back, and they join its write', async (t) => {
+  const store = new MemoryStore();
+  let back!: () => void;
+  let asked = 0;
+  const pm = new PortMapStore({
+    client: new InProcessClient(store), namespace: 'kube-system', name: 'pm', range: RANGE, random: firstFree,
+    // The first batch hears that others are busy; later ones that nobody is.
+    whenOthersReturn: () => (asked++ === 0 ? new Promise<void>((r) => (back = r)) : undefined),
+  });
+  const claim = (i: number) => pm.transact((s) => ({ result: s.claimNext({ key: `d/s${i}`, uid: `u${i}`, rv: '1' }), changed: true }));
+  const early = claim(0);
+  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+  t.is(pm.writes, 0, 'the early claim waits instead of writing alone');
+  const late = [claim(1), claim(2)];
+  back();
+  const ports = await Promise.all([early, ...late]);
+  t.is(pm.writes, 1, 'one write carries all three claims');
+  t.is(new Set(ports).size, 3);
+  t.deepEqual(portMap(store, '30000-32767', 'pm').allocatedPorts(), [...ports].sort((a, b) => a - b));
+  // Nobody busy: the next claim is written at once.
+  await claim(3);
+  t.is(pm.writes, 2);
+  store.close();
+});
+
 test('PortMapStore › a change that changes nothing makes no write; persistent failures reject with a code', async (t) => {
   const store = new MemoryStore();
   const faults = new FaultClient(new InProcessClient(store));
