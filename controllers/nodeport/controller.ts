@@ -51,10 +51,10 @@ export interface NodePortControllerConfig {
 
 const servicesRef = { group: '', version: 'v1', resource: 'services' };
 
-/** The controller; build it with createNodePortController. */
 /** The longest a port map batch waits for workers still writing their Services. */
 const OTHERS_RETURN_MAX_WAIT_MS = 1000;
 
+/** The controller; build it with createNodePortController. */
 export class NodePortController implements Controller {
   readonly name = 'nodeport';
   readonly #cfg: NodePortControllerConfig;
@@ -113,8 +113,8 @@ export class NodePortController implements Controller {
       range: this.#cfg.range,
       random: this.#cfg.random,
       onWriteError: (err) => this.#log?.debug({ err }, 'port map write failed; re-reading'),
-      // A missing map starts from what the Services hold (nothing is freed: the cache is not proven fresh).
       whenOthersReturn: () => this.#othersReturn(),
+      // A missing map starts from what the Services hold (nothing is freed: the cache is not proven fresh).
       seed: (state) => {
         const informer = this.#informer as Informer<Service>;
         const out = repairPortMap(state, { services: informer.list(), lookup: (k) => informer.get(k), cacheRV: informer.lastSyncResourceVersion(), fresh: false, nowMs: 0, graceMs: Infinity, leakSeen: new Map() });
