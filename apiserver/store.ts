@@ -14,6 +14,7 @@
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
 import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
+import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { admit, checkNamespace, writeScope } from './store-admission.js';
@@ -174,7 +175,7 @@ export class MemoryStore implements Store {
     }
     const toStore = how.record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
     if (opts.dryRun) return stamp(r, toStore);
-    return answer(this.commit(r, 'ADDED', toStore, undefined), opts);
+    return answer(this.commit(r, 'ADDED', toStore, undefined, opts.isHandedOver), opts);
   }
 
   private updateObject(
@@ -229,11 +230,11 @@ export class MemoryStore implements Store {
     // A dry run's answer shares frozen parts with the stored object: copy it for a caller that keeps it.
     if (opts.dryRun) return { object: stamp(r, opts.isHandedOver ? next : cloneJson(next)), created: false };
     if (isDeletionComplete(next)) {
-      const final = this.commit(r, 'DELETED', next, old);
+      const final = this.commit(r, 'DELETED', next, old, opts.isHandedOver);
       afterRemoval(this, r, final);
       return { object: answer(final, opts), created: false };
     }
-    return { object: answer(this.commit(r, 'MODIFIED', next, old), opts), created: false };
+    return { object: answer(this.commit(r, 'MODIFIED', next, old, opts.isHandedOver), opts), created: false };
   }
 
   patch(
@@ -343,11 +344,14 @@ export class MemoryStore implements Store {
    * @internal Commits a change: bumps the RV, stamps it on `obj` (owned by the store from now on,
    * and deep-frozen: history, snapshots and every watcher share it), stores or removes it, records
    * history, fans it out, and keeps the indexes. Returns the frozen stored object.
+   * `isSerialised`: the write answers over HTTP, so its JSON text is computed now, before the
+   * freeze, for the answer and the watch events to share (see json-text.ts).
    */
-  commit(r: ResourceInfo, type: ChangeEntry['type'], obj: KubeObject, prev: KubeObject | undefined): KubeObject {
+  commit(r: ResourceInfo, type: ChangeEntry['type'], obj: KubeObject, prev: KubeObject | undefined, isSerialised = false): KubeObject {
     this.rv++;
     stamp(r, obj);
     obj.metadata.resourceVersion = String(this.rv);
+    if (isSerialised) rememberJsonBeforeFreeze(obj);
     freezeJson(obj);
     const id = resourceId(r);
     const ns = r.namespaced ? obj.metadata.namespace ?? '' : '';

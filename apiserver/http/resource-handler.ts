@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
+import { storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import type { MemoryWriteOptions } from '../store.js';
 import type { Store } from '../types.js';
@@ -110,7 +111,7 @@ export async function handleResource(
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true };
-      return sendWritten(ctx, res, 201, store.create(info, ns, obj, opts), opts.dryRun);
+      return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
       const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
@@ -119,7 +120,7 @@ export async function handleResource(
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
       const out = store.update(info, ns, name!, obj, handedOver);
-      return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
+      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'patch': {
       const type = patchTypeFrom(req.headers['content-type']);
@@ -127,7 +128,7 @@ export async function handleResource(
       const body = await readBody(req);
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
       const out = store.patch(info, ns, name!, type, body, handedOver);
-      return sendWritten(ctx, res, out.created ? 201 : 200, out.object, opts.dryRun);
+      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'delete': {
       const opts = deleteOptionsFrom(q, parseBody(await readBody(req), req.headers['content-type']));
@@ -141,16 +142,12 @@ export async function handleResource(
 }
 
 /**
- * Answers a write with the object it stored. A committed write's event line, just serialised for
- * the watchers, already holds that object's JSON (same content at the same new resourceVersion),
- * so the answer reuses it rather than serialising 5 KB again; a dry run never does (nothing was
- * committed, so a cached line at its resourceVersion would be another write's).
+ * Answers a write with the object it stored: the text the store remembered for it (the watch
+ * events of the write carry the same), or, for a dry run (nothing stored), the object serialised.
  */
-function sendWritten(ctx: ResourceHandlerContext, res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
-  const cache = ctx.watchDefaults.lineCache;
-  const bytes = isDryRun || !cache ? undefined : cache.objectBytesFor(code === 201 ? 'ADDED' : 'MODIFIED', obj);
-  if (bytes === undefined) return sendJson(res, code, obj);
-  sendJsonText(res, code, bytes);
+function sendWritten(res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
+  if (isDryRun) sendJson(res, code, obj);
+  else sendJsonText(res, code, storedJson(obj));
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {

@@ -12,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import type { Status, WatchEvent } from '../../api-types/meta.js';
 import type { WatchHandle, WatchSink } from '../types.js';
 import { expired } from '../errors.js';
+import { storedJson } from '../json-text.js';
 import type { Timers } from './timers.js';
 
 /** NDJSON lines (text or encoded) as one buffer. */
@@ -44,24 +45,6 @@ export class EventLineCache {
   }
 
   /**
-   * The UTF-8 JSON of the object an ADDED or MODIFIED event just carried, when a watcher was sent
-   * it in the current delivery: a view into the line's encoded bytes, which a write's response
-   * would otherwise serialise and encode again. Only sound for the object a committed write
-   * returns (its resourceVersion is new, so the line can only be its own).
-   */
-  objectBytesFor(type: 'ADDED' | 'MODIFIED', obj: { apiVersion?: unknown; metadata?: { uid?: string; resourceVersion?: string } }): Buffer | undefined {
-    const meta = obj.metadata;
-    if (!meta?.uid || !meta.resourceVersion) return undefined;
-    const entry = this.lines.get(`${type}|${String(obj.apiVersion)}|${meta.uid}|${meta.resourceVersion}`);
-    // JSON.stringify writes {type, object} members in that order: `{"type":"…","object":<object>}\n`.
-    const prefix = `{"type":"${type}","object":`;
-    if (entry === undefined || !entry.text.startsWith(prefix)) return undefined;
-    const bytes = (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
-    // The prefix is ASCII, one byte a character; `}\n` closes the line.
-    return bytes.subarray(prefix.length, bytes.length - 2);
-  }
-
-  /**
    * The lines of one stream's batch as one chunk. Watchers of the same resource usually queue the
    * same lines in a turn, so the last join is kept (until the next turn) and handed to every
    * stream whose batch holds the very same lines: one copy per turn, not one per watcher.
@@ -83,7 +66,8 @@ export class EventLineCache {
     const key = `${ev.type}|${String(ev.object.apiVersion)}|${meta.uid}|${meta.resourceVersion}`;
     let entry = this.lines.get(key);
     if (entry === undefined) {
-      entry = { text: JSON.stringify(ev) + '\n' };
+      // What JSON.stringify(ev) writes, with the stored object's remembered text.
+      entry = { text: `{"type":${JSON.stringify(ev.type)},"object":${storedJson(ev.object)}}\n` };
       this.lines.set(key, entry);
       if (!this.isClearScheduled) {
         this.isClearScheduled = true;

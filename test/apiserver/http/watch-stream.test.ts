@@ -229,21 +229,6 @@ test('EventLineCache › the bytes of a line are encoded once and shared by ever
   t.not(cache.chunkFor({ type: 'ADDED', object: obj() }), a);
 });
 
-test('EventLineCache › objectBytesFor gives the UTF-8 JSON of an object a cached ADDED or MODIFIED line carried, else nothing', (t) => {
-  const cache = new EventLineCache();
-  const obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', uid: 'u1', resourceVersion: '5' }, spec: { n: 'é' } };
-  t.is(cache.objectBytesFor('MODIFIED', obj), undefined);
-  cache.chunkFor({ type: 'MODIFIED', object: obj });
-  t.is(cache.objectBytesFor('MODIFIED', obj)?.toString('utf8'), JSON.stringify(obj));
-  t.is(cache.objectBytesFor('ADDED', obj), undefined);
-  t.is(cache.objectBytesFor('MODIFIED', { ...obj, metadata: { ...obj.metadata, resourceVersion: '6' } }), undefined);
-  t.is(cache.objectBytesFor('MODIFIED', { metadata: {} }), undefined);
-  // A line only ever serialised as text is encoded on demand.
-  const other = { ...obj, metadata: { ...obj.metadata, uid: 'u2' } };
-  cache.lineFor({ type: 'ADDED', object: other });
-  t.is(cache.objectBytesFor('ADDED', other)?.toString('utf8'), JSON.stringify(other));
-});
-
 test('EventLineCache › join concatenates a batch once and hands the same bytes to every batch of the same lines', (t) => {
   const cache = new EventLineCache();
   const a = cache.chunkFor({ type: 'ADDED', object: { metadata: { name: 'a', uid: 'u1', resourceVersion: '1' } } });

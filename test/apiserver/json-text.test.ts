@@ -1,0 +1,80 @@
+import test from 'ava';
+import fc from 'fast-check';
+import type { KubeObject } from '../../api-types/meta.js';
+import { rememberJsonBeforeFreeze, storedJson } from '../../apiserver/json-text.js';
+import { resourceFor } from '../../apiserver/resources.js';
+import { MemoryStore } from '../../apiserver/store.js';
+import { freezeJson } from '../../apiserver/store-meta.js';
+
+const pods = resourceFor('', 'pods');
+
+// Objects shaped like stored ones, so the composed paths (metadata, managedFields entries,
+// fieldsV1 members) all get random content, undefined members and array holes included.
+const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined));
+const member = fc.dictionary(fc.string(), value, { maxKeys: 4 });
+const entry = fc.record({ manager: fc.string(), operation: fc.constantFrom('Update', 'Apply'), fieldsV1: fc.dictionary(fc.string(), member, { maxKeys: 3 }), time: value }, { requiredKeys: ['manager'] });
+const stored = fc.record({
+  kind: fc.string(),
+  metadata: fc.record({ name: fc.string(), labels: member, managedFields: fc.array(fc.oneof(entry, fc.constant(null), fc.constant(undefined)), { maxLength: 3 }), extra: value }, { requiredKeys: ['name'] }),
+  spec: member,
+  status: value,
+});
+
+test('json-text › storedJson and rememberJsonBeforeFreeze write exactly what JSON.stringify writes', (t) => {
+  fc.assert(
+    fc.property(stored, (obj) => {
+      const want = JSON.stringify(obj);
+      // Not frozen: serialised, nothing remembered.
+      t.is(storedJson(obj), want);
+      const copy = structuredClone(obj);
+      t.is(rememberJsonBeforeFreeze(copy), want);
+      freezeJson(copy);
+      // Remembered and read back; and a frozen object never seen before.
+      t.is(storedJson(copy), want);
+      t.is(storedJson(freezeJson(structuredClone(obj))), want);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('json-text › a frozen part shared by a later version is not serialised again', (t) => {
+  let serialised = 0;
+  // Serialising the part reads its one member: each read is one serialisation.
+  const spec = new Proxy(Object.freeze({ containers: Object.freeze([Object.freeze({ name: 'main' })]) }), {
+    get(target, key, receiver) {
+      if (key === 'containers') serialised++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const first = { kind: 'Pod', metadata: { name: 'a', resourceVersion: '1' }, spec };
+  rememberJsonBeforeFreeze(first);
+  freezeJson(first);
+  t.is(serialised, 1);
+  const second = { kind: 'Pod', metadata: { name: 'a', resourceVersion: '2', labels: { x: 'y' } }, spec };
+  t.is(rememberJsonBeforeFreeze(second), JSON.stringify(second));
+  t.is(storedJson(freezeJson(second)), JSON.stringify(second));
+  t.is(serialised, 3, 'only the two JSON.stringify calls of the assertions themselves');
+});
+
+test('json-text › an object that is not frozen is serialised as it is now, never from an older text', (t) => {
+  const obj: { metadata: { name: string }; spec: { n: number } } = { metadata: { name: 'a' }, spec: { n: 1 } };
+  t.is(storedJson(obj), JSON.stringify(obj));
+  obj.spec.n = 2;
+  obj.metadata.name = 'b';
+  t.is(storedJson(obj), '{"metadata":{"name":"b"},"spec":{"n":2}}');
+});
+
+test('json-text › the store remembers the text of what an HTTP write stored, managedFields included, version after version', (t) => {
+  const store = new MemoryStore();
+  const opts = { fieldManager: 'kubectl', isHandedOver: true };
+  const body = (): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: 'b' } }, spec: { containers: [{ name: 'main', image: 'i', env: [{ name: 'E', value: 'é"\\' }] }] } });
+  const created = store.create(pods, 'default', body(), opts);
+  t.true(Object.isFrozen(created));
+  t.is(storedJson(created), JSON.stringify(created));
+  const changed = structuredClone(created);
+  (changed.metadata.labels as Record<string, string>).c = 'd';
+  const updated = store.update(pods, 'default', 'p', changed, opts).object;
+  t.is(updated.spec, created.spec, 'the unchanged spec is the stored one');
+  t.is(storedJson(updated), JSON.stringify(updated));
+  t.regex(storedJson(updated), /"managedFields":\[/);
+});
