@@ -1,10 +1,10 @@
 /**
  * The client seam over HTTP: any Kubernetes API server, configured by a client-node KubeConfig
  * (kubeconfig file, $KUBECONFIG or the in-cluster service account, with its token, exec, OIDC
- * and TLS handling). Objects stay plain wire JSON: requests go out on node:http/https with one
- * keep-alive agent per client, because client-node 1.4's generated APIs return model classes
- * with Date fields and its createAgent makes a new agent for every call
- * (../shared/reference/client-and-wire.md §1.2–1.3).
+ * and TLS handling). Objects stay plain wire JSON: requests go out on node:http/https with the
+ * client's own keep-alive agents (one for requests, one for watches), because client-node 1.4's
+ * generated APIs return model classes with Date fields and its createAgent makes a new agent for
+ * every call (../shared/reference/client-and-wire.md §1.2–1.3).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -32,6 +32,14 @@ export interface HttpKubeClientOptions {
   userAgent?: string;
   /** Called after every request with its verb, resource, HTTP code (0 on transport failure) and seconds. */
   onRequest?: (verb: string, resource: string, code: number, seconds: number) => void;
+  /**
+   * The most connections requests (not watches) keep open to the server; more concurrent requests
+   * wait for one to be free. Many workers writing at once would otherwise open a connection each,
+   * and a busy Node server (the bundled one) accepts about one new connection per turn of its
+   * event loop. Watches hold their own connections, outside this limit.
+   * @default 64
+   */
+  maxSockets?: number;
 }
 
 interface Prepared {
@@ -60,7 +68,9 @@ export class HttpKubeClient implements KubeClient {
   readonly #throttle?: RequestThrottle;
   readonly #userAgent: string;
   readonly #onRequest?: HttpKubeClientOptions['onRequest'];
-  #agent?: http.Agent;
+  readonly #maxSockets: number;
+  /** Keep-alive agents: one for requests (bounded), one for watches (each holds its connection). */
+  #agents?: { requests: http.Agent; watches: http.Agent };
   #applied?: Applied;
 
   constructor(opts: HttpKubeClientOptions) {
@@ -68,11 +78,14 @@ export class HttpKubeClient implements KubeClient {
     this.#throttle = opts.throttle;
     this.#userAgent = opts.userAgent ?? 'svcplane';
     this.#onRequest = opts.onRequest;
+    this.#maxSockets = opts.maxSockets ?? 64;
+    if (!Number.isInteger(this.#maxSockets) || this.#maxSockets < 1) throw new RangeError(`maxSockets: expected an integer >= 1, got ${opts.maxSockets}`);
   }
 
   /** Closes pooled connections; open watches end. */
   close(): void {
-    this.#agent?.destroy();
+    this.#agents?.requests.destroy();
+    this.#agents?.watches.destroy();
   }
 
   resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
@@ -80,12 +93,12 @@ export class HttpKubeClient implements KubeClient {
   }
 
   /**
-   * Prepares a request: auth headers from the KubeConfig, our shared keep-alive agent. The
-   * KubeConfig's options (which read CA/cert files and build an agent) are applied at most
-   * every `authRefreshMs`, not per request; exec and OIDC providers cache their tokens and are
-   * asked again within that time.
+   * Prepares a request: auth headers from the KubeConfig, our keep-alive agent for requests or
+   * for watches (`isWatch`). The KubeConfig's options (which read CA/cert files and build an
+   * agent) are applied at most every `authRefreshMs`, not per request; exec and OIDC providers
+   * cache their tokens and are asked again within that time.
    */
-  async prepare(method: string, path: string, query: URLSearchParams | undefined): Promise<Prepared> {
+  async prepare(method: string, path: string, query: URLSearchParams | undefined, isWatch = false): Promise<Prepared> {
     const now = performance.now();
     let applied = this.#applied;
     if (!applied || now - applied.atMs > authRefreshMs || applied.proxyAgent) applied = await this.#apply(now);
@@ -95,7 +108,7 @@ export class HttpKubeClient implements KubeClient {
       method,
       path: applied.pathPrefix + path + (qs ? `?${qs}` : ''),
       headers: { ...applied.headers },
-      agent: applied.proxyAgent ?? this.#agent,
+      agent: applied.proxyAgent ?? (isWatch ? this.#agents?.watches : this.#agents?.requests),
     };
     return { options, isHttps: applied.isHttps };
   }
@@ -120,19 +133,18 @@ export class HttpKubeClient implements KubeClient {
     const target: https.RequestOptions = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined };
     const pathPrefix = url.pathname === '/' ? '' : url.pathname;
     if (cluster.proxyUrl) return { headers, target, pathPrefix, isHttps, proxyAgent: options.agent as http.Agent, atMs: now };
-    if (!this.#agent) {
-      this.#agent = isHttps
-        ? new https.Agent({
-            keepAlive: true,
-            ca: options.ca,
-            cert: options.cert,
-            key: options.key,
-            pfx: options.pfx,
-            passphrase: options.passphrase,
-            rejectUnauthorized: options.rejectUnauthorized,
-            servername: options.servername ?? cluster.tlsServerName,
-          })
-        : new http.Agent({ keepAlive: true });
+    if (!this.#agents) {
+      const tls: https.AgentOptions = {
+        ca: options.ca,
+        cert: options.cert,
+        key: options.key,
+        pfx: options.pfx,
+        passphrase: options.passphrase,
+        rejectUnauthorized: options.rejectUnauthorized,
+        servername: options.servername ?? cluster.tlsServerName,
+      };
+      const agent = (o: http.AgentOptions) => (isHttps ? new https.Agent({ ...tls, ...o }) : new http.Agent(o));
+      this.#agents = { requests: agent({ keepAlive: true, maxSockets: this.#maxSockets }), watches: agent({ keepAlive: true }) };
     }
     (options.agent as http.Agent | undefined)?.destroy();
     this.#applied = { headers, target, pathPrefix, isHttps, atMs: now };
@@ -158,7 +170,7 @@ export class HttpKubeClient implements KubeClient {
   /** Opens a watch stream; resolves once the server answered with its headers. */
   async openWatch<T extends KubeObject>(resource: string, path: string, query: URLSearchParams, listener: WatchListener<T>): Promise<ClientWatch> {
     await this.#throttle?.acquire();
-    const p = await this.prepare('GET', path, query);
+    const p = await this.prepare('GET', path, query, true);
     const started = performance.now();
     return new Promise<ClientWatch>((resolve, reject) => {
       let ended = false;

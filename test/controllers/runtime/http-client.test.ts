@@ -2,7 +2,7 @@ import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { HttpKubeClient } from '../../../controllers/runtime/http-client.js';
+import { HttpKubeClient, type HttpKubeClientOptions } from '../../../controllers/runtime/http-client.js';
 import { ApiError } from '../../../apiserver/errors.js';
 import type { KubeObject, WatchEvent } from '../../../api-types/meta.js';
 
@@ -15,7 +15,7 @@ interface Seen {
 }
 
 /** A scripted server: records each request and answers with the handler's reply. */
-async function scripted(handler: (req: Seen, res: http.ServerResponse) => void, serverPath = '') {
+async function scripted(handler: (req: Seen, res: http.ServerResponse) => void, serverPath = '', options: Partial<HttpKubeClientOptions> = {}) {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,10 +35,13 @@ async function scripted(handler: (req: Seen, res: http.ServerResponse) => void, 
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
   });
-  const client = new HttpKubeClient({ kubeConfig: kc });
+  const client = new HttpKubeClient({ ...options, kubeConfig: kc });
+  let connections = 0;
+  server.on('connection', () => connections++);
   return {
     seen,
     client,
+    connections: () => connections,
     close: async () => {
       client.close();
       server.closeAllConnections();
@@ -148,6 +151,34 @@ test('http client › a watch the server refuses rejects with the ApiError', asy
   } finally {
     await s.close();
   }
+});
+
+test('http client › requests share at most maxSockets connections; watches hold their own, outside the limit', async (t) => {
+  const s = await scripted((req, res) => {
+    // Watches stay open until the client closes.
+    if (req.url.includes('watch=true')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      return;
+    }
+    reply(res, 200, { metadata: { name: 'x' } });
+  }, '', { maxSockets: 3 });
+  try {
+    const pods = s.client.resource({ group: '', version: 'v1', resource: 'pods' });
+    // More open watches than the limit: requests must still flow.
+    for (let i = 0; i < 4; i++) await pods.watch({ namespace: 'default' }, { event: () => {}, end: () => {} });
+    const got = await Promise.all(Array.from({ length: 40 }, (_, i) => pods.get('default', `p${i}`)));
+    t.is(got.length, 40);
+    t.true(s.connections() <= 4 + 3, `${s.connections()} connections for 4 watches and 40 concurrent requests`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('http client › maxSockets must be an integer of at least 1', (t) => {
+  const kubeConfig = new KubeConfig();
+  t.throws(() => new HttpKubeClient({ kubeConfig, maxSockets: 0 }), { instanceOf: RangeError, message: /maxSockets: expected an integer >= 1, got 0/ });
+  t.throws(() => new HttpKubeClient({ kubeConfig, maxSockets: 1.5 }), { instanceOf: RangeError });
 });
 
 test('http client › plain http without insecure-skip-tls-verify is refused, as client-node refuses it', async (t) => {
