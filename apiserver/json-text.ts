@@ -25,18 +25,19 @@ const MEMBER_PLAN: Partial<Record<Plan, (key: string) => Plan | undefined>> = {
 };
 
 /**
- * The JSON text of a stored object, `JSON.stringify(obj)` with every frozen part's text
- * remembered. Objects that are not frozen are serialised and not remembered (they may change).
+ * The JSON text of a stored object, `JSON.stringify(obj)`, composed from its parts' remembered
+ * texts; frozen parts not seen before are serialised and remembered. Parts that are not frozen
+ * are serialised and not remembered (they may change).
  */
 export function storedJson(obj: object): string {
   return textOf(obj, 'object', false);
 }
 
 /**
- * Computes and remembers the text of an object about to be frozen and stored (`commit` calls it
- * just before `freezeJson`): serialising a plain object is faster than serialising the frozen one,
- * and the write's answer and watch events need the text at once. The caller must freeze `obj`
- * before anything else can change it.
+ * The JSON text of an object about to be frozen and stored, its parts' texts remembered
+ * (`commit` calls it just before `freezeJson`): serialising a plain object is faster than
+ * serialising the frozen one, and the write's answer and watch events need the text at once.
+ * The caller must freeze `obj` before anything else can change it.
  */
 export function rememberJsonBeforeFreeze(obj: object): string {
   return textOf(obj, 'object', true);
@@ -51,7 +52,9 @@ function textOf(v: object, plan: Plan | undefined, isFreezing: boolean): string 
   if (plan === undefined) text = JSON.stringify(v);
   else if (Array.isArray(v)) text = arrayText(v, plan === 'entries' ? 'entry' : undefined, isFreezing);
   else text = objectText(v as Record<string, unknown>, plan, isFreezing);
-  if (isFreezing || Object.isFrozen(v)) texts.set(v, text);
+  // The whole object's text is not kept: composing it again from its members' kept texts is a
+  // few concatenations, and keeping it would double the text kept for every stored version.
+  if (plan !== 'object' && (isFreezing || Object.isFrozen(v))) texts.set(v, text);
   return text;
 }
 
