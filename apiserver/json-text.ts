@@ -15,8 +15,9 @@ const texts = new WeakMap<object, string>();
 
 // The parts an object's text is composed from, by where they sit: the rest of each object is
 // serialised whole. Only these paths are shared between versions often enough to pay for the
-// composition: top-level members, metadata's members, each managedFields entry and the
-// top-level members of its fieldsV1.
+// composition: top-level members (a spec a status write keeps), and, when metadata holds
+// managedFields, its members, each entry and the top-level members of each fieldsV1 (a manager's
+// `f:spec` that an update of labels keeps).
 type Plan = 'object' | 'metadata' | 'entries' | 'entry' | 'fields';
 const MEMBER_PLAN: Partial<Record<Plan, (key: string) => Plan | undefined>> = {
   object: (key) => (key === 'metadata' ? 'metadata' : undefined),
@@ -43,18 +44,24 @@ export function rememberJsonBeforeFreeze(obj: object): string {
   return textOf(obj, 'object', true);
 }
 
-// `isFreezing`: every part is about to be frozen, so every text can be remembered; otherwise
-// only frozen parts' texts are.
+/**
+ * Parts whose text is at least this long are remembered; shorter ones cost less to serialise
+ * again than to remember (a WeakMap entry each), and Services, Endpoints and IPAddresses are made
+ * of short parts.
+ */
+const MIN_KEPT_CHARS = 256;
+
+// `isFreezing`: every part is about to be frozen, so its text can be remembered; otherwise only
+// frozen parts' texts are. Composed levels (the object, metadata, managedFields and its entries)
+// are not remembered: they change with every version, and recomposing them is a few
+// concatenations of their members' texts.
 function textOf(v: object, plan: Plan | undefined, isFreezing: boolean): string {
   const known = texts.get(v);
   if (known !== undefined) return known;
-  let text: string;
-  if (plan === undefined) text = JSON.stringify(v);
-  else if (Array.isArray(v)) text = arrayText(v, plan === 'entries' ? 'entry' : undefined, isFreezing);
-  else text = objectText(v as Record<string, unknown>, plan, isFreezing);
-  // The whole object's text is not kept: composing it again from its members' kept texts is a
-  // few concatenations, and keeping it would double the text kept for every stored version.
-  if (plan !== 'object' && (isFreezing || Object.isFrozen(v))) texts.set(v, text);
+  if (plan === 'metadata' && !Array.isArray((v as { managedFields?: unknown }).managedFields)) plan = undefined;
+  if (plan !== undefined) return Array.isArray(v) ? arrayText(v, plan === 'entries' ? 'entry' : undefined, isFreezing) : objectText(v as Record<string, unknown>, plan, isFreezing);
+  const text = JSON.stringify(v);
+  if (text.length >= MIN_KEPT_CHARS && (isFreezing || Object.isFrozen(v))) texts.set(v, text);
   return text;
 }
 
@@ -62,11 +69,12 @@ function objectText(o: Record<string, unknown>, plan: Plan, isFreezing: boolean)
   // fieldsV1's members are whole subtrees (`f:spec`), each shared between versions as it is.
   const memberPlan = plan === 'fields' ? undefined : MEMBER_PLAN[plan];
   let out = '{';
+  let isFirst = true;
   for (const key of Object.keys(o)) {
     const v = o[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    if (out.length > 1) out += ',';
-    out += JSON.stringify(key) + ':';
+    out += isFirst ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
+    isFirst = false;
     out += v !== null && typeof v === 'object' ? textOf(v, memberPlan?.(key), isFreezing) : JSON.stringify(v);
   }
   return out + '}';
