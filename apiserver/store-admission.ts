@@ -37,11 +37,25 @@ export function checkNamespace(store: MemoryStore, r: ResourceInfo, ns: string, 
 
 /** Defaults, completes and validates `obj` (edited in place); throws 422 Invalid with the causes. */
 export function admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
+  complete(r, obj, old, subresource);
+  validate(r, obj, old, subresource);
+}
+
+/**
+ * The first half of admit: defaults and completes `obj` in place. An update then compares it with
+ * the stored object before `validate`, so that validation finds the members left equal to be the
+ * stored ones and skips comparing them again.
+ */
+export function complete(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
   defaultObject(r, obj);
   // Main-resource updates keep what the server (here: the allocation controllers) filled in
   // and the request left out, as kube-apiserver's patchAllocatedValues does.
   if (old && subresource === undefined) prepareForUpdate(r, obj, old);
   canonicalizeObject(r, obj);
+}
+
+/** The second half of admit: throws 422 Invalid with the causes, reading `obj` only. */
+export function validate(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
   const causes = validateObject(r, obj, old, subresource);
   if (causes.length > 0) throw invalid(r, obj.metadata.name ?? '', causes);
 }

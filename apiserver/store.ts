@@ -17,7 +17,7 @@ import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, 
 import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
-import { admit, checkNamespace, writeScope } from './store-admission.js';
+import { admit, checkNamespace, complete, validate, writeScope } from './store-admission.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, objectSelector, validateListOptions, validateWatchOptions } from './store-list.js';
 import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
@@ -216,12 +216,13 @@ export class MemoryStore implements Store {
       throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',
         message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
     }
-    admit(r, next, old, opts.subresource);
+    complete(r, next, old, opts.subresource);
     const cmp = compareUpdate(r, old, next);
-    // Members the update left equal become the stored (frozen) ones: recording managedFields
-    // skips them, nothing freezes them again, and history keeps one copy of a spec that many
-    // status updates leave alone.
+    // Members the update left equal become the stored (frozen) ones: validation and recording
+    // managedFields skip them, nothing freezes or serialises them again, and history keeps one
+    // copy of a spec that many status updates leave alone.
     for (const k of cmp.unchanged) (next as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
+    validate(r, next, old, opts.subresource);
     if (how.record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
     // An update that leaves managedFields out keeps them (only `[]` clears them), as the field manager does.
     else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;

@@ -126,6 +126,8 @@ function validateContainer(c: Container, names: Set<string>, path: FieldPath): F
  * once, skipping those fields, so a write pays no copy (the hot path of every Pod update).
  */
 function validatePodSpecUpdate(next: PodSpec | undefined, prev: PodSpec | undefined): FieldCause[] {
+  // The store hands over the stored spec itself when the update left it equal.
+  if (next === prev) return [];
   const n = (isRecord(next) ? next : {}) as Record<string, unknown>;
   const p = (isRecord(prev) ? prev : {}) as Record<string, unknown>;
   const errs: FieldCause[] = [];
