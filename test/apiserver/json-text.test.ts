@@ -8,11 +8,10 @@ import { freezeJson } from '../../apiserver/store-meta.js';
 
 const pods = resourceFor('', 'pods');
 
-// Objects shaped like stored ones, so the composed paths (metadata, managedFields entries,
-// fieldsV1 members) all get random content, undefined members and array holes included.
+// Objects shaped like stored ones, with random content, undefined members and array holes.
 const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined));
 const short = fc.dictionary(fc.string(), value, { maxKeys: 4 });
-// Parts long enough to be remembered, and short ones that are not.
+// Members long enough to be remembered, and short ones that are not.
 const member = fc.oneof(short, short.map((m) => ({ ...m, pad: `${'p'.repeat(300)}"é` })));
 const entry = fc.record({ manager: fc.string(), operation: fc.constantFrom('Update', 'Apply'), fieldsV1: fc.dictionary(fc.string(), member, { maxKeys: 3 }), time: value }, { requiredKeys: ['manager'] });
 const stored = fc.record({
@@ -51,7 +50,7 @@ function countedSpec(image: string): { spec: object; serialised: () => number } 
   return { spec, serialised: () => serialised };
 }
 
-test('json-text › a long frozen part shared by a later version is not serialised again', (t) => {
+test('json-text › a long frozen member shared by a later version is not serialised again', (t) => {
   const { spec, serialised } = countedSpec(`registry.example/${'x'.repeat(300)}:1.0`);
   const first = { kind: 'Pod', metadata: { name: 'a', resourceVersion: '1' }, spec };
   rememberJsonBeforeFreeze(first);
@@ -63,12 +62,29 @@ test('json-text › a long frozen part shared by a later version is not serialis
   t.is(serialised(), 3, 'only the two JSON.stringify calls of the assertions themselves');
 });
 
-test('json-text › a short part is serialised again rather than remembered', (t) => {
+test('json-text › a short member is serialised again rather than remembered', (t) => {
   const { spec, serialised } = countedSpec('i');
   const first = freezeJson({ kind: 'Service', metadata: { name: 'a' }, spec });
   t.is(storedJson(first), JSON.stringify(first));
   t.is(storedJson(first), JSON.stringify(first));
   t.is(serialised(), 4);
+});
+
+test('json-text › the newest objects\' whole texts are read back as remembered; older ones are composed again', (t) => {
+  const { spec, serialised } = countedSpec('i');
+  const obj = { kind: 'Service', metadata: { name: 'a' }, spec };
+  const text = rememberJsonBeforeFreeze(obj);
+  freezeJson(obj);
+  t.is(storedJson(obj), text);
+  t.is(serialised(), 1, 'read back without serialising its short spec again');
+  // 256 objects stored after it push it out of the recent texts.
+  for (let i = 0; i < 256; i++) {
+    const other = { n: i };
+    rememberJsonBeforeFreeze(other);
+    freezeJson(other);
+  }
+  t.is(storedJson(obj), text);
+  t.is(serialised(), 2);
 });
 
 test('json-text › an object that is not frozen is serialised as it is now, never from an older text', (t) => {
