@@ -56,6 +56,10 @@ export const Defaults = {
   serviceNodePortRange: '30000-32767',
   maxEndpointsPerSlice: 100,
   maxEndpointsPerSubset: 1000,
+  /** Workers of the ClusterIP controller (each holds one Service between its IPAddress claim and its write). */
+  concurrentServiceIPSyncs: 50,
+  /** Workers of the NodePort controller (claims made together share one port-map write). */
+  concurrentNodePortSyncs: 200,
 } as const;
 
 /**

@@ -51,7 +51,7 @@ const positive = (flag: string, v: number): number => {
  */
 export function createNodePortController(options: NodePortControllerOptions = {}): NodePortController {
   const range = parseNodePortRange(options.serviceNodePortRange ?? Defaults.serviceNodePortRange);
-  const concurrency = options.concurrency ?? 200;
+  const concurrency = options.concurrency ?? Defaults.concurrentNodePortSyncs;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`--concurrent-nodeport-syncs: expected an integer >= 1, got ${concurrency}`);
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   if (!Number.isInteger(maxConflictRetries) || maxConflictRetries < 0) throw new RangeError(`maxConflictRetries: expected an integer >= 0, got ${maxConflictRetries}`);

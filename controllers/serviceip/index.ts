@@ -4,6 +4,7 @@
  * repairs claims (kubernetes-behaviour.md §1.6–1.8, §2.3).
  */
 import { ClusterIPRanges, type IPv6Sizing, type RandomSource } from '../../allocators/index.js';
+import { Defaults } from '../../api-types/well-known.js';
 import type { Controller } from '../runtime/manager.js';
 import type { ControllerRateLimiterOptions } from '../runtime/rate-limiter.js';
 import { ServiceIPController } from './controller.js';
@@ -22,7 +23,7 @@ export interface ServiceIPControllerOptions {
   repairIntervalMs?: number;
   /** How long a claim nobody lists is kept before it is deleted as leaked. @default 60000 (repairip.go) */
   leakGracePeriodMs?: number;
-  /** Services reconciled at once. @default 5 */
+  /** Services reconciled at once (`--concurrent-serviceip-syncs`). @default 50 */
   concurrency?: number;
   /** Where automatic allocation draws its scan start. @default systemRandom */
   random?: RandomSource;
@@ -50,7 +51,7 @@ export function createServiceIPController(options: ServiceIPControllerOptions): 
     ranges,
     repairIntervalMs: positiveInt('repairIntervalMs', options.repairIntervalMs, 180_000),
     leakGracePeriodMs: positiveInt('leakGracePeriodMs', options.leakGracePeriodMs, 60_000),
-    concurrency: positiveInt('--concurrent-serviceip-syncs', options.concurrency, 5),
+    concurrency: positiveInt('--concurrent-serviceip-syncs', options.concurrency, Defaults.concurrentServiceIPSyncs),
     rateLimiter: options.rateLimiter ?? {},
     maxConflictRetries,
   });
