@@ -49,14 +49,40 @@ export function rememberJsonBeforeFreeze(obj: object): string {
   return text;
 }
 
+/**
+ * The JSON text of a list answer, `JSON.stringify(list)` with every item as a list item (no kind
+ * or apiVersion, as built-in types' list items are written): the items may be the stored objects
+ * themselves (`MemoryListOptions.isShared`), composed from their members' remembered texts
+ * rather than copied and serialised whole.
+ */
+export function listJson(list: { items: readonly object[] }): string {
+  let out = '{';
+  let isFirst = true;
+  for (const [key, v] of Object.entries(list)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out += isFirst ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
+    isFirst = false;
+    if (key !== 'items') {
+      out += JSON.stringify(v);
+      continue;
+    }
+    const items = v as readonly object[];
+    out += '[';
+    for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + compose(items[i] as Record<string, unknown>, false, true);
+    out += ']';
+  }
+  return out + '}';
+}
+
 // `isFreezing`: every member is about to be frozen, so its text can be remembered; otherwise
-// only frozen members' texts are.
-function compose(o: Record<string, unknown>, isFreezing: boolean): string {
+// only frozen members' texts are. `isListItem`: leave out kind and apiVersion.
+function compose(o: Record<string, unknown>, isFreezing: boolean, isListItem = false): string {
   let out = '{';
   let isFirst = true;
   for (const key of Object.keys(o)) {
     const v = o[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    if (isListItem && (key === 'kind' || key === 'apiVersion')) continue;
     out += isFirst ? JSON.stringify(key) + ':' : ',' + JSON.stringify(key) + ':';
     isFirst = false;
     out += v !== null && typeof v === 'object' ? memberText(v, isFreezing) : JSON.stringify(v);

@@ -96,6 +96,7 @@ export function listPage(
   opts: ListOptions,
   matches: (obj: KubeObject) => boolean,
   stateAt: (exactRV?: number) => KubeObject[],
+  isShared = false,
 ): KubeList {
   const limit = opts.limit ?? 0;
   let items: KubeObject[];
@@ -136,7 +137,8 @@ export function listPage(
     apiVersion: groupVersion(r),
     kind: r.listKind,
     metadata: { resourceVersion: String(rv) },
-    items: items.slice(offset, end).map(listItem),
+    // Shared: the stored objects, for a caller that serialises them with listJson.
+    items: isShared ? items.slice(offset, end) : items.slice(offset, end).map(listItem),
   };
   if (end < items.length) {
     if (!snapshotId) {

@@ -52,6 +52,17 @@ export interface MemoryWriteOptions extends WriteOptions {
   isHandedOver?: boolean;
 }
 
+/** List options a MemoryStore understands beyond the Store contract's. */
+export interface MemoryListOptions extends ListOptions {
+  /**
+   * The caller only serialises the items (with `listJson`): they are the stored objects
+   * themselves, deep-frozen and still carrying kind and apiVersion, rather than copies without
+   * them. The HTTP front lists this way; a Store that ignores the flag still answers correctly.
+   * @default false
+   */
+  isShared?: boolean;
+}
+
 /** One committed write, as reported to `onWrite`. */
 export interface WriteRecord {
   resource: ResourceInfo;
@@ -114,10 +125,10 @@ export class MemoryStore implements Store {
     return cloneJson(stored);
   }
 
-  list(r: ResourceInfo, opts: ListOptions = {}): KubeList {
+  list(r: ResourceInfo, opts: MemoryListOptions = {}): KubeList {
     validateListOptions(opts);
     const select = objectSelector(r, opts.namespace, opts.labelSelector, opts.fieldSelector);
-    return listPage(this, r, opts, select, (exact) => itemsAt(this, r, opts.namespace, exact));
+    return listPage(this, r, opts, select, (exact) => itemsAt(this, r, opts.namespace, exact), opts.isShared === true);
   }
 
   watch(r: ResourceInfo, opts: WatchOptions, sink: WatchSink): MemoryWatchHandle {

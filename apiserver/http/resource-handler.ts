@@ -8,9 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
-import { storedJson } from '../json-text.js';
+import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
-import type { MemoryWriteOptions } from '../store.js';
+import type { MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { Store } from '../types.js';
 import {
   deleteOptionsFrom,
@@ -103,8 +103,10 @@ export async function handleResource(
   switch (verb) {
     case 'get':
       return sendJson(res, 200, store.get(info, ns, name!, optionalRV(q)));
-    case 'list':
-      return sendJson(res, 200, store.list(info, listOptionsFrom(q, ns)));
+    case 'list': {
+      const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
+      return sendJsonText(res, 200, listJson(store.list(info, opts)));
+    }
     case 'watch':
       return startWatch(ctx, res, route, q);
     case 'create': {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { KubeObject } from '../../api-types/meta.js';
-import { rememberJsonBeforeFreeze, storedJson } from '../../apiserver/json-text.js';
+import { listJson, rememberJsonBeforeFreeze, storedJson } from '../../apiserver/json-text.js';
 import { resourceFor } from '../../apiserver/resources.js';
 import { MemoryStore } from '../../apiserver/store.js';
 import { freezeJson } from '../../apiserver/store-meta.js';
@@ -108,4 +108,32 @@ test('json-text › the store remembers the text of what an HTTP write stored, m
   t.is(updated.spec, created.spec, 'the unchanged spec is the stored one');
   t.is(storedJson(updated), JSON.stringify(updated));
   t.regex(storedJson(updated), /"managedFields":\[/);
+});
+
+test('json-text › listJson writes what JSON.stringify writes for the list with its items stripped of kind and apiVersion', (t) => {
+  fc.assert(
+    fc.property(fc.array(stored.map((o) => ({ apiVersion: 'v1', ...o })), { maxLength: 4 }), fc.option(fc.string(), { nil: undefined }), (objects, token) => {
+      const items = objects.map((o) => freezeJson(structuredClone(o)));
+      const list = { apiVersion: 'v1', kind: 'PodList', metadata: { resourceVersion: '7', continue: token }, items };
+      const stripped = { ...list, items: objects.map(({ kind: _k, apiVersion: _a, ...rest }) => rest) };
+      t.is(listJson(list), JSON.stringify(stripped));
+      // Twice: the second time from the members' remembered texts.
+      t.is(listJson(list), JSON.stringify(stripped));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('json-text › a shared list of the store serialises as its copied list does, page by page', (t) => {
+  const store = new MemoryStore();
+  const opts = { fieldManager: 'kubectl', isHandedOver: true };
+  for (let i = 0; i < 5; i++) {
+    store.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, labels: { i: String(i) } }, spec: { containers: [{ name: 'main', image: `i${'x'.repeat(300)}` }] } }, opts);
+  }
+  const shared = store.list(pods, { namespace: 'default', limit: 2, isShared: true });
+  t.true(shared.items.every((o) => Object.isFrozen(o) && o.kind === 'Pod'), 'the stored objects themselves');
+  t.is(listJson(shared), JSON.stringify(store.list(pods, { namespace: 'default', limit: 2 })).replace(/"continue":"[^"]*"/, `"continue":"${shared.metadata.continue}"`));
+  const next = store.list(pods, { namespace: 'default', continue: shared.metadata.continue, isShared: true });
+  t.is(listJson(next), JSON.stringify(store.list(pods, { namespace: 'default', continue: shared.metadata.continue })));
+  t.is(next.items.length, 3);
 });
