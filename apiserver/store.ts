@@ -119,10 +119,11 @@ export class MemoryStore implements Store {
     return String(this.rv);
   }
 
-  get(r: ResourceInfo, namespace: string | undefined, name: string, _opts?: { resourceVersion?: string }): KubeObject {
+  /** `opts.isShared`: the caller only serialises the answer (storedJson): the stored, frozen object itself rather than a copy. */
+  get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: { resourceVersion?: string; isShared?: boolean }): KubeObject {
     const stored = this.stored(r, namespace, name);
     if (!stored) throw notFound(r, name);
-    return cloneJson(stored);
+    return opts?.isShared ? stored : cloneJson(stored);
   }
 
   list(r: ResourceInfo, opts: MemoryListOptions = {}): KubeList {

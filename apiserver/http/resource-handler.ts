@@ -101,8 +101,11 @@ export async function handleResource(
   if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw notAllowed(req.method ?? '');
   const sub = subresource === 'status' ? 'status' : undefined;
   switch (verb) {
-    case 'get':
-      return sendJson(res, 200, store.get(info, ns, name!, optionalRV(q)));
+    case 'get': {
+      // A MemoryStore answers with the stored object itself; another Store with a copy.
+      const opts: { resourceVersion?: string; isShared?: boolean } = { ...optionalRV(q), isShared: true };
+      return sendJsonText(res, 200, storedJson(store.get(info, ns, name!, opts)));
+    }
     case 'list': {
       const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
       return sendJsonText(res, 200, listJson(store.list(info, opts)));

@@ -137,3 +137,14 @@ test('json-text › a shared list of the store serialises as its copied list doe
   t.is(listJson(next), JSON.stringify(store.list(pods, { namespace: 'default', continue: shared.metadata.continue })));
   t.is(next.items.length, 3);
 });
+
+test('json-text › a shared get is the stored object itself, and its text is the copy\'s', (t) => {
+  const store = new MemoryStore();
+  const created = store.create(pods, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'main', image: 'i' }] } }, { isHandedOver: true });
+  const shared = store.get(pods, 'default', 'p', { isShared: true });
+  t.is(shared, created);
+  const copy = store.get(pods, 'default', 'p');
+  t.not(copy, created);
+  t.false(Object.isFrozen(copy));
+  t.is(storedJson(shared), JSON.stringify(copy));
+});
