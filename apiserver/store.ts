@@ -52,6 +52,18 @@ export interface MemoryWriteOptions extends WriteOptions {
   isHandedOver?: boolean;
 }
 
+/** Get options a MemoryStore understands beyond the Store contract's. */
+export interface MemoryGetOptions {
+  resourceVersion?: string;
+  /**
+   * The caller only serialises the answer (with `storedJson`): the stored object itself,
+   * deep-frozen, rather than a copy. The HTTP front reads this way; a Store that ignores the flag
+   * still answers correctly.
+   * @default false
+   */
+  isShared?: boolean;
+}
+
 /** List options a MemoryStore understands beyond the Store contract's. */
 export interface MemoryListOptions extends ListOptions {
   /**
@@ -119,8 +131,7 @@ export class MemoryStore implements Store {
     return String(this.rv);
   }
 
-  /** `opts.isShared`: the caller only serialises the answer (storedJson): the stored, frozen object itself rather than a copy. */
-  get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: { resourceVersion?: string; isShared?: boolean }): KubeObject {
+  get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: MemoryGetOptions): KubeObject {
     const stored = this.stored(r, namespace, name);
     if (!stored) throw notFound(r, name);
     return opts?.isShared ? stored : cloneJson(stored);

@@ -10,7 +10,7 @@ import type { KubeObject } from '../../api-types/meta.js';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
 import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
-import type { MemoryListOptions, MemoryWriteOptions } from '../store.js';
+import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { Store } from '../types.js';
 import {
   deleteOptionsFrom,
@@ -102,8 +102,7 @@ export async function handleResource(
   const sub = subresource === 'status' ? 'status' : undefined;
   switch (verb) {
     case 'get': {
-      // A MemoryStore answers with the stored object itself; another Store with a copy.
-      const opts: { resourceVersion?: string; isShared?: boolean } = { ...optionalRV(q), isShared: true };
+      const opts: MemoryGetOptions = { ...optionalRV(q), isShared: true };
       return sendJsonText(res, 200, storedJson(store.get(info, ns, name!, opts)));
     }
     case 'list': {
