@@ -21,7 +21,7 @@ import {
   watchOptionsFrom,
   writeOptionsFrom,
 } from './query.js';
-import { parseBody, readBody, sendJson, sendJsonText } from './respond.js';
+import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
@@ -112,13 +112,13 @@ export async function handleResource(
     case 'watch':
       return startWatch(ctx, res, route, q);
     case 'create': {
-      const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
+      const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true };
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
-      const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
+      const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
@@ -135,11 +135,11 @@ export async function handleResource(
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
     }
     case 'delete': {
-      const opts = deleteOptionsFrom(q, parseBody(await readBody(req), req.headers['content-type']));
+      const opts = deleteOptionsFrom(q, parseBody(await readBodyBytes(req), req.headers['content-type']));
       return sendJson(res, 200, store.delete(info, ns, name!, opts));
     }
     case 'deletecollection':
-      return sendJson(res, 200, deleteCollection(store, route, q, parseBody(await readBody(req), req.headers['content-type'])));
+      return sendJson(res, 200, deleteCollection(store, route, q, parseBody(await readBodyBytes(req), req.headers['content-type'])));
     default:
       throw notAllowed(req.method ?? '');
   }

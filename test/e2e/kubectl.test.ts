@@ -149,6 +149,67 @@ test.serial('kubectl › delete a Service and a Pod', async (t) => {
   t.regex(err!.message, /NotFound|not found/);
 });
 
+// kubectl's typed `create` subcommands send protobuf bodies (Content-Type
+// application/vnd.kubernetes.protobuf), unlike `create -f`, which sends JSON.
+test.serial('kubectl › create namespace and configmap (protobuf bodies)', async (t) => {
+  t.regex(await kubectl('create', 'namespace', 'proto-ns'), /namespace\/proto-ns created/);
+  const ns = await json('get', 'namespace', 'proto-ns');
+  t.is(ns.metadata.name, 'proto-ns');
+  t.is(ns.status.phase, 'Active');
+  await writeFile(path.join(home, 'blob.bin'), Buffer.from([0, 1, 2, 255]));
+  t.regex(await kubectl('create', 'configmap', 'cm', '-n', 'proto-ns', '--from-literal=a=b', '--from-literal=empty=', `--from-file=blob=${path.join(home, 'blob.bin')}`), /configmap\/cm created/);
+  const cm = await json('get', 'configmap', 'cm', '-n', 'proto-ns');
+  t.deepEqual(cm.data, { a: 'b', empty: '' });
+  t.deepEqual(cm.binaryData, { blob: Buffer.from([0, 1, 2, 255]).toString('base64') });
+  t.truthy(cm.metadata.creationTimestamp);
+});
+
+test.serial('kubectl › create service clusterip, nodeport, headless and externalname (protobuf bodies)', async (t) => {
+  await kubectl('create', 'service', 'clusterip', 'pb-cip', '--tcp=80:8080', '--tcp=443:https');
+  const cip = await json('get', 'svc', 'pb-cip');
+  t.is(cip.spec.type, 'ClusterIP');
+  t.deepEqual(cip.spec.selector, { app: 'pb-cip' });
+  t.deepEqual(
+    cip.spec.ports.map((p: { name: string; port: number; targetPort: unknown; protocol: string }) => [p.name, p.port, p.targetPort, p.protocol]),
+    [['80-8080', 80, 8080, 'TCP'], ['443-https', 443, 'https', 'TCP']],
+  );
+  t.is(cip.spec.sessionAffinity, 'None', 'zero-valued fields are left out, so defaulting applies');
+  await kubectl('create', 'service', 'nodeport', 'pb-np', '--tcp=80:8080', '--node-port=30080');
+  const np = await json('get', 'svc', 'pb-np');
+  t.is(np.spec.type, 'NodePort');
+  t.is(np.spec.ports[0].nodePort, 30080);
+  await kubectl('create', 'service', 'clusterip', 'pb-headless', '--clusterip=None');
+  t.is((await json('get', 'svc', 'pb-headless')).spec.clusterIP, 'None');
+  await kubectl('create', 'service', 'externalname', 'pb-ext', '--external-name=db.example.com');
+  const ext = await json('get', 'svc', 'pb-ext');
+  t.is(ext.spec.type, 'ExternalName');
+  t.is(ext.spec.externalName, 'db.example.com');
+});
+
+test.serial('kubectl › create deployment, serviceaccount, role, rolebinding and pdb (protobuf bodies)', async (t) => {
+  await kubectl('create', 'deployment', 'pb-dep', '--image=registry.example/web:1', '--port=8080', '--replicas=0');
+  const dep = await json('get', 'deployment', 'pb-dep');
+  t.is(dep.spec.replicas, 0, 'a pointer field set to zero is kept');
+  t.deepEqual(dep.spec.selector.matchLabels, { app: 'pb-dep' });
+  t.deepEqual(dep.spec.template.metadata.labels, { app: 'pb-dep' });
+  t.is(dep.spec.template.spec.containers[0].image, 'registry.example/web:1');
+  t.is(dep.spec.template.spec.containers[0].ports[0].containerPort, 8080);
+  await kubectl('create', 'serviceaccount', 'pb-sa');
+  t.is((await json('get', 'serviceaccount', 'pb-sa')).metadata.name, 'pb-sa');
+  await kubectl('create', 'role', 'pb-role', '--verb=get,list', '--resource=pods,services');
+  const role = await json('get', 'role', 'pb-role');
+  t.deepEqual(role.rules[0].verbs, ['get', 'list']);
+  t.deepEqual(role.rules[0].resources, ['pods', 'services']);
+  await kubectl('create', 'rolebinding', 'pb-rb', '--role=pb-role', '--serviceaccount=default:pb-sa');
+  const rb = await json('get', 'rolebinding', 'pb-rb');
+  t.deepEqual(rb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pb-role' });
+  t.deepEqual(rb.subjects, [{ kind: 'ServiceAccount', name: 'pb-sa', namespace: 'default' }]);
+  await kubectl('create', 'poddisruptionbudget', 'pb-pdb', '--selector=app=pb-dep', '--min-available=50%');
+  const pdb = await json('get', 'pdb', 'pb-pdb');
+  t.is(pdb.spec.minAvailable, '50%');
+  t.deepEqual(pdb.spec.selector.matchLabels, { app: 'pb-dep' });
+});
+
 async function waitFor(pred: () => boolean, what: string, show: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!pred()) {

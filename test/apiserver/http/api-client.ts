@@ -12,7 +12,7 @@ export interface Answer {
   json: any;
 }
 
-/** Sends one request; `body` objects are sent as JSON. Authorized unless `token: null`. */
+/** Sends one request; `body` objects are sent as JSON, strings and Buffers as they are. Authorized unless `token: null`. */
 export function call(
   s: Pick<ApiServerHandle, 'url' | 'token'>,
   method: string,
@@ -22,9 +22,9 @@ export function call(
   const headers: Record<string, string> = { ...opts.headers };
   const token = opts.token === undefined ? s.token : opts.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  let payload: string | undefined;
+  let payload: string | Buffer | undefined;
   if (opts.body !== undefined) {
-    payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    payload = typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
     // Node frames DELETE bodies only with an explicit length (no chunking by default).
     headers['content-length'] = String(Buffer.byteLength(payload));

@@ -134,13 +134,14 @@ test('server › malformed bodies and methods get the right Status', async (t) =
   t.is(big.json.message, 'Request entity too large: limit is 3145728');
 });
 
-test('server › bodies: YAML is accepted, protobuf is 415 (kubectl typed clients)', async (t) => {
+test('server › bodies: YAML is accepted; a protobuf envelope with no object is 400 (protobuf-bodies.test.ts has the rest)', async (t) => {
   const yaml = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n', headers: { 'content-type': 'application/yaml' } });
   t.is(yaml.status, 201);
   t.is(yaml.json.metadata.name, 'from-yaml');
   const pb = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: 'k8s\u0000', headers: { 'content-type': 'application/vnd.kubernetes.protobuf' } });
-  t.is(pb.status, 415);
-  t.is(pb.json.reason, 'UnsupportedMediaType');
+  t.is(pb.status, 400);
+  t.is(pb.json.reason, 'BadRequest');
+  t.regex(pb.json.message, /empty body/);
 });
 
 test('server › a Table Accept header gets the plain JSON list', async (t) => {
