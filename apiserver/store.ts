@@ -50,6 +50,12 @@ export interface MemoryWriteOptions extends WriteOptions {
    * @default false
    */
   isHandedOver?: boolean;
+  /**
+   * Called with the result of a JSON, merge or strategic-merge patch before it is admitted (not
+   * of an apply patch); it may throw. The HTTP front checks `fieldValidation` here, as
+   * kube-apiserver decodes the patched object strictly.
+   */
+  checkPatched?: (patched: KubeObject) => void;
 }
 
 /** Get options a MemoryStore understands beyond the Store contract's. */
@@ -284,6 +290,7 @@ export class MemoryStore implements Store {
       throw internalError(err instanceof Error ? err.message : String(err));
     }
     patched.metadata = { ...(patched.metadata ?? {}), name };
+    if (!isApply) opts.checkPatched?.(patched);
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);
       // The patched object is a fresh one, the store's own.

@@ -75,8 +75,8 @@ export function watchOptionsFrom(q: URLSearchParams, namespace: string | undefin
 }
 
 /**
- * Validates `fieldValidation`: Strict, Warn and Ignore are accepted. Unknown-field detection
- * needs the types' schemas, which the server does not carry, so every value behaves as Ignore.
+ * Validates `fieldValidation`: Strict, Warn and Ignore are accepted (resource-handler.ts acts
+ * on them with the schemas of validation/unknown-fields.ts).
  */
 function checkFieldValidation(q: URLSearchParams): void {
   const v = q.get('fieldValidation');

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
-import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
+import { ApiError, badRequest, invalid, methodNotAllowed } from '../errors.js';
 import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
@@ -21,7 +21,9 @@ import {
   watchOptionsFrom,
   writeOptionsFrom,
 } from './query.js';
-import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText } from './respond.js';
+import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
+import { unknownFields } from '../validation/unknown-fields.js';
+import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText, warningHeader } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
@@ -86,6 +88,63 @@ function alignWithUrl(route: ResourceRoute, obj: KubeObject, urlName?: string): 
   }
 }
 
+/** Unknown fields reported in Warning headers at most; past it, one more says how many were left out. */
+const MAX_FIELD_WARNINGS = 50;
+
+/** The request's `fieldValidation`: Strict, Warn (the default) or Ignore. */
+function fieldValidation(q: URLSearchParams): string {
+  return q.get('fieldValidation') || 'Warn';
+}
+
+/**
+ * `unknown field "<path>"` for each member of `obj` its kind does not have; unless Strict, those
+ * members are dropped from `obj`, as decoding into the Go type drops them in kube-apiserver.
+ */
+function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string): string[] {
+  return (unknownFields(groupVersion(route.info), route.info.kind, obj, directive !== 'Strict') ?? []).map((path) => `unknown field "${path}"`);
+}
+
+/** Warn: a Warning header per unknown field (kube-apiserver's addStrictDecodingWarnings). */
+function warnUnknownFields(res: ServerResponse, errors: string[]): void {
+  const shown = errors.slice(0, MAX_FIELD_WARNINGS);
+  if (errors.length > shown.length) shown.push(`${errors.length - shown.length} more unknown fields left out`);
+  res.setHeader('Warning', shown.map(warningHeader));
+}
+
+/**
+ * `fieldValidation` on a create or update body (kube-apiserver: endpoints/handlers/create.go and
+ * update.go decode strictly unless Ignore): Strict fails the request with a 400 naming every
+ * unknown field; Warn sends a Warning header for each; Warn and Ignore drop them. Protobuf bodies
+ * are skipped: decoding already dropped their unknown fields, as in kube-apiserver.
+ */
+function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, obj: KubeObject, contentType: string | undefined): void {
+  if ((contentType ?? '').toLowerCase().startsWith(PROTOBUF_MEDIA_TYPE)) return;
+  const directive = fieldValidation(q);
+  const errors = unknownFieldErrors(route, obj, directive);
+  if (errors.length === 0 || directive === 'Ignore') return;
+  if (directive !== 'Strict') return warnUnknownFields(res, errors);
+  const { info } = route;
+  const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : info.kind;
+  const version = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' ? obj.apiVersion.split('/').pop() : info.version;
+  throw badRequest(`${kind} in version "${version}" cannot be handled as a ${info.kind}: strict decoding error: ${errors.join(', ')}`);
+}
+
+/**
+ * `fieldValidation` on a patch's result (kube-apiserver: endpoints/handlers/patch.go): Strict is
+ * a 422 on the field "patch" carrying the patched object; Warn, Warning headers; Warn and Ignore
+ * drop the unknown fields.
+ */
+function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchParams): (patched: KubeObject) => void {
+  const directive = fieldValidation(q);
+  return (patched) => {
+    const errors = unknownFieldErrors(route, patched, directive);
+    if (errors.length === 0 || directive === 'Ignore') return;
+    if (directive !== 'Strict') return warnUnknownFields(res, errors);
+    const message = `Invalid value: ${JSON.stringify(JSON.stringify(patched))}: strict decoding error: ${errors.join(', ')}`;
+    throw invalid({ group: '', kind: '' }, '', [{ reason: 'FieldValueInvalid', field: 'patch', message }]);
+  };
+}
+
 /** Serves one request on a resource route. Throws ApiError for every failure answer. */
 export async function handleResource(
   ctx: ResourceHandlerContext,
@@ -113,12 +172,14 @@ export async function handleResource(
       return startWatch(ctx, res, route, q);
     case 'create': {
       const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
+      checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true };
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
       const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
+      checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
@@ -130,7 +191,7 @@ export async function handleResource(
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
-      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
+      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched: patchedChecker(res, route, q) };
       const out = store.patch(info, ns, name!, type, body, handedOver);
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
     }

@@ -22,6 +22,16 @@ export function sendJsonText(res: ServerResponse, code: number, text: string | B
   res.end(text);
 }
 
+/**
+ * A Warning header value (RFC 7234 §5.5, code 299 as kube-apiserver sends): the text quoted, with
+ * quotes, backslashes and anything outside printable ASCII escaped, so no request can put a line
+ * break or a character Node refuses into the header.
+ */
+export function warningHeader(text: string): string {
+  const quoted = text.replace(/["\\]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `299 - "${quoted}"`;
+}
+
 /** Sends an ApiError's Status with its code (and Retry-After when it carries retryAfterSeconds). */
 export function sendError(res: ServerResponse, err: ApiError): void {
   const headers: Record<string, string> = {};

@@ -210,6 +210,15 @@ test.serial('kubectl › create deployment, serviceaccount, role, rolebinding an
   t.deepEqual(pdb.spec.selector.matchLabels, { app: 'pb-dep' });
 });
 
+test.serial('kubectl › create -f with an unknown field fails (kubectl asks for Strict); --validate=warn drops it with a warning', async (t) => {
+  const file = await manifest('typo.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: typo}\nspec:\n  portz: 3\n  ports: [{port: 80}]\n');
+  const err = await t.throwsAsync(kubectl('create', '-f', file));
+  t.regex(err!.message, /Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec\.portz"/);
+  const { stderr } = await exec('kubectl', ['create', '-f', file, '--validate=warn'], { env, timeout: 30_000 });
+  t.regex(stderr, /Warning: unknown field "spec\.portz"/);
+  t.false('portz' in (await json('get', 'svc', 'typo')).spec);
+});
+
 async function waitFor(pred: () => boolean, what: string, show: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!pred()) {

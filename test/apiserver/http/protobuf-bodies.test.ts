@@ -48,3 +48,42 @@ test('protobuf › a body that is not protobuf is 400; a kind without a protobuf
   const cbor = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: Buffer.from([0xd9, 0xd9, 0xf7]), headers: { 'content-type': 'application/cbor' } });
   t.is(cbor.status, 415);
 });
+
+// fieldValidation: unknown fields of JSON bodies (the tables of apiserver/protobuf are the schema).
+const withTypo = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { portz: 3, ports: [{ port: 80, nodeport: 30001 }] } });
+
+test('fieldValidation › Strict fails a create with kube-apiserver’s words; nothing is stored', async (t) => {
+  const a = await call(s, 'POST', '/api/v1/namespaces/default/services?fieldValidation=Strict', { body: withTypo('strict') });
+  t.is(a.status, 400);
+  t.is(a.json.reason, 'BadRequest');
+  t.is(a.json.message, 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.portz", unknown field "spec.ports[0].nodeport"');
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/services/strict')).status, 404);
+});
+
+test('fieldValidation › Warn (the default) and Ignore store the object without the unknown fields; Warn says so in Warning headers', async (t) => {
+  const warn = await call(s, 'POST', '/api/v1/namespaces/default/services', { body: withTypo('warn') });
+  t.is(warn.status, 201, warn.text);
+  t.is(warn.headers.warning, '299 - "unknown field \\"spec.portz\\"", 299 - "unknown field \\"spec.ports[0].nodeport\\""');
+  t.false('portz' in warn.json.spec);
+  t.deepEqual(Object.keys(warn.json.spec.ports[0]).sort(), ['port', 'protocol', 'targetPort']);
+  const ignore = await call(s, 'POST', '/api/v1/namespaces/default/services?fieldValidation=Ignore', { body: withTypo('ignore') });
+  t.is(ignore.status, 201);
+  t.is(ignore.headers.warning, undefined);
+  t.false('portz' in ignore.json.spec);
+  const bad = await call(s, 'POST', '/api/v1/namespaces/default/services?fieldValidation=Loose', { body: withTypo('loose') });
+  t.is(bad.status, 400);
+});
+
+test('fieldValidation › a merge patch: Strict is 422 on "patch"; Warn drops the field and warns', async (t) => {
+  await call(s, 'POST', '/api/v1/namespaces/default/services', { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'patched' }, spec: { ports: [{ port: 80 }] } } });
+  const merge = { 'content-type': 'application/merge-patch+json' };
+  const strict = await call(s, 'PATCH', '/api/v1/namespaces/default/services/patched?fieldValidation=Strict', { body: { spec: { portz: 1 } }, headers: merge });
+  t.is(strict.status, 422);
+  t.is(strict.json.details.causes[0].field, 'patch');
+  t.regex(strict.json.message, /is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "spec\.portz"$/);
+  const warn = await call(s, 'PATCH', '/api/v1/namespaces/default/services/patched', { body: { spec: { portz: 1 }, metadata: { labels: { a: 'b' } } }, headers: merge });
+  t.is(warn.status, 200, warn.text);
+  t.is(warn.headers.warning, '299 - "unknown field \\"spec.portz\\""');
+  t.false('portz' in warn.json.spec);
+  t.is(warn.json.metadata.labels.a, 'b');
+});
