@@ -104,6 +104,14 @@ export function internalError(message: string): ApiError {
   return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }
 
+/**
+ * 500 with no reason: how kube-apiserver answers an error no layer turned into a Status
+ * (responsewriters' ErrorToAPIStatus), such as server-side apply's typed-conversion errors.
+ */
+export function unclassifiedError(message: string): ApiError {
+  return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, code: 500 });
+}
+
 /** 504 Timeout. */
 export function timeout(message: string): ApiError {
   return failure(504, 'Timeout', message);

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
-import { ApiError, badRequest, invalid, methodNotAllowed } from '../errors.js';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest, invalid, methodNotAllowed, unclassifiedError } from '../errors.js';
 import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
@@ -145,6 +146,32 @@ function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchP
   };
 }
 
+/**
+ * Server-side apply of a configuration with fields its kind does not have fails whatever
+ * `fieldValidation` says: kube-apiserver's field manager cannot make it a typed object
+ * (managedfields structuredmerge.go, "field not declared in schema"), and no layer turns that
+ * error into a Status, so it is a 500 with no reason. Paths name list items by index where
+ * kube-apiserver names items of keyed lists by their keys. A body that does not parse is left to
+ * the store's own error.
+ */
+function checkAppliedFields(route: ResourceRoute, body: string): void {
+  let applied: unknown;
+  try {
+    applied = parseYaml(body);
+  } catch {
+    return;
+  }
+  if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) return;
+  const paths = unknownFields(groupVersion(route.info), route.info.kind, applied) ?? [];
+  if (paths.length === 0) return;
+  const meta = ((applied as KubeObject).metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const { info } = route;
+  const gvk = `${info.group}/${info.version}, Kind=${info.kind}`;
+  const errors = paths.map((p) => `.${p}: field not declared in schema`);
+  const text = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
+  throw unclassifiedError(`failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvk}): ${text}`);
+}
+
 /** Serves one request on a resource route. Throws ApiError for every failure answer. */
 export async function handleResource(
   ctx: ResourceHandlerContext,
@@ -191,6 +218,7 @@ export async function handleResource(
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
+      if (type === 'application/apply-patch+yaml') checkAppliedFields(route, body);
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched: patchedChecker(res, route, q) };
       const out = store.patch(info, ns, name!, type, body, handedOver);
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);

@@ -217,6 +217,8 @@ test.serial('kubectl › create -f with an unknown field fails (kubectl asks for
   const { stderr } = await exec('kubectl', ['create', '-f', file, '--validate=warn'], { env, timeout: 30_000 });
   t.regex(stderr, /Warning: unknown field "spec\.portz"/);
   t.false('portz' in (await json('get', 'svc', 'typo')).spec);
+  const applied = await t.throwsAsync(kubectl('apply', '--server-side', '-f', file));
+  t.regex(applied!.message, /failed to create typed patch object \(default\/typo; \/v1, Kind=Service\): \.spec\.portz: field not declared in schema/);
 });
 
 async function waitFor(pred: () => boolean, what: string, show: () => string): Promise<void> {

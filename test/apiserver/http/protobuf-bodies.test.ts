@@ -87,3 +87,17 @@ test('fieldValidation › a merge patch: Strict is 422 on "patch"; Warn drops th
   t.false('portz' in warn.json.spec);
   t.is(warn.json.metadata.labels.a, 'b');
 });
+
+test('fieldValidation › a server-side apply with an unknown field fails as kube-apiserver’s field manager fails it, whatever fieldValidation says', async (t) => {
+  const apply = { 'content-type': 'application/apply-patch+yaml' };
+  const body = 'apiVersion: v1\nkind: Service\nmetadata: {name: applied, namespace: default}\nspec:\n  portz: 3\n  ports: [{port: 80}]\n';
+  for (const fv of ['Strict', 'Ignore']) {
+    const a = await call(s, 'PATCH', `/api/v1/namespaces/default/services/applied?fieldManager=me&fieldValidation=${fv}`, { body, headers: apply });
+    t.is(a.status, 500, fv);
+    t.is(a.json.reason, undefined);
+    t.is(a.json.message, 'failed to create typed patch object (default/applied; /v1, Kind=Service): .spec.portz: field not declared in schema');
+  }
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/services/applied')).status, 404);
+  const ok = await call(s, 'PATCH', '/api/v1/namespaces/default/services/applied?fieldManager=me', { body: body.replace('  portz: 3\n', ''), headers: apply });
+  t.is(ok.status, 201, ok.text);
+});
