@@ -96,3 +96,23 @@ test('decode › property: every kind a body may carry decodes to the object it 
     }
   }
 });
+
+test('decode › property: any bytes give an object or a ProtobufDecodeError, never another failure', (t) => {
+  const service = encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { a: 'b' } }, spec: { ports: [{ port: 80, targetPort: 'http' }] } });
+  const mutated = fc.tuple(fc.nat(service.length - 5), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([at, bytes]) => {
+    const copy = Buffer.from(service);
+    copy.set(bytes.subarray(0, copy.length - 4 - at), 4 + at);
+    return copy;
+  });
+  const random = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.concat([Buffer.from([0x6b, 0x38, 0x73, 0x00]), b]));
+  fc.assert(
+    fc.property(fc.oneof(mutated, random), (body) => {
+      try {
+        t.is(typeof decodeKubernetesProtobuf(body), 'object');
+      } catch (e) {
+        t.true(e instanceof ProtobufDecodeError || e instanceof ProtobufKindError, String(e));
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
