@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { type ApiError, badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors.js';
-import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE, ProtobufDecodeError, ProtobufKindError } from '../protobuf/decode.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
+import { ProtobufDecodeError, ProtobufKindError } from '../protobuf/errors.js';
 
 /** kube-apiserver's default request body limit (3 MiB, apiserver MaxRequestBodyBytes). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

@@ -7,34 +7,19 @@
  */
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { ALL_KINDS, ALL_MESSAGES } from './registry.js';
-import { parseFieldType, type FieldType, type MessageTable } from './schema.js';
+import { ProtobufDecodeError, ProtobufError, ProtobufKindError } from './errors.js';
+import { parseFieldType, type FieldType, type KindTable, type MessageTable } from './schema.js';
 
 /** The media type of Kubernetes' protobuf encoding. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-/** The body is not a readable protobuf message (kube-apiserver answers 400). */
-export class ProtobufDecodeError extends Error {
-  readonly code = 'ProtobufDecode';
-}
-
-/** The body is a protobuf message of a kind this server has no table for (kube-apiserver answers 415). */
-export class ProtobufKindError extends Error {
-  readonly code = 'ProtobufKind';
-  constructor(
-    readonly apiVersion: string,
-    readonly kind: string,
-  ) {
-    super(`no protobuf decoding for ${kind} in ${apiVersion || 'no apiVersion'}`);
-  }
-}
-
 /**
  * The JSON object of a protobuf body, with its apiVersion and kind. Throws ProtobufDecodeError
  * for a body that is not a protobuf message and ProtobufKindError for a kind with no table.
  */
-export function decodeKubernetesProtobuf(body: Uint8Array, table: { messages: MessageTable; kinds: typeof ALL_KINDS } = { messages: ALL_MESSAGES, kinds: ALL_KINDS }): Record<string, unknown> {
+export function decodeKubernetesProtobuf(body: Uint8Array, table: { messages: MessageTable; kinds: KindTable } = { messages: ALL_MESSAGES, kinds: ALL_KINDS }): Record<string, unknown> {
   if (body.length < MAGIC.length || MAGIC.some((b, i) => body[i] !== b)) {
     throw new ProtobufDecodeError(`provided data does not appear to be a protobuf message, expected prefix [${MAGIC.join(' ')}]`);
   }
@@ -83,7 +68,7 @@ function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ProtobufDecodeError || e instanceof ProtobufKindError) throw e;
+    if (e instanceof ProtobufError) throw e;
     throw new ProtobufDecodeError(`malformed protobuf: ${(e as Error).message}`);
   }
 }

@@ -1,7 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { decodeKubernetesProtobuf, ProtobufDecodeError, ProtobufKindError } from '../../../apiserver/protobuf/decode.js';
+import { decodeKubernetesProtobuf } from '../../../apiserver/protobuf/decode.js';
+import { ProtobufDecodeError, ProtobufKindError } from '../../../apiserver/protobuf/errors.js';
 import { ALL_KINDS, ALL_MESSAGES } from '../../../apiserver/protobuf/registry.js';
 import { parseFieldType, referencedMessages } from '../../../apiserver/protobuf/schema.js';
 import { encodeKubernetesProtobuf, encodeMessage, envelope } from '../../helpers/protobuf-encode.js';
