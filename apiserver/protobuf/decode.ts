@@ -27,7 +27,8 @@ export function decodeKubernetesProtobuf(body: Uint8Array, table: { messages: Me
   const envelope = readEnvelope(body.subarray(MAGIC.length));
   const key = table.kinds[envelope.apiVersion]?.[envelope.kind];
   if (key === undefined) throw new ProtobufKindError(envelope.apiVersion, envelope.kind);
-  const decoder = new Decoder(table.messages);
+  let decoder = decoders.get(table.messages);
+  if (decoder === undefined) decoders.set(table.messages, (decoder = new Decoder(table.messages)));
   const object = decoder.message(key, envelope.raw);
   return { apiVersion: envelope.apiVersion, kind: envelope.kind, ...object };
 }
@@ -75,6 +76,9 @@ function guard<T>(fn: () => T): T {
 
 /** Go's zero time.Time, in Unix seconds: how a zero metav1.Time reads when a client writes one. */
 const GO_ZERO_TIME_SECONDS = -62135596800;
+
+/** One decoder per table, so each message's parsed field types are kept across requests. */
+const decoders = new WeakMap<MessageTable, Decoder>();
 
 class Decoder {
   private readonly parsed = new Map<string, Map<number, { name: string; type: FieldType }>>();
