@@ -37,6 +37,8 @@ export interface StartApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Unsent bytes past which a slow watcher is cut off with a 410 ERROR. @default 16 MiB */
   maxWatchBufferBytes?: number;
+  /** The least time between two watch sends during a burst of writes; 0 sends every turn. @default 5 */
+  watchFlushIntervalMs?: number;
 }
 
 /** A running server. */
@@ -82,6 +84,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     logger: opts.logger,
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     maxWatchBufferBytes: opts.maxWatchBufferBytes,
+    watchFlushIntervalMs: opts.watchFlushIntervalMs,
   });
   const server = front.server;
   await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,7 @@ import { handleResource, verbOf, type ResourceHandlerContext } from './resource-
 import { parseJsonBody, readBody, sendError, sendJson, sendText } from './respond.js';
 import { resolveRoute, type Route } from './routes.js';
 import { realTimers, type Timers } from './timers.js';
+import { DEFAULT_WATCH_FLUSH_INTERVAL_MS, WatchFlusher } from './watch-flush.js';
 import { EventLineCache, type WatchStream } from './watch-stream.js';
 
 /** How the HTTP front is built. */
@@ -41,6 +42,8 @@ export interface ApiHttpServerOptions {
   bookmarkIntervalMs?: number;
   /** Unsent bytes past which a slow watcher is cut off with a 410 ERROR. @default 16 MiB */
   maxWatchBufferBytes?: number;
+  /** The least time between two watch sends during a burst of writes (watch-flush.ts); 0 sends every turn. @default 5 */
+  watchFlushIntervalMs?: number;
   /**
    * The timeout of a watch without timeoutSeconds.
    * @default a random 30–60 min, like kube-apiserver's --min-request-timeout handling
@@ -80,6 +83,8 @@ export class ApiHttpServer {
         delayMs: () => o.faults?.watchDelayMs() ?? 0,
         bookmarkResourceVersion: () => o.store.currentResourceVersion(),
         lineCache: new EventLineCache(),
+        // Pacing is about real time, whatever timers drive the watch timeouts in a test.
+        flusher: new WatchFlusher(o.watchFlushIntervalMs ?? DEFAULT_WATCH_FLUSH_INTERVAL_MS, realTimers),
       },
     };
     this.server = createServer({ keepAlive: true }, (req, res) => {

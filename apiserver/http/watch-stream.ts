@@ -14,6 +14,7 @@ import type { WatchHandle, WatchSink } from '../types.js';
 import { expired } from '../errors.js';
 import { storedJson } from '../json-text.js';
 import type { Timers } from './timers.js';
+import type { Flushable, WatchFlusher } from './watch-flush.js';
 
 /** NDJSON lines (text or encoded) as one buffer. */
 function concatLines(parts: readonly (string | Buffer)[]): Buffer {
@@ -107,10 +108,12 @@ export interface WatchStreamOptions {
   onDone?: () => void;
   /** Shares serialised lines between the watchers of one server. @default none (each stream serialises) */
   lineCache?: EventLineCache;
+  /** Paces sends with the other streams of the server. @default none (each turn's lines leave at its end) */
+  flusher?: WatchFlusher;
 }
 
 /** A watch response in progress. */
-export class WatchStream implements WatchSink {
+export class WatchStream implements WatchSink, Flushable {
   private pending: (string | Buffer)[] | undefined = [];
   private delayed: (string | Buffer)[] = [];
   private handle: WatchHandle | undefined;
@@ -214,10 +217,11 @@ export class WatchStream implements WatchSink {
     if (this.done) return;
     // Lines written in the same turn of the event loop (several requests' events) leave as one
     // HTTP chunk in one syscall at the end of the turn, rather than a chunk (four socket writes
-    // of framing and data) each.
+    // of framing and data) each; with a flusher, at its paced send (watch-flush.ts).
     if (this.batch === undefined) {
       this.batch = [];
-      setImmediate(() => this.flush());
+      if (this.o.flusher) this.o.flusher.request(this);
+      else setImmediate(() => this.flush());
     }
     this.batch.push(line);
     this.batchBytes += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
@@ -230,8 +234,8 @@ export class WatchStream implements WatchSink {
     }
   }
 
-  /** Sends the lines batched this turn as one chunk. */
-  private flush(): void {
+  /** Sends the lines batched since the last send as one chunk (Flushable). */
+  flush(): void {
     const batch = this.batch;
     if (batch === undefined) return;
     this.batch = undefined;
@@ -286,6 +290,7 @@ export class WatchStream implements WatchSink {
     this.cancels.clear();
     this.delayed = [];
     if (!this.res.headersSent) this.writeHeaders();
+    this.o.flusher?.cancel(this);
     this.flush();
     this.res.end();
     this.o.onDone?.();

@@ -13,6 +13,11 @@ export class FakeTimers implements Timers {
     return () => this.pending.delete(id);
   }
 
+  /** The fake clock, in ms since the start. */
+  now(): number {
+    return this.nowMs;
+  }
+
   /** How many timers are armed. */
   size(): number {
     return this.pending.size;

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WatchEvent } from '../../../api-types/meta.js';
+import { WatchFlusher } from '../../../apiserver/http/watch-flush.js';
 import { EventLineCache, WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
 import { FakeTimers } from './fake-timers.js';
 import { NdjsonReader as LineReader } from './ndjson-reader.js';
@@ -61,9 +62,9 @@ test('WatchStream › events queued during the replay come first, one JSON line 
   t.deepEqual(h.reader.lines.map((l) => [l.type, l.object.metadata?.resourceVersion]), [['ADDED', '1'], ['ADDED', '2'], ['MODIFIED', '3']]);
 });
 
-test('WatchStream › events of one turn leave as one chunk (one response write), in order', async (t) => {
+/** A stream whose response counts its writes (each write is one chunk). */
+async function openCounting(t: ExecutionContext, opts: Partial<WatchStreamOptions> = {}): Promise<{ stream: WatchStream; reader: LineReader; writes: () => number }> {
   const timers = new FakeTimers();
-  const cache = new EventLineCache();
   let writes = 0;
   let stream!: WatchStream;
   const server = createServer((_req, res) => {
@@ -72,7 +73,7 @@ test('WatchStream › events of one turn leave as one chunk (one response write)
       writes++;
       return write(chunk);
     }) as typeof res.write;
-    stream = new WatchStream(res, { kind: 'Pod', apiVersion: 'v1', timers, timeoutMs: 10_000, allowBookmarks: false, bookmarkResourceVersion: () => '1', lineCache: cache });
+    stream = new WatchStream(res, { kind: 'Pod', apiVersion: 'v1', timers, timeoutMs: 10_000, allowBookmarks: false, bookmarkResourceVersion: () => '1', ...opts });
     stream.begin({ stop: () => {} });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -81,14 +82,49 @@ test('WatchStream › events of one turn leave as one chunk (one response write)
     server.close();
   });
   const res = await new Promise<IncomingMessage>((resolve) => get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, resolve));
-  const reader = new LineReader(res);
-  for (let i = 1; i <= 3; i++) stream.event({ type: 'ADDED', object: { metadata: { name: `p${i}`, uid: `u${i}`, resourceVersion: String(i) } } });
+  return { stream, reader: new LineReader(res), writes: () => writes };
+}
+
+const added = (i: number): WatchEvent => ({ type: 'ADDED', object: { metadata: { name: `p${i}`, uid: `u${i}`, resourceVersion: String(i) } } });
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+test('WatchStream › events of one turn leave as one chunk (one response write), in order', async (t) => {
+  const { stream, reader, writes } = await openCounting(t, { lineCache: new EventLineCache() });
+  for (let i = 1; i <= 3; i++) stream.event(added(i));
   await reader.until(() => reader.lines.length === 3, 'three events');
-  t.is(writes, 1);
+  t.is(writes(), 1);
   stream.event(pod('p4', '4'));
   await reader.until(() => reader.lines.length === 4, 'the fourth event');
-  t.is(writes, 2);
+  t.is(writes(), 2);
   t.deepEqual(reader.lines.map((l) => l.object.metadata?.resourceVersion), ['1', '2', '3', '4']);
+});
+
+test('WatchStream › with a paced flusher, events of several turns within the interval leave as one chunk; close sends at once', async (t) => {
+  const pacing = new FakeTimers();
+  const flusher = new WatchFlusher(5, pacing, () => pacing.now());
+  const { stream, reader, writes } = await openCounting(t, { lineCache: new EventLineCache(), flusher });
+  stream.event(added(1));
+  await reader.until(() => reader.lines.length === 1, 'the first event, at the end of its turn');
+  t.is(writes(), 1);
+  for (let i = 2; i <= 4; i++) {
+    stream.event(added(i));
+    await nextTurn();
+  }
+  t.is(writes(), 1, 'held while within the interval');
+  t.is(reader.lines.length, 1);
+  pacing.advance(5);
+  await reader.until(() => reader.lines.length === 4, 'the held events');
+  t.is(writes(), 2, 'three events of three turns in one chunk');
+  // A held line is not lost when the stream ends before the paced send.
+  pacing.advance(1);
+  stream.event(added(5));
+  await nextTurn();
+  stream.event(added(6));
+  stream.close();
+  await reader.until(() => reader.ended, 'the end of the stream');
+  t.deepEqual(reader.lines.map((l) => l.object.metadata?.resourceVersion), ['1', '2', '3', '4', '5', '6']);
+  pacing.advance(10);
+  t.is(writes(), 3);
 });
 
 test('WatchStream › timeoutSeconds ends the stream cleanly, with a BOOKMARK first when allowed', async (t) => {
