@@ -1,6 +1,6 @@
 /** core/v1 ConfigMap validation (pkg/apis/core/validation ValidateConfigMap{,Update}). */
 import type { ConfigMap } from '../../api-types/core.js';
-import { type FieldCause, FieldPath, forbidden, invalid, tooLong } from './field.js';
+import { type FieldCause, FieldPath, forbidden, invalid, textOf, tooLong } from './field.js';
 import { deepEqual } from '../deep-equal.js';
 import { sortedEntries, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isConfigMapKey, nameIsDNSSubdomain } from './names.js';
@@ -27,12 +27,12 @@ export function validateConfigMap(cm: ConfigMap, old: ConfigMap | undefined): Fi
     const p = FieldPath.root('data').key(key);
     for (const m of isConfigMapKey(key)) errs.push(invalid(p, key, m));
     if (Object.hasOwn(binary, key)) errs.push(invalid(p, key, 'duplicate of key present in binaryData'));
-    total += Buffer.byteLength(String(value));
+    total += Buffer.byteLength(textOf(value));
   }
   for (const [key, value] of sortedEntries(binary)) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(FieldPath.root('binaryData').key(key), key, m));
     // binaryData travels base64-encoded; the limit is on the bytes.
-    total += Buffer.from(String(value), 'base64').length;
+    total += Buffer.from(textOf(value), 'base64').length;
   }
   if (total > maxConfigMapBytes) errs.push(tooLong(FieldPath.root(''), maxConfigMapBytes));
   return errs;

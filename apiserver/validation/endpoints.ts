@@ -4,7 +4,7 @@
  * (pkg/apis/core/validation/validation.go ValidateEndpoints).
  */
 import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints } from '../../api-types/core.js';
-import { type FieldCause, FieldPath, invalid, notSupported, required } from './field.js';
+import { type FieldCause, FieldPath, invalid, notSupported, required, textOf } from './field.js';
 import { validateNonSpecialIP } from './ip-rules.js';
 import { records, str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
@@ -97,7 +97,7 @@ function cmp(a: string, b: string): number {
 }
 
 function bytewise(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+  return Buffer.compare(Buffer.from(textOf(a)), Buffer.from(textOf(b)));
 }
 
 function lessAddress(a: EndpointAddress, b: EndpointAddress): number {
@@ -106,11 +106,11 @@ function lessAddress(a: EndpointAddress, b: EndpointAddress): number {
   if (!a.targetRef && !b.targetRef) return 0;
   if (!a.targetRef) return -1;
   if (!b.targetRef) return 1;
-  return cmp(String(a.targetRef.uid ?? ''), String(b.targetRef.uid ?? ''));
+  return cmp(textOf(a.targetRef.uid), textOf(b.targetRef.uid));
 }
 
 function lessPort(a: EndpointPort, b: EndpointPort): number {
-  return cmp(String(a.name ?? ''), String(b.name ?? '')) || a.port - b.port || cmp(String(a.protocol ?? ''), String(b.protocol ?? ''));
+  return cmp(textOf(a.name), textOf(b.name)) || a.port - b.port || cmp(textOf(a.protocol), textOf(b.protocol));
 }
 
 function subsetSortKey(ss: EndpointSubset): string {

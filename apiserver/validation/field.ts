@@ -70,6 +70,18 @@ export class GoLiteral {
 }
 
 /**
+ * A value as text for checks that read text (label values, sizes): a string as it is, a number
+ * or boolean printed, anything else as JSON. Never throws, where String() throws on an object
+ * whose toString is not a function (a body may carry `{"toString": 0}`).
+ */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return '';
+  return JSON.stringify(value) ?? '';
+}
+
+/**
  * Prints a bad value the way ErrorBody does: numbers and booleans plain, strings Go-quoted,
  * null/undefined as `null`, string lists as `[]string{"a", "b"}`; anything else as JSON (Go's
  * `%#v` of a struct has no counterpart here).

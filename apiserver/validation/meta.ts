@@ -4,7 +4,7 @@
  * (pkg/apis/meta/v1/validation), and the core finalizer-name rule (pkg/apis/core/validation).
  */
 import type { ObjectMeta } from '../../api-types/meta.js';
-import { type FieldCause, FieldPath, forbidden, immutable, invalid, required, tooLong } from './field.js';
+import { type FieldCause, FieldPath, forbidden, immutable, invalid, required, textOf, tooLong } from './field.js';
 import { type NameValidator, isDNS1123Label, isQualifiedName, isValidLabelValue } from './names.js';
 
 /** Total size of all annotation keys and values (TotalAnnotationSizeLimitB). */
@@ -20,7 +20,7 @@ export function validateLabels(labels: unknown, path: FieldPath): FieldCause[] {
   const map = labels as Record<string, unknown>;
   for (const k in map) {
     const v = map[k];
-    if (isQualifiedName(k).length > 0 || isValidLabelValue(typeof v === 'string' ? v : String(v)).length > 0) {
+    if (isQualifiedName(k).length > 0 || isValidLabelValue(textOf(v)).length > 0) {
       valid = false;
       break;
     }
@@ -29,7 +29,7 @@ export function validateLabels(labels: unknown, path: FieldPath): FieldCause[] {
   const errs: FieldCause[] = [];
   for (const [k, v] of sortedEntries(labels)) {
     for (const m of isQualifiedName(k)) errs.push(invalid(path, k, m));
-    const value = typeof v === 'string' ? v : String(v);
+    const value = textOf(v);
     for (const m of isValidLabelValue(value)) errs.push(invalid(path, value, m));
   }
   return errs;
@@ -41,7 +41,7 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Fiel
   let size = 0;
   for (const [k, v] of sortedEntries(annotations)) {
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, m));
-    size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
+    size += Buffer.byteLength(k) + Buffer.byteLength(textOf(v));
   }
   if (size > totalAnnotationSizeLimitBytes) errs.push(tooLong(path, totalAnnotationSizeLimitBytes));
   return errs;
