@@ -69,6 +69,26 @@ export function badRequest(message: string): ApiError {
   return failure(400, 'BadRequest', message);
 }
 
+/**
+ * 400 for a create or update body that does not decode into its type (kube-apiserver's
+ * transformDecodeError): `Service in version "v1" cannot be handled as a Service: <why>`, with the
+ * kind and version the body names, else the resource's.
+ */
+export function cannotDecode(r: Pick<ResourceInfo, 'kind' | 'version'>, body: { kind?: unknown; apiVersion?: unknown }, why: string): ApiError {
+  const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : r.kind;
+  const version = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion.split('/').pop() : r.version;
+  return badRequest(`${kind} in version "${version}" cannot be handled as a ${r.kind}: ${why}`);
+}
+
+/**
+ * 422 for a patch whose result does not decode (kube-apiserver's patch handler): one cause on the
+ * field `patch` carrying the patched object's JSON.
+ */
+export function patchDoesNotDecode(patched: unknown, why: string): ApiError {
+  const message = `Invalid value: ${JSON.stringify(JSON.stringify(patched))}: ${why}`;
+  return invalid({ group: '', kind: '' }, '', [{ reason: 'FieldValueInvalid', field: 'patch', message }]);
+}
+
 /** 410 Expired: `too old resource version: <asked> (<oldest kept>)`, or another expiry text. */
 export function expired(message: string): ApiError {
   return failure(410, 'Expired', message);
@@ -110,6 +130,17 @@ export function internalError(message: string): ApiError {
  */
 export function unclassifiedError(message: string): ApiError {
   return new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, code: 500 });
+}
+
+/**
+ * Server-side apply's 500 for a configuration that is not a typed object of its kind (managedfields
+ * structuredmerge.go): `failed to create typed patch object (<ns>/<name>; <group>/<version>,
+ * Kind=<Kind>): <errors>`, one error alone or an `errors:` list.
+ */
+export function typedPatchFailed(r: Pick<ResourceInfo, 'group' | 'version' | 'kind'>, meta: { name?: unknown; namespace?: unknown }, errors: string[]): ApiError {
+  const text = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
+  const at = (v: unknown) => (typeof v === 'string' ? v : '');
+  return unclassifiedError(`failed to create typed patch object (${at(meta.namespace)}/${at(meta.name)}; ${r.group}/${r.version}, Kind=${r.kind}): ${text}`);
 }
 
 /** 504 Timeout. */

@@ -5,12 +5,35 @@
  * validation; apiserver/pkg/registry/rest/create.go BeforeCreate and update.go BeforeUpdate).
  */
 import type { KubeObject } from '../api-types/meta.js';
-import { badRequest, forbidden, invalid, notFound } from './errors.js';
-import { RESOURCES, type ResourceInfo } from './resources.js';
+import { badRequest, cannotDecode, forbidden, invalid, notFound, patchDoesNotDecode, typedPatchFailed } from './errors.js';
+import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
+import { applyTypeErrors, jsonTypeError } from './validation/json-types.js';
 
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
+
+/**
+ * A create or update body must decode into its kind's type: a value of the wrong JSON type (a
+ * string for a port) is a 400 in Go's words, before anything else reads the body, as
+ * kube-apiserver's decoder refuses it.
+ */
+export function checkDecodes(r: ResourceInfo, body: KubeObject): void {
+  const why = jsonTypeError(groupVersion(r), r.kind, body);
+  if (why !== undefined) throw cannotDecode(r, body, why);
+}
+
+/**
+ * A patch's result must decode too: a 422 on the field `patch` after a JSON, merge or strategic
+ * patch; server-side apply's 500 after an apply patch, listing every wrong value.
+ */
+export function checkPatchedDecodes(r: ResourceInfo, patched: KubeObject, isApply: boolean): void {
+  const why = jsonTypeError(groupVersion(r), r.kind, patched);
+  if (why === undefined) return;
+  if (!isApply) throw patchDoesNotDecode(patched, why);
+  const errors = applyTypeErrors(groupVersion(r), r.kind, patched);
+  throw typedPatchFailed(r, patched.metadata ?? {}, errors.length > 0 ? errors : [why]);
+}
 
 /** The namespace of a write: from the argument, never contradicted by the body (400); '' when cluster-scoped. */
 export function writeScope(r: ResourceInfo, namespace: string | undefined, body: KubeObject): string {

@@ -17,7 +17,7 @@ import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, 
 import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
-import { admit, checkNamespace, complete, validate, writeScope } from './store-admission.js';
+import { admit, checkDecodes, checkNamespace, checkPatchedDecodes, complete, validate, writeScope } from './store-admission.js';
 import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, objectSelector, validateListOptions, validateWatchOptions } from './store-list.js';
 import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
@@ -56,6 +56,12 @@ export interface MemoryWriteOptions extends WriteOptions {
    * kube-apiserver decodes the patched object strictly.
    */
   checkPatched?: (patched: KubeObject) => void;
+  /**
+   * The caller has checked that the body decodes into its kind's type (`checkDecodes`; the HTTP
+   * front does, before it aligns the body with the URL): the store does not walk it again.
+   * @default false
+   */
+  isDecoded?: boolean;
 }
 
 /** Get options a MemoryStore understands beyond the Store contract's. */
@@ -174,6 +180,7 @@ export class MemoryStore implements Store {
   // `how.record`: keep managedFields for this write (false after an apply patch, which recorded
   // them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
   private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
+    if (!opts.isDecoded && !how.isDecoded) checkDecodes(r, body);
     const ns = writeScope(r, namespace, body);
     const obj = how.ownsBody ? body : cloneJson(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
@@ -215,6 +222,7 @@ export class MemoryStore implements Store {
     opts: MemoryWriteOptions & { subresource?: 'status' },
     how: WriteHow,
   ): { object: KubeObject; created: boolean } {
+    if (!opts.isDecoded && !how.isDecoded) checkDecodes(r, body);
     const ns = writeScope(r, namespace, body);
     const bodyMeta = body.metadata ?? {};
     if (bodyMeta.name && bodyMeta.name !== name) {
@@ -225,7 +233,7 @@ export class MemoryStore implements Store {
     if (!old) {
       if (!r.allowCreateOnUpdate || opts.subresource) throw notFound(r, name);
       if (bodyMeta.resourceVersion) throw notFound(r, name);
-      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, how);
+      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, { ...how, isDecoded: true });
       return { object, created: true };
     }
     const rv = bodyMeta.resourceVersion;
@@ -289,18 +297,19 @@ export class MemoryStore implements Store {
       if (err instanceof ApiError) throw err;
       throw internalError(err instanceof Error ? err.message : String(err));
     }
+    checkPatchedDecodes(r, patched, isApply);
     patched.metadata = { ...(patched.metadata ?? {}), name };
     if (!isApply) opts.checkPatched?.(patched);
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);
       // The patched object is a fresh one, the store's own.
-      return { object: this.createObject(r, ns, patched, opts, { record: !isApply, ownsBody: true }), created: true };
+      return { object: this.createObject(r, ns, patched, opts, { record: !isApply, ownsBody: true, isDecoded: true }), created: true };
     }
     // A resourceVersion inside the patch is a precondition; without one the patch applies to what was read.
     if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(r, name);
     patched.metadata.resourceVersion = old.metadata.resourceVersion;
     const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, isHandedOver: opts.isHandedOver };
-    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true });
+    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true, isDecoded: true });
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
@@ -421,6 +430,8 @@ export class MemoryStore implements Store {
 interface WriteHow {
   record: boolean;
   ownsBody: boolean;
+  /** The body was checked to decode (a patch's result, checked after patching). */
+  isDecoded?: boolean;
 }
 
 /** A write's answer: the stored object itself when the caller said it only reads it, else a copy. */

@@ -8,9 +8,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, invalid, methodNotAllowed, unclassifiedError } from '../errors.js';
+import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecode, typedPatchFailed } from '../errors.js';
 import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
+import { checkDecodes } from '../store-admission.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { Store } from '../types.js';
 import {
@@ -23,6 +24,7 @@ import {
   writeOptionsFrom,
 } from './query.js';
 import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
+import { applyTypeErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
 import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText, warningHeader } from './respond.js';
 import type { ResourceRoute } from './routes.js';
@@ -63,10 +65,16 @@ function notAllowed(method: string): ApiError {
   return methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
 }
 
-function asObject(body: unknown): KubeObject {
+/**
+ * A create or update body as an object of the route's kind: a JSON object whose values have
+ * their types (else 400 in Go's words, checkDecodes), with metadata.
+ */
+function asObject(route: ResourceRoute, body: unknown): KubeObject {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a JSON object');
   const obj = body as KubeObject;
+  checkDecodes(route.info, obj);
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  // Left to here: a kind this server has no schema for.
   if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw badRequest('metadata must be an object');
   return obj;
 }
@@ -124,10 +132,7 @@ function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSea
   const errors = unknownFieldErrors(route, obj, directive);
   if (errors.length === 0 || directive === 'Ignore') return;
   if (directive !== 'Strict') return warnUnknownFields(res, errors);
-  const { info } = route;
-  const kind = typeof obj.kind === 'string' && obj.kind !== '' ? obj.kind : info.kind;
-  const version = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' ? obj.apiVersion.split('/').pop() : info.version;
-  throw badRequest(`${kind} in version "${version}" cannot be handled as a ${info.kind}: strict decoding error: ${errors.join(', ')}`);
+  throw cannotDecode(route.info, obj, `strict decoding error: ${errors.join(', ')}`);
 }
 
 /**
@@ -141,8 +146,7 @@ function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchP
     const errors = unknownFieldErrors(route, patched, directive);
     if (errors.length === 0 || directive === 'Ignore') return;
     if (directive !== 'Strict') return warnUnknownFields(res, errors);
-    const message = `Invalid value: ${JSON.stringify(JSON.stringify(patched))}: strict decoding error: ${errors.join(', ')}`;
-    throw invalid({ group: '', kind: '' }, '', [{ reason: 'FieldValueInvalid', field: 'patch', message }]);
+    throw patchDoesNotDecode(patched, `strict decoding error: ${errors.join(', ')}`);
   };
 }
 
@@ -162,14 +166,12 @@ function checkAppliedFields(route: ResourceRoute, body: string): void {
     return;
   }
   if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) return;
-  const paths = unknownFields(groupVersion(route.info), route.info.kind, applied) ?? [];
-  if (paths.length === 0) return;
-  const meta = ((applied as KubeObject).metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  const { info } = route;
-  const gvk = `${info.group}/${info.version}, Kind=${info.kind}`;
-  const errors = paths.map((p) => `.${p}: field not declared in schema`);
-  const text = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
-  throw unclassifiedError(`failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvk}): ${text}`);
+  const gv = groupVersion(route.info);
+  const errors = (unknownFields(gv, route.info.kind, applied) ?? []).map((p) => `.${p}: field not declared in schema`);
+  errors.push(...applyTypeErrors(gv, route.info.kind, applied));
+  if (errors.length === 0) return;
+  const meta = (applied as KubeObject).metadata;
+  throw typedPatchFailed(route.info, typeof meta === 'object' && meta !== null ? meta : {}, errors);
 }
 
 /** Serves one request on a resource route. Throws ApiError for every failure answer. */
@@ -198,19 +200,19 @@ export async function handleResource(
     case 'watch':
       return startWatch(ctx, res, route, q);
     case 'create': {
-      const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
+      const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj);
-      const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true };
+      const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true, isDecoded: true };
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun);
     }
     case 'update': {
-      const obj = asObject(parseBody(await readBodyBytes(req), req.headers['content-type']));
+      const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent']);
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
-      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true };
+      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, isDecoded: true };
       const out = store.update(info, ns, name!, obj, handedOver);
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
     }

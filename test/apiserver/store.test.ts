@@ -301,3 +301,19 @@ test('store › a Service PUT that leaves out allocated values keeps them (patch
   t.is(spec.ports[0].nodePort, 30080);
   s.close();
 });
+
+test('store › a body with a value of the wrong JSON type is refused before anything else, in the decoder’s words, through every write', (t) => {
+  const store = newStore();
+  const why = 'json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32';
+  const bad = { metadata: { name: 's' }, spec: { ports: [{ port: '80' }] } } as unknown as KubeObject;
+  const created = t.throws(() => store.create(services, 'default', bad), { instanceOf: ApiError });
+  t.is(created?.code, 400);
+  t.is(created?.status.message, `Service in version "v1" cannot be handled as a Service: ${why}`);
+  const stored = store.create(services, 'default', svc('s'));
+  const updated = t.throws(() => store.update(services, 'default', 's', { ...stored, spec: { ports: [{ port: '80' }] } }), { instanceOf: ApiError });
+  t.is(updated?.code, 400);
+  const patched = t.throws(() => store.patch(services, 'default', 's', 'application/merge-patch+json', JSON.stringify({ spec: { ports: [{ port: '80' }] } })), { instanceOf: ApiError });
+  t.is(patched?.code, 422);
+  t.is(patched?.status.details?.causes?.[0].field, 'patch');
+  t.is(store.get(services, 'default', 's').metadata.resourceVersion, stored.metadata.resourceVersion);
+});

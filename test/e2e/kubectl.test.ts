@@ -221,6 +221,13 @@ test.serial('kubectl › create -f with an unknown field fails (kubectl asks for
   t.regex(applied!.message, /failed to create typed patch object \(default\/typo; \/v1, Kind=Service\): \.spec\.portz: field not declared in schema/);
 });
 
+test.serial('kubectl › a port written as a string is refused with the decoder’s words, as kube-apiserver refuses it', async (t) => {
+  const file = await manifest('quoted-port.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: quoted}\nspec:\n  ports: [{port: "80"}]\n');
+  const err = await t.throwsAsync(kubectl('create', '-f', file));
+  t.regex(err!.message, /Error from server \(BadRequest\).*Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field ServicePort\.spec\.ports\.port of type int32/);
+  await t.throwsAsync(kubectl('get', 'svc', 'quoted'));
+});
+
 async function waitFor(pred: () => boolean, what: string, show: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!pred()) {

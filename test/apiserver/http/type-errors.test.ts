@@ -1,0 +1,52 @@
+import test from 'ava';
+import { startApiServer, type ApiServerHandle } from '../../../apiserver/index.js';
+import { call } from './api-client.js';
+
+let s: ApiServerHandle;
+test.before(async () => {
+  s = await startApiServer({ port: 0 });
+});
+test.after.always(() => s?.close());
+
+const PORT_IS_A_STRING = 'json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32';
+const service = (name: string, port: unknown, metadata: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, ...metadata }, spec: { ports: [{ port }] } });
+
+test('type errors › a create with a value of the wrong JSON type is 400 in the decoder’s words, whatever fieldValidation says; nothing is stored', async (t) => {
+  for (const fv of ['', '?fieldValidation=Ignore', '?fieldValidation=Strict']) {
+    const a = await call(s, 'POST', `/api/v1/namespaces/default/services${fv}`, { body: { ...service('typed', '80'), spec: { ports: [{ port: '80' }], portz: 1 } } });
+    t.is(a.status, 400, fv);
+    t.is(a.json.reason, 'BadRequest');
+    t.is(a.json.message, `Service in version "v1" cannot be handled as a Service: ${PORT_IS_A_STRING}`, 'a type error wins over an unknown field');
+  }
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/services/typed')).status, 404);
+});
+
+test('type errors › the decoder runs before the body is compared with the URL', async (t) => {
+  const a = await call(s, 'POST', '/api/v1/namespaces/default/services', { body: service('x', 80, { namespace: ['other'] }) });
+  t.is(a.status, 400);
+  t.is(a.json.message, 'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.namespace of type string');
+  const b = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: 'cm' } });
+  t.is(b.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal string into Go struct field ConfigMap.metadata of type v1.ObjectMeta');
+});
+
+test('type errors › an update is refused the same way; a patch whose result has a wrong value is 422 on "patch"; an apply is 500 listing every wrong value', async (t) => {
+  const created = await call(s, 'POST', '/api/v1/namespaces/default/services', { body: service('kept', 80) });
+  t.is(created.status, 201, created.text);
+  const put = await call(s, 'PUT', '/api/v1/namespaces/default/services/kept', { body: { ...created.json, spec: { ...created.json.spec, ports: [{ port: '80' }] } } });
+  t.is(put.status, 400);
+  t.is(put.json.message, `Service in version "v1" cannot be handled as a Service: ${PORT_IS_A_STRING}`);
+  for (const type of ['application/merge-patch+json', 'application/strategic-merge-patch+json']) {
+    const patch = await call(s, 'PATCH', '/api/v1/namespaces/default/services/kept', { body: { metadata: { labels: { app: 7 } } }, headers: { 'content-type': type } });
+    t.is(patch.status, 422, type);
+    t.is(patch.json.details.causes[0].field, 'patch');
+    t.regex(patch.json.message, /is invalid: patch: Invalid value: ".*": json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.labels of type string$/);
+  }
+  const apply = await call(s, 'PATCH', '/api/v1/namespaces/default/services/kept?fieldManager=me', {
+    body: 'apiVersion: v1\nkind: Service\nmetadata: {name: kept, namespace: default}\nspec:\n  ports: [{port: "80", protocol: 6}]\n',
+    headers: { 'content-type': 'application/apply-patch+yaml' },
+  });
+  t.is(apply.status, 500);
+  t.is(apply.json.message, 'failed to create typed patch object (default/kept; /v1, Kind=Service): errors:\n  .spec.ports[0].port: expected numeric (int or float), got string\n  .spec.ports[0].protocol: expected string, got &value.valueUnstructured{Value:6}');
+  const stored = await call(s, 'GET', '/api/v1/namespaces/default/services/kept');
+  t.is(stored.json.metadata.resourceVersion, created.json.metadata.resourceVersion, 'nothing was written');
+});
