@@ -110,8 +110,13 @@ class Walk {
   readonly errors: JsonTypeError[] = [];
   /** Go field names from the top (`spec`, `ports`, `port`); list indices and map keys are not in Go's path. */
   private readonly fields: string[] = [];
-  /** The same path as structured-merge-diff writes it (`.spec.ports[0].port`). */
-  private readonly applyPath: string[] = [];
+  /**
+   * The same path with list indices and map keys, as structured-merge-diff writes it
+   * (`.spec.ports[0].port`): names and keys as they are, indices as numbers; only an error
+   * joins it into text.
+   */
+  private readonly applyPath: (string | number)[] = [];
+  private hasHard = false;
   /** The Go struct that holds the innermost field. */
   private readonly structs: string[] = [];
 
@@ -119,7 +124,7 @@ class Walk {
 
   /** Whether the walk has what it needs and may stop. */
   isDone(): boolean {
-    return this.stopAtFirst && this.errors.some((e) => e.isHard);
+    return this.stopAtFirst && this.hasHard;
   }
 
   object(key: string, structName: string, obj: Record<string, unknown>, isTop: boolean): void {
@@ -132,7 +137,7 @@ class Walk {
       // Unknown members are unknown-fields.ts's business; null is a zero value to Go.
       if (member === undefined || value === null || value === undefined) continue;
       this.fields.push(name);
-      this.applyPath.push(`.${name}`);
+      this.applyPath.push(name);
       this.value(member.type, member.goType, value);
       this.applyPath.pop();
       this.fields.pop();
@@ -154,7 +159,7 @@ class Walk {
         const itemType = itemGoType(goType, t);
         for (let i = 0; i < v.length && !this.isDone(); i++) {
           if (v[i] === null) continue;
-          this.applyPath.push(`[${i}]`);
+          this.applyPath.push(i);
           this.value(t.of, itemType, v[i]);
           this.applyPath.pop();
         }
@@ -165,7 +170,7 @@ class Walk {
         const itemType = itemGoType(goType, t);
         for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
           if (item === null) continue;
-          this.applyPath.push(`.${k}`);
+          this.applyPath.push(k);
           this.value(t.of, itemType, item);
           this.applyPath.pop();
           if (this.isDone()) return;
@@ -218,7 +223,9 @@ class Walk {
   }
 
   private push(message: string, isHard: boolean, applyMessage: string | undefined): void {
-    this.errors.push({ message, isHard, applyPath: this.applyPath.join(''), applyMessage });
+    this.hasHard ||= isHard;
+    const applyPath = this.applyPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+    this.errors.push({ message, isHard, applyPath, applyMessage });
   }
 }
 
