@@ -24,6 +24,15 @@ import { GO_FIELD_TYPES } from './go-types.js';
 interface Member {
   type: FieldType;
   goType: string;
+  /** For a string or boolean field, the `typeof` its values have: checked in place, the common case. */
+  plainType: 'string' | 'boolean' | undefined;
+}
+
+/** The `typeof` of a field of type `t` whose every value of that type is right, if any. */
+function plainTypeOf(t: FieldType): Member['plainType'] {
+  if (t.kind !== 'scalar') return undefined;
+  if (t.scalar === 'string' || t.scalar === 'bytes') return 'string';
+  return t.scalar === 'bool' ? 'boolean' : undefined;
 }
 
 const SCALAR_GO_TYPES: Readonly<Record<string, string>> = { string: 'string', bool: 'bool', int32: 'int32', int64: 'int64', double: 'float64', bytes: '[]uint8' };
@@ -61,7 +70,7 @@ function membersOf(key: string): Map<string, Member> {
     for (const [name, text] of Object.values(ALL_MESSAGES[key] ?? {})) {
       const type = parseFieldType(text);
       if (name === '' && type.kind === 'message') for (const [n, m] of membersOf(type.message)) out.set(n, m);
-      else out.set(name, { type, goType: overrides[name] ?? defaultGoType(type) });
+      else out.set(name, { type, goType: overrides[name] ?? defaultGoType(type), plainType: plainTypeOf(type) });
     }
     membersByKey.set(key, out);
   }
@@ -135,7 +144,7 @@ class Walk {
       const member = known.get(name);
       const value = obj[name];
       // Unknown members are unknown-fields.ts's business; null is a zero value to Go.
-      if (member === undefined || value === null || value === undefined) continue;
+      if (member === undefined || value === null || value === undefined || typeof value === member.plainType) continue;
       this.fields.push(name);
       this.applyPath.push(name);
       this.value(member.type, member.goType, value);
