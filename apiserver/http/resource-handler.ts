@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api-types/meta.js';
 import { parse as parseYaml } from 'yaml';
+import { REQUEST_YAML } from '../patch/apply.js';
 import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecode, typedPatchFailed } from '../errors.js';
 import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
@@ -161,7 +162,7 @@ function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchP
 function checkAppliedFields(route: ResourceRoute, body: string): void {
   let applied: unknown;
   try {
-    applied = parseYaml(body);
+    applied = parseYaml(body, REQUEST_YAML);
   } catch {
     return;
   }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { REQUEST_YAML } from '../patch/apply.js';
 import { type ApiError, badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import { ProtobufDecodeError, ProtobufKindError } from '../protobuf/errors.js';
@@ -85,7 +86,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): unknow
     const text = body.toString('utf8');
     if (text.trim() === '') return undefined;
     try {
-      return parseYaml(text) as unknown;
+      return parseYaml(text, REQUEST_YAML) as unknown;
     } catch (e) {
       throw badRequest(`couldn't get version/kind; yaml parse error: ${(e as Error).message}`);
     }

@@ -17,6 +17,12 @@ import {
 import { schemaFor, type MapSchema } from './merge-keys.js';
 import { InvalidTypedValue, compareValues, mergeApplied, removeFields, toFieldSet } from './typed-value.js';
 
+/**
+ * How request YAML is parsed: a client's odd YAML (an unknown directive) must not print Node
+ * warnings on the server's stderr; errors still throw.
+ */
+export const REQUEST_YAML = { logLevel: 'error' } as const;
+
 /** Options of one apply. */
 export interface ApplyOptions {
   /** The fieldManager; required (index.ts answers 422 without it). */
@@ -36,7 +42,7 @@ export function decodeApplyBody(body: string): JsonObject {
     parsed = JSON.parse(body);
   } catch {
     try {
-      parsed = parseYaml(body);
+      parsed = parseYaml(body, REQUEST_YAML);
     } catch (e) {
       throw badRequest(`error decoding YAML: ${(e as Error).message}`);
     }
