@@ -3,27 +3,12 @@
  * (apimachinery/pkg/api/errors/errors.go), so the HTTP front and the in-process client report a
  * failure the same way. Callers match on `code` (the HTTP status) and `reason`, never on text.
  */
+import { ApiError } from '../api-types/api-error.js';
 import type { Status, StatusCause, StatusReason } from '../api-types/meta.js';
 import { type ResourceInfo, qualifiedKind, qualifiedResource } from './resources.js';
 
-/** An error the API answers with a Status. */
-export class ApiError extends Error {
-  /** The HTTP status code. */
-  readonly code: number;
-  readonly reason: StatusReason;
-  readonly status: Status;
-  /** Seconds to wait before retrying (429), also sent as the Retry-After header. */
-  readonly retryAfterSeconds?: number;
+export { ApiError } from '../api-types/api-error.js';
 
-  constructor(status: Status) {
-    super(status.message ?? status.reason ?? `HTTP ${status.code}`);
-    this.name = 'ApiError';
-    this.code = status.code;
-    this.reason = status.reason ?? '';
-    this.status = status;
-    this.retryAfterSeconds = status.details?.retryAfterSeconds;
-  }
-}
 
 function failure(code: number, reason: StatusReason, message: string, details?: Status['details']): ApiError {
   const status: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason, code };

@@ -7,7 +7,7 @@
  */
 import type { Endpoints } from '../../api-types/core.js';
 import { ManagedBy } from '../../api-types/well-known.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import { isNamespaceGone } from '../endpointslice/apply.js';
 import type { EventRecorder } from '../runtime/events.js';
 import type { ResourceClient } from '../runtime/kube-client.js';

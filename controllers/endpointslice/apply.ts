@@ -6,7 +6,7 @@
  * namespace is dropped quietly.
  */
 import type { EndpointSlice } from '../../api-types/networking.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { SlicePlan } from './reconcile.js';
 import type { EndpointSliceTracker } from './tracker.js';

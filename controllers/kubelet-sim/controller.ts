@@ -23,7 +23,7 @@
 import type { Logger } from 'pino';
 import type { IPFamily, Node, Pod } from '../../api-types/core.js';
 import type { KubeObject } from '../../api-types/meta.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Informer } from '../runtime/informer.js';
 import { keyOf } from '../runtime/informer.js';

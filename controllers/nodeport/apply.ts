@@ -4,7 +4,7 @@
  * updates).
  */
 import type { ConfigMap, Service } from '../../api-types/core.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { PortRange } from '../../allocators/node-port-range.js';
 import type { RandomSource } from '../../allocators/random.js';
 import type { KubeClient, ResourceClient } from '../runtime/kube-client.js';

@@ -17,7 +17,7 @@
 import type { CoreEvent, ObjectReference } from '../../api-types/core.js';
 import type { EventsV1Event } from '../../api-types/networking.js';
 import type { KubeObject } from '../../api-types/meta.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { KubeClient } from './kube-client.js';
 import { microTime } from './leader-election.js';

@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../../apiserver/types.js';
 import type { ClientWatch, KubeClient, ResourceClient, ResourceRef, WatchListener } from './kube-client.js';
 

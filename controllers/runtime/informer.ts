@@ -15,7 +15,7 @@
  * 5. A throwing handler is logged and never stops the informer.
  */
 import type { KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from './clock.js';
 import type { ClientWatch, ResourceClient } from './kube-client.js';
 

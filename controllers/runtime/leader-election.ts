@@ -16,7 +16,7 @@
  */
 import os from 'node:os';
 import type { Lease } from '../../api-types/networking.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { ResourceClient } from './kube-client.js';
 

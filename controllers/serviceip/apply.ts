@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import type { Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from '../runtime/clock.js';
 import { type EventRecorder, referenceTo } from '../runtime/events.js';
 import type { ResourceClient } from '../runtime/kube-client.js';

@@ -16,7 +16,7 @@ import type { Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventSources } from '../../api-types/well-known.js';
 import type { ClusterIPRanges } from '../../allocators/index.js';
-import { ApiError } from '../../apiserver/errors.js';
+import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
 import type { Informer } from '../runtime/informer.js';
