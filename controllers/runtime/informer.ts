@@ -17,10 +17,10 @@
 import type { KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from './clock.js';
+import { IndexedCache, type IndexFunc } from './indexed-cache.js';
 import type { ClientWatch, ResourceClient } from './kube-client.js';
 
-/** Maps an object to the index values it is filed under. */
-export type IndexFunc<T> = (obj: T) => string[];
+export type { IndexFunc } from './indexed-cache.js';
 
 /** What an informer tells its handlers. `old` is the cached state before the change. */
 export interface InformerHandler<T> {
@@ -80,8 +80,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly name: string;
   readonly #o: InformerOptions<T>;
   readonly #log: InformerLogger;
-  readonly #items = new Map<string, T>();
-  readonly #indexes = new Map<string, Map<string, Set<string>>>();
+  readonly #cache: IndexedCache<T>;
   readonly #handlers: InformerHandler<T>[] = [];
   #synced = false;
   #stopped = true;
@@ -97,13 +96,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.name = opts.name;
     this.#o = opts;
     this.#log = opts.logger ?? noopLogger;
-    for (const name of Object.keys(opts.indexers ?? {})) this.#indexes.set(name, new Map());
+    this.#cache = new IndexedCache(opts.name, opts.indexers ?? {});
   }
 
   /** Adds a handler; objects already cached are delivered to it as adds. */
   addHandler(h: InformerHandler<T>): void {
     this.#handlers.push(h);
-    for (const obj of this.#items.values()) this.#call(h, 'onAdd', obj);
+    for (const obj of this.#cache.values()) this.#call(h, 'onAdd', obj);
   }
 
   /** True once the first list has been cached. */
@@ -139,31 +138,22 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** The cached object with this key (`namespace/name`). */
   get(key: string): T | undefined {
-    return this.#items.get(key);
+    return this.#cache.get(key);
   }
 
   /** Every cached object. */
   list(): T[] {
-    return [...this.#items.values()];
+    return [...this.#cache.values()];
   }
 
   /** How many objects are cached. */
   get size(): number {
-    return this.#items.size;
+    return this.#cache.size;
   }
 
   /** The objects filed under `value` in index `index`. */
   byIndex(index: string, value: string): T[] {
-    const idx = this.#indexes.get(index);
-    if (!idx) throw new TypeError(`informer ${this.name} has no index "${index}"`);
-    const keys = idx.get(value);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const k of keys) {
-      const o = this.#items.get(k);
-      if (o) out.push(o);
-    }
-    return out;
+    return this.#cache.byIndex(index, value);
   }
 
   // 1. + 2. List every page, then replace the cache.
@@ -289,17 +279,17 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
     const obj = this.#transform(raw);
     const key = keyOf(obj);
-    const old = this.#items.get(key);
+    const old = this.#cache.get(key);
     if (ev.type === 'DELETED') {
       if (old) {
-        this.#remove(key, old);
+        this.#cache.remove(key, old);
         this.#emit('onDelete', obj);
       }
     } else if (old) {
-      this.#put(key, obj, old);
+      this.#cache.put(key, obj, old);
       this.#emitUpdate(old, obj);
     } else {
-      this.#put(key, obj);
+      this.#cache.put(key, obj);
       this.#emit('onAdd', obj);
     }
     if (rv) this.#rv = rv;
@@ -307,60 +297,20 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   #replace(fresh: Map<string, T>): void {
-    for (const [key, old] of [...this.#items]) {
+    for (const [key, old] of [...this.#cache.entries()]) {
       if (!fresh.has(key)) {
-        this.#remove(key, old);
+        this.#cache.remove(key, old);
         this.#emit('onDelete', old);
       }
     }
     for (const [key, obj] of fresh) {
-      const old = this.#items.get(key);
+      const old = this.#cache.get(key);
       if (!old) {
-        this.#put(key, obj);
+        this.#cache.put(key, obj);
         this.#emit('onAdd', obj);
       } else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
-        this.#put(key, obj, old);
+        this.#cache.put(key, obj, old);
         this.#emitUpdate(old, obj);
-      }
-    }
-  }
-
-  #put(key: string, obj: T, old?: T): void {
-    this.#items.set(key, obj);
-    for (const [name, fn] of Object.entries(this.#o.indexers ?? {})) {
-      const idx = this.#indexes.get(name)!;
-      const values = fn(obj);
-      if (old) {
-        // Most updates (readiness, IPs) keep every index value: touch no index set then.
-        const oldValues = fn(old);
-        if (sameValues(oldValues, values)) continue;
-        for (const v of oldValues) {
-          const set = idx.get(v);
-          set?.delete(key);
-          if (set?.size === 0) idx.delete(v);
-        }
-      }
-      for (const v of values) {
-        let set = idx.get(v);
-        if (!set) idx.set(v, (set = new Set()));
-        set.add(key);
-      }
-    }
-  }
-
-  #remove(key: string, old: T): void {
-    this.#unindex(key, old);
-    this.#items.delete(key);
-  }
-
-  #unindex(key: string, old: T): void {
-    for (const [name, fn] of Object.entries(this.#o.indexers ?? {})) {
-      const idx = this.#indexes.get(name)!;
-      for (const v of fn(old)) {
-        const set = idx.get(v);
-        if (!set) continue;
-        set.delete(key);
-        if (set.size === 0) idx.delete(v);
       }
     }
   }
@@ -409,10 +359,4 @@ export class Informer<T extends KubeObject = KubeObject> {
       void next();
     }, jittered);
   }
-}
-
-function sameValues(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
