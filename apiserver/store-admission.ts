@@ -9,7 +9,7 @@ import { badRequest, cannotDecode, forbidden, invalid, notFound, patchDoesNotDec
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
-import { applyTypeErrors, jsonTypeError } from './validation/json-types.js';
+import { applyErrors, jsonTypeError } from './validation/json-types.js';
 
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
 
@@ -31,7 +31,7 @@ export function checkPatchedDecodes(r: ResourceInfo, patched: KubeObject, isAppl
   const why = jsonTypeError(groupVersion(r), r.kind, patched);
   if (why === undefined) return;
   if (!isApply) throw patchDoesNotDecode(patched, why);
-  const errors = applyTypeErrors(groupVersion(r), r.kind, patched);
+  const errors = applyErrors(groupVersion(r), r.kind, patched);
   throw typedPatchFailed(r, patched.metadata ?? {}, errors.length > 0 ? errors : [why]);
 }
 

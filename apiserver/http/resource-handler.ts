@@ -25,7 +25,7 @@ import {
   writeOptionsFrom,
 } from './query.js';
 import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
-import { applyTypeErrors } from '../validation/json-types.js';
+import { applyErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
 import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText, warningHeader } from './respond.js';
 import type { ResourceRoute } from './routes.js';
@@ -152,14 +152,14 @@ function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchP
 }
 
 /**
- * Server-side apply of a configuration with fields its kind does not have fails whatever
- * `fieldValidation` says: kube-apiserver's field manager cannot make it a typed object
- * (managedfields structuredmerge.go, "field not declared in schema"), and no layer turns that
- * error into a Status, so it is a 500 with no reason. Paths name list items by index where
- * kube-apiserver names items of keyed lists by their keys. A body that does not parse is left to
- * the store's own error.
+ * Server-side apply of a configuration with fields its kind does not have, or values of the wrong
+ * type, fails whatever `fieldValidation` says: kube-apiserver's field manager cannot make it a
+ * typed object (managedfields structuredmerge.go, "field not declared in schema"), and no layer
+ * turns that error into a Status, so it is a 500 with no reason, listing every error
+ * (validation/json-types.ts applyErrors). A body that does not parse is left to the store's own
+ * error.
  */
-function checkAppliedFields(route: ResourceRoute, body: string): void {
+function checkApplied(route: ResourceRoute, body: string): void {
   let applied: unknown;
   try {
     applied = parseYaml(body, REQUEST_YAML);
@@ -167,9 +167,7 @@ function checkAppliedFields(route: ResourceRoute, body: string): void {
     return;
   }
   if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) return;
-  const gv = groupVersion(route.info);
-  const errors = (unknownFields(gv, route.info.kind, applied) ?? []).map((p) => `.${p}: field not declared in schema`);
-  errors.push(...applyTypeErrors(gv, route.info.kind, applied));
+  const errors = applyErrors(groupVersion(route.info), route.info.kind, applied);
   if (errors.length === 0) return;
   const meta = (applied as KubeObject).metadata;
   throw typedPatchFailed(route.info, typeof meta === 'object' && meta !== null ? meta : {}, errors);
@@ -221,7 +219,7 @@ export async function handleResource(
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
-      if (type === 'application/apply-patch+yaml') checkAppliedFields(route, body);
+      if (type === 'application/apply-patch+yaml') checkApplied(route, body);
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched: patchedChecker(res, route, q) };
       const out = store.patch(info, ns, name!, type, body, handedOver);
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);

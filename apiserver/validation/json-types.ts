@@ -12,12 +12,15 @@
  * cannot be found: `80.0` and `8e1` read as the integer 80, which Go refuses for an int32.
  *
  * Server-side apply checks the applied configuration against the same schema through
- * structured-merge-diff instead, which lists every error with list indices in the path
- * (`.spec.ports[0].port: expected numeric (int or float), got string`); `applyTypeErrors` gives
- * those.
+ * structured-merge-diff instead, which lists every error, naming an item of a keyed list by its
+ * keys (`.spec.ports[port=80,protocol="TCP"].name: expected string, got …`); `applyErrors` gives
+ * those, and the members the kind does not have.
  */
 import { ALL_KINDS, ALL_MESSAGES } from '../protobuf/registry.js';
 import { SPECIAL, parseFieldType, type FieldType } from '../protobuf/schema.js';
+import { fieldPE, pathString } from '../patch/field-set.js';
+import { itemPE } from '../patch/item-path-element.js';
+import { type FieldSchema, fieldSchema, schemaFor } from '../patch/merge-keys.js';
 import { GO_FIELD_TYPES } from './go-types.js';
 
 /** A member of a message's JSON object: its type and the Go type string of its field. */
@@ -83,7 +86,7 @@ export interface JsonTypeError {
   message: string;
   /** Raised by a type's own UnmarshalJSON: Go's decoder stops at it, and it wins. */
   isHard: boolean;
-  /** `.spec.ports[0].port` */
+  /** `.spec.ports[port=80,protocol="TCP"].name` (apply only, else ''). */
   applyPath: string;
   /** structured-merge-diff's words (`expected numeric (int or float), got string`), or undefined where it accepts the value. */
   applyMessage: string | undefined;
@@ -119,21 +122,28 @@ class Walk {
   readonly errors: JsonTypeError[] = [];
   /** Go field names from the top (`spec`, `ports`, `port`); list indices and map keys are not in Go's path. */
   private readonly fields: string[] = [];
-  /**
-   * The same path with list indices and map keys, as structured-merge-diff writes it
-   * (`.spec.ports[0].port`): names and keys as they are, indices as numbers; only an error
-   * joins it into text.
-   */
-  private readonly applyPath: (string | number)[] = [];
-  private hasHard = false;
   /** The Go struct that holds the innermost field. */
   private readonly structs: string[] = [];
+  private hasHard = false;
+  /**
+   * Apply only: the path as structured-merge-diff's path elements (`f:spec`, `k:{"port":80,…}`,
+   * `i:0`), with the merge schema of the field at each step, so that an item of a keyed list is
+   * named by its keys (`.spec.ports[port=80,protocol="TCP"]`) as the field manager names it.
+   */
+  private readonly applyPath: string[] = [];
+  private readonly ssaSchemas: (FieldSchema | undefined)[] = [];
 
-  constructor(private readonly stopAtFirst: boolean) {}
+  /** @param isApply collect every error with structured-merge-diff's paths (else stop at Go's winning one). */
+  constructor(
+    private readonly isApply: boolean,
+    kind: string,
+  ) {
+    if (isApply) this.ssaSchemas.push(schemaFor(kind));
+  }
 
   /** Whether the walk has what it needs and may stop. */
   isDone(): boolean {
-    return this.stopAtFirst && this.hasHard;
+    return !this.isApply && this.hasHard;
   }
 
   object(key: string, structName: string, obj: Record<string, unknown>, isTop: boolean): void {
@@ -143,12 +153,16 @@ class Walk {
       if (isTop && (name === 'apiVersion' || name === 'kind')) continue;
       const member = known.get(name);
       const value = obj[name];
-      // Unknown members are unknown-fields.ts's business; null is a zero value to Go.
-      if (member === undefined || value === null || value === undefined || typeof value === member.plainType) continue;
+      if (member === undefined) {
+        // Decoding drops an unknown member (unknown-fields.ts reports it); apply cannot type it.
+        if (this.isApply) this.atApplyPath(fieldPE(name), undefined, () => this.push('', false, 'field not declared in schema'));
+        continue;
+      }
+      // null is a zero value to Go.
+      if (value === null || value === undefined || typeof value === member.plainType) continue;
       this.fields.push(name);
-      this.applyPath.push(name);
-      this.value(member.type, member.goType, value);
-      this.applyPath.pop();
+      if (this.isApply) this.atApplyPath(fieldPE(name), fieldSchema(this.ssaSchema(), name), () => this.value(member.type, member.goType, value));
+      else this.value(member.type, member.goType, value);
       this.fields.pop();
       if (this.isDone()) break;
     }
@@ -166,11 +180,11 @@ class Walk {
       case 'repeated': {
         if (!Array.isArray(v)) return this.typeError(jsonKind(v), goType, `expected list, got ${JSON.stringify(v)}`);
         const itemType = itemGoType(goType, t);
+        const list = this.isApply ? this.ssaSchema() : undefined;
         for (let i = 0; i < v.length && !this.isDone(); i++) {
           if (v[i] === null) continue;
-          this.applyPath.push(i);
-          this.value(t.of, itemType, v[i]);
-          this.applyPath.pop();
+          if (this.isApply) this.atApplyPath(listItemPE(list, v[i], i), list?.kind === 'list' ? list.elem : undefined, () => this.value(t.of, itemType, v[i]));
+          else this.value(t.of, itemType, v[i]);
         }
         return;
       }
@@ -179,13 +193,25 @@ class Walk {
         const itemType = itemGoType(goType, t);
         for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
           if (item === null) continue;
-          this.applyPath.push(k);
-          this.value(t.of, itemType, item);
-          this.applyPath.pop();
+          if (this.isApply) this.atApplyPath(fieldPE(k), fieldSchema(this.ssaSchema(), k), () => this.value(t.of, itemType, item));
+          else this.value(t.of, itemType, item);
           if (this.isDone()) return;
         }
       }
     }
+  }
+
+  private ssaSchema(): FieldSchema | undefined {
+    return this.ssaSchemas[this.ssaSchemas.length - 1];
+  }
+
+  /** Runs `fn` one path element deeper, where the merge schema is `schema`. */
+  private atApplyPath(pe: string, schema: FieldSchema | undefined, fn: () => void): void {
+    this.applyPath.push(pe);
+    this.ssaSchemas.push(schema);
+    fn();
+    this.ssaSchemas.pop();
+    this.applyPath.pop();
   }
 
   private scalar(scalar: string, goType: string, v: unknown): void {
@@ -233,9 +259,17 @@ class Walk {
 
   private push(message: string, isHard: boolean, applyMessage: string | undefined): void {
     this.hasHard ||= isHard;
-    const applyPath = this.applyPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-    this.errors.push({ message, isHard, applyPath, applyMessage });
+    this.errors.push({ message, isHard, applyPath: this.isApply ? pathString(this.applyPath) : '', applyMessage });
   }
+}
+
+/** An item's path element: its keys in a keyed list, its value in a set, else its index. */
+function listItemPE(list: FieldSchema | undefined, item: unknown, index: number): string {
+  if (list?.kind === 'list' && list.ssa !== 'atomic') {
+    const pe = itemPE(list, item);
+    if (typeof pe === 'string') return pe;
+  }
+  return `i:${index}`;
 }
 
 /** The Go struct name of a message key (`core.ServicePort` → `ServicePort`). */
@@ -255,16 +289,20 @@ function schemaOf(apiVersion: string, kind: string): string | undefined {
 export function jsonTypeError(apiVersion: string, kind: string, obj: object): string | undefined {
   const key = schemaOf(apiVersion, kind);
   if (key === undefined) return undefined;
-  const walk = new Walk(true);
+  const walk = new Walk(false, kind);
   walk.object(key, goName(key), obj as Record<string, unknown>, true);
   return (walk.errors.find((e) => e.isHard) ?? walk.errors[0])?.message;
 }
 
-/** structured-merge-diff's errors for an applied configuration: `.spec.ports[0].port: expected …`. */
-export function applyTypeErrors(apiVersion: string, kind: string, obj: object): string[] {
+/**
+ * structured-merge-diff's errors for an applied configuration, in document order: members its kind
+ * does not have (`.spec.portz: field not declared in schema`) and values of the wrong type
+ * (`.spec.ports[port=80,protocol="TCP"].name: expected string, got …`).
+ */
+export function applyErrors(apiVersion: string, kind: string, obj: object): string[] {
   const key = schemaOf(apiVersion, kind);
   if (key === undefined) return [];
-  const walk = new Walk(false);
+  const walk = new Walk(true, kind);
   walk.object(key, goName(key), obj as Record<string, unknown>, true);
   return walk.errors.flatMap((e) => (e.applyMessage === undefined ? [] : [`${e.applyPath}: ${e.applyMessage}`]));
 }

@@ -46,7 +46,7 @@ test('type errors › an update is refused the same way; a patch whose result ha
     headers: { 'content-type': 'application/apply-patch+yaml' },
   });
   t.is(apply.status, 500);
-  t.is(apply.json.message, 'failed to create typed patch object (default/kept; /v1, Kind=Service): errors:\n  .spec.ports[0].port: expected numeric (int or float), got string\n  .spec.ports[0].protocol: expected string, got &value.valueUnstructured{Value:6}');
+  t.is(apply.json.message, 'failed to create typed patch object (default/kept; /v1, Kind=Service): errors:\n  .spec.ports[port="80",protocol=6].port: expected numeric (int or float), got string\n  .spec.ports[port="80",protocol=6].protocol: expected string, got &value.valueUnstructured{Value:6}');
   const stored = await call(s, 'GET', '/api/v1/namespaces/default/services/kept');
   t.is(stored.json.metadata.resourceVersion, created.json.metadata.resourceVersion, 'nothing was written');
 });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { ALL_KINDS } from '../../../apiserver/protobuf/registry.js';
-import { applyTypeErrors, jsonTypeError } from '../../../apiserver/validation/json-types.js';
+import { applyErrors, jsonTypeError } from '../../../apiserver/validation/json-types.js';
 import { messageArb } from '../../helpers/schema-arbitrary.js';
 
 const svc = (spec: unknown, metadata: unknown = { name: 's' }) => ({ apiVersion: 'v1', kind: 'Service', metadata, spec });
@@ -53,13 +53,21 @@ test('jsonTypeError › null is a zero value, unknown members and kinds are not 
   t.is(jsonTypeError('example.com/v1', 'Widget', { spec: 1 }), undefined);
 });
 
-test('applyTypeErrors › every wrong value, with list indices and map keys in the path, in structured-merge-diff’s words', (t) => {
-  t.deepEqual(applyTypeErrors('v1', 'Service', svc({ ports: [{ port: 80 }, { port: '81', protocol: 6 }], selector: { app: 1 } })), [
-    '.spec.ports[1].port: expected numeric (int or float), got string',
-    '.spec.ports[1].protocol: expected string, got &value.valueUnstructured{Value:6}',
+test('applyErrors › every unknown member and wrong value in document order, items of keyed lists named by their keys, in structured-merge-diff’s words', (t) => {
+  t.deepEqual(applyErrors('v1', 'Service', svc({ ports: [{ port: 80, name: 7 }, { port: '81', protocol: 6 }], portz: 1, selector: { app: 1 } })), [
+    '.spec.ports[port=80,protocol="TCP"].name: expected string, got &value.valueUnstructured{Value:7}',
+    // The key is built from the values as they are, wrong types included.
+    '.spec.ports[port="81",protocol=6].port: expected numeric (int or float), got string',
+    '.spec.ports[port="81",protocol=6].protocol: expected string, got &value.valueUnstructured{Value:6}',
+    '.spec.portz: field not declared in schema',
     '.spec.selector.app: expected string, got &value.valueUnstructured{Value:1}',
   ]);
-  t.deepEqual(applyTypeErrors('v1', 'Service', svc({ ports: [{ port: 1.5, targetPort: 2.5 }] })), [], 'any number is numeric to it, any scalar an IntOrString');
+  const pod = { spec: { containers: [{ name: 'main', ports: [{ containerPort: 80, hostIP: 1 }], bogus: true }] }, metadata: { finalizers: ['a/b'], labels: { x: 'y' } } };
+  t.deepEqual(applyErrors('v1', 'Pod', pod), [
+    '.spec.containers[name="main"].ports[containerPort=80,protocol="TCP"].hostIP: expected string, got &value.valueUnstructured{Value:1}',
+    '.spec.containers[name="main"].bogus: field not declared in schema',
+  ]);
+  t.deepEqual(applyErrors('v1', 'Service', svc({ ports: [{ port: 1.5, targetPort: 2.5 }] })), [], 'any number is numeric to it, any scalar an IntOrString');
 });
 
 test('jsonTypeError › property: an object with only its kind’s fields, of their types, decodes', (t) => {
@@ -69,7 +77,7 @@ test('jsonTypeError › property: an object with only its kind’s fields, of th
         fc.property(messageArb(key, 0), (members) => {
           const obj = { apiVersion, kind, ...members };
           t.is(jsonTypeError(apiVersion, kind, obj), undefined, `${apiVersion} ${kind}`);
-          t.deepEqual(applyTypeErrors(apiVersion, kind, obj), [], `${apiVersion} ${kind}`);
+          t.deepEqual(applyErrors(apiVersion, kind, obj), [], `${apiVersion} ${kind}`);
         }),
         { numRuns: 15 },
       );
