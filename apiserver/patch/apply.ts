@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../api-types/meta.js';
-import { badRequest, internalError } from '../errors.js';
+import { badRequest, unclassifiedError } from '../errors.js';
 import { groupVersion, type ResourceInfo } from '../resources.js';
 import { applyConflict, type ApplyConflict } from './errors.js';
 import { FieldSet, pathString } from './field-set.js';
@@ -115,8 +115,9 @@ export function serverSideApply(r: ResourceInfo, current: KubeObject | undefined
     merged = mergeApplied(live, applyConfig, schema) as JsonObject;
   } catch (e) {
     if (!(e instanceof InvalidTypedValue)) throw e;
-    // Upstream returns a plain error here, which the API server answers as a 500.
-    throw internalError(`failed to create typed patch object (${gvknn(r, config)}): ${e.message}`);
+    // Upstream returns a plain error here, which no layer turns into a Status: a 500 with no
+    // reason and the error's own text (responsewriters ErrorToAPIStatus), as for an unknown field.
+    throw unclassifiedError(`failed to create typed patch object (${gvknn(r, config)}): ${e.message}`);
   }
   if (previous?.time) self.time = previous.time;
 

@@ -172,7 +172,8 @@ test('serverSideApply › an associative item with no key field at all is a 500,
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ image: 'x' }] } };
   const err = t.throws(() => applyPatch(pods, undefined, 'application/apply-patch+yaml', JSON.stringify(pod), { fieldManager: 'a', now: T0 }), { instanceOf: ApiError });
   t.is(err?.code, 500);
-  t.is(err?.message, 'Internal error occurred: failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits all key fields ["name"] (and doesn\'t have default values for any key fields)');
+  t.is(err?.reason, '', 'no reason: no layer makes the error a Status');
+  t.is(err?.message, 'failed to create typed patch object (default/p; /v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits all key fields ["name"] (and doesn\'t have default values for any key fields)');
 });
 
 test('serverSideApply › a port without its number still has a key from the protocol default', (t) => {
