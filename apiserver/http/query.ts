@@ -4,7 +4,8 @@
  * parameter codec answers (staging/src/k8s.io/apimachinery/pkg/runtime/codec.go, queryparams).
  */
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../types.js';
-import { badRequest, invalid, unsupportedMediaType } from '../errors.js';
+import { badRequest, invalid, unclassifiedError, unsupportedMediaType } from '../errors.js';
+import { jsonTypeError } from '../validation/json-types.js';
 
 /** Reads a boolean query parameter: `true`/`1` (and Go's other ParseBool spellings) are true. */
 export function parseBool(q: URLSearchParams, key: string): boolean | undefined {
@@ -151,11 +152,13 @@ export function deleteOptionsFrom(q: URLSearchParams, body: unknown): DeleteOpti
   if (policy) o.propagationPolicy = checkPolicy(policy);
   if (body === undefined) return o;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of a delete must be a DeleteOptions object');
+  // A value of the wrong type fails the decode, and nothing is deleted. kube-apiserver's delete
+  // handler passes the decoder's plain error on (endpoints/handlers/delete.go), so it is a 500
+  // with no reason and Go's words.
+  const why = jsonTypeError('v1', 'DeleteOptions', body);
+  if (why !== undefined) throw unclassifiedError(why);
   const b = body as Record<string, unknown>;
-  if (b.gracePeriodSeconds !== undefined && b.gracePeriodSeconds !== null) {
-    if (typeof b.gracePeriodSeconds !== 'number' || !Number.isInteger(b.gracePeriodSeconds)) throw badRequest('DeleteOptions.gracePeriodSeconds must be an integer');
-    o.gracePeriodSeconds = b.gracePeriodSeconds;
-  }
+  if (typeof b.gracePeriodSeconds === 'number') o.gracePeriodSeconds = b.gracePeriodSeconds;
   if (typeof b.propagationPolicy === 'string') o.propagationPolicy = checkPolicy(b.propagationPolicy);
   if (Array.isArray(b.dryRun) && b.dryRun.length > 0) {
     if (b.dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(b.dryRun)}: supported values: "All"`);

@@ -89,6 +89,18 @@ test('deleteOptionsFrom › query parameters, overridden by a DeleteOptions body
   t.is(code(t, () => deleteOptionsFrom(q(''), [1])), 400);
 });
 
+test('deleteOptionsFrom › a body value of the wrong type is the decoder’s plain error: 500, no reason, Go’s words', (t) => {
+  for (const [body, message] of [
+    [{ propagationPolicy: { toString: 0 } }, 'json: cannot unmarshal object into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation'],
+    [{ dryRun: 'All' }, 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string'],
+    [{ gracePeriodSeconds: 1.5 }, 'json: cannot unmarshal number 1.5 into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+    [{ preconditions: { uid: 5 } }, 'json: cannot unmarshal number into Go struct field Preconditions.preconditions.uid of type types.UID'],
+  ] as const) {
+    const err = t.throws(() => deleteOptionsFrom(q(''), body), { instanceOf: ApiError });
+    t.like(err?.status, { code: 500, reason: undefined, message });
+  }
+});
+
 test('writeOptionsFrom › without fieldManager a write is recorded under the User-Agent product; apply patches still must name one', (t) => {
   t.deepEqual(writeOptionsFrom(q(''), 'kubectl/v1.33.0 (linux/amd64) kubernetes/abc'), { fieldManager: 'kubectl' });
   t.deepEqual(writeOptionsFrom(q('fieldManager=me'), 'kubectl/v1.33.0'), { fieldManager: 'me' });

@@ -50,3 +50,16 @@ test('type errors › an update is refused the same way; a patch whose result ha
   const stored = await call(s, 'GET', '/api/v1/namespaces/default/services/kept');
   t.is(stored.json.metadata.resourceVersion, created.json.metadata.resourceVersion, 'nothing was written');
 });
+
+test('type errors › a DELETE whose DeleteOptions body has a value of the wrong type deletes nothing', async (t) => {
+  const created = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survivor' } } });
+  t.is(created.status, 201, created.text);
+  for (const body of [{ dryRun: 'All' }, { propagationPolicy: 5 }]) {
+    const a = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/survivor', { body });
+    t.is(a.status, 500, JSON.stringify(body));
+    t.regex(a.json.message, /^json: cannot unmarshal .* into Go struct field DeleteOptions\./);
+  }
+  const collection = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps', { body: { dryRun: 'All' } });
+  t.is(collection.status, 500);
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/survivor')).status, 200);
+});
