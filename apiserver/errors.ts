@@ -9,7 +9,6 @@ import { type ResourceInfo, qualifiedKind, qualifiedResource } from './resources
 
 export { ApiError } from '../api-types/api-error.js';
 
-
 function failure(code: number, reason: StatusReason, message: string, details?: Status['details']): ApiError {
   const status: Status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message, reason, code };
   if (details) status.details = details;

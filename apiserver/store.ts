@@ -57,8 +57,9 @@ export interface MemoryWriteOptions extends WriteOptions {
    */
   checkPatched?: (patched: KubeObject) => void;
   /**
-   * The caller has checked that the body decodes into its kind's type (`checkDecodes`; the HTTP
-   * front does, before it aligns the body with the URL): the store does not walk it again.
+   * The body is known to decode into its kind's type (`checkDecodes`; the HTTP front checks
+   * before it aligns the body with the URL, a patch's result is checked after patching): the
+   * store does not walk it again.
    * @default false
    */
   isDecoded?: boolean;
@@ -180,7 +181,7 @@ export class MemoryStore implements Store {
   // `how.record`: keep managedFields for this write (false after an apply patch, which recorded
   // them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
   private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
-    if (!opts.isDecoded && !how.isDecoded) checkDecodes(r, body);
+    if (!opts.isDecoded) checkDecodes(r, body);
     const ns = writeScope(r, namespace, body);
     const obj = how.ownsBody ? body : cloneJson(body);
     obj.metadata = { ...(obj.metadata ?? {}) };
@@ -222,7 +223,7 @@ export class MemoryStore implements Store {
     opts: MemoryWriteOptions & { subresource?: 'status' },
     how: WriteHow,
   ): { object: KubeObject; created: boolean } {
-    if (!opts.isDecoded && !how.isDecoded) checkDecodes(r, body);
+    if (!opts.isDecoded) checkDecodes(r, body);
     const ns = writeScope(r, namespace, body);
     const bodyMeta = body.metadata ?? {};
     if (bodyMeta.name && bodyMeta.name !== name) {
@@ -233,7 +234,7 @@ export class MemoryStore implements Store {
     if (!old) {
       if (!r.allowCreateOnUpdate || opts.subresource) throw notFound(r, name);
       if (bodyMeta.resourceVersion) throw notFound(r, name);
-      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, opts, { ...how, isDecoded: true });
+      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, { ...opts, isDecoded: true }, how);
       return { object, created: true };
     }
     const rv = bodyMeta.resourceVersion;
@@ -303,13 +304,13 @@ export class MemoryStore implements Store {
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);
       // The patched object is a fresh one, the store's own.
-      return { object: this.createObject(r, ns, patched, opts, { record: !isApply, ownsBody: true, isDecoded: true }), created: true };
+      return { object: this.createObject(r, ns, patched, { ...opts, isDecoded: true }, { record: !isApply, ownsBody: true }), created: true };
     }
     // A resourceVersion inside the patch is a precondition; without one the patch applies to what was read.
     if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(r, name);
     patched.metadata.resourceVersion = old.metadata.resourceVersion;
-    const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, isHandedOver: opts.isHandedOver };
-    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true, isDecoded: true });
+    const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, isHandedOver: opts.isHandedOver, isDecoded: true };
+    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true });
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
@@ -430,8 +431,6 @@ export class MemoryStore implements Store {
 interface WriteHow {
   record: boolean;
   ownsBody: boolean;
-  /** The body was checked to decode (a patch's result, checked after patching). */
-  isDecoded?: boolean;
 }
 
 /** A write's answer: the stored object itself when the caller said it only reads it, else a copy. */
