@@ -58,6 +58,12 @@ export function listOptionsFrom(q: URLSearchParams, namespace: string | undefine
   setIf(o, 'continue', q.get('continue'));
   setIf(o, 'resourceVersion', q.get('resourceVersion'));
   setIf(o, 'resourceVersionMatch', parseRVMatch(q));
+  // A list has no use for timeoutSeconds, but the parameter codec still parses it (400); and
+  // ValidateListOptions forbids sendInitialEvents outside a watch.
+  parseNonNegativeInt(q, 'timeoutSeconds');
+  if (parseBool(q, 'sendInitialEvents') !== undefined) {
+    throw invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ reason: 'FieldValueForbidden', field: 'sendInitialEvents', message: 'Forbidden: sendInitialEvents is forbidden for list' }]);
+  }
   return o;
 }
 

@@ -43,6 +43,14 @@ test('listOptionsFrom › a bad limit or resourceVersionMatch is 400', (t) => {
   t.is(code(t, () => listOptionsFrom(q('limit=-1'), undefined)), 400);
   t.is(code(t, () => listOptionsFrom(q('limit=abc'), undefined)), 400);
   t.is(code(t, () => listOptionsFrom(q('resourceVersionMatch=Newest'), undefined)), 400);
+  t.is(code(t, () => listOptionsFrom(q('timeoutSeconds=abc'), undefined)), 400);
+});
+
+test('listOptionsFrom › sendInitialEvents is for watches: 422 on a list, as ValidateListOptions answers', (t) => {
+  const err = t.throws(() => listOptionsFrom(q('sendInitialEvents=true'), undefined), { instanceOf: ApiError });
+  t.is(err?.code, 422);
+  t.is(err?.message, 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
+  t.deepEqual(listOptionsFrom(q('timeoutSeconds=30'), undefined), {});
 });
 
 test('watchOptionsFrom › bookmarks, initial events and the timeout', (t) => {
