@@ -24,7 +24,7 @@ import { type FieldSchema, fieldSchema, schemaFor } from '../patch/merge-keys.js
 import { GO_FIELD_TYPES } from './go-types.js';
 
 /** A member of a message's JSON object: its type and the Go type string of its field. */
-interface Member {
+export interface Member {
   type: FieldType;
   goType: string;
   /** For a string or boolean field, the `typeof` its values have: checked in place, the common case. */
@@ -64,15 +64,18 @@ function itemGoType(goType: string, t: FieldType & { kind: 'repeated' | 'map' })
 
 const membersByKey = new Map<string, Map<string, Member>>();
 
-/** JSON name → member, for every member a message's object may hold (inline members included). */
-function membersOf(key: string): Map<string, Member> {
+/**
+ * JSON name → member, for every member a message's object may hold (inline members included):
+ * the schema of one message's JSON object, shared with unknown-fields.ts.
+ */
+export function schemaMembers(key: string): ReadonlyMap<string, Member> {
   let out = membersByKey.get(key);
   if (out === undefined) {
     out = new Map();
     const overrides = GO_FIELD_TYPES[key] ?? {};
     for (const [name, text] of Object.values(ALL_MESSAGES[key] ?? {})) {
       const type = parseFieldType(text);
-      if (name === '' && type.kind === 'message') for (const [n, m] of membersOf(type.message)) out.set(n, m);
+      if (name === '' && type.kind === 'message') for (const [n, m] of schemaMembers(type.message)) out.set(n, m);
       else out.set(name, { type, goType: overrides[name] ?? defaultGoType(type), plainType: plainTypeOf(type) });
     }
     membersByKey.set(key, out);
@@ -147,7 +150,7 @@ class Walk {
   }
 
   object(key: string, structName: string, obj: Record<string, unknown>, isTop: boolean): void {
-    const known = membersOf(key);
+    const known = schemaMembers(key);
     this.structs.push(structName);
     for (const name in obj) {
       if (isTop && (name === 'apiVersion' || name === 'kind')) continue;

@@ -6,25 +6,9 @@
  * of every served built-in kind for Kubernetes 1.33, are the schema. Paths are written as
  * kube-apiserver writes them: `spec.ports[0].nodeport`.
  */
-import { ALL_KINDS, ALL_MESSAGES } from '../protobuf/registry.js';
-import { SPECIAL, parseFieldType, type FieldType } from '../protobuf/schema.js';
-
-/** JSON name → type of every member a message's JSON object may have (inline members included). */
-const members = new Map<string, Map<string, FieldType>>();
-
-function membersOf(key: string): Map<string, FieldType> {
-  let out = members.get(key);
-  if (out === undefined) {
-    out = new Map();
-    for (const [name, text] of Object.values(ALL_MESSAGES[key] ?? {})) {
-      const type = parseFieldType(text);
-      if (name === '' && type.kind === 'message') for (const [n, t] of membersOf(type.message)) out.set(n, t);
-      else out.set(name, type);
-    }
-    members.set(key, out);
-  }
-  return out;
-}
+import { ALL_KINDS } from '../protobuf/registry.js';
+import { SPECIAL, type FieldType } from '../protobuf/schema.js';
+import { schemaMembers } from './json-types.js';
 
 /**
  * The paths of `obj`'s members that its kind does not have, or undefined when this server has no
@@ -53,11 +37,11 @@ class Walk {
 
   object(key: string, value: unknown, isTop = false): void {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
-    const known = membersOf(key);
+    const known = schemaMembers(key);
     const members = value as Record<string, unknown>;
     for (const name in members) {
       if (isTop && (name === 'apiVersion' || name === 'kind')) continue;
-      const type = known.get(name);
+      const type = known.get(name)?.type;
       if (type !== undefined) {
         if (type.kind !== 'scalar') {
           this.path.push(name);
