@@ -19,6 +19,7 @@ COPY api-types ./api-types
 COPY allocators ./allocators
 COPY apiserver ./apiserver
 COPY controllers ./controllers
+COPY status ./status
 COPY cmd ./cmd
 USER 65532:65532
 EXPOSE 10257 10258
