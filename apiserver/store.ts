@@ -14,6 +14,7 @@
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
 import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
+import { convertEvent, eventTwinOf, isCoreEvents } from './event-versions.js';
 import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
@@ -394,9 +395,28 @@ export class MemoryStore implements Store {
     obj.metadata.resourceVersion = String(this.rv);
     if (isSerialised) rememberJsonBeforeFreeze(obj);
     freezeJson(obj);
-    const id = resourceId(r);
     const ns = r.namespaced ? obj.metadata.namespace ?? '' : '';
     const name = obj.metadata.name as string;
+    this.place(r, ns, name, type, obj, prev);
+    if (type === 'DELETED') this.uids.delete(obj.metadata.uid as string);
+    else this.uids.set(obj.metadata.uid as string, { r, ns, name });
+    // An Event is kept in both versions' shapes, under the same resourceVersion (event-versions.ts).
+    const twin = eventTwinOf(r);
+    const twinObj = twin && freezeJson(convertEvent(obj, r));
+    if (twin && twinObj) this.place(twin, ns, name, type, twinObj, this.stored(twin, ns, name));
+    // An Event's owners are indexed under its core version only, so gc deletes it once (the
+    // ownerReferences are in the metadata both shapes share).
+    if (this.gc) {
+      const owned = twin && !isCoreEvents(r) ? twin : r;
+      indexOwners(this.dependents, `${resourceId(owned)}|${ns}|${name}`, prev, type === 'DELETED' ? undefined : obj);
+    }
+    this.onWrite?.({ resource: r, type, object: cloneJson(obj), resourceVersion: String(this.rv) });
+    return obj;
+  }
+
+  // Stores or removes one stored (frozen) object of `r`, records the change and fans it out.
+  private place(r: ResourceInfo, ns: string, name: string, type: ChangeEntry['type'], obj: KubeObject, prev: KubeObject | undefined): void {
+    const id = resourceId(r);
     let bucket = this.buckets.get(id);
     if (!bucket) this.buckets.set(id, (bucket = new Map()));
     let names = bucket.get(ns);
@@ -404,17 +424,12 @@ export class MemoryStore implements Store {
     if (type === 'DELETED') {
       names.delete(name);
       if (names.size === 0) bucket.delete(ns);
-      this.uids.delete(obj.metadata.uid as string);
     } else {
       names.set(name, obj);
-      this.uids.set(obj.metadata.uid as string, { r, ns, name });
     }
-    if (this.gc) indexOwners(this.dependents, `${id}|${ns}|${name}`, prev, type === 'DELETED' ? undefined : obj);
     const entry: ChangeEntry = { rv: this.rv, type, object: obj, prev };
     this.history(r).push(entry);
     this.hub.publish(id, entry);
-    this.onWrite?.({ resource: r, type, object: cloneJson(obj), resourceVersion: String(this.rv) });
-    return obj;
   }
 
   /** @internal The retained changes of one resource. */
