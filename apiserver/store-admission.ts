@@ -19,8 +19,47 @@ const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'names
  * kube-apiserver's decoder refuses it.
  */
 export function checkDecodes(r: ResourceInfo, body: KubeObject): void {
+  checkKind(r, body);
   const why = jsonTypeError(groupVersion(r), r.kind, body);
   if (why !== undefined) throw cannotDecode(r, body, why);
+}
+
+/**
+ * The scheme kube-apiserver decodes built-in kinds with, as its "not registered" error names it
+ * (runtime.NewScheme names a scheme after the line that made it: pkg/api/legacyscheme/scheme.go).
+ */
+const LEGACY_SCHEME = 'k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:29';
+
+/** Go's internal package of each group's types, as a failed conversion names the target type. */
+const INTERNAL_PACKAGES: Record<string, string> = {
+  '': 'core', 'events.k8s.io': 'core', 'discovery.k8s.io': 'discovery', 'coordination.k8s.io': 'coordination', 'networking.k8s.io': 'networking',
+  apps: 'apps', policy: 'policy', 'rbac.authorization.k8s.io': 'rbac',
+};
+
+/** Common kinds kube-apiserver's scheme has and this server does not serve, by apiVersion. */
+const UNSERVED_KINDS: Record<string, readonly string[]> = {
+  v1: ['Secret', 'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController', 'ResourceQuota', 'LimitRange', 'PodTemplate', 'Binding', 'ComponentStatus'],
+  'apps/v1': ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'],
+  'batch/v1': ['Job', 'CronJob'],
+};
+
+/**
+ * A body's kind and apiVersion, where it gives them, must be the resource's (400 otherwise), as
+ * kube-apiserver's decoder and create/update handlers answer (apiserver pkg/endpoints/handlers
+ * create.go and update.go, transformDecodeError in rest.go): a kind the version does not have is
+ * "not registered"; another served kind fails its conversion to the resource's type; the same
+ * Event kind through the other Event version decodes, then is refused for its API version.
+ */
+function checkKind(r: ResourceInfo, body: KubeObject): void {
+  const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : r.kind;
+  const want = groupVersion(r);
+  const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : want;
+  if (kind === r.kind && apiVersion === want) return;
+  const isRegistered = RESOURCES.some((x) => x.kind === kind && groupVersion(x) === apiVersion) || (UNSERVED_KINDS[apiVersion] ?? []).includes(kind);
+  if (!isRegistered) throw cannotDecode(r, body, `no kind "${kind}" is registered for version "${apiVersion}" in scheme "${LEGACY_SCHEME}"`);
+  if (kind === r.kind) throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${want})`);
+  const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  throw cannotDecode(r, body, `converting (${version}.${kind}) to (${INTERNAL_PACKAGES[r.group] ?? r.group}.${r.kind}): unknown conversion`);
 }
 
 /**

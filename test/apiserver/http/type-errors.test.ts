@@ -63,3 +63,32 @@ test('type errors › a DELETE whose DeleteOptions body has a value of the wrong
   t.is(collection.status, 500);
   t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/survivor')).status, 200);
 });
+
+test('type errors › a body of another kind or apiVersion than the URL’s is 400 in the decoder’s words; nothing is stored or changed', async (t) => {
+  const cms = '/api/v1/namespaces/default/configmaps';
+  const cases: [Record<string, unknown>, string][] = [
+    [{ apiVersion: 'v1', kind: 'Pod' }, 'Pod in version "v1" cannot be handled as a ConfigMap: converting (v1.Pod) to (core.ConfigMap): unknown conversion'],
+    [{ apiVersion: 'v1', kind: 'Widget' }, 'Widget in version "v1" cannot be handled as a ConfigMap: no kind "Widget" is registered for version "v1" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:29"'],
+    [{ apiVersion: 'apps/v1', kind: 'Deployment' }, 'Deployment in version "v1" cannot be handled as a ConfigMap: converting (v1.Deployment) to (core.ConfigMap): unknown conversion'],
+    [{ apiVersion: 'apps/v1' }, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: no kind "ConfigMap" is registered for version "apps/v1" in scheme "k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:29"'],
+  ];
+  for (const [typeMeta, message] of cases) {
+    const a = await call(s, 'POST', cms, { body: { ...typeMeta, metadata: { name: 'wrong-kind' }, data: { k: 'v' } } });
+    t.is(a.status, 400, JSON.stringify(typeMeta));
+    t.is(a.json.reason, 'BadRequest');
+    t.is(a.json.message, message);
+  }
+  t.is((await call(s, 'GET', `${cms}/wrong-kind`)).status, 404);
+  // Either part left out takes the URL's, as the decoder's defaults do.
+  t.is((await call(s, 'POST', cms, { body: { kind: 'ConfigMap', metadata: { name: 'no-version' } } })).status, 201);
+  const created = await call(s, 'POST', cms, { body: { apiVersion: 'v1', metadata: { name: 'no-kind' }, data: { k: 'v' } } });
+  t.is(created.status, 201);
+  const put = await call(s, 'PUT', `${cms}/no-kind`, { body: { ...created.json, kind: 'Secret', data: {} } });
+  t.is(put.status, 400);
+  t.is(put.json.message, 'Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion');
+  t.deepEqual((await call(s, 'GET', `${cms}/no-kind`)).json.data, { k: 'v' }, 'the update changed nothing');
+  // An Event is one kind in two versions: it decodes, then its version is refused.
+  const ev = await call(s, 'POST', '/apis/events.k8s.io/v1/namespaces/default/events', { body: { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' } } });
+  t.is(ev.status, 400);
+  t.is(ev.json.message, 'the API version in the data (v1) does not match the expected API version (events.k8s.io/v1)');
+});
