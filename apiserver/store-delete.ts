@@ -6,7 +6,7 @@
  * their grace period), namespaces going Terminating, and what a DELETE answers.
  */
 import type { KubeObject, Status } from '../api-types/meta.js';
-import { conflict, forbidden } from './errors.js';
+import { badRequest, conflict, forbidden, invalid } from './errors.js';
 import { RESOURCES, type ResourceInfo } from './resources.js';
 import { cloneJson, formatTimestamp, isDeletionComplete, isNoOp, resourceId, truncateToSecond } from './store-meta.js';
 import type { MemoryStore } from './store.js';
@@ -17,15 +17,19 @@ const DEFAULT_POD_GRACE_SECONDS = 30;
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
 
-/** Returns why delete options are invalid (400), or undefined. */
-export function deleteOptionsProblem(opts: DeleteOptions): string | undefined {
+/**
+ * Checks delete options a caller of the store passes (the HTTP front validates what it decodes
+ * the same way first): a known propagationPolicy (422 on DeleteOptions.meta.k8s.io, as
+ * ValidateDeleteOptions answers) and a whole number of seconds (400).
+ */
+export function checkDeleteOptions(opts: DeleteOptions): void {
   const g = opts.gracePeriodSeconds;
-  if (g !== undefined && (!Number.isInteger(g) || g < 0)) return `gracePeriodSeconds: Invalid value: ${g}: must be a non-negative integer`;
+  if (g !== undefined && !Number.isSafeInteger(g)) throw badRequest(`gracePeriodSeconds: Invalid value: ${g}: must be an integer`);
   const p = opts.propagationPolicy;
   if (p !== undefined && p !== 'Background' && p !== 'Foreground' && p !== 'Orphan') {
-    return `propagationPolicy: Unsupported value: "${String(p)}": supported values: "Foreground", "Background", "Orphan"`;
+    throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy',
+      message: `Unsupported value: "${String(p)}": supported values: "Foreground", "Background", "Orphan", "nil"` }]);
   }
-  return undefined;
 }
 
 /** Types whose DELETE answers with the object itself rather than a Success Status (ReturnDeletedObject). */
@@ -47,30 +51,44 @@ function isGracefulPod(r: ResourceInfo, obj: KubeObject): boolean {
   return !!spec?.nodeName && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
+/**
+ * Delete preconditions, in BeforeDelete's words (apiserver pkg/registry/rest/delete.go): the
+ * conflict names the kind, not the resource. Namespaces keep their own REST check's words
+ * (pkg/registry/core/namespace/storage/storage.go Delete).
+ */
 function checkPreconditions(r: ResourceInfo, obj: KubeObject, opts: DeleteOptions): void {
   const pre = opts.preconditions;
+  const name = obj.metadata.name as string;
+  const isNamespace = r.group === '' && r.resource === 'namespaces';
+  const byKind = { group: r.group, resource: r.kind };
   if (pre?.uid && pre.uid !== obj.metadata.uid) {
-    throw conflict(r, obj.metadata.name as string, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    if (isNamespace) throw conflict(r, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
+    throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${obj.metadata.uid}). The object might have been deleted and then recreated`);
   }
   if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(r, obj.metadata.name as string,
-      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    if (isNamespace) {
+      throw conflict(r, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    }
+    throw conflict(byKind, name,
+      `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${obj.metadata.resourceVersion}). The object might have been modified`);
   }
 }
 
 /**
  * Deletes `old` (the stored object) of resource `r`.
  *
- * 1. Preconditions (uid, resourceVersion) → 409; default, kube-system, kube-public → 403.
- * 2. Dry run: answer as if deleted, change nothing.
- * 3. Already terminating: a shorter grace period for a pod brings its end forward; otherwise
+ * 1. Preconditions (uid, resourceVersion) → 409; default, kube-system, kube-public → 403; a
+ *    negative grace period means 1 s (BeforeDelete).
+ * 2. Already terminating: a shorter grace period for a pod brings its end forward; otherwise
  *    nothing changes and the object is returned.
- * 4. Orphan/Foreground propagation: without gc the `orphan`/`foregroundDeletion` finalizer is
+ * 3. Orphan/Foreground propagation: without gc the `orphan`/`foregroundDeletion` finalizer is
  *    added and, as in envtest, nothing ever removes it; with gc the dependents are first
  *    released (ownerReferences to this owner dropped) or deleted, then the owner goes.
- * 5. Finalizers or a grace period: set deletionTimestamp (+ grace) and deletionGracePeriodSeconds,
+ * 4. Finalizers or a grace period: set deletionTimestamp (+ grace) and deletionGracePeriodSeconds,
  *    bump generation, MODIFIED; a graceful pod gets a timer that finishes it.
- * 6. Otherwise remove it (DELETED) and let the store collect dependents.
+ * 5. Otherwise remove it (DELETED) and let the store collect dependents.
+ * A dry run changes nothing and answers what the delete would have answered: the object with
+ * its deletion marks (2., 4.), or the removed object or Success Status (5.).
  */
 export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObject, opts: DeleteOptions): KubeObject | Status {
   // 1.
@@ -79,41 +97,46 @@ export function deleteObject(store: MemoryStore, r: ResourceInfo, old: KubeObjec
   if (isNamespace && IMMORTAL_NAMESPACES.has(old.metadata.name as string)) {
     throw forbidden(r, old.metadata.name as string, 'this namespace may not be deleted');
   }
+  const asked = opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0 ? 1 : opts.gracePeriodSeconds;
   const graceful = isGracefulPod(r, old);
   const spec = old.spec as { terminationGracePeriodSeconds?: number } | undefined;
-  const grace = graceful ? opts.gracePeriodSeconds ?? spec?.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS : 0;
+  const grace = graceful ? asked ?? spec?.terminationGracePeriodSeconds ?? DEFAULT_POD_GRACE_SECONDS : 0;
+  const isDryRun = opts.dryRun === true;
   // 2.
-  if (opts.dryRun) return cloneJson(old);
-  // 3.
   if (old.metadata.deletionTimestamp) {
     const current = old.metadata.deletionGracePeriodSeconds ?? 0;
-    if (graceful && opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < current) {
-      return cloneJson(startDeletion(store, r, old, opts.gracePeriodSeconds, opts));
+    if (graceful && asked !== undefined && asked < current) {
+      return cloneJson(isDryRun ? withDeletionMarks(store, r, old, asked) : startDeletion(store, r, old, asked, opts));
     }
     return cloneJson(old);
   }
-  // 4.
+  // 3.
   const policy = opts.propagationPolicy;
   let policyFinalizer: string | undefined;
   if (!isNamespace && (policy === 'Orphan' || policy === 'Foreground')) {
-    if (store.gc) releaseDependents(store, old.metadata.uid as string, policy);
-    else policyFinalizer = policy === 'Orphan' ? 'orphan' : 'foregroundDeletion';
+    if (!store.gc) policyFinalizer = policy === 'Orphan' ? 'orphan' : 'foregroundDeletion';
+    else if (!isDryRun) releaseDependents(store, old.metadata.uid as string, policy);
   }
   const hasFinalizers = (old.metadata.finalizers ?? []).length > 0;
-  // 5.
+  // 4.
   if (grace > 0 || hasFinalizers || isNamespace || policyFinalizer) {
-    const next = startDeletion(store, r, old, grace, opts, policyFinalizer);
-    if (isNamespace && store.gc && store.stored(r, undefined, old.metadata.name as string)) deleteContents(store, old.metadata.name as string);
-    return cloneJson(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
+    const marked = withDeletionMarks(store, r, old, grace, policyFinalizer);
+    if (isDryRun && !isDeletionComplete(marked)) return marked;
+    if (!isDryRun) {
+      const next = startDeletion(store, r, old, grace, opts, policyFinalizer);
+      if (isNamespace && store.gc && store.stored(r, undefined, old.metadata.name as string)) deleteContents(store, old.metadata.name as string);
+      return cloneJson(store.stored(r, next.metadata.namespace, next.metadata.name as string) ?? next);
+    }
   }
-  // 6.
+  // 5.
+  if (isDryRun) return returnsObject(r) ? cloneJson(old) : successStatus(r, old);
   const final = store.commit(r, 'DELETED', cloneJson(old), old);
   afterRemoval(store, r, final, opts.propagationPolicy);
   return returnsObject(r) ? cloneJson(final) : successStatus(r, final);
 }
 
-// Sets the deletion metadata (or finishes at once when nothing holds the object) and schedules the grace timer.
-function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions, finalizer?: string): KubeObject {
+// `old` with the deletion marks a delete with `grace` seconds sets (and `finalizer` added): a copy.
+function withDeletionMarks(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, finalizer?: string): KubeObject {
   const next = cloneJson(old);
   const m = next.metadata;
   if (finalizer && !(m.finalizers ?? []).includes(finalizer)) m.finalizers = [...(m.finalizers ?? []), finalizer];
@@ -122,6 +145,12 @@ function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, gra
   m.deletionGracePeriodSeconds = grace;
   if (r.hasGeneration && !old.metadata.deletionTimestamp) m.generation = (m.generation ?? 1) + 1;
   if (r.group === '' && r.resource === 'namespaces') next.status = { ...((next.status ?? {}) as object), phase: 'Terminating' };
+  return next;
+}
+
+// Sets the deletion metadata (or finishes at once when nothing holds the object) and schedules the grace timer.
+function startDeletion(store: MemoryStore, r: ResourceInfo, old: KubeObject, grace: number, opts: DeleteOptions, finalizer?: string): KubeObject {
+  const next = withDeletionMarks(store, r, old, grace, finalizer);
   if (isDeletionComplete(next)) {
     const final = store.commit(r, 'DELETED', next, old);
     afterRemoval(store, r, final, opts.propagationPolicy);

@@ -19,7 +19,7 @@ import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import { admit, checkDecodes, checkNamespace, checkPatchedDecodes, complete, validate, writeScope } from './store-admission.js';
-import { afterRemoval, deleteObject, deleteOptionsProblem, indexOwners } from './store-delete.js';
+import { afterRemoval, checkDeleteOptions, deleteObject, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, objectSelector, validateListOptions, validateWatchOptions } from './store-list.js';
 import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
 
@@ -315,8 +315,7 @@ export class MemoryStore implements Store {
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
-    const problem = deleteOptionsProblem(opts);
-    if (problem) throw badRequest(problem);
+    checkDeleteOptions(opts);
     const old = this.stored(r, namespace, name);
     if (!old) throw notFound(r, name);
     return deleteObject(this, r, old, opts);

@@ -3,6 +3,7 @@
  * every malformed value is a 400 `BadRequest` (apiserver/errors.ts), as kube-apiserver's
  * parameter codec answers (staging/src/k8s.io/apimachinery/pkg/runtime/codec.go, queryparams).
  */
+import type { StatusCause } from '../../api-types/meta.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../types.js';
 import { badRequest, invalid, unclassifiedError, unsupportedMediaType } from '../errors.js';
 import { jsonTypeError } from '../validation/json-types.js';
@@ -145,43 +146,77 @@ export function patchOptionsFrom(q: URLSearchParams, type: PatchType, userAgent?
   return o;
 }
 
-const POLICIES = ['Background', 'Foreground', 'Orphan'] as const;
-
 /**
- * DeleteOptions from query parameters, overridden by a DeleteOptions JSON body when one is sent
- * (kubectl sends `{"propagationPolicy":"Background"}`).
+ * DeleteOptions of a DELETE, as kube-apiserver's delete handlers read them
+ * (endpoints/handlers/delete.go): from a DeleteOptions body when one is sent (kubectl sends
+ * `{"propagationPolicy":"Background"}`), and then the query parameters are not read at all;
+ * from the query parameters otherwise. A value of the wrong type in the body is the decoder's
+ * plain error (500, no reason); options that decode but are not valid are a 422 on
+ * DeleteOptions.meta.k8s.io (ValidateDeleteOptions), and nothing is deleted.
  */
 export function deleteOptionsFrom(q: URLSearchParams, body: unknown): DeleteOptions {
-  const o: DeleteOptions = writeOptionsFrom(q);
-  setIf(o, 'gracePeriodSeconds', parseInteger(q, 'gracePeriodSeconds'));
-  const policy = q.get('propagationPolicy');
-  if (policy) o.propagationPolicy = checkPolicy(policy);
-  if (body === undefined) return o;
+  if (body === undefined) {
+    return validDeleteOptions({
+      dryRun: q.getAll('dryRun'), gracePeriodSeconds: parseInteger(q, 'gracePeriodSeconds'),
+      propagationPolicy: q.get('propagationPolicy') || undefined, orphanDependents: parseBool(q, 'orphanDependents'),
+    });
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of a delete must be a DeleteOptions object');
-  // A value of the wrong type fails the decode, and nothing is deleted. kube-apiserver's delete
-  // handler passes the decoder's plain error on (endpoints/handlers/delete.go), so it is a 500
-  // with no reason and Go's words.
   const why = jsonTypeError('v1', 'DeleteOptions', body);
   if (why !== undefined) throw unclassifiedError(why);
-  const b = body as Record<string, unknown>;
-  if (typeof b.gracePeriodSeconds === 'number') o.gracePeriodSeconds = b.gracePeriodSeconds;
-  if (typeof b.propagationPolicy === 'string') o.propagationPolicy = checkPolicy(b.propagationPolicy);
-  if (Array.isArray(b.dryRun) && b.dryRun.length > 0) {
-    if (b.dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(b.dryRun)}: supported values: "All"`);
-    o.dryRun = true;
-  }
-  if (b.preconditions && typeof b.preconditions === 'object') {
-    const p = b.preconditions as Record<string, unknown>;
+  const b = body as { dryRun?: string[] | null; gracePeriodSeconds?: number | null; propagationPolicy?: string | null; orphanDependents?: boolean | null;
+    preconditions?: { uid?: string | null; resourceVersion?: string | null } | null };
+  const o = validDeleteOptions({
+    dryRun: b.dryRun ?? [], gracePeriodSeconds: b.gracePeriodSeconds ?? undefined, propagationPolicy: b.propagationPolicy ?? undefined,
+    orphanDependents: b.orphanDependents ?? undefined,
+  });
+  if (b.preconditions) {
     const pre: NonNullable<DeleteOptions['preconditions']> = {};
-    if (typeof p.uid === 'string') pre.uid = p.uid;
-    if (typeof p.resourceVersion === 'string') pre.resourceVersion = p.resourceVersion;
+    if (typeof b.preconditions.uid === 'string') pre.uid = b.preconditions.uid;
+    if (typeof b.preconditions.resourceVersion === 'string') pre.resourceVersion = b.preconditions.resourceVersion;
     o.preconditions = pre;
   }
   return o;
 }
 
-function checkPolicy(p: string): DeleteOptions['propagationPolicy'] {
-  const found = POLICIES.find((x) => x === p);
-  if (!found) throw badRequest(`propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan"`);
-  return found;
+/** DeleteOptions as decoded, before ValidateDeleteOptions. */
+interface RawDeleteOptions {
+  dryRun: readonly string[];
+  gracePeriodSeconds?: number;
+  propagationPolicy?: string;
+  orphanDependents?: boolean;
+}
+
+const POLICIES = ['Foreground', 'Background', 'Orphan'] as const;
+
+/**
+ * ValidateDeleteOptions (apimachinery pkg/apis/meta/v1/validation): orphanDependents and
+ * propagationPolicy not both, a known policy, dryRun only `All`; 422 listing every problem. The
+ * deprecated orphanDependents becomes its policy (Orphan, or Background when false).
+ */
+function validDeleteOptions(raw: RawDeleteOptions): DeleteOptions {
+  const causes: StatusCause[] = [];
+  const policy = raw.propagationPolicy;
+  if (raw.orphanDependents !== undefined && policy !== undefined) {
+    causes.push({ reason: 'FieldValueInvalid', field: 'propagationPolicy', message: `Invalid value: "${policy}": orphanDependents and deletionPropagation cannot be both set` });
+  }
+  const known = POLICIES.find((x) => x === policy);
+  if (policy !== undefined && !known) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: ${[...POLICIES, 'nil'].map((x) => `"${x}"`).join(', ')}` });
+  }
+  const dryRunCause = dryRunProblem(raw.dryRun);
+  if (dryRunCause) causes.push(dryRunCause);
+  if (causes.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', causes);
+  const o: DeleteOptions = {};
+  if (raw.dryRun.length > 0) o.dryRun = true;
+  if (raw.gracePeriodSeconds !== undefined) o.gracePeriodSeconds = raw.gracePeriodSeconds;
+  if (known) o.propagationPolicy = known;
+  else if (raw.orphanDependents !== undefined) o.propagationPolicy = raw.orphanDependents ? 'Orphan' : 'Background';
+  return o;
+}
+
+/** ValidateDryRun: every value must be `All`; the list is printed as Go prints a []string. */
+function dryRunProblem(dryRun: readonly string[]): StatusCause | undefined {
+  if (dryRun.every((d) => d === 'All')) return undefined;
+  return { reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: []string{${dryRun.map((d) => JSON.stringify(d)).join(', ')}}: supported values: "All"` };
 }

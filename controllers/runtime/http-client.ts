@@ -294,11 +294,11 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<T | Status> {
+    // Every option goes in the body: kube-apiserver reads no query parameter of a DELETE that
+    // has one (endpoints/handlers/delete.go), so a dryRun sent as a parameter would be ignored.
     const { dryRun, fieldManager: _fm, ...rest } = opts;
-    const q = new URLSearchParams();
-    if (dryRun) q.set('dryRun', 'All');
-    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...rest };
-    return this.#c.request('delete', this.#ref.resource, 'DELETE', this.#path(namespace, name), q, json(body));
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...rest, ...(dryRun ? { dryRun: ['All'] } : {}) };
+    return this.#c.request('delete', this.#ref.resource, 'DELETE', this.#path(namespace, name), new URLSearchParams(), json(body));
   }
 }
 

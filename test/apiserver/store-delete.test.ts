@@ -57,13 +57,51 @@ test('delete › deletion bumps generation of types that track it', (t) => {
   t.is((s.delete(slices, 'default', 's') as KubeObject).metadata.generation, 2);
 });
 
-test('delete › preconditions on uid and resourceVersion are 409', (t) => {
+test('delete › preconditions on uid and resourceVersion are 409, in BeforeDelete\'s words naming the kind (namespaces keep their own)', (t) => {
   const { s } = setup();
   const c = s.create(configmaps, 'default', { metadata: { name: 'a' } });
-  t.is((t.throws(() => s.delete(configmaps, 'default', 'a', { preconditions: { uid: 'other' } })) as ApiError).code, 409);
-  t.is((t.throws(() => s.delete(configmaps, 'default', 'a', { preconditions: { resourceVersion: '1' } })) as ApiError).code, 409);
+  const byUid = t.throws(() => s.delete(configmaps, 'default', 'a', { preconditions: { uid: 'other' } })) as ApiError;
+  t.is(byUid.code, 409);
+  t.is(byUid.status.message, `Operation cannot be fulfilled on ConfigMap "a": the UID in the precondition (other) does not match the UID in record (${c.metadata.uid}). The object might have been deleted and then recreated`);
+  t.like(byUid.status.details, { name: 'a', kind: 'ConfigMap' });
+  s.create(slices, 'default', { metadata: { name: 'x' }, addressType: 'IPv4', endpoints: [] });
+  const sliceRV = t.throws(() => s.delete(slices, 'default', 'x', { preconditions: { resourceVersion: '1' } })) as ApiError;
+  t.regex(sliceRV.status.message ?? '', /^Operation cannot be fulfilled on EndpointSlice\.discovery\.k8s\.io "x": the ResourceVersion in the precondition \(1\) does not match the ResourceVersion in record \(\d+\)\. The object might have been modified$/);
+  s.create(namespaces, undefined, { metadata: { name: 'team' } });
+  const ns = t.throws(() => s.delete(namespaces, undefined, 'team', { preconditions: { uid: 'other' } })) as ApiError;
+  t.regex(ns.status.message ?? '', /^Operation cannot be fulfilled on namespaces "team": Precondition failed: UID in precondition: other, UID in object meta: /);
   const ok = s.delete(configmaps, 'default', 'a', { preconditions: { uid: c.metadata.uid, resourceVersion: c.metadata.resourceVersion } }) as Status;
   t.is(ok.status, 'Success');
+});
+
+test('delete › a negative gracePeriodSeconds means 1 s (BeforeDelete)', (t) => {
+  const { s, clock } = setup();
+  s.create(pods, 'default', pod('p', { nodeName: 'n1' }));
+  const res = s.delete(pods, 'default', 'p', { gracePeriodSeconds: -5 }) as KubeObject;
+  t.is(res.metadata.deletionGracePeriodSeconds, 1);
+  clock.advance(1000);
+  gone(t, s, pods, 'default', 'p');
+});
+
+test('delete › a dry run answers what the delete would have, and changes nothing', (t) => {
+  const { s, seen } = setup();
+  s.create(configmaps, 'default', { metadata: { name: 'c' } });
+  s.create(pods, 'default', pod('bound', { nodeName: 'n1', terminationGracePeriodSeconds: 7 }));
+  s.create(configmaps, 'default', { metadata: { name: 'held', finalizers: ['x/y'] } });
+  const rv = s.currentResourceVersion();
+  const before = seen.length;
+  t.like(s.delete(configmaps, 'default', 'c', { dryRun: true }), { kind: 'Status', status: 'Success', details: { name: 'c', kind: 'configmaps' } });
+  const bound = s.delete(pods, 'default', 'bound', { dryRun: true }) as KubeObject;
+  t.is(bound.metadata.deletionGracePeriodSeconds, 7);
+  t.is(bound.metadata.deletionTimestamp, '2026-01-02T03:04:12Z');
+  const shorter = s.delete(pods, 'default', 'bound', { dryRun: true, gracePeriodSeconds: 2 }) as KubeObject;
+  t.is(shorter.metadata.deletionGracePeriodSeconds, 2);
+  const held = s.delete(configmaps, 'default', 'held', { dryRun: true, propagationPolicy: 'Orphan' }) as KubeObject;
+  t.deepEqual(held.metadata.finalizers, ['x/y', 'orphan']);
+  t.truthy(held.metadata.deletionTimestamp);
+  t.is(s.currentResourceVersion(), rv);
+  t.is(seen.length, before);
+  t.is(s.get(pods, 'default', 'bound').metadata.deletionTimestamp, undefined);
 });
 
 const podCases: { name: string; body: KubeObject; status?: Record<string, unknown>; grace?: number; wantGrace: number | 'gone' }[] = [

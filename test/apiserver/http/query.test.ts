@@ -85,16 +85,35 @@ test('patchOptionsFrom › apply needs a field manager (422); force only with ap
   t.is(code(t, () => patchOptionsFrom(q('force=true'), 'application/merge-patch+json')), 422);
 });
 
-test('deleteOptionsFrom › query parameters, overridden by a DeleteOptions body', (t) => {
-  t.deepEqual(deleteOptionsFrom(q('gracePeriodSeconds=0&propagationPolicy=Orphan'), undefined), { gracePeriodSeconds: 0, propagationPolicy: 'Orphan' });
-  t.deepEqual(deleteOptionsFrom(q('propagationPolicy=Orphan'), { propagationPolicy: 'Background' }), { propagationPolicy: 'Background' });
+test('deleteOptionsFrom › query parameters, or a DeleteOptions body and then no parameter at all', (t) => {
+  t.deepEqual(deleteOptionsFrom(q('gracePeriodSeconds=0&propagationPolicy=Orphan&dryRun=All'), undefined), { gracePeriodSeconds: 0, propagationPolicy: 'Orphan', dryRun: true });
+  t.deepEqual(deleteOptionsFrom(q('propagationPolicy=Orphan&dryRun=All&gracePeriodSeconds=0'), { propagationPolicy: 'Background' }), { propagationPolicy: 'Background' });
+  t.deepEqual(deleteOptionsFrom(q('orphanDependents=true'), undefined), { propagationPolicy: 'Orphan' });
+  t.deepEqual(deleteOptionsFrom(q(''), { orphanDependents: false }), { propagationPolicy: 'Background' });
+  t.deepEqual(deleteOptionsFrom(q(''), { gracePeriodSeconds: -5, dryRun: null, preconditions: null }), { gracePeriodSeconds: -5 }, 'the store treats a negative grace as 1 s');
   t.deepEqual(
     deleteOptionsFrom(q(''), { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 5, dryRun: ['All'], preconditions: { uid: 'u1', resourceVersion: '3' } }),
     { gracePeriodSeconds: 5, dryRun: true, preconditions: { uid: 'u1', resourceVersion: '3' } },
   );
-  t.is(code(t, () => deleteOptionsFrom(q('propagationPolicy=Eventually'), undefined)), 400);
   t.is(code(t, () => deleteOptionsFrom(q('gracePeriodSeconds=soon'), undefined)), 400);
   t.is(code(t, () => deleteOptionsFrom(q(''), [1])), 400);
+});
+
+test('deleteOptionsFrom › options that decode but are not valid are a 422 on DeleteOptions listing every problem (ValidateDeleteOptions)', (t) => {
+  const invalid = (query: string, body?: unknown) => {
+    const err = t.throws(() => deleteOptionsFrom(q(query), body), { instanceOf: ApiError }) as ApiError;
+    t.is(err.code, 422);
+    return err.status;
+  };
+  t.like(invalid('propagationPolicy=Eventually'), {
+    reason: 'Invalid', details: { group: 'meta.k8s.io', kind: 'DeleteOptions', name: '' },
+    message: 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Eventually": supported values: "Foreground", "Background", "Orphan", "nil"',
+  });
+  t.is(invalid('', { dryRun: ['All', 'Some'] }).message, 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "Some"}: supported values: "All"');
+  t.is(invalid('dryRun=Yes').message, 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Yes"}: supported values: "All"');
+  const both = invalid('', { orphanDependents: true, propagationPolicy: 'Orphan' });
+  t.is(both.message, 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set');
+  t.deepEqual(invalid('', { orphanDependents: true, propagationPolicy: 'Never', dryRun: ['x'] }).details?.causes?.map((c) => c.field), ['propagationPolicy', 'propagationPolicy', 'dryRun']);
 });
 
 test('deleteOptionsFrom › a body value of the wrong type is the decoder’s plain error: 500, no reason, Go’s words', (t) => {

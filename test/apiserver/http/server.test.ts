@@ -170,9 +170,13 @@ test('server › PATCH: merge patch 200 and apply that creates 201', async (t) =
 
 test('server › DELETE with kubectl\'s body: a Success Status for configmaps; dryRun changes nothing', async (t) => {
   await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('del') });
-  const dry = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del?dryRun=All', { body: { propagationPolicy: 'Background' } });
+  const dry = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del', { body: { propagationPolicy: 'Background', dryRun: ['All'] } });
   t.is(dry.status, 200, dry.text);
+  t.like(dry.json, { kind: 'Status', status: 'Success', details: { name: 'del', kind: 'configmaps' } }, 'a dry run answers what the delete would');
   t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/del')).status, 200);
+  const dryByQuery = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del?dryRun=All');
+  t.is(dryByQuery.status, 200, dryByQuery.text);
+  t.is((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/del')).status, 200, 'without a body the query parameters are the options');
   const del = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del', { body: { propagationPolicy: 'Background' } });
   t.is(del.status, 200);
   t.like(del.json, { kind: 'Status', status: 'Success', details: { name: 'del', kind: 'configmaps' } });

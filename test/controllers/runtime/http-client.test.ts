@@ -66,6 +66,7 @@ test('http client › builds core, grouped, namespaced and status paths and send
     await svc.updateStatus({ metadata: { name: 'web', namespace: 'default', resourceVersion: '5' } });
     await svc.patch('default', 'web', 'application/merge-patch+json', { spec: { type: 'NodePort' } }, { fieldManager: 'me' });
     await svc.delete('default', 'web', { gracePeriodSeconds: 0 });
+    await svc.delete('default', 'web', { dryRun: true, propagationPolicy: 'Orphan' });
     t.deepEqual(s.seen.map((r) => `${r.method} ${r.url}`), [
       'GET /api/v1/namespaces/default/services/web',
       'GET /api/v1/services?labelSelector=a+in+%28b%2Cc%29&limit=10&continue=tok',
@@ -73,11 +74,14 @@ test('http client › builds core, grouped, namespaced and status paths and send
       'PUT /api/v1/namespaces/default/services/web/status',
       'PATCH /api/v1/namespaces/default/services/web?fieldManager=me',
       'DELETE /api/v1/namespaces/default/services/web',
+      // A DELETE with a body has its options read from the body only, dryRun too.
+      'DELETE /api/v1/namespaces/default/services/web',
     ]);
     t.true(s.seen.every((r) => r.auth === 'Bearer secret-token'));
     t.is(s.seen[4].contentType, 'application/merge-patch+json');
     t.deepEqual(JSON.parse(s.seen[4].body), { spec: { type: 'NodePort' } });
     t.deepEqual(JSON.parse(s.seen[5].body), { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+    t.deepEqual(JSON.parse(s.seen[6].body), { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', dryRun: ['All'] });
   } finally {
     await s.close();
   }
