@@ -78,6 +78,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     : undefined;
   const front: ApiHttpServer = new ApiHttpServer({
     store,
+    clock: store.clock,
     token,
     faults,
     timers: opts.timers,

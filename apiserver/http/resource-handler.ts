@@ -14,6 +14,7 @@ import { listJson, storedJson } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
+import type { StoreClock } from '../clock.js';
 import type { Store } from '../types.js';
 import {
   deleteOptionsFrom,
@@ -29,6 +30,8 @@ import { applyErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
 import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText, warningHeader } from './respond.js';
 import type { ResourceRoute } from './routes.js';
+import { negotiateTable } from './table-negotiation.js';
+import { sendListTable, sendObjectTable, tableWatchOf, tableWatchSink } from './table-response.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
 /** The verb a request on a resource performs, as RBAC and discovery name it. */
@@ -54,6 +57,8 @@ export function verbOf(method: string, route: ResourceRoute, q: URLSearchParams)
 /** What the resource handler needs from the server. */
 export interface ResourceHandlerContext {
   store: Store;
+  /** The clock Table ages are computed on (the store's). */
+  clock: StoreClock;
   /** Watch stream settings shared by every watch (everything but the per-request fields). */
   watchDefaults: Omit<WatchStreamOptions, 'kind' | 'apiVersion' | 'timeoutMs' | 'allowBookmarks' | 'onDone'>;
   /** The server-chosen timeout of a watch without timeoutSeconds (kube: 30–60 min at random). */
@@ -190,14 +195,20 @@ export async function handleResource(
   switch (verb) {
     case 'get': {
       const opts: MemoryGetOptions = { ...optionalRV(q), isShared: true };
-      return sendJsonText(res, 200, storedJson(store.get(info, ns, name!, opts)));
+      const obj = store.get(info, ns, name!, opts);
+      const table = negotiateTable(req.headers.accept);
+      if (table) return sendObjectTable(res, ctx.clock, info, obj, table, q);
+      return sendJsonText(res, 200, storedJson(obj));
     }
     case 'list': {
       const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
-      return sendJsonText(res, 200, listJson(store.list(info, opts)));
+      const list = store.list(info, opts);
+      const table = negotiateTable(req.headers.accept);
+      if (table) return sendListTable(res, ctx.clock, info, list, table, q);
+      return sendJsonText(res, 200, listJson(list));
     }
     case 'watch':
-      return startWatch(ctx, res, route, q);
+      return startWatch(ctx, res, route, q, req.headers.accept);
     case 'create': {
       const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
@@ -282,7 +293,7 @@ function deleteCollection(store: Store, route: ResourceRoute, q: URLSearchParams
   return { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: store.currentResourceVersion() }, items };
 }
 
-function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams): void {
+function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, accept: string | undefined): void {
   const { info, name } = route;
   const { opts, timeoutSeconds } = watchOptionsFrom(q, route.namespace);
   if (name !== undefined) {
@@ -290,6 +301,9 @@ function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: Res
     const byName = `metadata.name=${name}`;
     opts.fieldSelector = opts.fieldSelector ? `${opts.fieldSelector},${byName}` : byName;
   }
+  // A streaming list (initial events, then a bookmark) cannot be a Table.
+  const table = negotiateTable(accept, opts.sendInitialEvents === true && opts.allowWatchBookmarks === true);
+  const tableWatch = table && tableWatchOf(table, q);
   const stream: WatchStream = new WatchStream(res, {
     ...ctx.watchDefaults,
     kind: info.kind,
@@ -302,7 +316,7 @@ function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: Res
   ctx.watches.add(stream);
   let handle;
   try {
-    handle = ctx.store.watch(info, opts, stream);
+    handle = ctx.store.watch(info, opts, tableWatch ? tableWatchSink(stream, ctx.clock, info, tableWatch) : stream);
   } catch (e) {
     if (e instanceof ApiError && e.code === 410) {
       stream.failAtStart(e.status);

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { ApiError, internalError, methodNotAllowed, unauthorized } from '../errors.js';
+import { type StoreClock, systemClock } from '../clock.js';
 import type { Store } from '../types.js';
 import { isAuthorized, stripPathToken } from './auth.js';
 import {
@@ -31,6 +32,8 @@ import { EventLineCache, type WatchStream } from './watch-stream.js';
 /** How the HTTP front is built. */
 export interface ApiHttpServerOptions {
   store: Store;
+  /** The clock Table ages are computed on (give the store's). @default the system clock */
+  clock?: StoreClock;
   /** The bearer token every request but the health checks must carry. */
   token: string;
   /** Fault injection; undefined when disabled (the admin endpoint then answers 404). */
@@ -74,6 +77,7 @@ export class ApiHttpServer {
   constructor(private readonly o: ApiHttpServerOptions) {
     this.ctx = {
       store: o.store,
+      clock: o.clock ?? systemClock,
       watches: this.watches,
       defaultWatchTimeoutMs: o.defaultWatchTimeoutMs ?? (() => (30 + Math.random() * 30) * 60_000),
       watchDefaults: {

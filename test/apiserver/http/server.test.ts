@@ -144,15 +144,15 @@ test('server › bodies: YAML is accepted; a protobuf envelope with no object is
   t.regex(pb.json.message, /empty body/);
 });
 
-test('server › a Table Accept header gets the plain JSON list', async (t) => {
+test('server › kubectl\'s Table Accept header gets a meta.k8s.io Table of the list', async (t) => {
   await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm('table') });
   const a = await call(s, 'GET', '/api/v1/namespaces/default/configmaps?limit=500', {
     headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' },
   });
   t.is(a.status, 200);
   t.is(a.headers['content-type'], 'application/json');
-  t.is(a.json.kind, 'ConfigMapList');
-  t.true(a.json.items.some((i: { metadata: { name: string } }) => i.metadata.name === 'table'));
+  t.like(a.json, { kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
+  t.true(a.json.rows.some((row: { cells: unknown[] }) => row.cells[0] === 'table'));
 });
 
 test('server › PATCH: merge patch 200 and apply that creates 201', async (t) => {
