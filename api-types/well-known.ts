@@ -13,6 +13,8 @@ export const Labels = {
   ipAddressFamily: 'ipaddress.kubernetes.io/ip-family',
   ipAddressManagedBy: 'ipaddress.kubernetes.io/managed-by',
   topologyZone: 'topology.kubernetes.io/zone',
+  /** On every Namespace, its value the name (the API server sets it). */
+  metadataName: 'kubernetes.io/metadata.name',
   nodeRoleControlPlane: 'node-role.kubernetes.io/control-plane',
   nodeRoleMaster: 'node-role.kubernetes.io/master',
   /** svcplane's own: on every Node the simulated kubelet creates, so they can be told from real ones. */

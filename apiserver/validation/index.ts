@@ -13,7 +13,7 @@ import { canonicalizeEndpoints, defaultEndpoints, validateEndpoints } from './en
 import { defaultEndpointSlice, validateEndpointSlice } from './endpointslice.js';
 import { validateEvent } from './event.js';
 import { validateLease } from './lease.js';
-import { validateNamespace } from './namespace.js';
+import { defaultNamespace, validateNamespace } from './namespace.js';
 import { validateIPAddress, validateServiceCIDR } from './networking.js';
 import { validateNode } from './node.js';
 import { defaultPod, validatePod } from './pod.js';
@@ -46,6 +46,8 @@ export function defaultObject(r: ResourceInfo, obj: KubeObject): void {
       return defaultEndpoints(obj as Endpoints);
     case 'discovery.k8s.io/endpointslices':
       return defaultEndpointSlice(obj as EndpointSlice);
+    case '/namespaces':
+      return defaultNamespace(obj as Namespace);
     default:
       return;
   }
