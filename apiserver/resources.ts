@@ -24,6 +24,11 @@ export interface ResourceInfo {
   allowCreateOnUpdate: boolean;
   /** PUT without metadata.resourceVersion is allowed (false for Lease). */
   allowUnconditionalUpdate: boolean;
+  /**
+   * The warning every request on a deprecated kind gets (apiserver pkg/endpoints/deprecation
+   * WarningMessage, from k8s.io/api's lifecycle.go: v1 Endpoints are deprecated in 1.33).
+   */
+  deprecationWarning?: string;
 }
 
 /** `group/version`, or `version` for core. */
@@ -55,7 +60,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   row({ group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
   row({ group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'], hasGeneration: true }),
   row({ group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
-  row({ group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'], allowCreateOnUpdate: true }),
+  row({ group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'], allowCreateOnUpdate: true,
+    deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }),
   row({ group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], subresources: ['status'] }),
   row({ group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'], allowCreateOnUpdate: true }),
   row({ group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] }),

@@ -28,7 +28,7 @@ import {
 import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import { applyErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
-import { parseBody, readBody, readBodyBytes, sendJson, sendJsonText, warningHeader } from './respond.js';
+import { addWarnings, parseBody, readBody, readBodyBytes, sendJson, sendJsonText } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { negotiateTable } from './table-negotiation.js';
 import { sendListTable, sendObjectTable, tableWatchOf, tableWatchSink } from './table-response.js';
@@ -123,7 +123,7 @@ function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string
 function warnUnknownFields(res: ServerResponse, errors: string[]): void {
   const shown = errors.slice(0, MAX_FIELD_WARNINGS);
   if (errors.length > shown.length) shown.push(`${errors.length - shown.length} more unknown fields left out`);
-  res.setHeader('Warning', shown.map(warningHeader));
+  addWarnings(res, shown);
 }
 
 /**
@@ -189,6 +189,8 @@ export async function handleResource(
 ): Promise<void> {
   const { store } = ctx;
   const { info, namespace: ns, name, subresource } = route;
+  // Every verb on a deprecated kind warns, failures included (installer.go AddWarningsHandler).
+  if (info.deprecationWarning) addWarnings(res, [info.deprecationWarning]);
   // A namespaced object needs its namespace in the URL; only collection reads span namespaces.
   if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw notAllowed(req.method ?? '');
   const sub = subresource === 'status' ? 'status' : undefined;

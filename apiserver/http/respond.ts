@@ -34,6 +34,13 @@ export function warningHeader(text: string): string {
   return `299 - "${quoted}"`;
 }
 
+/** Adds Warning headers (warningHeader each) to those the answer already carries. */
+export function addWarnings(res: ServerResponse, texts: readonly string[]): void {
+  const had = res.getHeader('Warning');
+  const values = had === undefined ? [] : Array.isArray(had) ? had : [String(had)];
+  res.setHeader('Warning', [...values, ...texts.map(warningHeader)]);
+}
+
 /** Sends an ApiError's Status with its code (and Retry-After when it carries retryAfterSeconds). */
 export function sendError(res: ServerResponse, err: ApiError): void {
   const headers: Record<string, string> = {};

@@ -240,3 +240,14 @@ test('server › a request target that is not a URL is a 404, not a crash', asyn
   t.regex(raw, /^HTTP\/1\.1 404 /);
   t.is((await call(s, 'GET', '/healthz')).status, 200);
 });
+
+test('server › every request on v1 Endpoints warns that they are deprecated, beside any other warning, failures included', async (t) => {
+  const deprecated = '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"';
+  const warnings = (h: string | string[] | undefined) => (h === undefined ? [] : Array.isArray(h) ? h : h.split(/,\s*(?=299 )/));
+  const created = await call(s, 'POST', '/api/v1/namespaces/default/endpoints', { body: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'ep' }, subsetz: [] } });
+  t.is(created.status, 201, created.text);
+  t.deepEqual(warnings(created.headers.warning), [deprecated, '299 - "unknown field \\"subsetz\\""']);
+  t.deepEqual(warnings((await call(s, 'GET', '/api/v1/namespaces/default/endpoints')).headers.warning), [deprecated]);
+  t.deepEqual(warnings((await call(s, 'GET', '/api/v1/namespaces/default/endpoints/missing')).headers.warning), [deprecated]);
+  t.deepEqual(warnings((await call(s, 'GET', '/api/v1/namespaces/default/services')).headers.warning), []);
+});
