@@ -78,9 +78,9 @@ export function expired(message: string): ApiError {
   return failure(410, 'Expired', message);
 }
 
-/** 405 MethodNotAllowed. */
-export function methodNotAllowed(message: string): ApiError {
-  return failure(405, 'MethodNotAllowed', message);
+/** 405 MethodNotAllowed, in the words and shape of apimachinery NewGenericServerResponse (empty details). */
+export function methodNotAllowed(): ApiError {
+  return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
 /** 415 UnsupportedMediaType. */

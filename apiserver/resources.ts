@@ -29,6 +29,14 @@ export interface ResourceInfo {
    * WarningMessage, from k8s.io/api's lifecycle.go: v1 Endpoints are deprecated in 1.33).
    */
   deprecationWarning?: string;
+  /** DELETE on the collection is not served (namespaces' storage has no DeleteCollection). */
+  noDeleteCollection?: boolean;
+}
+
+/** The verbs a resource (not its subresources) serves, as discovery lists them. */
+export function verbsOf(r: Pick<ResourceInfo, 'noDeleteCollection'>): string[] {
+  const all = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+  return r.noDeleteCollection ? all.filter((v) => v !== 'deletecollection') : all;
 }
 
 /** `group/version`, or `version` for core. */
@@ -57,7 +65,8 @@ const row = (r: Omit<ResourceInfo, 'listKind' | 'subresources' | 'hasGeneration'
 
 /** Every served resource. */
 export const RESOURCES: readonly ResourceInfo[] = [
-  row({ group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  row({ group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], subresources: ['status', 'finalize'],
+    noDeleteCollection: true }),
   row({ group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status'], hasGeneration: true }),
   row({ group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] }),
   row({ group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', namespaced: true, shortNames: ['ep'], allowCreateOnUpdate: true,

@@ -5,7 +5,7 @@
  * staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions, APIGroupList,
  * APIResourceList) and staging/src/k8s.io/apimachinery/pkg/version/types.go (Info).
  */
-import { RESOURCES, groupVersion, type ResourceInfo } from '../resources.js';
+import { RESOURCES, groupVersion, type ResourceInfo, verbsOf } from '../resources.js';
 import { servedGroups } from './routes.js';
 
 /** The Kubernetes version the server reports. Its minor picks the kubectl the gcloud dispatcher runs. */
@@ -56,7 +56,6 @@ export function apiGroupDocument(group: string): object {
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, g?.versions ?? []) };
 }
 
-const MAIN_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const SUBRESOURCE_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], finalize: ['update'] };
 
 /** The APIResource entries of one resource: the resource itself, then one per subresource. */
@@ -66,7 +65,7 @@ export function apiResources(r: ResourceInfo): object[] {
     singularName: r.singular,
     namespaced: r.namespaced,
     kind: r.kind,
-    verbs: MAIN_VERBS,
+    verbs: verbsOf(r),
   };
   if (r.shortNames?.length) main.shortNames = r.shortNames;
   if (r.categories?.length) main.categories = r.categories;
@@ -125,7 +124,7 @@ export function aggregatedDiscovery(core: boolean): object {
             responseKind,
             scope: r.namespaced ? 'Namespaced' : 'Cluster',
             singularResource: r.singular,
-            verbs: MAIN_VERBS,
+            verbs: verbsOf(r),
           };
           if (r.shortNames?.length) d.shortNames = r.shortNames;
           if (r.categories?.length) d.categories = r.categories;

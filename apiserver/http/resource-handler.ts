@@ -67,10 +67,6 @@ export interface ResourceHandlerContext {
   watches: Set<WatchStream>;
 }
 
-function notAllowed(method: string): ApiError {
-  return methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
-}
-
 /**
  * A create or update body as an object of the route's kind: a JSON object whose values have
  * their types (else 400 in Go's words, checkDecodes), with metadata.
@@ -192,7 +188,7 @@ export async function handleResource(
   // Every verb on a deprecated kind warns, failures included (installer.go AddWarningsHandler).
   if (info.deprecationWarning) addWarnings(res, [info.deprecationWarning]);
   // A namespaced object needs its namespace in the URL; only collection reads span namespaces.
-  if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw notAllowed(req.method ?? '');
+  if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
   const sub = subresource === 'status' ? 'status' : undefined;
   switch (verb) {
     case 'get': {
@@ -242,9 +238,10 @@ export async function handleResource(
       return sendJson(res, 200, store.delete(info, ns, name!, opts));
     }
     case 'deletecollection':
+      if (info.noDeleteCollection) throw methodNotAllowed();
       return sendJson(res, 200, deleteCollection(store, route, q, parseBody(await readBodyBytes(req), req.headers['content-type'])));
     default:
-      throw notAllowed(req.method ?? '');
+      throw methodNotAllowed();
   }
 }
 

@@ -128,7 +128,7 @@ export class ApiHttpServer {
           req.resume();
           throw fault;
         }
-        if (!verb) throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+        if (!verb) throw methodNotAllowed();
         return await handleResource(this.ctx, req, res, route, url.searchParams, verb);
       }
       return await this.handleOther(req, res, route, method);
@@ -154,7 +154,7 @@ export class ApiHttpServer {
       return sendJson(res, answer.code, answer.body);
     }
     if (route.kind === 'notFound') throw notFoundPath();
-    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(`the server does not allow this method on the requested resource (${method})`);
+    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed();
     if ((route.kind === 'apiVersions' || route.kind === 'apiGroupList') && wantsAggregatedDiscovery(req.headers.accept)) {
       return sendJson(res, 200, aggregatedDiscovery(route.kind === 'apiVersions'), { 'Content-Type': AGGREGATED_DISCOVERY_CONTENT_TYPE, Vary: 'Accept' });
     }

@@ -38,6 +38,8 @@ test('apiResourceList › core v1 lists resources and subresources as separate e
   t.deepEqual(list.resources.find((r) => r.name === 'pods/status')?.verbs, ['get', 'patch', 'update']);
   t.deepEqual(list.resources.find((r) => r.name === 'namespaces/finalize')?.verbs, ['update']);
   t.false(list.resources.find((r) => r.name === 'namespaces')!.namespaced);
+  // Namespaces' storage has no DeleteCollection.
+  t.deepEqual(list.resources.find((r) => r.name === 'namespaces')?.verbs, ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
 });
 
 test('apiResourceList › a named group version carries its group version', (t) => {

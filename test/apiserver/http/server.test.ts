@@ -123,8 +123,14 @@ test('server › malformed bodies and methods get the right Status', async (t) =
   const bad = await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: '{"metadata":' });
   t.is(bad.status, 400);
   t.regex(bad.json.message, /^couldn't get version\/kind; json parse error/);
-  t.is((await call(s, 'POST', '/api/v1/namespaces/default/configmaps/x', { body: cm('x') })).status, 405);
+  const notAllowed = await call(s, 'POST', '/api/v1/namespaces/default/configmaps/x', { body: cm('x') });
+  t.deepEqual(notAllowed.json, { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code: 405, reason: 'MethodNotAllowed',
+    message: 'the server does not allow this method on the requested resource', details: {} });
   t.is((await call(s, 'POST', '/api/v1/configmaps', { body: cm('x') })).status, 405);
+  // Namespaces cannot be deleted as a collection: nothing is deleted.
+  t.is((await call(s, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'keep-me' } } })).status, 201);
+  t.is((await call(s, 'DELETE', '/api/v1/namespaces?labelSelector=kubernetes.io%2Fmetadata.name%3Dkeep-me')).status, 405);
+  t.is((await call(s, 'GET', '/api/v1/namespaces/keep-me')).json.status.phase, 'Active');
   const media = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/x', { body: '{}', headers: { 'content-type': 'text/plain' } });
   t.is(media.status, 415);
   t.is(media.json.reason, 'UnsupportedMediaType');
