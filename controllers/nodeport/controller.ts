@@ -28,11 +28,11 @@ import type { RateLimiter } from '../runtime/rate-limiter.js';
 import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
+import { readLive } from '../shared/read-live.js';
 import { PortMapStore, isStatus, writeService } from './apply.js';
 import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
-import { compareResourceVersions } from './port-map.js';
 import { assignNodePorts, isNoOpPlan, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
-import { repairPortMap, type RepairFinding } from './repair.js';
+import { dueLeakCandidates, isLeakConfirmed, repairPortMap, type LeakCandidate, type RepairFinding } from './repair.js';
 import { runPlan, type PlanOutcome } from './transaction.js';
 
 /** Resolved options of NodePortController (see createNodePortController for the defaults). */
@@ -71,7 +71,7 @@ export class NodePortController implements Controller {
   #repairTimer?: TimerHandle;
   #repairSoon?: TimerHandle;
   #repairing?: Promise<void>;
-  #leakSeen = new Map<string, number>();
+  #leakSeen = new Map<string, LeakCandidate>();
   #blocked = new Set<string>();
   /** This controller's Service writes, so that their echoes are not taken for new work. */
   readonly #ownWrites = new OwnWrites();
@@ -114,10 +114,10 @@ export class NodePortController implements Controller {
       random: this.#cfg.random,
       onWriteError: (err) => this.#log?.debug({ err }, 'port map write failed; re-reading'),
       whenOthersReturn: () => this.#othersReturn(),
-      // A missing map starts from what the Services hold (nothing is freed: the cache is not proven fresh).
+      // A missing map starts from what the Services hold (no leak is freed: nothing was confirmed).
       seed: (state) => {
         const informer = this.#informer as Informer<Service>;
-        const out = repairPortMap(state, { services: informer.list(), lookup: (k) => informer.get(k), cacheRV: informer.lastSyncResourceVersion(), fresh: false, nowMs: 0, graceMs: Infinity, leakSeen: new Map() });
+        const out = repairPortMap(state, { services: informer.list(), lookup: (k) => informer.get(k), cacheRV: informer.lastSyncResourceVersion(), nowMs: 0, graceMs: Infinity, leakSeen: new Map(), confirmed: new Set() });
         this.#reportFindings(out.findings);
       },
     });
@@ -210,12 +210,7 @@ export class NodePortController implements Controller {
       } finally {
         if (--this.#writing === 0) for (const wake of this.#whenNoneWriting.splice(0)) wake();
       }
-      try {
-        svc = await (this.#services as ResourceClient<Service>).get(svc?.metadata.namespace, svc?.metadata.name ?? '');
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-        svc = undefined;
-      }
+      svc = await readLive(this.#services as ResourceClient<Service>, key);
     }
     throw new Error(`Service ${key}: still conflicting after ${this.#cfg.maxConflictRetries} retries`);
   }
@@ -295,31 +290,30 @@ export class NodePortController implements Controller {
   }
 
   /**
-   * One repair pass: prove the cache fresh (list with limit 1, compare resourceVersions), then
-   * run repairPortMap as one CAS change, then report.
+   * One repair pass.
+   *
+   * 1. Confirm the leak candidates whose grace period is over by reading their owners live (the
+   *    informer cache may be behind, and nothing proves when it has caught up).
+   * 2. Run repairPortMap as one CAS change, then report.
+   * 3. Re-enqueue Services still lacking ports.
    */
   async #repair(): Promise<void> {
     const informer = this.#informer as Informer<Service>;
     const m = this.#metrics as NodePortMetrics;
     try {
-      let fresh = false;
-      try {
-        const list = await (this.#services as ResourceClient<Service>).list({ limit: 1 });
-        fresh = (compareResourceVersions(informer.lastSyncResourceVersion(), list.metadata?.resourceVersion ?? '') ?? -1) >= 0;
-        if (!fresh) m.leakCleanupDeferred.inc({ reason: 'stale' });
-      } catch {
-        m.leakCleanupDeferred.inc({ reason: 'error' });
-      }
+      // 1.
       const nowMs = this.#now();
+      const confirmed = await this.#confirmLeaks(dueLeakCandidates(this.#leakSeen, nowMs, this.#cfg.leakGracePeriodMs));
+      // 2.
       const outcome = await (this.#store as PortMapStore).transact((state) => {
         const result = repairPortMap(state, {
           services: informer.list(),
           lookup: (k) => informer.get(k),
           cacheRV: informer.lastSyncResourceVersion(),
-          fresh,
           nowMs,
           graceMs: this.#cfg.leakGracePeriodMs,
           leakSeen: this.#leakSeen,
+          confirmed,
         });
         this.#gauge(state.range.used, state.range.free);
         return { result, changed: result.changed };
@@ -331,7 +325,7 @@ export class NodePortController implements Controller {
         this.#log?.info({ ports: outcome.released }, 'ports appear to have leaked: cleaning up');
         this.#unblock();
       }
-      // A resync of what still waits (a key dropped after its retries, a lost event): Services
+      // 3. A resync of what still waits (a key dropped after its retries, a lost event): Services
       // that should have ports and lack them, unless they wait on a reported problem.
       for (const svc of informer.list()) {
         const key = keyOf(svc);
@@ -342,6 +336,38 @@ export class NodePortController implements Controller {
       m.reconcileErrors.inc();
       this.#log?.error({ err }, 'unable to refresh the port allocations');
     }
+  }
+
+  /**
+   * The ids of the due candidates a live read of their owner confirms (isLeakConfirmed), one read
+   * per owner. A candidate whose owner holds the port live (`stale`: the cache was behind) or
+   * could not be read (`error`) is kept, still due, and read again next pass;
+   * `leak_cleanup_deferred_total{reason}` counts the passes that kept one.
+   */
+  async #confirmLeaks(due: readonly [string, LeakCandidate][]): Promise<Set<string>> {
+    const confirmed = new Set<string>();
+    const deferred = new Set<'stale' | 'error'>();
+    const services = this.#services as ResourceClient<Service>;
+    const reads = new Map<string, Promise<Service | undefined>>();
+    await Promise.all(due.map(async ([id, candidate]) => {
+      const key = candidate.owner?.key;
+      let live: Service | undefined;
+      if (key !== undefined) {
+        let read = reads.get(key);
+        if (!read) reads.set(key, (read = readLive(services, key)));
+        try {
+          live = await read;
+        } catch (err) {
+          deferred.add('error');
+          this.#log?.debug({ err, port: candidate.port, owner: key }, 'reading the owner of a leak candidate failed; kept');
+          return;
+        }
+      }
+      if (isLeakConfirmed(candidate, live)) confirmed.add(id);
+      else deferred.add('stale');
+    }));
+    for (const reason of deferred) this.#metrics?.leakCleanupDeferred.inc({ reason });
+    return confirmed;
   }
 }
 

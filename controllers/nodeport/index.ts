@@ -14,7 +14,7 @@ export { PortMapStore } from './apply.js';
 export { NodePortError, type NodePortErrorCode } from './errors.js';
 export { decodePortMap, encodePortMap, PortMapState, PortMapKeys, type PortOwner } from './port-map.js';
 export { planNodePorts, assignNodePorts, isReleasable, needsNodePorts, needsHealthCheck, shouldAllocateNodePorts } from './reconcile.js';
-export { repairPortMap, collectServiceNodePorts } from './repair.js';
+export { repairPortMap, collectServiceNodePorts, dueLeakCandidates, isLeakConfirmed, type LeakCandidate } from './repair.js';
 
 /** Options of createNodePortController. */
 export interface NodePortControllerOptions {

@@ -17,7 +17,7 @@ export interface NodePortMetrics {
   /** `type` = leak | repair | full | outOfRange | duplicate | unknown. */
   repairPortErrors: Counter<'type'>;
   reconcileErrors: Counter;
-  /** `reason` = stale | error. */
+  /** `reason` = stale (the live owner holds the port) | error (the live read failed). */
   leakCleanupDeferred: Counter<'reason'>;
 }
 
@@ -40,6 +40,6 @@ export function nodePortMetrics(registry: Registry): NodePortMetrics {
     allocationErrors: counter(registry, 'nodeport_allocator_allocation_errors_total', 'Number of errors trying to allocate NodePort', ['scope']),
     repairPortErrors: counter(registry, 'nodeport_repair_port_errors_total', 'Number of errors detected on ports by the repair loop broken down by type of error: leak, repair, full, outOfRange, duplicate, unknown', ['type']),
     reconcileErrors: counter(registry, 'nodeport_repair_reconcile_errors_total', 'Number of reconciliation failures on the nodeport repair reconcile loop'),
-    leakCleanupDeferred: counter(registry, 'nodeport_repair_leak_cleanup_deferred_total', 'Number of repair passes that kept leak candidates because the Service cache was not proven fresh', ['reason']),
+    leakCleanupDeferred: counter(registry, 'nodeport_repair_leak_cleanup_deferred_total', 'Number of repair passes that kept a leak candidate past its grace period because the live read of its owner failed (error) or showed the owner holding the port (stale)', ['reason']),
   };
 }

@@ -8,7 +8,7 @@ import { seededRandom } from '../../../allocators/random.js';
 import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { resourceFor } from '../../../apiserver/resources.js';
 import { MemoryStore } from '../../../apiserver/store.js';
-import { systemClock } from '../../../controllers/runtime/clock.js';
+import { systemClock, type Clock } from '../../../controllers/runtime/clock.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
 import { silentLogger } from '../../../controllers/runtime/logger.js';
@@ -45,9 +45,10 @@ export interface Instance {
 
 /**
  * Starts a nodeport controller over `store`; fast retries, seeded randomness. `wrap` decorates
- * the client the controller gets (the FaultClient stays reachable as `faults`).
+ * the client the controller gets (the FaultClient stays reachable as `faults`); `clock` is the
+ * controller's (a FakeClock drives the repair interval and the leak grace period by hand).
  */
-export async function startInstance(store: MemoryStore, opts: NodePortControllerOptions = {}, seed = 1, wrap: (c: KubeClient) => KubeClient = (c) => c): Promise<Instance> {
+export async function startInstance(store: MemoryStore, opts: NodePortControllerOptions = {}, seed = 1, wrap: (c: KubeClient) => KubeClient = (c) => c, clock: Clock = systemClock): Promise<Instance> {
   const faults = new FaultClient(new InProcessClient(store));
   const controller = createNodePortController({
     random: seededRandom(seed),
@@ -59,7 +60,7 @@ export async function startInstance(store: MemoryStore, opts: NodePortController
   const manager = new Manager({
     client: wrap(faults),
     controllers: [controller],
-    clock: systemClock,
+    clock,
     random: () => ((n = (n * 1103515245 + 12345) % 2 ** 31) / 2 ** 31),
     logger: silentLogger,
     metrics,
