@@ -13,7 +13,7 @@
  */
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
-import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion } from './errors.js';
+import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion, unclassifiedError } from './errors.js';
 import { convertEvent, eventTwinOf, isCoreEvents } from './event-versions.js';
 import { rememberJsonBeforeFreeze } from './json-text.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
@@ -188,7 +188,8 @@ export class MemoryStore implements Store {
     obj.metadata = { ...(obj.metadata ?? {}) };
     const m = obj.metadata;
     if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
-      throw internalError('resourceVersion should not be set on objects to be created');
+      // storage.ErrResourceVersionSetOnCreate: a plain error, which the handler answers as an unclassified 500.
+      throw unclassifiedError('resourceVersion should not be set on objects to be created');
     }
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const) delete m[k];
     if (!m.name && !m.generateName) {
@@ -241,7 +242,8 @@ export class MemoryStore implements Store {
     const rv = bodyMeta.resourceVersion;
     if (rv === undefined || rv === '') {
       if (!r.allowUnconditionalUpdate) {
-        throw invalid(r, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+        // The generic store names the resource where the kind belongs (store.go Update).
+        throw invalid({ group: r.group, kind: r.resource }, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
       }
     } else if (rv !== old.metadata.resourceVersion) {
       throw conflict(r, name);

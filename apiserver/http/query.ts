@@ -33,11 +33,16 @@ function parseInteger(q: URLSearchParams, key: string): number | undefined {
   return Number(v);
 }
 
+// Any value is passed on: the store's ValidateListOptions answers one it does not support (422).
 function parseRVMatch(q: URLSearchParams): 'Exact' | 'NotOlderThan' | undefined {
   const v = q.get('resourceVersionMatch');
-  if (v === null || v === '') return undefined;
-  if (v === 'Exact' || v === 'NotOlderThan') return v;
-  throw badRequest(`resourceVersionMatch: Unsupported value: "${v}": supported values: "Exact", "NotOlderThan"`);
+  return v === null || v === '' ? undefined : (v as 'Exact' | 'NotOlderThan');
+}
+
+/** `limit`: an int64 as Go parses it; zero or less means no limit, as the storage layer treats it. */
+function parseLimit(q: URLSearchParams): number | undefined {
+  const limit = parseInteger(q, 'limit');
+  return limit !== undefined && limit > 0 ? limit : undefined;
 }
 
 function setIf<T extends object, K extends keyof T>(o: T, k: K, v: T[K] | undefined | null): void {
@@ -55,7 +60,7 @@ export function listOptionsFrom(q: URLSearchParams, namespace: string | undefine
   setIf(o, 'namespace', namespace);
   setIf(o, 'labelSelector', q.get('labelSelector'));
   setIf(o, 'fieldSelector', q.get('fieldSelector'));
-  setIf(o, 'limit', parseNonNegativeInt(q, 'limit'));
+  setIf(o, 'limit', parseLimit(q));
   setIf(o, 'continue', q.get('continue'));
   setIf(o, 'resourceVersion', q.get('resourceVersion'));
   setIf(o, 'resourceVersionMatch', parseRVMatch(q));

@@ -53,7 +53,8 @@ const createFailures: { name: string; run: (s: MemoryStore) => unknown; code: nu
   { name: 'duplicate name', run: (s) => { s.create(configmaps, 'default', cm('a')); s.create(configmaps, 'default', cm('a')); }, code: 409, reason: 'AlreadyExists', message: 'configmaps "a" already exists' },
   { name: 'missing namespace', run: (s) => s.create(configmaps, 'nope', cm('a')), code: 404, reason: 'NotFound', message: 'namespaces "nope" not found' },
   { name: 'namespace mismatch', run: (s) => s.create(configmaps, 'default', { metadata: { name: 'a', namespace: 'kube-system' } }), code: 400, reason: 'BadRequest' },
-  { name: 'resourceVersion set', run: (s) => s.create(configmaps, 'default', { metadata: { name: 'a', resourceVersion: '3' } }), code: 500, reason: 'InternalError', message: 'Internal error occurred: resourceVersion should not be set on objects to be created' },
+  // storage.ErrResourceVersionSetOnCreate, a plain error: a 500 with no reason and its bare text.
+  { name: 'resourceVersion set', run: (s) => s.create(configmaps, 'default', { metadata: { name: 'a', resourceVersion: '3' } }), code: 500, reason: '', message: 'resourceVersion should not be set on objects to be created' },
   { name: 'no name', run: (s) => s.create(configmaps, 'default', { metadata: {} }), code: 422, reason: 'Invalid' },
 ];
 for (const c of createFailures) {
@@ -160,7 +161,9 @@ test('MemoryStore › update without resourceVersion: allowed unless the type fo
   s.create(leases, 'default', { metadata: { name: 'l' }, spec: {} });
   const err = apiError(t, () => s.update(leases, 'default', 'l', { metadata: { name: 'l' }, spec: { holderIdentity: 'x' } }));
   t.is(err.code, 422);
-  t.is(err.status.message, 'Lease.coordination.k8s.io "l" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+  // The generic store puts the resource where the kind belongs (store.go Update).
+  t.is(err.status.message, 'leases.coordination.k8s.io "l" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+  t.like(err.status.details, { kind: 'leases', group: 'coordination.k8s.io', name: 'l' });
 });
 
 test('MemoryStore › update of a missing object: 404, or a create for allowCreateOnUpdate types', (t) => {

@@ -39,11 +39,13 @@ test('listOptionsFrom › carries selectors, paging and resourceVersion', (t) =>
   t.deepEqual(listOptionsFrom(q('limit=&labelSelector='), undefined), {});
 });
 
-test('listOptionsFrom › a bad limit or resourceVersionMatch is 400', (t) => {
-  t.is(code(t, () => listOptionsFrom(q('limit=-1'), undefined)), 400);
+test('listOptionsFrom › a limit that is not a number is 400; zero or less is no limit; any resourceVersionMatch is passed on', (t) => {
   t.is(code(t, () => listOptionsFrom(q('limit=abc'), undefined)), 400);
-  t.is(code(t, () => listOptionsFrom(q('resourceVersionMatch=Newest'), undefined)), 400);
   t.is(code(t, () => listOptionsFrom(q('timeoutSeconds=abc'), undefined)), 400);
+  t.deepEqual(listOptionsFrom(q('limit=-1'), undefined), {});
+  t.deepEqual(listOptionsFrom(q('limit=0'), undefined), {});
+  // The store's ValidateListOptions refuses it with the other list rules (422).
+  t.deepEqual(listOptionsFrom(q('resourceVersionMatch=Newest'), undefined), { resourceVersionMatch: 'Newest' as 'Exact' });
 });
 
 test('listOptionsFrom › sendInitialEvents is for watches: 422 on a list, as ValidateListOptions answers', (t) => {

@@ -257,3 +257,12 @@ test('server › every request on v1 Endpoints warns that they are deprecated, b
   t.deepEqual(warnings((await call(s, 'GET', '/api/v1/namespaces/default/endpoints/missing')).headers.warning), [deprecated]);
   t.deepEqual(warnings((await call(s, 'GET', '/api/v1/namespaces/default/services')).headers.warning), []);
 });
+
+test('server › list parameters as kube-apiserver reads them: an unknown resourceVersionMatch is a 422 on ListOptions, a negative limit is no limit', async (t) => {
+  const bad = await call(s, 'GET', '/api/v1/namespaces/default/configmaps?resourceVersion=1&resourceVersionMatch=Newest');
+  t.is(bad.status, 422);
+  t.is(bad.json.message, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""');
+  const all = await call(s, 'GET', '/api/v1/namespaces/default/configmaps?limit=-1');
+  t.is(all.status, 200);
+  t.is(all.json.metadata.continue, undefined);
+});
