@@ -1,9 +1,11 @@
 /**
- * Service updates: keeping allocated values a request omitted and dropping fields a type change
- * made moot (pkg/registry/core/service/storage/storage.go patchAllocatedValues,
+ * Service updates: keeping allocated values a request omitted, trimming the lists of a Service
+ * set to SingleStack, and dropping fields a type change made moot
+ * (pkg/registry/core/service/storage/storage.go patchAllocatedValues,
+ * pkg/registry/core/service/storage/alloc.go initIPFamilyFields,
  * pkg/registry/core/service/strategy.go NormalizeClusterIPs and dropTypeDependentFields), and the
- * update-only rules of
- * ValidateServiceUpdate (pkg/apis/core/validation/validation.go).
+ * update-only rules of initIPFamilyFields and ValidateServiceUpdate
+ * (pkg/apis/core/validation/validation.go).
  */
 import type { ServiceSpec } from '../../api-types/core.js';
 import { type FieldCause, forbidden, invalid } from './field.js';
@@ -21,7 +23,10 @@ import { type Svc, isExternallyAccessible, isHeadless, needsClusterIP, needsHeal
  * 1. A changed clusterIP with unchanged clusterIPs carries the plural along, and a cleared one
  *    clears it (NormalizeClusterIPs).
  * 2. Values the controllers allocated and the request left out are kept (patchAllocatedValues).
- * 3. Fields the new type no longer uses are dropped when the request left them unchanged
+ * 3. SingleStack with `clusterIPs` or `ipFamilies` unchanged keeps only their first entry: the
+ *    policy alone says "downgrade", and the serviceip controller then releases the secondary IP
+ *    (initIPFamilyFields' update-only step; Kubernetes runs it in beginUpdate, before validation).
+ * 4. Fields the new type no longer uses are dropped when the request left them unchanged
  *    (dropTypeDependentFields).
  */
 export function prepareServiceUpdate(svc: Svc, old: Svc): void {
@@ -52,7 +57,12 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   if (needsHealthCheck(o) && needsHealthCheck(s) && !s.healthCheckNodePort && o.healthCheckNodePort) {
     s.healthCheckNodePort = o.healthCheckNodePort;
   }
-  // 3. Drop what the new type no longer needs, unless the request changed it.
+  // 3. clusterIPs[0] and ipFamilies[0] are immutable, so the first entries are safe to keep.
+  if (needsClusterIP(s) && s.ipFamilyPolicy === 'SingleStack') {
+    if (list(s.clusterIPs).length > 1 && deepEqual(list(s.clusterIPs), list(o.clusterIPs))) s.clusterIPs = list(s.clusterIPs).slice(0, 1);
+    if (list(s.ipFamilies).length > 1 && deepEqual(list(s.ipFamilies), list(o.ipFamilies))) s.ipFamilies = list(s.ipFamilies).slice(0, 1);
+  }
+  // 4. Drop what the new type no longer needs, unless the request changed it.
   if (needsClusterIP(o) && !needsClusterIP(s)) {
     if ((s.clusterIP ?? '') === (o.clusterIP ?? '') && deepEqual(list(s.clusterIPs), list(o.clusterIPs))) {
       delete s.clusterIP;
@@ -72,9 +82,13 @@ export function prepareServiceUpdate(svc: Svc, old: Svc): void {
   if (!isExternallyAccessible(s)) delete s.externalTrafficPolicy;
 }
 
-/** The update rules: the primary clusterIP and IP family are fixed once set, except via ExternalName. */
+/**
+ * The update rules: releasing the secondary cluster IP or IP family needs SingleStack; the
+ * primary clusterIP and IP family are fixed once set, except via ExternalName.
+ */
 export function validateServiceUpdate(s: ServiceSpec, o: ServiceSpec): FieldCause[] {
   const errs: FieldCause[] = [];
+  if (s.type !== 'ExternalName') errs.push(...validateSecondaryRelease(s, o));
   if (s.type !== 'ExternalName' && o.type !== 'ExternalName') {
     errs.push(...validateListUpgrade(list(s.clusterIPs), list(o.clusterIPs), s, o, 'clusterIPs', 'clusterIP'));
     if (isHeadless(s) === isHeadless(o) && !isHeadless(s)) {
@@ -91,9 +105,30 @@ export function validateServiceUpdate(s: ServiceSpec, o: ServiceSpec): FieldCaus
   return errs;
 }
 
+// initIPFamilyFields (alloc.go), update-only: a request that shortens clusterIPs or ipFamilies
+// without SingleStack is refused (with SingleStack and unchanged lists, prepareServiceUpdate has
+// trimmed them already). kube-apiserver runs this in beginUpdate, before ValidateServiceUpdate, so
+// its words are the ones users see, not validateUpgradeDowngrade*'s "must be set to 'SingleStack'
+// when releasing the secondary clusterIP", which the same request would also meet. It applies to
+// headless Services too (their families), which validateUpgradeDowngradeIPFamilies skips.
+function validateSecondaryRelease(s: ServiceSpec, o: ServiceSpec): FieldCause[] {
+  if (s.ipFamilyPolicy === 'SingleStack') return [];
+  const errs: FieldCause[] = [];
+  const policy = specPath.child('ipFamilyPolicy');
+  const ips = list(s.clusterIPs);
+  const families = list(s.ipFamilies);
+  if (ips.length > 0 && ips.length < list(o.clusterIPs).length) {
+    errs.push(invalid(policy, s.ipFamilyPolicy ?? null, "must be 'SingleStack' to release the secondary cluster IP"));
+  }
+  if (families.length > 0 && families.length < list(o.ipFamilies).length) {
+    errs.push(invalid(policy, s.ipFamilyPolicy ?? null, "must be 'SingleStack' to release the secondary IP family"));
+  }
+  return errs;
+}
+
 // validateUpgradeDowngradeClusterIPs / validateUpgradeDowngradeIPFamilies: growing from empty
-// (svcplane's allocation) or adding a secondary is allowed; changing the primary is not, and
-// dropping the secondary needs SingleStack.
+// (svcplane's allocation) or adding a secondary is allowed; changing the primary is not. Dropping
+// the secondary without SingleStack is validateSecondaryRelease's.
 function validateListUpgrade(next: string[], prev: string[], s: ServiceSpec, o: ServiceSpec, fieldName: 'clusterIPs' | 'ipFamilies', what: string): FieldCause[] {
   if (fieldName === 'clusterIPs' && isHeadless(s) && isHeadless(o)) return [];
   const errs: FieldCause[] = [];
@@ -105,10 +140,6 @@ function validateListUpgrade(next: string[], prev: string[], s: ServiceSpec, o: 
   } else if (prev.length > next.length) {
     if (next.length === 0) errs.push(invalid(p.index(0), next, `primary ${what} can not be unset`));
     else if (next[0] !== prev[0]) errs.push(invalid(p.index(0), next, 'may not change once set'));
-    if (next.length === 1 && s.ipFamilyPolicy !== 'SingleStack') {
-      const secondary = fieldName === 'clusterIPs' ? 'clusterIP' : 'ipFamily';
-      errs.push(invalid(specPath.child('ipFamilyPolicy'), s.ipFamilyPolicy ?? null, `must be set to 'SingleStack' when releasing the secondary ${secondary}`));
-    }
   } else if (prev.length > 0 && next[0] !== prev[0]) {
     errs.push(invalid(p.index(0), next, 'may not change once set'));
   }

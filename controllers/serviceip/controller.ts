@@ -5,8 +5,10 @@
  * `repairIntervalMs`.
  *
  * 1. setup: Service handlers enqueue the key, whatever the event.
- * 2. run: probe IPAddress. Served: take the shared IPAddresses informer, index it, wait for its
- *    sync. Not served (a 404): warn, and claim in memory only, relying on leader election.
+ * 2. run: remember every Service that already holds a complete allocation as settled (its "old"
+ *    state for PreferDualStack, settled.ts). Probe IPAddress. Served: take the shared
+ *    IPAddresses informer, index it, wait for its sync. Not served (a 404): warn, and claim in
+ *    memory only, relying on leader election.
  * 3. Repair pass on start: Services that already list IPs nobody has claimed are reconciled first,
  *    so no automatic allocation can hand out their IPs meanwhile. Then the workers start.
  * 4. Every interval: rebuild the bitmaps from the index, enqueue every Service and every claim.
@@ -33,6 +35,7 @@ import { serviceIPMetrics } from './metrics.js';
 import { reconcileServiceIP, type ServiceIPSnapshot } from './reconcile.js';
 import { claimReference, planClaimRepair } from './repair.js';
 import { memoryClaims } from './memory-claims.js';
+import { type SettledState, settledAfter, settledStateOf } from './settled.js';
 
 /** Resolved options of the controller (index.ts documents the defaults). */
 export interface ServiceIPControllerConfig {
@@ -69,6 +72,11 @@ export class ServiceIPController implements Controller {
   #stopped = false;
   #metrics?: ReturnType<typeof serviceIPMetrics>;
   #waitingForFree = new Set<string>();
+  /**
+   * Each Service's IP fields as this controller last settled them, by key (settled.ts): the
+   * "old" object of the family rules. Entries go when the Service is gone or ExternalName.
+   */
+  readonly #settled = new Map<string, SettledState>();
   /** This controller's Service writes, so that their echoes are not taken for new work. */
   readonly #ownWrites = new OwnWrites();
   /** False when the server does not serve IPAddress (claims live in memory only). */
@@ -102,7 +110,9 @@ export class ServiceIPController implements Controller {
 
   async #start(): Promise<void> {
     const ctx = this.#ctx as ControllerContext;
-    // 2.
+    // 2. Before anything else runs: the Services found now are the ones a changed cluster must
+    // not upgrade or downgrade.
+    for (const svc of this.#services.list()) this.#remember(keyOf(svc), settledStateOf(svc));
     for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
       try {
         await this.#ipClient.list({ limit: 1 });
@@ -231,7 +241,13 @@ export class ServiceIPController implements Controller {
         const svc = this.#services.get(k);
         return svc ? listsIP(svc, ip) : undefined;
       },
+      previous: this.#settled.get(key),
     };
+  }
+
+  #remember(key: string, state: SettledState | undefined): void {
+    if (state) this.#settled.set(key, state);
+    else this.#settled.delete(key);
   }
 
   async #getService(key: string): Promise<Service | undefined> {
@@ -248,8 +264,15 @@ export class ServiceIPController implements Controller {
   async #syncService(key: string): Promise<ReconcileResult> {
     let svc = this.#services.get(key);
     for (let attempt = 0; attempt <= this.#cfg.maxConflictRetries; attempt++) {
-      const out = await this.#applier.apply(key, svc, reconcileServiceIP(this.#snapshot(key, svc)));
-      if (out === 'done') return;
+      const plan = reconcileServiceIP(this.#snapshot(key, svc));
+      const out = await this.#applier.apply(key, svc, plan);
+      if (out === 'done') {
+        // Only a plan carried out in full settles the Service: after a failure (an exception, or
+        // a TerminalError until the Service changes) the old state stays, so a retry still sees
+        // the change, as a failed write in Kubernetes leaves the stored object as it was.
+        this.#remember(key, settledAfter(svc, plan));
+        return;
+      }
       svc = out === 'conflict' ? await this.#getService(key) : out.reread;
     }
     throw new Error(`Service ${key} kept changing under ${this.#cfg.maxConflictRetries + 1} attempts; retrying`);

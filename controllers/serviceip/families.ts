@@ -5,12 +5,14 @@
  * Kubernetes answers with 422 Invalid. Ported from pkg/registry/core/service/storage/alloc.go
  * (`initIPFamilyFields`, `isMatchingPreferDualStackClusterIPFields`). Pure.
  *
- * The controller sees no "old" object: it runs after the write, on the stored Service, so the
- * update-only rules (trimming on SingleStack, "must be 'SingleStack' to release ...") are the API
- * server's job (apiserver/validation/service-update.ts); the policy a stored Service carries plays
- * the part of the old policy.
+ * Kubernetes runs these rules inside the write, with the stored object as "old". The controller
+ * runs after the write, so it is handed the Service's previous settled state instead (settled.ts
+ * says what that is: what the Service held when this controller last settled it, or when it
+ * started). The update-only steps that rewrite or reject the request itself (trimming the lists
+ * on SingleStack, "must be 'SingleStack' to release ...") are the API server's job
+ * (apiserver/validation/service-update.ts), as they must happen before the Service is stored.
  */
-import type { IPFamily, IPFamilyPolicy, ServiceSpec } from '../../api-types/core.js';
+import type { IPFamily, IPFamilyPolicy, ServiceSpec, ServiceType } from '../../api-types/core.js';
 import { familyOf } from '../../allocators/ip.js';
 
 /** The value of `clusterIP` that makes a Service headless. */
@@ -30,6 +32,15 @@ export interface FieldProblem {
 export interface FamilyFields {
   ipFamilyPolicy: IPFamilyPolicy;
   ipFamilies: IPFamily[];
+}
+
+/** The fields of the "old" Service that the family rules compare against. */
+export interface PreviousFields {
+  /** The type; absent reads as ClusterIP, the default. */
+  type?: ServiceType;
+  ipFamilyPolicy?: IPFamilyPolicy;
+  ipFamilies: readonly IPFamily[];
+  clusterIPs: readonly string[];
 }
 
 /** The outcome of {@link initIPFamilyFields}. */
@@ -54,14 +65,43 @@ export function describeProblems(problems: readonly FieldProblem[]): string {
   return parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
 }
 
+function clusterIPsOf(spec: Readonly<ServiceSpec>): readonly string[] {
+  return spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+const ipTypes: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
+
+/**
+ * True when a PreferDualStack Service is unchanged from `old` (no old: false), so nothing is
+ * defaulted, upgraded or downgraded: a change of the cluster's dual-stackness alone never adds
+ * or removes an IP. Port of alloc.go `isMatchingPreferDualStackClusterIPFields`: same type, one
+ * that gets IPs; the policy PreferDualStack now and before (an old without policy counts);
+ * the same `clusterIPs` and `ipFamilies`.
+ */
+export function isMatchingPreferDualStackClusterIPFields(spec: Readonly<ServiceSpec>, old: PreviousFields | undefined): boolean {
+  if (!old || spec.ipFamilyPolicy === undefined) return false;
+  const type = spec.type ?? 'ClusterIP';
+  if ((old.type ?? 'ClusterIP') !== type || !ipTypes.includes(type)) return false;
+  if (spec.ipFamilyPolicy !== 'PreferDualStack') return false;
+  if (old.ipFamilyPolicy !== undefined && old.ipFamilyPolicy !== 'PreferDualStack') return false;
+  return sameList(clusterIPsOf(spec), old.clusterIPs) && sameList(spec.ipFamilies ?? [], old.ipFamilies);
+}
+
 /**
  * Decides `ipFamilyPolicy` and `ipFamilies` for a Service that is not ExternalName, against the
- * cluster's configured families (default family first). Steps follow `initIPFamilyFields`:
+ * cluster's configured families (default family first) and the Service's previous settled state
+ * (`old`; undefined reads as a create). Steps follow `initIPFamilyFields`:
  *
- * 1. A PreferDualStack Service whose families and IPs are already complete is left as it is, so a
- *    change of the cluster's dual-stackness never upgrades or downgrades it.
- * 2. A missing policy defaults to RequireDualStack for headless selectorless Services, else
- *    SingleStack.
+ * 1. A PreferDualStack Service unchanged from `old` is left as it is
+ *    ({@link isMatchingPreferDualStackClusterIPFields}). Without an old one (a create), or after
+ *    a change of policy, type or lists, it goes through the steps below, so PreferDualStack
+ *    becomes dual-stack on a dual-stack cluster (step 7).
+ * 2. A missing policy takes the old one; else RequireDualStack for headless selectorless
+ *    Services, else SingleStack.
  * 3. SingleStack with two IPs or two families is invalid.
  * 4. Families missing from `ipFamilies` are inferred from `clusterIPs` (stopping at `None`); an
  *    IP whose family is not configured is invalid.
@@ -70,16 +110,16 @@ export function describeProblems(problems: readonly FieldProblem[]): string {
  * 6. RequireDualStack needs two configured families; every family must be configured.
  * 7. No families: the default family. Not SingleStack on a dual-stack cluster: append the other.
  */
-export function initIPFamilyFields(spec: Readonly<ServiceSpec>, clusterFamilies: readonly IPFamily[]): FamilyResult {
-  const ips = spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : []);
+export function initIPFamilyFields(spec: Readonly<ServiceSpec>, clusterFamilies: readonly IPFamily[], old?: PreviousFields): FamilyResult {
+  const ips = clusterIPsOf(spec);
   const families = [...(spec.ipFamilies ?? [])];
   // 1.
-  if (spec.ipFamilyPolicy === 'PreferDualStack' && families.length > 0 && (ips[0] === ClusterIPNone || ips.length === families.length)) {
+  if (isMatchingPreferDualStackClusterIPFields(spec, old)) {
     return { ok: true, fields: { ipFamilyPolicy: 'PreferDualStack', ipFamilies: families } };
   }
   // 2.
   const headlessSelectorless = isHeadless(spec) && !hasSelector(spec);
-  const policy: IPFamilyPolicy = spec.ipFamilyPolicy ?? (headlessSelectorless ? 'RequireDualStack' : 'SingleStack');
+  const policy: IPFamilyPolicy = spec.ipFamilyPolicy ?? old?.ipFamilyPolicy ?? (headlessSelectorless ? 'RequireDualStack' : 'SingleStack');
   const problems: FieldProblem[] = [];
   // 3.
   if (policy === 'SingleStack') {

@@ -13,6 +13,7 @@ import type { IPFamily, IPFamilyPolicy, Service } from '../../api-types/core.js'
 import { EventReasons, ManagedBy } from '../../api-types/well-known.js';
 import { familyOf } from '../../allocators/ip.js';
 import { ClusterIPNone, describeProblems, initIPFamilyFields, isHeadless } from './families.js';
+import type { SettledState } from './settled.js';
 
 /** What the reconciler needs to know of one IPAddress. */
 export interface ClaimView {
@@ -47,6 +48,11 @@ export interface ServiceIPSnapshot {
   ownClaims: readonly ClaimView[];
   /** Whether the Service `key` exists and lists `ip` (undefined: it does not exist). */
   serviceListsIP(key: string, ip: string): boolean | undefined;
+  /**
+   * The Service's fields when this controller last settled it (settled.ts): the "old" object
+   * of the family rules. Undefined, or of another uid: none, so the Service reads as a create.
+   */
+  previous?: SettledState;
 }
 
 /** Allocation scope, as the metrics label it. */
@@ -125,7 +131,8 @@ function looksAllocated(svc: Service): boolean {
  * Plans one Service:
  *
  * 1. Gone or ExternalName: release every own claim (case B of `updateClusterIPs`).
- * 2. Families and policy by §1.7; a problem is a failure, and nothing is written or released.
+ * 2. Families and policy by §1.7, against the previous settled state of this very Service (same
+ *    uid) as the old object; a problem is a failure, and nothing is written or released.
  * 3. Headless: `clusterIPs: ["None"]`, families and policy; no IP; own claims released.
  * 4. Each family slot: a listed IP must be in range and claimed by this Service (claim it if
  *    free; taken by another is a failure, or a duplicate finding on an allocated Service); an
@@ -139,7 +146,8 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   if (!svc || svc.spec?.type === 'ExternalName') return releaseAll(s);
   const spec = svc.spec ?? {};
   // 2.
-  const families = initIPFamilyFields(spec, s.ranges.map((r) => r.family));
+  const old = s.previous !== undefined && s.previous.uid === svc.metadata.uid ? s.previous : undefined;
+  const families = initIPFamilyFields(spec, s.ranges.map((r) => r.family), old);
   if (!families.ok) {
     return {
       needsWrite: false, claims: [], release: [], findings: [],

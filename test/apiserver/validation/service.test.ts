@@ -80,6 +80,10 @@ const updateCases: Case[] = [
   { name: 'rejects changing the primary family', old: allocated, obj: svc({ ...allocated.spec, ipFamilies: ['IPv6'] }), wantCauses: [v('spec.ipFamilies[0]'), v('spec.clusterIPs[0]')] },
   { name: 'rejects dropping the secondary clusterIP without SingleStack', old: dual, obj: svc({ ...dual.spec, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] }), wantCauses: [v('spec.ipFamilyPolicy'), v('spec.ipFamilyPolicy')] },
   { name: 'allows dropping the secondary clusterIP with SingleStack', old: dual, obj: svc({ ...dual.spec, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }), wantCauses: [] },
+  { name: 'allows SingleStack alone on a dual-stack Service (the lists are trimmed)', old: dual, obj: svc({ ...dual.spec, ipFamilyPolicy: 'SingleStack' }), wantCauses: [] },
+  { name: 'allows SingleStack with the secondary clusterIP dropped and the families left as they were', old: dual, obj: svc({ ...dual.spec, clusterIPs: ['10.96.0.10'], ipFamilyPolicy: 'SingleStack' }), wantCauses: [] },
+  { name: 'rejects SingleStack with changed clusterIPs still two', old: dual, obj: svc({ ...dual.spec, clusterIPs: ['10.96.0.10', 'fd00::11'], ipFamilyPolicy: 'SingleStack' }), wantCauses: [v('spec.clusterIPs[1]'), v('spec.ipFamilyPolicy')] },
+  { name: 'rejects dropping only the secondary family of a headless Service without SingleStack', old: svc({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' }), obj: svc({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'RequireDualStack' }), wantCauses: [v('spec.ipFamilyPolicy')] },
   { name: 'allows adding a secondary clusterIP', old: allocated, obj: svc({ ...dual.spec, selector: { app: 'web' } }), wantCauses: [] },
   { name: 'allows switching to ExternalName, dropping the unchanged clusterIP', old: allocated, obj: svc({ ...allocated.spec, type: 'ExternalName', externalName: 'db.example.com' }), wantCauses: [] },
   { name: 'allows switching to ExternalName after clearing only clusterIP', old: allocated, obj: svc({ ...allocated.spec, clusterIP: '', type: 'ExternalName', externalName: 'db.example.com' }), wantCauses: [] },
@@ -132,6 +136,41 @@ test('service update › an update that omits allocated values gets them back', 
   t.deepEqual(next.spec?.clusterIPs, ['10.96.0.10']);
   t.deepEqual(next.spec?.ipFamilies, ['IPv4']);
   t.is(next.spec?.ipFamilyPolicy, 'SingleStack');
+});
+
+test('service update › SingleStack with unchanged lists keeps only their first entries (initIPFamilyFields)', (t) => {
+  const r = resourceFor('', 'services');
+  const old = deepFreeze(structuredClone(dual));
+  const policyOnly = svc({ ...structuredClone(dual.spec), ipFamilyPolicy: 'SingleStack' });
+  defaultObject(r, policyOnly);
+  prepareForUpdate(r, policyOnly, old);
+  t.deepEqual(policyOnly.spec?.clusterIPs, ['10.96.0.10']);
+  t.is(policyOnly.spec?.clusterIP, '10.96.0.10');
+  t.deepEqual(policyOnly.spec?.ipFamilies, ['IPv4']);
+  // A PUT that omits the lists gets them back first, then trimmed.
+  const omitted = svc({ ports: [port80], ipFamilyPolicy: 'SingleStack' });
+  defaultObject(r, omitted);
+  prepareForUpdate(r, omitted, old);
+  t.deepEqual([omitted.spec?.clusterIPs, omitted.spec?.ipFamilies], [['10.96.0.10'], ['IPv4']]);
+  // Lists the request changed are left for validation to judge; other policies trim nothing.
+  const changed = svc({ ...structuredClone(dual.spec), clusterIPs: ['10.96.0.10', 'fd00::11'], ipFamilyPolicy: 'SingleStack' });
+  prepareForUpdate(r, changed, old);
+  t.deepEqual([changed.spec?.clusterIPs, changed.spec?.ipFamilies], [['10.96.0.10', 'fd00::11'], ['IPv4']]);
+  const prefer = svc({ ...structuredClone(dual.spec), ipFamilyPolicy: 'PreferDualStack' });
+  prepareForUpdate(r, prefer, old);
+  t.deepEqual(prefer.spec?.clusterIPs, ['10.96.0.10', 'fd00::10']);
+  // A headless Service's families too.
+  const headless = svc({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'SingleStack' });
+  prepareForUpdate(r, headless, deepFreeze(svc({ clusterIP: 'None', clusterIPs: ['None'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack' })));
+  t.deepEqual([headless.spec?.clusterIPs, headless.spec?.ipFamilies], [['None'], ['IPv4']]);
+});
+
+test('service update validation › releasing the secondary without SingleStack is refused in initIPFamilyFields\' words', (t) => {
+  const causes = runPipeline('', 'services', svc({ ...dual.spec, clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] }), dual);
+  t.deepEqual(causes.map((c) => `${c.field}: ${c.message}`), [
+    "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": must be 'SingleStack' to release the secondary cluster IP",
+    "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": must be 'SingleStack' to release the secondary IP family",
+  ]);
 });
 
 test('service validation › messages are Kubernetes field-error bodies', (t) => {

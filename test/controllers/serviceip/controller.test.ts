@@ -1,7 +1,8 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import type { Service } from '../../../api-types/core.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { eventually } from '../../helpers/eventually.js';
-import { claims, createService, editService, eventsFor, getService, startServiceIP } from './harness.js';
+import { claims, createService, editService, eventsFor, getService, services, startServiceIP } from './harness.js';
 
 test('serviceip › single stack: a ClusterIP Service gets an IP from the upper band, claimed by an IPAddress', async (t) => {
   const store = new MemoryStore();
@@ -155,5 +156,96 @@ test('serviceip › its write leaves the Service\'s managedFields as they were (
   await eventually('allocated', () => getService(store, 'web')?.spec?.clusterIP);
   t.deepEqual(getService(store, 'web')?.metadata.managedFields, created.metadata.managedFields);
   t.is(getService(store, 'web')?.metadata.managedFields?.[0]?.manager, 'kubectl');
+  await c.stop();
+});
+
+const mergePatch = (store: MemoryStore, name: string, body: unknown): Service =>
+  store.patch(services, 'default', name, 'application/merge-patch+json', JSON.stringify(body)).object as Service;
+
+test('serviceip › PreferDualStack set on a single-stack Service of a dual-stack cluster upgrades it: secondary IP and claim', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store, { serviceClusterIPRange: '10.0.0.0/24,fd00::/120' });
+  createService(store, 'single');
+  const primary = await eventually('single-stack', () => getService(store, 'single')?.spec?.clusterIP);
+  mergePatch(store, 'single', { spec: { ipFamilyPolicy: 'PreferDualStack' } });
+  const up = await eventually('upgraded', () => getService(store, 'single')?.spec?.clusterIPs?.length === 2 && getService(store, 'single'));
+  t.deepEqual(up.spec?.ipFamilies, ['IPv4', 'IPv6']);
+  t.is(up.spec?.clusterIPs?.[0], primary);
+  const secondary = up.spec?.clusterIPs?.[1] as string;
+  t.true(secondary.startsWith('fd00::'));
+  t.is(claims(store).get(secondary)?.spec.parentRef.name, 'single');
+  t.deepEqual(eventsFor(store, 'single'), [], 'an upgrade, not a failure or a repair');
+  await c.stop();
+});
+
+test('serviceip › a PreferDualStack Service created with one family and IP gets the other family on a dual-stack cluster', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store, { serviceClusterIPRange: '10.0.0.0/24,fd00::/120' });
+  createService(store, 'pref', { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4'], clusterIP: '10.0.0.7', clusterIPs: ['10.0.0.7'] });
+  const up = await eventually('upgraded', () => getService(store, 'pref')?.spec?.clusterIPs?.length === 2 && getService(store, 'pref'));
+  t.deepEqual(up.spec?.ipFamilies, ['IPv4', 'IPv6']);
+  t.is(up.spec?.clusterIPs?.[0], '10.0.0.7');
+  t.is(claims(store).get('10.0.0.7')?.spec.parentRef.name, 'pref');
+  t.is(claims(store).get(up.spec?.clusterIPs?.[1] as string)?.spec.parentRef.name, 'pref');
+  await c.stop();
+});
+
+// A PreferDualStack Service allocated while the cluster was single-stack; returns its IP.
+async function preferOnSingleStackCluster(t: ExecutionContext, store: MemoryStore): Promise<string> {
+  const v4 = await startServiceIP(store);
+  createService(store, 'pref', { ipFamilyPolicy: 'PreferDualStack' });
+  const ip = await eventually('single-stack', () => getService(store, 'pref')?.spec?.clusterIP);
+  t.deepEqual(getService(store, 'pref')?.spec?.ipFamilies, ['IPv4']);
+  await v4.stop();
+  return ip;
+}
+
+// Creates a PreferDualStack Service and waits for its two IPs: keys queued before it have been
+// handled by then (they make no writes, it makes three).
+async function probe(store: MemoryStore, name: string): Promise<void> {
+  createService(store, name, { ipFamilyPolicy: 'PreferDualStack' });
+  await eventually(`${name} dual-stack`, () => getService(store, name)?.spec?.clusterIPs?.length === 2);
+}
+
+test('serviceip › a settled PreferDualStack Service stays single-stack when the cluster becomes dual-stack (restart with two ranges)', async (t) => {
+  const store = new MemoryStore();
+  const ip = await preferOnSingleStackCluster(t, store);
+  const dual = await startServiceIP(store, { serviceClusterIPRange: '10.0.0.0/24,fd00::/120' });
+  mergePatch(store, 'pref', { metadata: { labels: { touched: 'yes' } } });
+  await probe(store, 'probe');
+  await dual.stop(); // drains the queue
+  const pref = getService(store, 'pref');
+  t.deepEqual(pref?.spec?.clusterIPs, [ip]);
+  t.deepEqual(pref?.spec?.ipFamilies, ['IPv4']);
+  t.deepEqual([...claims(store).values()].filter((o) => o.spec.parentRef.name === 'pref').map((o) => o.metadata.name), [ip]);
+});
+
+test('serviceip › such a Service set to SingleStack and back to PreferDualStack is upgraded (the old policy is SingleStack)', async (t) => {
+  const store = new MemoryStore();
+  const ip = await preferOnSingleStackCluster(t, store);
+  const c = await startServiceIP(store, { serviceClusterIPRange: '10.0.0.0/24,fd00::/120' });
+  mergePatch(store, 'pref', { spec: { ipFamilyPolicy: 'SingleStack' } });
+  await probe(store, 'probe');
+  mergePatch(store, 'pref', { spec: { ipFamilyPolicy: 'PreferDualStack' } });
+  const up = await eventually('upgraded', () => getService(store, 'pref')?.spec?.clusterIPs?.length === 2 && getService(store, 'pref'));
+  t.is(up.spec?.clusterIPs?.[0], ip);
+  t.deepEqual(up.spec?.ipFamilies, ['IPv4', 'IPv6']);
+  await c.stop();
+});
+
+test('serviceip › SingleStack set on a dual-stack Service is accepted, trims it to the primary, and releases the secondary claim', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store, { serviceClusterIPRange: '10.0.0.0/24,fd00::/120' });
+  createService(store, 'pref', { ipFamilyPolicy: 'PreferDualStack' });
+  const dual = await eventually('dual-stack', () => getService(store, 'pref')?.spec?.clusterIPs?.length === 2 && getService(store, 'pref'));
+  const [primary, secondary] = dual.spec?.clusterIPs as string[];
+  await eventually('secondary claimed', () => claims(store).has(secondary));
+  const stored = mergePatch(store, 'pref', { spec: { ipFamilyPolicy: 'SingleStack' } });
+  t.deepEqual(stored.spec?.clusterIPs, [primary]);
+  t.is(stored.spec?.clusterIP, primary);
+  t.deepEqual(stored.spec?.ipFamilies, ['IPv4']);
+  await eventually('secondary released', () => !claims(store).has(secondary));
+  t.is(claims(store).get(primary)?.spec.parentRef.name, 'pref');
+  t.deepEqual(getService(store, 'pref')?.spec?.clusterIPs, [primary]);
   await c.stop();
 });

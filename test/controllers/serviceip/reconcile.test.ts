@@ -3,6 +3,7 @@ import test from 'ava';
 import type { Service, ServiceSpec } from '../../../api-types/core.js';
 import { ClusterIPRange } from '../../../allocators/index.js';
 import { reconcileServiceIP, type ClaimView, type ServiceIPSnapshot } from '../../../controllers/serviceip/reconcile.js';
+import type { SettledState } from '../../../controllers/serviceip/settled.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 const ours = 'serviceip-controller.svcplane.io';
@@ -13,7 +14,7 @@ function svc(spec: ServiceSpec): Service {
   return { metadata: { name: 'web', namespace: 'default', resourceVersion: '7' }, spec: { selector: { app: 'web' }, ...spec } };
 }
 
-function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual?: boolean; others?: Record<string, string[]> } = {}): ServiceIPSnapshot {
+function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual?: boolean; others?: Record<string, string[]>; previous?: SettledState } = {}): ServiceIPSnapshot {
   const byIP = new Map(claimList.map((c) => [c.ip, c]));
   return deepFreeze({
     key: 'default/web',
@@ -22,6 +23,7 @@ function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual
     claimOf: (ip: string) => byIP.get(ip),
     ownClaims: claimList.filter((c) => c.parent === 'default/web'),
     serviceListsIP: (key: string, ip: string) => (opts.others?.[key] ? opts.others[key].includes(ip) : undefined),
+    previous: opts.previous,
   });
 }
 
@@ -99,5 +101,38 @@ test('reconcile › invalid family settings are a failure with the 422 text; not
   const plan = reconcileServiceIP(snap(svc({ ipFamilyPolicy: 'RequireDualStack' }), [mine('10.0.0.20')]));
   t.is(plan.failure?.note, 'Service "web" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services');
   t.deepEqual(plan.release, []);
+  t.false(plan.needsWrite);
+});
+
+// A PreferDualStack Service holding one IPv4 address, on a dual-stack cluster.
+const preferSingle: ServiceSpec = { type: 'ClusterIP', clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'PreferDualStack' };
+const withUID = (spec: ServiceSpec, uid = 'svc-1'): Service => ({ ...svc(spec), metadata: { ...svc(spec).metadata, uid } });
+const settled = (fields: Partial<SettledState> = {}): SettledState => ({ uid: 'svc-1', type: 'ClusterIP', ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4'], clusterIPs: ['10.0.0.20'], ...fields });
+const upgrade = { clusterIPs: ['10.0.0.20', ''], claims: [{ index: 1, family: 'IPv6', scope: 'dynamic', repair: false }], needsWrite: true };
+const unchanged = { clusterIPs: ['10.0.0.20'], claims: [], needsWrite: false };
+
+const preferRows: { name: string; previous?: SettledState; claimList: ClaimView[]; want: typeof upgrade | typeof unchanged }[] = [
+  { name: 'settled as it is (the cluster became dual-stack): left single-stack', previous: settled(), claimList: [mine('10.0.0.20')], want: unchanged },
+  { name: 'never settled (created with one family and IP): upgraded', claimList: [mine('10.0.0.20')], want: upgrade },
+  { name: 'settled as SingleStack (policy changed): upgraded', previous: settled({ ipFamilyPolicy: 'SingleStack' }), claimList: [mine('10.0.0.20')], want: upgrade },
+  { name: 'settled as another type: upgraded', previous: settled({ type: 'NodePort' }), claimList: [mine('10.0.0.20')], want: upgrade },
+  { name: 'settled state of an earlier object of the same name (another uid): upgraded', previous: settled({ uid: 'svc-0' }), claimList: [mine('10.0.0.20')], want: upgrade },
+];
+
+for (const row of preferRows) {
+  test(`reconcile › PreferDualStack ${row.name}`, (t) => {
+    const plan = reconcileServiceIP(snap(withUID(preferSingle), row.claimList, { dual: true, previous: row.previous }));
+    t.deepEqual({ clusterIPs: plan.fields?.clusterIPs, claims: plan.claims, needsWrite: plan.needsWrite }, row.want);
+    t.deepEqual(plan.fields?.ipFamilies, row.want === upgrade ? ['IPv4', 'IPv6'] : ['IPv4']);
+    t.deepEqual(plan.release, []);
+  });
+}
+
+test('reconcile › a policy-only downgrade (lists trimmed by the API server) releases the secondary claim and writes nothing', (t) => {
+  const spec: ServiceSpec = { type: 'ClusterIP', clusterIP: '10.0.0.20', clusterIPs: ['10.0.0.20'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' };
+  const previous = settled({ ipFamilies: ['IPv4', 'IPv6'], clusterIPs: ['10.0.0.20', 'fd00::20'] });
+  const plan = reconcileServiceIP(snap(withUID(spec), [mine('10.0.0.20'), mine('fd00::20')], { dual: true, previous }));
+  t.deepEqual(plan.release.map((c) => c.ip), ['fd00::20']);
+  t.deepEqual(plan.claims, []);
   t.false(plan.needsWrite);
 });
