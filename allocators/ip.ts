@@ -50,6 +50,16 @@ export function parseIP(s: string): ParsedIP {
   return { family: addr.kind() === 'ipv4' ? 'IPv4' : 'IPv6', text: addr.toString(), value: bytesToBigInt(addr.toByteArray()) };
 }
 
+/**
+ * The canonical text of a strict IP (`FD01::7` → `fd01::7`), the name of the IPAddress that
+ * claims it, as Kubernetes' allocator names it (`ip.String()`); any other text comes back as it
+ * is. A Service may list an IP in a non-canonical form, which kube-apiserver 1.33 accepts with a
+ * warning.
+ */
+export function canonicalIP(s: string): string {
+  return isIP(s) ? parseIP(s).text : s;
+}
+
 /** True when `s` is a strict IP. */
 export function isIP(s: string): boolean {
   return ipProblem(s) === undefined;

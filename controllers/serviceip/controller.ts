@@ -18,6 +18,7 @@ import type { Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventSources } from '../../api-types/well-known.js';
 import type { ClusterIPRanges } from '../../allocators/index.js';
+import { canonicalIP } from '../../allocators/ip.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
@@ -49,8 +50,9 @@ export interface ServiceIPControllerConfig {
 
 const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.code === 404;
 
+/** Whether `svc` lists `ip` (canonical text), in whatever text form it was given. */
 function listsIP(svc: Service | undefined, ip: string): boolean {
-  return svc?.spec?.clusterIPs?.includes(ip) === true;
+  return svc?.spec?.clusterIPs?.some((listed) => listed === ip || canonicalIP(listed) === ip) === true;
 }
 
 /** Allocates ClusterIPs by durable IPAddress claims, and repairs them. */
@@ -150,7 +152,8 @@ export class ServiceIPController implements Controller {
       this.#ipClient = memoryClaims();
       this.#applier = this.#withClient(this.#ipClient);
       for (const svc of this.#services.list()) {
-        for (const ip of svc.spec?.clusterIPs ?? []) {
+        for (const listed of svc.spec?.clusterIPs ?? []) {
+          const ip = canonicalIP(listed);
           if (this.index.ranges.rangeFor(ip)?.contains(ip)) this.index.sync(ip, await this.#ipClient.create(undefined, claimObject(ip, keyOf(svc))), this.#clock.now());
         }
       }
@@ -158,7 +161,7 @@ export class ServiceIPController implements Controller {
     if (this.#stopped) return;
     // 3.
     for (const svc of this.#services.list()) {
-      const unclaimed = (svc.spec?.clusterIPs ?? []).some((ip) => ip !== 'None' && ip !== '' && !this.index.get(ip));
+      const unclaimed = (svc.spec?.clusterIPs ?? []).some((ip) => ip !== 'None' && ip !== '' && !this.index.get(canonicalIP(ip)));
       if (!unclaimed) continue;
       try {
         await this.#syncService(keyOf(svc));

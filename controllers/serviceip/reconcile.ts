@@ -11,7 +11,7 @@
  */
 import type { IPFamily, IPFamilyPolicy, Service } from '../../api-types/core.js';
 import { EventReasons, ManagedBy } from '../../api-types/well-known.js';
-import { familyOf } from '../../allocators/ip.js';
+import { canonicalIP, familyOf } from '../../allocators/ip.js';
 import { ClusterIPNone, describeProblems, initIPFamilyFields, isHeadless } from './families.js';
 import type { SettledState } from './settled.js';
 
@@ -170,10 +170,13 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   const claims: ClaimStep[] = [];
   const findings: RepairFinding[] = [];
   const kept = new Set<string>();
-  const spare = s.ownClaims.filter((c) => isOurs(c) && !stored.includes(c.ip));
+  // Claims are named by canonical text; the Service keeps the text it was given.
+  const storedCanonical = stored.map(canonicalIP);
+  const spare = s.ownClaims.filter((c) => isOurs(c) && !storedCanonical.includes(c.ip));
   for (let i = 0; i < ipFamilies.length; i++) {
     const family = ipFamilies[i];
-    const ip = stored[i] ?? '';
+    const given = stored[i] ?? '';
+    const ip = storedCanonical[i] ?? '';
     if (ip === '') {
       const reuse = spare.find((c) => familyOf(c.ip) === family && !kept.has(c.ip));
       if (reuse) {
@@ -185,7 +188,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
       }
       continue;
     }
-    clusterIPs.push(ip);
+    clusterIPs.push(given);
     kept.add(ip);
     const range = s.ranges.find((r) => r.family === family);
     if (!range || !range.contains(ip)) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { cidrProblem, familyOf, formatIP, ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
+import { canonicalIP, cidrProblem, familyOf, formatIP, ipProblem, parseCIDR, parseIP } from '../../allocators/ip.js';
 
 const rejected: [string, RegExp][] = [
   ['010.0.0.1', /leading 0s/],
@@ -52,4 +52,14 @@ test('ip › IPv6 with a dotted IPv4 tail keeps its value (regression: ipaddr.js
   t.regex(ipProblem('1.2.3.4::') ?? '', /valid IP/);
   t.regex(ipProblem('1:2:3:4:5:6:7:1.2.3.4') ?? '', /valid IP/);
   t.is(parseCIDR('::1.2.3.0/120').text, '::102:300/120');
+});
+
+test('canonicalIP › strict IPs in their canonical text; anything else as it is', (t) => {
+  t.is(canonicalIP('FD00::7'), 'fd00::7');
+  t.is(canonicalIP('fd00::0:5'), 'fd00::5');
+  t.is(canonicalIP('2001:db8:0:0:0:0:0:1'), '2001:db8::1');
+  t.is(canonicalIP('10.0.0.5'), '10.0.0.5');
+  t.is(canonicalIP('010.0.0.5'), '010.0.0.5', 'not a strict IP: left for validation to refuse');
+  t.is(canonicalIP('None'), 'None');
+  t.is(canonicalIP(''), '');
 });

@@ -249,3 +249,16 @@ test('serviceip › SingleStack set on a dual-stack Service is accepted, trims i
   t.deepEqual(getService(store, 'pref')?.spec?.clusterIPs, [primary]);
   await c.stop();
 });
+
+test('serviceip › a requested IPv6 in a non-canonical form is claimed by its canonical name and kept as written; another spelling of it is taken', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store, { serviceClusterIPRange: 'fd00::/112' });
+  createService(store, 'upper', { clusterIP: 'FD00::7' });
+  await eventually('upper allocated', () => getService(store, 'upper')?.spec?.ipFamilyPolicy);
+  t.deepEqual(getService(store, 'upper')?.spec?.clusterIPs, ['FD00::7']);
+  t.is(claims(store).get('fd00::7')?.spec.parentRef.name, 'upper');
+  createService(store, 'padded', { clusterIP: 'fd00::0:7' });
+  const ev = await eventually('conflict event', () => eventsFor(store, 'padded').find((e) => e.reason === 'ClusterIPAlreadyAllocated'));
+  t.is(ev.note, 'failed to allocate IP fd00::7: provided IP is already allocated');
+  await c.stop();
+});

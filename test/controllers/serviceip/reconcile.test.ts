@@ -136,3 +136,18 @@ test('reconcile › a policy-only downgrade (lists trimmed by the API server) re
   t.deepEqual(plan.claims, []);
   t.false(plan.needsWrite);
 });
+
+test('reconcile › a requested IP in a non-canonical form is claimed by its canonical name and kept as given in the spec', (t) => {
+  const given = svc({ clusterIP: 'FD00::7', clusterIPs: ['FD00::7'], ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' });
+  const v6only = { ...snap(given, []), ranges: [v6] };
+  const plan = reconcileServiceIP(v6only);
+  t.deepEqual(plan.claims, [{ index: 0, family: 'IPv6', ip: 'fd00::7', scope: 'static', repair: true }]);
+  t.deepEqual(plan.fields?.clusterIPs, ['FD00::7']);
+  // Held by its canonical name: no new claim, nothing released, no write.
+  const held = reconcileServiceIP({ ...snap(given, [mine('fd00::7')]), ranges: [v6] });
+  t.deepEqual([held.claims, held.release, held.needsWrite], [[], [], false]);
+  // Another spelling of an IP someone else holds is that IP.
+  const other = svc({ clusterIP: 'fd00::0:5', clusterIPs: ['fd00::0:5'] });
+  const taken = reconcileServiceIP({ ...snap({ ...other, spec: { ...other.spec, ipFamilies: ['IPv6'] } }, [theirs('fd00::5')]), ranges: [v6] });
+  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'failed to allocate IP fd00::5: provided IP is already allocated', scope: 'static', family: 'IPv6' });
+});
