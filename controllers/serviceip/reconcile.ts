@@ -196,8 +196,9 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
         findings.push({ type: 'outOfRange', reason: EventReasons.clusterIPOutOfRange, note: `Cluster IP [${family}]: ${ip} is not within any configured Service CIDR; please recreate service` });
         continue;
       }
-      const why = range ? `the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${range.cidr}` : 'the provided network does not match the current range';
-      return failed({ reason: EventReasons.clusterIPOutOfRange, note: `failed to allocate IP ${ip}: ${why}`, scope: 'static', family });
+      // The ServiceCIDR allocator's words (1.33: MetaAllocator.getAllocator finds no CIDR that
+      // holds the IP, ErrMismatchedNetwork), as svcplane's IPAddress claims follow that allocator.
+      return failed({ reason: EventReasons.clusterIPOutOfRange, note: `failed to allocate IP ${ip}: the provided network does not match the current range`, scope: 'static', family });
     }
     const claim = s.claimOf(ip);
     if (!claim) {
