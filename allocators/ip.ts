@@ -57,6 +57,9 @@ export function parseIP(s: string): ParsedIP {
  * warning.
  */
 export function canonicalIP(s: string): string {
+  // A strict IPv4 (no leading zeros, no other forms) is written one way only; it is every
+  // ClusterIP of an IPv4 cluster, read on each sync, so it is not parsed.
+  if (!s.includes(':')) return s;
   return isIP(s) ? parseIP(s).text : s;
 }
 
