@@ -89,11 +89,15 @@ function encodeEntry(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | '
   return e;
 }
 
-/** How a conflict message names a manager (printManager in conflict.go). */
+/**
+ * How a conflict message names a manager (printManager in managedfields' conflict.go). It prints
+ * the manager's identifier, which BuildManagerIdentifier builds without the entry's time, so no
+ * time is ever printed, though printManager has a branch for one.
+ */
 export function printManager(m: Manager): string {
   let s = JSON.stringify(m.manager);
   if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
-  if (m.operation === 'Update') s += m.time ? ` using ${m.apiVersion} at ${toSeconds(m.time)}` : ` using ${m.apiVersion}`;
+  if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
   return s;
 }
 

@@ -89,7 +89,7 @@ test('serverSideApply › conflicts with several managers are grouped by manager
     'Apply failed with 3 conflicts: conflicts with "alpha":',
     '- .metadata.labels.app',
     '- .spec.type',
-    `conflicts with "kube-controller-manager" using v1 at ${T1}:`,
+    `conflicts with "kube-controller-manager" using v1:`,
     '- .spec.sessionAffinity',
   ].join('\n'));
   t.is(err?.status.details?.causes?.length, 3);
@@ -139,7 +139,7 @@ test('serverSideApply › an Update takes ownership, and a later apply of anothe
   });
   t.deepEqual(entry(updated, 'kubectl')?.fieldsV1, { 'f:spec': { 'f:ports': { [K80]: { '.': {}, 'f:port': {} } } } });
   const err = t.throws(() => apply(updated, svc({ ports: [{ port: 80, targetPort: 8080 }] }), 'kubectl'), { instanceOf: ApiError });
-  t.is(err?.message, `Apply failed with 1 conflict: conflict with "controller" using v1 at ${T1}: .spec.ports[port=80,protocol="TCP"].targetPort`);
+  t.is(err?.message, `Apply failed with 1 conflict: conflict with "controller" using v1: .spec.ports[port=80,protocol="TCP"].targetPort`);
   // Applying the value the controller set is fine and shares the field.
   const agreed = apply(updated, svc({ ports: [{ port: 80, targetPort: 7070 }] }), 'kubectl');
   t.is((agreed.spec as { ports: { targetPort: number }[] }).ports[0].targetPort, 7070);
@@ -148,7 +148,7 @@ test('serverSideApply › an Update takes ownership, and a later apply of anothe
 test('serverSideApply › an object that has no managedFields gets a before-first-apply owner', (t) => {
   const legacy = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', uid: 'u' }, spec: { type: 'ClusterIP' } };
   const err = t.throws(() => apply(legacy, svc({ type: 'NodePort' }), 'kubectl'), { instanceOf: ApiError });
-  t.regex(err?.message ?? '', /conflict with "before-first-apply" using v1 at .*: \.spec\.type/);
+  t.regex(err?.message ?? '', /conflict with "before-first-apply" using v1: \.spec\.type/);
   const forced = apply(legacy, svc({ type: 'NodePort' }), 'kubectl', { force: true });
   t.deepEqual(forced.spec, { type: 'NodePort' });
   t.is(entry(forced, 'before-first-apply'), undefined);
@@ -244,7 +244,7 @@ test('serverSideApply › kubectl takes over from client-side apply where the la
   // A field someone changed since the last client-side apply still conflicts.
   const drifted = recordUpdate(created, { ...created, spec: { type: 'LoadBalancer', ports: [{ port: 80, targetPort: 8080 }] } }, 'controller', 'v1', T1);
   const err2 = t.throws(() => apply(drifted, next, 'kubectl'), { instanceOf: ApiError });
-  t.is(err2?.message, `Apply failed with 1 conflict: conflict with "controller" using v1 at ${T1}: .spec.type`);
+  t.is(err2?.message, `Apply failed with 1 conflict: conflict with "controller" using v1: .spec.type`);
 });
 
 test('serverSideApply › a live object with duplicate list keys can still be applied to', (t) => {
