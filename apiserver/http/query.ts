@@ -87,31 +87,63 @@ export function watchOptionsFrom(q: URLSearchParams, namespace: string | undefin
   return timeoutSeconds === undefined ? { opts: o } : { opts: o, timeoutSeconds };
 }
 
+/** The options kind a write validates its query against. */
+type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
+
+/** `fieldValidation` values kube-apiserver accepts ("" is the default, Warn). */
+const FIELD_VALIDATIONS = ['', 'Ignore', 'Strict', 'Warn'];
+
+/** The longest fieldManager (apimachinery FieldManagerMaxLength, bytes). */
+const MAX_FIELD_MANAGER_BYTES = 128;
+
 /**
- * Validates `fieldValidation`: Strict, Warn and Ignore are accepted (resource-handler.ts acts
- * on them with the schemas of validation/unknown-fields.ts).
+ * ValidateFieldManager, ValidateDryRun and ValidateFieldValidation of the write's query
+ * (apimachinery pkg/apis/meta/v1/validation): at most 128 bytes of printable characters, dryRun
+ * only `All`, a known fieldValidation.
  */
-function checkFieldValidation(q: URLSearchParams): void {
-  const v = q.get('fieldValidation');
-  if (v === null || v === '' || v === 'Strict' || v === 'Warn' || v === 'Ignore') return;
-  throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
+function writeQueryCauses(q: URLSearchParams): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const manager = q.get('fieldManager') ?? '';
+  if (Buffer.byteLength(manager) > MAX_FIELD_MANAGER_BYTES) {
+    causes.push({ reason: 'FieldValueTooLong', field: 'fieldManager', message: `Too long: may not be more than ${MAX_FIELD_MANAGER_BYTES} bytes` });
+  }
+  let at = 0;
+  for (const ch of manager) {
+    // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+    if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) {
+      const code = (ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
+      causes.push({ reason: 'FieldValueInvalid', field: 'fieldManager', message: `Invalid value: ${JSON.stringify(manager)}: invalid character U+${code} (at position ${at})` });
+    }
+    at += Buffer.byteLength(ch);
+  }
+  const dryRun = dryRunProblem(q.getAll('dryRun'));
+  if (dryRun) causes.push(dryRun);
+  const fv = q.get('fieldValidation') ?? '';
+  if (!FIELD_VALIDATIONS.includes(fv)) {
+    causes.push({ reason: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(fv)}: supported values: ${FIELD_VALIDATIONS.map((v) => JSON.stringify(v)).join(', ')}` });
+  }
+  return causes;
 }
 
 /**
- * WriteOptions (`dryRun=All`, `fieldManager`) of POST, PUT, PATCH and DELETE. Without a
- * fieldManager, a non-apply write is recorded under the User-Agent's product name (the part
- * before the first `/`), as kube-apiserver's field manager does (`prefixFromUserAgent`).
+ * WriteOptions (`dryRun=All`, `fieldManager`) of POST and PUT, validated as ValidateCreateOptions
+ * and ValidateUpdateOptions do (422 on `kind`, listing every problem). Without a fieldManager, a
+ * non-apply write is recorded under the User-Agent's product name (the part before the first
+ * `/`), as kube-apiserver's field manager does (`prefixFromUserAgent`).
+ * @param kind the options kind the 422 names. @default 'CreateOptions'
  */
-export function writeOptionsFrom(q: URLSearchParams, userAgent?: string): WriteOptions {
-  checkFieldValidation(q);
+export function writeOptionsFrom(q: URLSearchParams, userAgent?: string, kind: WriteOptionsKind = 'CreateOptions'): WriteOptions {
+  const causes = writeQueryCauses(q);
+  if (causes.length > 0) throw invalid({ group: 'meta.k8s.io', kind }, '', causes);
+  return writeOptionsOf(q, userAgent);
+}
+
+// The options of an already validated query.
+function writeOptionsOf(q: URLSearchParams, userAgent?: string): WriteOptions {
   const o: WriteOptions = {};
-  const dryRun = q.getAll('dryRun');
-  for (const d of dryRun) {
-    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
-  }
-  if (dryRun.length > 0) o.dryRun = true;
+  if (q.getAll('dryRun').length > 0) o.dryRun = true;
   setIf(o, 'fieldManager', q.get('fieldManager'));
-  if (!o.fieldManager && userAgent) setIf(o, 'fieldManager', userAgent.split('/')[0].slice(0, 128));
+  if (!o.fieldManager && userAgent) setIf(o, 'fieldManager', userAgent.split('/')[0].slice(0, MAX_FIELD_MANAGER_BYTES));
   return o;
 }
 
@@ -133,21 +165,22 @@ export function patchTypeFrom(contentType: string | undefined): PatchType {
   return t;
 }
 
-/** PatchOptions: write options plus `force`; an apply patch must name its field manager. */
+/**
+ * PatchOptions: write options plus `force`, validated as ValidatePatchOptions does (422 on
+ * PatchOptions, every problem listed): an apply patch must name its field manager, and only an
+ * apply patch may carry `force`.
+ */
 export function patchOptionsFrom(q: URLSearchParams, type: PatchType, userAgent?: string): PatchOptions {
-  // An apply patch must name its manager; only other patches fall back to the User-Agent.
-  const o: PatchOptions = writeOptionsFrom(q, type === 'application/apply-patch+yaml' ? undefined : userAgent);
+  const isApply = type === 'application/apply-patch+yaml';
   const force = parseBool(q, 'force');
-  if (force !== undefined) {
-    if (type !== 'application/apply-patch+yaml') {
-      throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
-    }
-    o.force = force;
-  }
-  if (type === 'application/apply-patch+yaml' && !o.fieldManager) {
-    // staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go ValidatePatchOptions
-    throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
-  }
+  const causes: StatusCause[] = [];
+  if (isApply && !q.get('fieldManager')) causes.push({ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' });
+  if (!isApply && force !== undefined) causes.push({ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' });
+  causes.push(...writeQueryCauses(q));
+  if (causes.length > 0) throw invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', causes);
+  // An apply patch must name its manager; only other patches fall back to the User-Agent.
+  const o: PatchOptions = writeOptionsOf(q, isApply ? undefined : userAgent);
+  if (force !== undefined) o.force = force;
   return o;
 }
 

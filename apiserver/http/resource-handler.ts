@@ -218,7 +218,7 @@ export async function handleResource(
       const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj, name);
-      const opts = writeOptionsFrom(q, req.headers['user-agent']);
+      const opts = writeOptionsFrom(q, req.headers['user-agent'], 'UpdateOptions');
       if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, isDecoded: true };
       const out = store.update(info, ns, name!, obj, handedOver);

@@ -131,9 +131,9 @@ export function forbidden(path: FieldPath, detail: string): FieldCause {
   return cause('FieldValueForbidden', path, withDetail('Forbidden', detail));
 }
 
-/** field.TooLong: `Too long: must have at most <n> bytes` (the value is never printed). */
+/** field.TooLong: `Too long: may not be more than <n> bytes` (the value is never printed). */
 export function tooLong(path: FieldPath, maxBytes: number): FieldCause {
-  return cause('FieldValueTooLong', path, `Too long: must have at most ${maxBytes} bytes`);
+  return cause('FieldValueTooLong', path, `Too long: may not be more than ${maxBytes} bytes`);
 }
 
 /** field.TooMany: `Too many: <actual>: must have at most <max> items`. */

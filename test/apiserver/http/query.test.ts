@@ -65,8 +65,23 @@ test('watchOptionsFrom › bookmarks, initial events and the timeout', (t) => {
 test('writeOptionsFrom › dryRun=All and fieldManager; fieldValidation accepted', (t) => {
   t.deepEqual(writeOptionsFrom(q('dryRun=All&fieldManager=kubectl-create&fieldValidation=Strict')), { dryRun: true, fieldManager: 'kubectl-create' });
   t.deepEqual(writeOptionsFrom(q('fieldValidation=Warn')), {});
-  t.is(code(t, () => writeOptionsFrom(q('dryRun=Some'))), 400);
-  t.is(code(t, () => writeOptionsFrom(q('fieldValidation=Loose'))), 400);
+});
+
+test('writeOptionsFrom › a bad query is a 422 on the verb\'s options listing every problem (ValidateCreateOptions / ValidateUpdateOptions)', (t) => {
+  const invalid = (query: string, kind?: 'UpdateOptions') => {
+    const err = t.throws(() => writeOptionsFrom(q(query), undefined, kind), { instanceOf: ApiError }) as ApiError;
+    t.is(err.code, 422);
+    return err.status;
+  };
+  t.like(invalid('dryRun=Some'), { details: { group: 'meta.k8s.io', kind: 'CreateOptions', name: '' },
+    message: 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"' });
+  t.is(invalid('fieldValidation=Loose', 'UpdateOptions').message,
+    'UpdateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": supported values: "", "Ignore", "Strict", "Warn"');
+  t.is(invalid(`fieldManager=${'m'.repeat(129)}`).message, 'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes');
+  t.is(invalid('fieldManager=a%07b').message, 'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "a\\u0007b": invalid character U+0007 (at position 1)');
+  t.deepEqual(invalid('dryRun=x&fieldValidation=y&fieldManager=%0A').details?.causes?.map((c) => c.field), ['fieldManager', 'dryRun', 'fieldValidation']);
+  // 128 bytes of printable text, spaces and non-ASCII letters included, are fine.
+  t.deepEqual(writeOptionsFrom(q(`fieldManager=${encodeURIComponent(`my tool ${'é'.repeat(60)}`)}`)), { fieldManager: `my tool ${'é'.repeat(60)}` });
 });
 
 test('patchTypeFrom › the Content-Type picks the patch type; others are 415', (t) => {
@@ -85,6 +100,8 @@ test('patchOptionsFrom › apply needs a field manager (422); force only with ap
   t.is(e?.code, 422);
   t.is(e?.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
   t.is(code(t, () => patchOptionsFrom(q('force=true'), 'application/merge-patch+json')), 422);
+  const all = t.throws(() => patchOptionsFrom(q('dryRun=Now'), apply), { instanceOf: ApiError }) as ApiError;
+  t.is(all.message, 'PatchOptions.meta.k8s.io "" is invalid: [fieldManager: Required value: is required for apply patch, dryRun: Unsupported value: []string{"Now"}: supported values: "All"]');
 });
 
 test('deleteOptionsFrom › query parameters, or a DeleteOptions body and then no parameter at all', (t) => {
