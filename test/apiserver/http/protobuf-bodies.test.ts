@@ -71,7 +71,8 @@ test('fieldValidation › Warn (the default) and Ignore store the object without
   t.is(ignore.headers.warning, undefined);
   t.false('portz' in ignore.json.spec);
   const bad = await call(s, 'POST', '/api/v1/namespaces/default/services?fieldValidation=Loose', { body: withTypo('loose') });
-  t.is(bad.status, 400);
+  t.is(bad.status, 422, 'ValidateCreateOptions');
+  t.regex(bad.json.message, /^CreateOptions\.meta\.k8s\.io "" is invalid: fieldValidation: Unsupported value: "Loose"/);
 });
 
 test('fieldValidation › a merge patch: Strict is 422 on "patch"; Warn drops the field and warns', async (t) => {
