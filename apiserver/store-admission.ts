@@ -51,15 +51,27 @@ const UNSERVED_KINDS: Record<string, readonly string[]> = {
  * Event kind through the other Event version decodes, then is refused for its API version.
  */
 function checkKind(r: ResourceInfo, body: KubeObject): void {
+  const problem = kindProblem(r, body);
+  if (problem === undefined) return;
+  if (problem.isVersionOnly) throw badRequest(`the API version in the data (${body.apiVersion as string}) does not match the expected API version (${groupVersion(r)})`);
+  throw cannotDecode(r, body, problem.why);
+}
+
+/**
+ * Why a body's kind and apiVersion do not decode into the resource's type (the decoder's words),
+ * or undefined when they do; `isVersionOnly`: the same kind of another served version (an Event),
+ * which decodes, and only a create or update refuses.
+ */
+function kindProblem(r: ResourceInfo, body: KubeObject): { why: string; isVersionOnly: boolean } | undefined {
   const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : r.kind;
   const want = groupVersion(r);
   const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : want;
-  if (kind === r.kind && apiVersion === want) return;
+  if (kind === r.kind && apiVersion === want) return undefined;
   const isRegistered = RESOURCES.some((x) => x.kind === kind && groupVersion(x) === apiVersion) || (UNSERVED_KINDS[apiVersion] ?? []).includes(kind);
-  if (!isRegistered) throw cannotDecode(r, body, `no kind "${kind}" is registered for version "${apiVersion}" in scheme "${LEGACY_SCHEME}"`);
-  if (kind === r.kind) throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${want})`);
+  if (!isRegistered) return { why: `no kind "${kind}" is registered for version "${apiVersion}" in scheme "${LEGACY_SCHEME}"`, isVersionOnly: false };
+  if (kind === r.kind) return { why: '', isVersionOnly: true };
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
-  throw cannotDecode(r, body, `converting (${version}.${kind}) to (${INTERNAL_PACKAGES[r.group] ?? r.group}.${r.kind}): unknown conversion`);
+  return { why: `converting (${version}.${kind}) to (${INTERNAL_PACKAGES[r.group] ?? r.group}.${r.kind}): unknown conversion`, isVersionOnly: false };
 }
 
 /**
@@ -67,6 +79,10 @@ function checkKind(r: ResourceInfo, body: KubeObject): void {
  * patch; server-side apply's 500 after an apply patch, listing every wrong value.
  */
 export function checkPatchedDecodes(r: ResourceInfo, patched: KubeObject, isApply: boolean): void {
+  // A patch that changes kind or apiVersion: the patched JSON no longer decodes into the type
+  // (patch.go applyPatchToCurrentObject answers a 422 on "patch"). An apply checks its own.
+  const kind = isApply ? undefined : kindProblem(r, patched);
+  if (kind && !kind.isVersionOnly) throw patchDoesNotDecode(patched, kind.why);
   const why = jsonTypeError(groupVersion(r), r.kind, patched);
   if (why === undefined) return;
   if (!isApply) throw patchDoesNotDecode(patched, why);

@@ -302,7 +302,10 @@ export class MemoryStore implements Store {
       throw internalError(err instanceof Error ? err.message : String(err));
     }
     checkPatchedDecodes(r, patched, isApply);
-    patched.metadata = { ...(patched.metadata ?? {}), name };
+    // The patched object must still name the object patched (patch.go checkName).
+    const patchedName = patched.metadata?.name;
+    if (!patchedName) throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
+    if (patchedName !== name) throw badRequest(`the name of the object (${patchedName}) does not match the name on the URL (${name})`);
     if (!isApply) opts.checkPatched?.(patched);
     if (!old) {
       if (patched.metadata.resourceVersion) throw notFound(r, name);

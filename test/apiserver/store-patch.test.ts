@@ -103,3 +103,27 @@ test('an update that leaves managedFields out keeps them; [] clears them', (t) =
   const cleared = s.update(configmaps, 'default', 't', { ...kept, metadata: { ...kept.metadata, managedFields: [] } }).object;
   t.deepEqual(cleared.metadata.managedFields ?? [], []);
 });
+
+test('patch › a patched object must still name the object on the URL (400, patch.go checkName); nothing is written', (t) => {
+  const { s, a, seen } = setup();
+  const fail = (type: string, body: unknown) => t.throws(() => s.patch(configmaps, 'default', 'a', type as typeof MERGE, typeof body === 'string' ? body : JSON.stringify(body)), { instanceOf: ApiError }) as ApiError;
+  const renamed = fail('application/json-patch+json', [{ op: 'replace', path: '/metadata/name', value: 'c2' }]);
+  t.is(renamed.code, 400);
+  t.is(renamed.status.message, 'the name of the object (c2) does not match the name on the URL (a)');
+  t.is(fail(MERGE, { metadata: { name: 'other' } }).status.message, 'the name of the object (other) does not match the name on the URL (a)');
+  const unnamed = fail('application/json-patch+json', [{ op: 'remove', path: '/metadata/name' }]);
+  t.is(unnamed.status.message, 'the name of the object (a based on URL) was undeterminable: name must be provided');
+  const apply = t.throws(() => s.patch(configmaps, 'default', 'new', 'application/apply-patch+yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {namespace: default}\ndata: {k: v}\n', { fieldManager: 'me' }), { instanceOf: ApiError }) as ApiError;
+  t.is(apply.code, 400, 'an apply with no name creates nothing');
+  t.is(apply.status.message, 'the name of the object (new based on URL) was undeterminable: name must be provided');
+  t.is(s.get(configmaps, 'default', 'a').metadata.resourceVersion, a.metadata.resourceVersion);
+  t.deepEqual(seen, ['ADDED']);
+});
+
+test('patch › a patch that changes the kind no longer decodes into the type: 422 on "patch"', (t) => {
+  const { s } = setup();
+  const err = t.throws(() => s.patch(configmaps, 'default', 'a', MERGE, JSON.stringify({ kind: 'Secret' })), { instanceOf: ApiError }) as ApiError;
+  t.is(err.code, 422);
+  t.is(err.status.details?.causes?.[0].field, 'patch');
+  t.regex(err.status.message ?? '', /converting \(v1\.Secret\) to \(core\.ConfigMap\): unknown conversion$/);
+});
