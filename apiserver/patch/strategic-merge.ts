@@ -11,6 +11,7 @@ import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from '
 
 const PATCH = '$patch';
 const RETAIN_KEYS = '$retainKeys';
+const BAD_RETAIN_KEYS = 'invalid patch format of retainKeys';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
 const SET_ORDER = '$setElementOrder/';
 
@@ -38,11 +39,12 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
   // 2.
   if (RETAIN_KEYS in patch) {
     const retain = patch[RETAIN_KEYS];
-    if (!Array.isArray(retain)) throw malformedPatch('invalid patch format: $retainKeys must be a list');
-    for (const key of Object.keys(patch)) {
-      if (!key.startsWith('$') && !retain.includes(key)) {
-        throw cannotApply('patch content doesn\'t match retainKeys list');
-      }
+    // applyRetainKeysDirective: a key the patch sets must be listed; a key it deletes (null)
+    // need not be, which is how kubectl switches a volume's source. Either failure is
+    // ErrBadPatchFormatForRetainKeys, a 400.
+    if (!Array.isArray(retain)) throw malformedPatch(BAD_RETAIN_KEYS);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== null && !key.startsWith('$') && !retain.includes(key)) throw malformedPatch(BAD_RETAIN_KEYS);
     }
     for (const key of Object.keys(original)) if (!retain.includes(key)) delete original[key];
   }

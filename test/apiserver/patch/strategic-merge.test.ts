@@ -60,6 +60,14 @@ const rows: Row[] = [
     want: pod({ volumes: [{ name: 'v', configMap: { name: 'cm' } }, { name: 'w', emptyDir: {} }] }),
   },
   {
+    // kubectl's patch for switching a volume's source: the source it drops is null and unlisted.
+    name: '$retainKeys ignores the keys a patch deletes',
+    kind: 'Pod',
+    original: pod({ volumes: [{ name: 'v', emptyDir: {} }] }),
+    patch: { spec: { volumes: [{ name: 'v', $retainKeys: ['configMap', 'name'], configMap: { name: 'cm' }, emptyDir: null }] } },
+    want: pod({ volumes: [{ name: 'v', configMap: { name: 'cm' } }] }),
+  },
+  {
     name: 'pod status conditions merge by type and podIPs by ip',
     kind: 'Pod',
     original: pod({}, { conditions: [{ type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }], podIPs: [{ ip: '10.0.0.1' }] }),
@@ -205,7 +213,7 @@ const failing: { name: string; patch: JsonObject; code: number }[] = [
   { name: 'a merge-keyed element without its key is a 422', patch: { spec: { ports: [{ targetPort: 80 }] } }, code: 422 },
   { name: 'an unknown $patch is a 400', patch: { spec: { $patch: 'frob' } }, code: 400 },
   { name: '$retainKeys that is not a list is a 400', patch: { spec: { $retainKeys: 'x' } }, code: 400 },
-  { name: 'content outside $retainKeys is a 422', patch: { spec: { $retainKeys: ['a'], b: 1 } }, code: 422 },
+  { name: 'content outside $retainKeys is a 400 (ErrBadPatchFormatForRetainKeys)', patch: { spec: { $retainKeys: ['a'], b: 1 } }, code: 400 },
   { name: '$deleteFromPrimitiveList that is not a list is a 400', patch: { metadata: { '$deleteFromPrimitiveList/finalizers': 'a' } }, code: 400 },
   { name: '$setElementOrder that is not a list is a 400', patch: { spec: { '$setElementOrder/ports': 1 } }, code: 400 },
 ];
