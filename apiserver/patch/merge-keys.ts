@@ -2,7 +2,7 @@
  * The schema table: how each list and map field of the served types merges, for strategic merge
  * patch (the `patchStrategy`/`patchMergeKey` struct tags) and for server-side apply (the
  * `+listType`/`+listMapKey`/`+mapType` markers). Read from staging/src/k8s.io/api/core/v1/types.go,
- * discovery/v1/types.go and apimachinery/pkg/apis/meta/v1/types.go. Fields not listed are
+ * apps/v1, policy/v1, discovery/v1 and apimachinery/pkg/apis/meta/v1/types.go. Fields not listed are
  * "deduced", as structured-merge-diff treats unknown fields: maps merge key by key, lists are atomic.
  */
 
@@ -23,8 +23,10 @@ export interface MapSchema {
   /** Known fields; others use `elem`, or are deduced when it is unset. */
   fields?: Record<string, FieldSchema>;
   elem?: FieldSchema;
-  /** `+mapType=atomic`/`+structType=atomic`: replaced whole, owned as one field. */
+  /** `+mapType=atomic`/`+structType=atomic`: replaced whole by an apply, owned as one field. */
   atomic?: boolean;
+  /** SMP `patchStrategy=replace`: a strategic patch replaces it whole instead of merging into it. */
+  smpReplace?: boolean;
   /**
    * A non-pointer struct: Go's zero object already holds it as `{}`, so Compare never sees it
    * added or removed as a whole and Update entries carry no `".": {}` for it.
@@ -41,6 +43,12 @@ const valueStruct = (fields: Record<string, FieldSchema> = {}): MapSchema => ({ 
 const atomicList: ListSchema = { kind: 'list', smp: 'replace', ssa: 'atomic' };
 
 const conditions = mapList('type');
+/** `+structType=atomic` / `+mapType=atomic`: replaced whole by an apply (SMP still merges it). */
+const atomicMap: MapSchema = { kind: 'map', atomic: true };
+/** metav1.LabelSelector is `+structType=atomic`. */
+const labelSelector = atomicMap;
+/** The same struct held by value (not a pointer): Go's zero object already holds it. */
+const byValue = (m: MapSchema): MapSchema => ({ ...m, zeroPresent: true });
 
 const objectMeta = struct({
   // SMP merges owner references by uid; SSA keys them by uid too.
@@ -73,6 +81,10 @@ const podSpec = struct({
   volumes: mapList('name'),
   tolerations: atomicList,
   imagePullSecrets: mapList('name'),
+  nodeSelector: atomicMap,
+  schedulingGates: mapList('name'),
+  // patchStrategy "merge,retainKeys", as volumes.
+  resourceClaims: mapList('name'),
   hostAliases: { kind: 'list', smp: { mergeKey: 'ip' }, ssa: { keys: ['ip'] } },
   topologySpreadConstraints: {
     kind: 'list',
@@ -110,8 +122,21 @@ const nodeStatus = struct({
 const namespaceStatus = struct({ conditions });
 const serviceCIDRStatus = struct({ conditions });
 
+// apps/v1 Deployment (apps/v1/types.go): its pod template merges as a Pod's spec does.
+const podTemplateSpec = byValue(struct({ metadata: byValue(objectMeta), spec: byValue(podSpec) }));
+const deploymentSpec = struct({ selector: labelSelector, template: podTemplateSpec, strategy: valueStruct() });
+const deploymentStatus = struct({ conditions });
+
+// policy/v1 PodDisruptionBudget: the selector is `patchStrategy=replace` as well as atomic.
+const pdbSpec = struct({ selector: { ...labelSelector, smpReplace: true } });
+const pdbStatus = struct({ conditions });
+
 const kinds: Record<string, MapSchema> = {
   Pod: struct({ metadata: objectMeta, spec: podSpec, status: podStatus }),
+  Deployment: struct({ metadata: objectMeta, spec: deploymentSpec, status: deploymentStatus }),
+  PodDisruptionBudget: struct({ metadata: objectMeta, spec: pdbSpec, status: pdbStatus }),
+  // secrets merge by name; imagePullSecrets is atomic here, unlike a Pod's.
+  ServiceAccount: struct({ metadata: objectMeta, secrets: mapList('name'), imagePullSecrets: atomicList }),
   Service: struct({ metadata: objectMeta, spec: serviceSpec, status: serviceStatus }),
   Node: struct({ metadata: objectMeta, spec: nodeSpec, status: nodeStatus }),
   Namespace: struct({ metadata: objectMeta, status: namespaceStatus }),

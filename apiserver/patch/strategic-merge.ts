@@ -72,6 +72,9 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
     const child = fieldSchema(schema, key);
     if (value === null) {
       delete original[key];
+    } else if (isObject(value) && child?.kind === 'map' && child.smpReplace) {
+      // mergeMapHandler: patchStrategy=replace takes the patch's value as it is.
+      put(original, key, cloneJson(value));
     } else if (isObject(value)) {
       const before = own(original, key);
       put(original, key, mergeMap(isObject(before) ? before : {}, value, child));

@@ -289,3 +289,24 @@ test('serverSideApply › a second manager never changes a field it conflicts on
     { numRuns: 1000 },
   );
 });
+
+test('serverSideApply › a Deployment\'s pod template is typed: containers are owned by name, and a conflict names only the contested field', (t) => {
+  const deployments = resourceFor('apps', 'deployments');
+  const dep = (containers: object[]) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } } });
+  const run = (current: KubeObject | undefined, config: object, fieldManager: string, force = false) =>
+    applyPatch(deployments, current && deepFreeze(structuredClone(current)), 'application/apply-patch+yaml', JSON.stringify(config), { fieldManager, now: T0, force }).object;
+  const first = run(undefined, dep([{ name: 'a', image: 'a:1' }, { name: 'b', image: 'b:1' }]), 'owner');
+  const fields = entry(first, 'owner')?.fieldsV1 as Record<string, Record<string, Record<string, unknown>>>;
+  // A value struct (template, its metadata and spec) has no "." of its own; the selector is atomic.
+  t.deepEqual(Object.keys(fields['f:spec']).sort(), ['f:selector', 'f:template']);
+  t.deepEqual(fields['f:spec']['f:selector'], {});
+  const containers = (fields['f:spec']['f:template'] as Record<string, Record<string, Record<string, unknown>>>)['f:spec']['f:containers'];
+  t.deepEqual(Object.keys(containers), ['k:{"name":"a"}', 'k:{"name":"b"}']);
+  // Another manager adding an env to one container shares the list; changing its image conflicts there only.
+  const shared = run(first, dep([{ name: 'a', env: [{ name: 'X', value: '1' }] }]), 'other');
+  const spec = (shared.spec as { template: { spec: { containers: { name: string; image?: string; env?: unknown[] }[] } } }).template.spec;
+  t.deepEqual(spec.containers.map((c) => [c.name, c.image, c.env?.length]), [['a', 'a:1', 1], ['b', 'b:1', undefined]]);
+  const err = t.throws(() => run(first, dep([{ name: 'a', image: 'a:2' }]), 'other'), { instanceOf: ApiError });
+  t.is(err?.message, 'Apply failed with 1 conflict: conflict with "owner": .spec.template.spec.containers[name="a"].image');
+});

@@ -9,7 +9,32 @@ type Row = { name: string; kind: string; original: JsonObject; patch: JsonObject
 
 const pod = (spec: JsonObject, status: JsonObject = {}): JsonObject => ({ kind: 'Pod', metadata: { name: 'p' }, spec, status });
 
+const deployment = (containers: JsonObject[], selector: JsonObject = { matchLabels: { app: 'web' } }): JsonObject =>
+  ({ kind: 'Deployment', metadata: { name: 'web' }, spec: { selector, template: { metadata: { labels: { app: 'web' } }, spec: { containers } } } });
+
 const rows: Row[] = [
+  {
+    // kubectl set env deploy/web Y=2 -c a
+    name: 'a Deployment\'s pod template merges as a Pod spec: containers by name, env by name',
+    kind: 'Deployment',
+    original: deployment([{ name: 'a', image: 'a:1', env: [{ name: 'X', value: '1' }] }, { name: 'b', image: 'b:1' }]),
+    patch: { spec: { template: { spec: { containers: [{ name: 'a', env: [{ name: 'Y', value: '2' }] }] } } } },
+    want: deployment([{ name: 'a', image: 'a:1', env: [{ name: 'Y', value: '2' }, { name: 'X', value: '1' }] }, { name: 'b', image: 'b:1' }]),
+  },
+  {
+    name: 'a PodDisruptionBudget\'s selector is replaced whole (patchStrategy=replace)',
+    kind: 'PodDisruptionBudget',
+    original: { kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web', tier: 'x' } } } },
+    patch: { spec: { selector: { matchLabels: { app: 'api' } } } },
+    want: { kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'api' } } } },
+  },
+  {
+    name: 'a ServiceAccount\'s secrets merge by name',
+    kind: 'ServiceAccount',
+    original: { kind: 'ServiceAccount', metadata: { name: 'sa' }, secrets: [{ name: 'a' }] },
+    patch: { secrets: [{ name: 'b' }] },
+    want: { kind: 'ServiceAccount', metadata: { name: 'sa' }, secrets: [{ name: 'b' }, { name: 'a' }] },
+  },
   {
     name: 'containers merge by name',
     kind: 'Pod',
