@@ -141,17 +141,7 @@ export function prepareNamespace(obj: KubeObject): void {
 /** The object a PUT of the main resource stores, made from `body` in place (pass a copy to keep it). */
 export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
   const next = body;
-  const m = (next.metadata = { ...(next.metadata ?? {}) });
-  const o = old.metadata;
-  m.name = o.name;
-  if (o.namespace !== undefined) m.namespace = o.namespace;
-  else delete m.namespace;
-  m.uid = o.uid;
-  m.creationTimestamp = o.creationTimestamp;
-  for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
-    if (o[k] !== undefined) (m as Record<string, unknown>)[k] = o[k];
-    else delete m[k];
-  }
+  next.metadata = withSystemMeta({ ...(next.metadata ?? {}) }, old.metadata);
   next.kind = old.kind;
   next.apiVersion = old.apiVersion;
   if (r.subresources.includes('status')) {
@@ -161,13 +151,42 @@ export function mainUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): 
   return next;
 }
 
-// PUT of /status: the stored object with the body's status, nothing else.
-/** The object a PUT of /status stores. */
-export function statusUpdate(old: KubeObject, body: KubeObject): KubeObject {
+// The metadata no write may change (rest.BeforeUpdate): name, namespace, uid, creation and
+// deletion, generation; taken from the stored object's.
+function withSystemMeta(m: KubeObject['metadata'], o: KubeObject['metadata']): KubeObject['metadata'] {
+  m.name = o.name;
+  if (o.namespace !== undefined) m.namespace = o.namespace;
+  else delete m.namespace;
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  for (const k of ['deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+    if (o[k] !== undefined) (m as Record<string, unknown>)[k] = o[k];
+    else delete m[k];
+  }
+  return m;
+}
+
+/**
+ * The object a write to /status stores: the body's status and metadata, everything else (spec)
+ * the stored object's, as the status strategies' PrepareForUpdate leaves it
+ * (pkg/registry/core/service/strategy.go and the others reset spec). Besides the system fields,
+ * a Pod keeps its ownerReferences (podStatusStrategy) and a Deployment its labels
+ * (deploymentStatusStrategy).
+ */
+export function statusUpdate(r: ResourceInfo, old: KubeObject, body: KubeObject): KubeObject {
   const next = cloneJson(old);
   if (body.status !== undefined) next.status = cloneJson(body.status);
   else delete next.status;
+  const m = withSystemMeta(cloneJson(body.metadata ?? {}), old.metadata);
+  if (r.group === '' && r.resource === 'pods') keepOld(m, old.metadata, 'ownerReferences');
+  if (r.group === 'apps' && r.resource === 'deployments') keepOld(m, old.metadata, 'labels');
+  next.metadata = m;
   return next;
+}
+
+function keepOld(m: KubeObject['metadata'], o: KubeObject['metadata'], k: 'ownerReferences' | 'labels'): void {
+  if (o[k] !== undefined) (m as Record<string, unknown>)[k] = cloneJson(o[k]);
+  else delete m[k];
 }
 
 /**

@@ -251,7 +251,7 @@ export class MemoryStore implements Store {
     if (bodyMeta.uid && bodyMeta.uid !== old.metadata.uid) {
       throw invalid(r, name, [{ reason: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${bodyMeta.uid}": field is immutable` }]);
     }
-    let next = opts.subresource === 'status' ? statusUpdate(old, body) : mainUpdate(r, old, how.ownsBody ? body : cloneJson(body));
+    let next = opts.subresource === 'status' ? statusUpdate(r, old, body) : mainUpdate(r, old, how.ownsBody ? body : cloneJson(body));
     const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
     if (old.metadata.deletionTimestamp && added.length > 0) {
       throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',

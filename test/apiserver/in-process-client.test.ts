@@ -65,13 +65,14 @@ test('InProcessClient › errors are the store ApiErrors (409 on a stale update)
   t.is(err?.reason, 'Conflict');
 });
 
-test('InProcessClient › updateStatus changes only status', async (t) => {
+test('InProcessClient › updateStatus never changes the spec (metadata is the request\'s, as kube-apiserver\'s status strategy leaves it)', async (t) => {
   const { client } = setup();
   const svcs = client.resource(SVC);
   const s = await svcs.create('default', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
-  const st = await svcs.updateStatus({ ...s, metadata: { ...s.metadata, labels: { a: 'b' } }, status: { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } } });
+  const st = await svcs.updateStatus({ ...s, metadata: { ...s.metadata, labels: { a: 'b' } }, spec: { ports: [{ port: 81 }] }, status: { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } } });
   t.deepEqual(st.status, { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } });
-  t.is(st.metadata.labels, undefined);
+  t.deepEqual((st.spec as { ports: { port: number }[] }).ports.map((p) => p.port), [80]);
+  t.deepEqual(st.metadata.labels, { a: 'b' });
 });
 
 test('InProcessClient › unknown resource or version is a 404', async (t) => {

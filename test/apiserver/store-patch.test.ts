@@ -60,14 +60,15 @@ test('patch › missing object: 404 for merge, create (created=true) for apply',
   t.is(applied.object.metadata.managedFields?.length, 1);
 });
 
-test('patch › status subresource: /status patches change only status; main patches keep it', (t) => {
+test('patch › status subresource: /status patches change status and metadata, never the spec; main patches keep the status', (t) => {
   const { s } = setup();
   s.create(services, 'default', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
-  const st = s.patch(services, 'default', 'web', MERGE, JSON.stringify({ metadata: { labels: { a: 'b' } }, status: { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } } }), { subresource: 'status' }).object;
+  const st = s.patch(services, 'default', 'web', MERGE, JSON.stringify({ metadata: { labels: { a: 'b' } }, spec: { ports: [{ port: 81 }] }, status: { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } } }), { subresource: 'status' }).object;
   t.deepEqual(st.status, { loadBalancer: { ingress: [{ ip: '1.1.1.1' }] } });
-  t.is(st.metadata.labels, undefined);
-  const main = s.patch(services, 'default', 'web', MERGE, JSON.stringify({ metadata: { labels: { a: 'b' } }, status: { loadBalancer: {} } })).object;
-  t.deepEqual(main.metadata.labels, { a: 'b' });
+  t.deepEqual(st.metadata.labels, { a: 'b' }, 'serviceStatusStrategy resets only the spec');
+  t.deepEqual((st.spec as { ports: unknown[] }).ports, [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
+  const main = s.patch(services, 'default', 'web', MERGE, JSON.stringify({ metadata: { labels: { a: 'c' } }, status: { loadBalancer: {} } })).object;
+  t.deepEqual(main.metadata.labels, { a: 'c' });
   t.deepEqual(main.status, st.status);
 });
 
@@ -126,4 +127,22 @@ test('patch › a patch that changes the kind no longer decodes into the type: 4
   t.is(err.code, 422);
   t.is(err.status.details?.causes?.[0].field, 'patch');
   t.regex(err.status.message ?? '', /converting \(v1\.Secret\) to \(core\.ConfigMap\): unknown conversion$/);
+});
+
+test('patch › an apply to /status records its ownership, so another manager\'s change of those fields conflicts', (t) => {
+  const s = new MemoryStore({ clock: new FakeStoreClock() });
+  const nodes = resourceFor('', 'nodes');
+  s.create(nodes, undefined, { metadata: { name: 'n1' } });
+  const cond = (status: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus:\n  conditions:\n  - {type: Other3, status: "${status}"}\n`;
+  const first = s.patch(nodes, undefined, 'n1', 'application/apply-patch+yaml', cond('True'), { fieldManager: 'ctl3', subresource: 'status' }).object;
+  const mine = first.metadata.managedFields?.find((e) => e.manager === 'ctl3');
+  t.like(mine, { operation: 'Apply', subresource: 'status' });
+  t.deepEqual(Object.keys((mine?.fieldsV1 as { 'f:status': { 'f:conditions': object } })['f:status']['f:conditions']), ['k:{"type":"Other3"}']);
+  const err = t.throws(() => s.patch(nodes, undefined, 'n1', 'application/apply-patch+yaml', cond('False'), { fieldManager: 'zzz', subresource: 'status' }), { instanceOf: ApiError }) as ApiError;
+  t.is(err.code, 409);
+  t.is(err.status.message, 'Apply failed with 1 conflict: conflict with "ctl3" with subresource "status": .status.conditions[type="Other3"].status');
+  // A label sent through /status is kept, as the Node status strategy resets only the spec.
+  const labelled = s.patch(nodes, undefined, 'n1', MERGE, JSON.stringify({ metadata: { labels: { zone: 'a' } } }), { subresource: 'status' }).object;
+  t.deepEqual(labelled.metadata.labels, { zone: 'a' });
+  s.close();
 });

@@ -217,7 +217,7 @@ for (const c of generationCases) {
   });
 }
 
-test('MemoryStore › status subresource: main update keeps status, status update keeps everything else', (t) => {
+test('MemoryStore › status subresource: main update keeps status; status update keeps the spec and takes status and metadata, as the status strategies do', (t) => {
   const s = newStore();
   const created = s.create(services, 'default', svc('web', 80, { labels: { a: '1' } }));
   const withStatus = s.update(services, 'default', 'web', { ...created, status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } }, { subresource: 'status' }).object;
@@ -228,12 +228,29 @@ test('MemoryStore › status subresource: main update keeps status, status updat
   const st = s.update(services, 'default', 'web', {
     ...main, metadata: { ...main.metadata, labels: { b: '2' }, finalizers: ['x'] }, spec: { ports: [{ port: 99 }] }, status: { loadBalancer: {} },
   }, { subresource: 'status' }).object;
-  t.deepEqual(st.metadata.labels, { a: '1' });
-  t.is(st.metadata.finalizers, undefined);
+  // serviceStatusStrategy.PrepareForUpdate resets the spec only: metadata comes from the request.
+  t.deepEqual(st.metadata.labels, { b: '2' });
+  t.deepEqual(st.metadata.finalizers, ['x']);
+  t.is(st.metadata.uid, created.metadata.uid);
   t.is(portOf(st), 81);
   t.deepEqual(st.status, { loadBalancer: {} });
   const stale = apiError(t, () => s.update(services, 'default', 'web', { ...created, status: {} }, { subresource: 'status' }));
   t.is(stale.code, 409);
+});
+
+test('MemoryStore › a status update keeps a Pod\'s ownerReferences and a Deployment\'s labels (their status strategies reset them)', (t) => {
+  const s = newStore();
+  const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'u-1' };
+  const p = s.create(pods, 'default', { ...pod('p'), metadata: { name: 'p', ownerReferences: [owner], labels: { a: '1' } } });
+  const ps = s.update(pods, 'default', 'p', { ...p, metadata: { ...p.metadata, ownerReferences: [], labels: { a: '2' } }, status: { phase: 'Running' } }, { subresource: 'status' }).object;
+  t.deepEqual(ps.metadata.ownerReferences, [owner]);
+  t.deepEqual(ps.metadata.labels, { a: '2' });
+  const d = s.create(deployments, 'default', { metadata: { name: 'd', labels: { app: 'web' } },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [container()] } } } });
+  const ds = s.update(deployments, 'default', 'd', { ...d, metadata: { ...d.metadata, labels: { app: 'other' }, annotations: { n: '1' } }, status: { replicas: 1 } }, { subresource: 'status' }).object;
+  t.deepEqual(ds.metadata.labels, { app: 'web' });
+  t.deepEqual(ds.metadata.annotations, { n: '1' });
+  t.deepEqual(ds.status, { replicas: 1 });
 });
 
 test('MemoryStore › dryRun answers as if written and changes nothing', (t) => {
