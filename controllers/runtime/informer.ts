@@ -8,10 +8,10 @@
  *    so a relist after a gap is seen as the changes it implies.
  * 3. Watch from the list's resourceVersion with `allowWatchBookmarks` and a random
  *    `timeoutSeconds` in [5, 10] minutes; bookmarks advance the resourceVersion.
- * 4. A clean close resumes the watch from the last resourceVersion; a 410 (at start or as an
- *    ERROR event) goes back to 1; any other failure waits (exponential backoff with jitter) and
- *    then resumes. A watch that ends at once without an event also backs off, so a server that
- *    closes every watch cannot make it spin.
+ * 4. A clean close resumes the watch from the last resourceVersion; a 410, or a 504 "Too large
+ *    resource version" (at start or as an ERROR event), goes back to 1; any other failure waits
+ *    (exponential backoff with jitter) and then resumes. A watch that ends at once without an
+ *    event also backs off, so a server that closes every watch cannot make it spin.
  * 5. A throwing handler is logged and never stops the informer.
  */
 import type { KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
@@ -238,8 +238,8 @@ export class Informer<T extends KubeObject = KubeObject> {
       // Events may arrive before watch() resolves (the in-process client): stop it here too.
       if (relist || failed) this.#watch.stop();
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 410 || err.reason === 'Expired' || err.reason === 'Gone')) {
-        this.#log.info({ informer: this.name, rv: this.#rv }, 'watch resourceVersion too old; relisting');
+      if (err instanceof ApiError && mustRelist(err.status)) {
+        this.#log.info({ informer: this.name, rv: this.#rv, code: err.code }, 'watch resourceVersion unavailable; relisting');
         void this.#listAndWatch();
       } else {
         this.#retry(err, () => this.#watchFrom(), 'watch');
@@ -250,7 +250,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.#watch = undefined;
     if (this.#stopped) return;
     if (relist) {
-      this.#log.info({ informer: this.name, rv: this.#rv }, 'watch expired (410); relisting');
+      this.#log.info({ informer: this.name, rv: this.#rv }, 'watch resourceVersion unavailable; relisting');
       void this.#listAndWatch();
     } else if (failed) {
       this.#retry(failed, () => this.#watchFrom(), 'watch');
@@ -268,7 +268,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   #apply(ev: WatchEvent): 'ok' | 'relist' | Error {
     if (ev.type === 'ERROR') {
       const s = ev.object as Status;
-      if (s.code === 410 || s.reason === 'Expired' || s.reason === 'Gone') return 'relist';
+      if (mustRelist(s)) return 'relist';
       return new ApiError({ ...s, apiVersion: 'v1', kind: 'Status', metadata: s.metadata ?? {}, status: 'Failure' });
     }
     const raw = ev.object as KubeObject;
@@ -359,4 +359,17 @@ export class Informer<T extends KubeObject = KubeObject> {
       void next();
     }, jittered);
   }
+}
+
+/**
+ * Whether a watch failure means the resourceVersion is no longer usable and only a new list
+ * helps, as client-go's reflector decides (tools/cache/reflector.go: isExpiredError or
+ * isTooLargeResourceVersionError): 410 Expired/Gone, or 504 "Too large resource version", which
+ * a server whose history went back (an etcd restore, a restarted test server) answers for every
+ * watch from a resourceVersion it has not reached.
+ */
+export function mustRelist(s: Pick<Status, 'code' | 'reason' | 'message' | 'details'>): boolean {
+  if (s.code === 410 || s.reason === 'Expired' || s.reason === 'Gone') return true;
+  if (s.code !== 504) return false;
+  return (s.details?.causes ?? []).some((c) => c.reason === 'ResourceVersionTooLarge') || (s.message ?? '').includes('Too large resource version');
 }

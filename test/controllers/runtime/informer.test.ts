@@ -5,7 +5,7 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { resourceFor } from '../../../apiserver/resources.js';
 import { tooManyRequests, internalError } from '../../../apiserver/errors.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
-import { Informer, keyOf } from '../../../controllers/runtime/informer.js';
+import { Informer, keyOf, mustRelist } from '../../../controllers/runtime/informer.js';
 import type { KubeObject } from '../../../api-types/meta.js';
 import { FakeClock, settle } from '../../helpers/fake-clock.js';
 
@@ -248,4 +248,48 @@ test('informer › an update that changes an index value moves the object; one t
   t.deepEqual(informer.byIndex('byTier', 'db'), []);
   informer.stop();
   store.close();
+});
+
+test('informer › a server whose history went back (504 Too large resource version) makes it relist, not re-watch forever', async (t) => {
+  const before = new MemoryStore();
+  for (let i = 0; i < 20; i++) before.create(configmaps, 'default', { metadata: { name: `old-${i}` } });
+  let target = before;
+  // One client whose server is swapped for an empty one, as after a restore or a test server's restart.
+  const swappable = {
+    resource: () => {
+      const r = () => new InProcessClient(target).resource<KubeObject>(ref);
+      return { list: (o: never) => r().list(o), watch: (o: never, l: never) => r().watch(o, l) };
+    },
+  };
+  const relists: string[] = [];
+  const clock = new FakeClock(1_000_000);
+  const informer = new Informer<KubeObject>({
+    client: swappable.resource() as never, name: 'configmaps', clock, random: () => 0.5, onRelist: (n) => relists.push(n),
+  });
+  informer.start();
+  await informer.waitForSync();
+  await settle(5);
+  t.is(informer.size, 20);
+  const after = new MemoryStore();
+  after.create(configmaps, 'default', { metadata: { name: 'new' } });
+  target = after;
+  before.closeAllWatches();
+  for (let i = 0; i < 10 && relists.length < 2; i++) {
+    clock.advance(60_000);
+    await settle(10);
+  }
+  t.deepEqual(relists, ['configmaps', 'configmaps']);
+  t.deepEqual(informer.list().map((o) => o.metadata.name), ['new']);
+  informer.stop();
+  before.close();
+  after.close();
+});
+
+test('informer › mustRelist: 410, Expired and Gone, and only the 504 of a too large resourceVersion', (t) => {
+  t.true(mustRelist({ code: 410 }));
+  t.true(mustRelist({ code: 500, reason: 'Expired' }));
+  t.true(mustRelist({ code: 504, reason: 'Timeout', message: 'Too large resource version: 9, current: 4', details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] } }));
+  t.true(mustRelist({ code: 504, message: 'Too large resource version: 9, current: 4' }));
+  t.false(mustRelist({ code: 504, reason: 'Timeout', message: 'the server was unable to return a response in the time allotted' }));
+  t.false(mustRelist({ code: 500, reason: 'InternalError' }));
 });
