@@ -8,6 +8,7 @@ import { Defaults } from '../api-types/well-known.js';
 import { parseServiceClusterIPRanges } from '../allocators/cluster-ip-range.js';
 import { parseNodePortRange } from '../allocators/node-port-range.js';
 import { logLevels, type LogLevel } from '../controllers/runtime/logger.js';
+import { parseBindAddress } from '../controllers/runtime/serving.js';
 
 /** Every controller `--controllers` can name, and whether `*` turns it on. */
 export const controllerNames = ['serviceip', 'nodeport', 'endpoints', 'endpointslice', 'endpointslicemirroring'] as const;
@@ -131,8 +132,10 @@ export function addControllerFlags(cmd: Command): Command {
     .addOption(new Option('--concurrent-nodeport-syncs <n>', 'NodePort controller workers (claims made together share one port-map write)').default(Defaults.concurrentNodePortSyncs).argParser(intIn(1, 1000)))
     .addOption(new Option('--kube-api-qps <n>', 'client-side limit of requests per second to the API server').default(20).argParser(positive))
     .addOption(new Option('--kube-api-burst <n>', 'client-side burst of requests to the API server').default(30).argParser(intIn(1, 100_000)))
-    .option('--metrics-bind-address <host:port>', 'where /metrics is served (port 0: a free port, logged)', '127.0.0.1:10257')
-    .option('--health-probe-bind-address <host:port>', 'where /healthz and /readyz are served (port 0: a free port, logged)', '127.0.0.1:10258')
+    .addOption(new Option('--metrics-bind-address <host:port>', 'where /metrics is served (port 0: a free port, logged)').default('127.0.0.1:10257')
+      .argParser(checked((v) => parseBindAddress('--metrics-bind-address', v))))
+    .addOption(new Option('--health-probe-bind-address <host:port>', 'where /healthz and /readyz are served (port 0: a free port, logged)').default('127.0.0.1:10258')
+      .argParser(checked((v) => parseBindAddress('--health-probe-bind-address', v))))
     .addOption(new Option('--log-level <level>', 'log level').default('info').choices(logLevels))
     .addOption(new Option('--log-format <format>', 'json lines, readable text, or auto (text on a terminal)').default('auto').choices(['auto', 'json', 'text']));
 }

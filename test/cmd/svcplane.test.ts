@@ -9,6 +9,8 @@ for (const [args, needle] of [
   [['envtest', '--bogus'], /unknown option '--bogus'/],
   [['envtest', '--log-level', 'loud'], /--log-level.*'loud'/],
   [['run', '--concurrent-serviceip-syncs', '0'], /--concurrent-serviceip-syncs.*'0'/],
+  [['run', '--metrics-bind-address', 'nonsense'], /--metrics-bind-address.*'nonsense'.*expected host:port/],
+  [['dev', '--health-probe-bind-address', '127.0.0.1:99999'], /--health-probe-bind-address.*'127\.0\.0\.1:99999'/],
   [['nope'], /unknown command 'nope'/],
   [[], /Usage: svcplane/],
 ] as const) {
