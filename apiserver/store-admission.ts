@@ -130,6 +130,33 @@ export function complete(r: ResourceInfo, obj: KubeObject, old: KubeObject | und
   // and the request left out, as kube-apiserver's patchAllocatedValues does.
   if (old && subresource === undefined) prepareForUpdate(r, obj, old);
   canonicalizeObject(r, obj);
+  dropEmptyMembers(r, obj);
+}
+
+/** ObjectMeta's omitempty maps and lists that clients often leave empty. */
+const EMPTY_DROPPED_META = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
+
+/**
+ * Leaves out the empty maps and lists Go's encoder leaves out (`omitempty`), as a round trip
+ * through kube-apiserver's types does: metadata's labels, annotations, finalizers and
+ * ownerReferences, and a ConfigMap's data and binaryData. So a patch that removes the last label
+ * stores no `labels: {}`, and writing `labels: {}` where there were none changes nothing. Other
+ * fields keep what was sent.
+ */
+function dropEmptyMembers(r: ResourceInfo, obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of EMPTY_DROPPED_META) if (isEmptyCollection(m[k])) delete m[k];
+  if (r.group === '' && r.resource === 'configmaps') {
+    const o = obj as Record<string, unknown>;
+    for (const k of ['data', 'binaryData']) if (isEmptyCollection(o[k])) delete o[k];
+  }
+}
+
+function isEmptyCollection(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  if (v === null || typeof v !== 'object') return false;
+  for (const _ in v) return false;
+  return true;
 }
 
 /** The second half of admit: throws 422 Invalid with the causes, reading `obj` only. */

@@ -265,7 +265,7 @@ test('MemoryStore › dryRun answers as if written and changes nothing', (t) => 
   const real = s.create(configmaps, 'default', cm('b'));
   const dry = s.update(configmaps, 'default', 'b', { ...real, data: { x: '1' } }, { dryRun: true });
   t.deepEqual(dry.object.data, { x: '1' });
-  t.deepEqual(s.get(configmaps, 'default', 'b').data, {});
+  t.is(s.get(configmaps, 'default', 'b').data, undefined, 'an empty data map is not stored');
   s.delete(configmaps, 'default', 'b', { dryRun: true });
   t.truthy(s.get(configmaps, 'default', 'b'));
   t.is(s.currentResourceVersion(), String(Number(rv) + 1));
@@ -336,4 +336,19 @@ test('store › a body with a value of the wrong JSON type is refused before any
   t.is(patched?.code, 422);
   t.is(patched?.status.details?.causes?.[0].field, 'patch');
   t.is(store.get(services, 'default', 's').metadata.resourceVersion, stored.metadata.resourceVersion);
+});
+
+test('MemoryStore › empty labels, annotations, finalizers, ownerReferences and ConfigMap data are not stored (Go\'s omitempty)', (t) => {
+  const s = newStore();
+  const a = s.create(configmaps, 'default', { metadata: { name: 'a', labels: {}, annotations: {}, finalizers: [], ownerReferences: [] }, data: {}, binaryData: {} });
+  t.deepEqual(Object.keys(a.metadata).filter((k) => ['labels', 'annotations', 'finalizers', 'ownerReferences'].includes(k)), []);
+  t.false('data' in a || 'binaryData' in a);
+  // Writing an empty map where there was none changes nothing: no new resourceVersion.
+  const same = s.update(configmaps, 'default', 'a', { ...a, metadata: { ...a.metadata, labels: {} } }).object;
+  t.is(same.metadata.resourceVersion, a.metadata.resourceVersion);
+  // Removing the last label or key leaves no empty map behind.
+  s.update(configmaps, 'default', 'a', { ...a, metadata: { ...a.metadata, labels: { x: '1' } }, data: { k: 'v' } });
+  const patched = s.patch(configmaps, 'default', 'a', 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { x: null } }, data: { k: null } })).object;
+  t.is(patched.metadata.labels, undefined);
+  t.is(patched.data, undefined);
 });
