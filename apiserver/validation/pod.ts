@@ -10,6 +10,7 @@ import { deepEqual } from '../deep-equal.js';
 import { isRecord, records, str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { defaultProtocols, supportedProtocols } from './ports.js';
+import { podQOSClass } from './quantity.js';
 
 const restartPolicies = ['Always', 'Never', 'OnFailure'];
 const dnsPolicies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
@@ -38,9 +39,11 @@ export function defaultPod(pod: Pod): void {
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
-  for (const c of [...containersOf(spec.containers), ...containersOf(spec.initContainers)]) {
+  const all = [...containersOf(spec.containers), ...containersOf(spec.initContainers)];
+  for (const c of all) {
     if (!isRecord(c)) continue;
     defaultProtocols(c.ports);
+    defaultRequestsFromLimits(c);
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
     if (c.imagePullPolicy === undefined && typeof c.image === 'string') {
@@ -51,7 +54,25 @@ export function defaultPod(pod: Pod): void {
     }
   }
   pod.status ??= {};
-  if (isRecord(pod.status)) pod.status.phase ??= 'Pending';
+  if (isRecord(pod.status)) {
+    pod.status.phase ??= 'Pending';
+    // Set at creation (podStrategy.PrepareForCreate) and immutable: an update keeps the stored
+    // status, a status write without it gets it back (podStatusStrategy), both the same value.
+    pod.status.qosClass ??= podQOSClass(all.filter(isRecord) as { resources?: { requests?: unknown; limits?: unknown } }[]);
+  }
+}
+
+/**
+ * SetDefaults_Pod: a container that limits a resource and does not request it requests its
+ * limit (on Pods only, not on pod templates).
+ */
+function defaultRequestsFromLimits(c: Record<string, unknown>): void {
+  const resources = c.resources;
+  if (!isRecord(resources) || !isRecord(resources.limits)) return;
+  const requests = isRecord(resources.requests) ? resources.requests : (resources.requests = {});
+  for (const [name, value] of Object.entries(resources.limits)) {
+    if (!(name in requests)) (requests as Record<string, unknown>)[name] = value;
+  }
 }
 
 /** Validates a Pod on create or update, or its status (subresource 'status'). */

@@ -352,3 +352,16 @@ test('MemoryStore › empty labels, annotations, finalizers, ownerReferences and
   t.is(patched.metadata.labels, undefined);
   t.is(patched.data, undefined);
 });
+
+test('MemoryStore › a Pod gets its QoS class at creation, requests defaulted from limits, and keeps it through updates', (t) => {
+  const s = newStore();
+  const qos = (name: string) => (s.get(pods, 'default', name).status as { qosClass?: string }).qosClass;
+  s.create(pods, 'default', pod('best'));
+  s.create(pods, 'default', pod('burst', { containers: [{ ...container(), resources: { requests: { cpu: '100m' } } }] }));
+  const g = s.create(pods, 'default', pod('guaranteed', { containers: [{ ...container(), resources: { limits: { cpu: '500m', memory: '128Mi' } } }] }));
+  t.deepEqual([qos('best'), qos('burst'), qos('guaranteed')], ['BestEffort', 'Burstable', 'Guaranteed']);
+  t.deepEqual((g.spec as { containers: { resources: unknown }[] }).containers[0].resources, { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '500m', memory: '128Mi' } });
+  // A status write that leaves it out gets it back.
+  const st = s.update(pods, 'default', 'guaranteed', { ...g, status: { phase: 'Running' } }, { subresource: 'status' }).object;
+  t.deepEqual(st.status, { phase: 'Running', qosClass: 'Guaranteed' });
+});
