@@ -115,14 +115,33 @@ export class EventRecorder {
     return new Promise((r) => this.#idle.push(r));
   }
 
-  /** Writes outstanding series counts and stops the timer. */
-  async close(): Promise<void> {
+  /**
+   * Writes outstanding series counts and stops the timer. With `timeoutMs`, stops waiting after
+   * that long (on the clock): writes not yet started are dropped (counted in `dropped`), the one
+   * in flight is left to the client (the manager aborts it). Writes go through the client's rate
+   * limit, so a backlog could otherwise hold a shutdown for minutes; client-go's broadcaster
+   * drops what is queued on Shutdown too.
+   * @param timeoutMs how long to wait for the writes. @default Infinity
+   */
+  async close(timeoutMs = Infinity): Promise<void> {
+    if (!(timeoutMs >= 0)) throw new RangeError(`close expects a timeout in ms >= 0, got ${timeoutMs}`);
     this.#timer?.cancel();
     this.#timer = undefined;
     for (const c of this.#cache.values()) {
       if ((c.event.series?.count ?? 1) > c.writtenCount) this.#enqueue(() => this.#writeSeries(c));
     }
-    await this.flush();
+    if (timeoutMs === Infinity) return this.flush();
+    let timer: TimerHandle | undefined;
+    const flushed = await Promise.race([
+      this.flush().then(() => true),
+      new Promise<boolean>((resolve) => (timer = this.#o.clock.setTimer(() => resolve(false), timeoutMs))),
+    ]);
+    timer?.cancel();
+    if (flushed) return;
+    const dropped = this.#pending.length;
+    this.#pending.length = 0;
+    this.dropped += dropped;
+    this.#o.logger?.warn({ controller: this.#o.controller, dropped, timeoutMs }, 'events not written at shutdown; dropping them');
   }
 
   #build(e: EventInput, now: number): EventsV1Event {

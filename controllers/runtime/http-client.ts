@@ -12,6 +12,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../../api-types/meta.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../../apiserver/types.js';
+import { type Clock, systemClock } from './clock.js';
+import { RequestTimeoutError, type SignalScopedClient } from './abort.js';
 import type { ClientWatch, KubeClient, ResourceClient, ResourceRef, WatchListener } from './kube-client.js';
 
 /** How long applied KubeConfig options (auth headers) are reused before being applied again. */
@@ -19,7 +21,8 @@ const authRefreshMs = 10_000;
 
 /** Waits for permission to send one request (client-side rate limiting, --kube-api-qps/--kube-api-burst). */
 export interface RequestThrottle {
-  acquire(): Promise<void>;
+  /** Resolves when the request may go; rejects with `signal.reason` if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
 }
 
 /** Options of HttpKubeClient. */
@@ -40,6 +43,16 @@ export interface HttpKubeClientOptions {
    * @default 64
    */
   maxSockets?: number;
+  /**
+   * How long a request (not a watch) may take once the rate limit let it go; past it the request
+   * is torn down and fails with RequestTimeoutError. As in client-go's rest.Request.request, the
+   * wait in the rate limit does not count. Watches are bounded by the server (timeoutSeconds).
+   * 0 means none, client-go's default.
+   * @default 0
+   */
+  requestTimeoutMs?: number;
+  /** Where request timeouts are timed. @default systemClock */
+  clock?: Clock;
 }
 
 interface Prepared {
@@ -63,12 +76,14 @@ interface Applied {
 }
 
 /** The KubeClient over HTTP. */
-export class HttpKubeClient implements KubeClient {
+export class HttpKubeClient implements SignalScopedClient {
   readonly #kc: KubeConfig;
   readonly #throttle?: RequestThrottle;
   readonly #userAgent: string;
   readonly #onRequest?: HttpKubeClientOptions['onRequest'];
   readonly #maxSockets: number;
+  readonly #timeoutMs: number;
+  readonly #clock: Clock;
   /** Keep-alive agents: one for requests (bounded), one for watches (each holds its connection). */
   #agents?: { requests: http.Agent; watches: http.Agent };
   #applied?: Applied;
@@ -80,6 +95,9 @@ export class HttpKubeClient implements KubeClient {
     this.#onRequest = opts.onRequest;
     this.#maxSockets = opts.maxSockets ?? 64;
     if (!Number.isInteger(this.#maxSockets) || this.#maxSockets < 1) throw new RangeError(`maxSockets: expected an integer >= 1, got ${opts.maxSockets}`);
+    this.#timeoutMs = opts.requestTimeoutMs ?? 0;
+    if (!Number.isFinite(this.#timeoutMs) || this.#timeoutMs < 0) throw new RangeError(`requestTimeoutMs: expected a finite number of ms >= 0, got ${opts.requestTimeoutMs}`);
+    this.#clock = opts.clock ?? systemClock;
   }
 
   /** Closes pooled connections; open watches end. */
@@ -90,6 +108,11 @@ export class HttpKubeClient implements KubeClient {
 
   resource<T extends KubeObject = KubeObject>(ref: ResourceRef): ResourceClient<T> {
     return new HttpResourceClient<T>(this, ref);
+  }
+
+  /** This client with `signal` bound to every request and watch (see SignalScopedClient). */
+  withSignal(signal: AbortSignal): KubeClient {
+    return { resource: <T extends KubeObject = KubeObject>(ref: ResourceRef) => new HttpResourceClient<T>(this, ref, signal) };
   }
 
   /**
@@ -151,26 +174,38 @@ export class HttpKubeClient implements KubeClient {
     return this.#applied;
   }
 
-  /** Sends one request and parses a JSON answer; non-2xx becomes an ApiError. */
-  async request<R>(verb: string, resource: string, method: string, path: string, query?: URLSearchParams, body?: { type: string; text: string }): Promise<R> {
-    await this.#throttle?.acquire();
+  /**
+   * Sends one request and parses a JSON answer; non-2xx becomes an ApiError. `signal` aborts it,
+   * in the rate limit or on the wire; `requestTimeoutMs` bounds it once it has left the rate limit.
+   */
+  async request<R>(verb: string, resource: string, method: string, path: string, query?: URLSearchParams, body?: { type: string; text: string }, signal?: AbortSignal): Promise<R> {
+    await this.#throttle?.acquire(signal);
     const p = await this.prepare(method, path, query);
+    signal?.throwIfAborted();
     const started = performance.now();
     let code = 0;
+    // One controller for this request: the caller's signal or our timeout, whichever comes first.
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = this.#timeoutMs > 0 ? this.#clock.setTimer(() => ac.abort(new RequestTimeoutError(`${method} ${p.options.path}`, this.#timeoutMs)), this.#timeoutMs) : undefined;
     try {
-      const { status, text } = await send(p, body);
+      const { status, text } = await send(p, body, ac.signal);
       code = status;
       if (status < 200 || status > 299) throw toApiError(status, safeParse(text), text);
       return (text ? JSON.parse(text) : undefined) as R;
     } finally {
+      timer?.cancel();
+      signal?.removeEventListener('abort', onAbort);
       this.#onRequest?.(verb, resource, code, (performance.now() - started) / 1000);
     }
   }
 
-  /** Opens a watch stream; resolves once the server answered with its headers. */
-  async openWatch<T extends KubeObject>(resource: string, path: string, query: URLSearchParams, listener: WatchListener<T>): Promise<ClientWatch> {
-    await this.#throttle?.acquire();
+  /** Opens a watch stream; resolves once the server answered with its headers. `signal` stops it. */
+  async openWatch<T extends KubeObject>(resource: string, path: string, query: URLSearchParams, listener: WatchListener<T>, signal?: AbortSignal): Promise<ClientWatch> {
+    await this.#throttle?.acquire(signal);
     const p = await this.prepare('GET', path, query, true);
+    signal?.throwIfAborted();
     const started = performance.now();
     return new Promise<ClientWatch>((resolve, reject) => {
       let ended = false;
@@ -225,6 +260,16 @@ export class HttpKubeClient implements KubeClient {
         if (!ended) reject(err);
         end(err);
       });
+      if (signal) {
+        const onAbort = (): void => {
+          if (ended) return;
+          reject(signal.reason);
+          end(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+          req.destroy();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.on('close', () => signal.removeEventListener('abort', onAbort));
+      }
       req.end();
     });
   }
@@ -233,10 +278,12 @@ export class HttpKubeClient implements KubeClient {
 class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   readonly #c: HttpKubeClient;
   readonly #ref: ResourceRef;
+  readonly #signal?: AbortSignal;
 
-  constructor(client: HttpKubeClient, ref: ResourceRef) {
+  constructor(client: HttpKubeClient, ref: ResourceRef, signal?: AbortSignal) {
     this.#c = client;
     this.#ref = ref;
+    this.#signal = signal;
   }
 
   #path(namespace: string | undefined, name?: string, subresource?: string): string {
@@ -250,13 +297,13 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
   }
 
   get(namespace: string | undefined, name: string): Promise<T> {
-    return this.#c.request('get', this.#ref.resource, 'GET', this.#path(namespace, name));
+    return this.#c.request('get', this.#ref.resource, 'GET', this.#path(namespace, name), undefined, undefined, this.#signal);
   }
 
   list(opts: ListOptions = {}): Promise<KubeList<T>> {
     const q = new URLSearchParams();
     setParams(q, { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.limit, continue: opts.continue, resourceVersion: opts.resourceVersion, resourceVersionMatch: opts.resourceVersionMatch });
-    return this.#c.request('list', this.#ref.resource, 'GET', this.#path(opts.namespace), q);
+    return this.#c.request('list', this.#ref.resource, 'GET', this.#path(opts.namespace), q, undefined, this.#signal);
   }
 
   watch(opts: WatchOptions & { timeoutSeconds?: number }, listener: WatchListener<T>): Promise<ClientWatch> {
@@ -270,19 +317,19 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
       sendInitialEvents: opts.sendInitialEvents,
       timeoutSeconds: opts.timeoutSeconds,
     });
-    return this.#c.openWatch(this.#ref.resource, this.#path(opts.namespace), q, listener);
+    return this.#c.openWatch(this.#ref.resource, this.#path(opts.namespace), q, listener, this.#signal);
   }
 
   create(namespace: string | undefined, obj: T, opts?: WriteOptions): Promise<T> {
-    return this.#c.request('create', this.#ref.resource, 'POST', this.#path(namespace), writeParams(opts), json(obj));
+    return this.#c.request('create', this.#ref.resource, 'POST', this.#path(namespace), writeParams(opts), json(obj), this.#signal);
   }
 
   update(obj: T, opts?: WriteOptions): Promise<T> {
-    return this.#c.request('update', this.#ref.resource, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? ''), writeParams(opts), json(obj));
+    return this.#c.request('update', this.#ref.resource, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? ''), writeParams(opts), json(obj), this.#signal);
   }
 
   updateStatus(obj: T, opts?: WriteOptions): Promise<T> {
-    return this.#c.request('update', `${this.#ref.resource}/status`, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? '', 'status'), writeParams(opts), json(obj));
+    return this.#c.request('update', `${this.#ref.resource}/status`, 'PUT', this.#path(obj.metadata.namespace, obj.metadata.name ?? '', 'status'), writeParams(opts), json(obj), this.#signal);
   }
 
   patch(namespace: string | undefined, name: string, type: PatchType, body: unknown, opts?: PatchOptions & { subresource?: 'status' }): Promise<T> {
@@ -290,7 +337,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     if (opts?.force !== undefined) q.set('force', String(opts.force));
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const sub = opts?.subresource;
-    return this.#c.request('patch', sub ? `${this.#ref.resource}/${sub}` : this.#ref.resource, 'PATCH', this.#path(namespace, name, sub), q, { type, text });
+    return this.#c.request('patch', sub ? `${this.#ref.resource}/${sub}` : this.#ref.resource, 'PATCH', this.#path(namespace, name, sub), q, { type, text }, this.#signal);
   }
 
   delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<T | Status> {
@@ -298,7 +345,7 @@ class HttpResourceClient<T extends KubeObject> implements ResourceClient<T> {
     // has one (endpoints/handlers/delete.go), so a dryRun sent as a parameter would be ignored.
     const { dryRun, fieldManager: _fm, ...rest } = opts;
     const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...rest, ...(dryRun ? { dryRun: ['All'] } : {}) };
-    return this.#c.request('delete', this.#ref.resource, 'DELETE', this.#path(namespace, name), new URLSearchParams(), json(body));
+    return this.#c.request('delete', this.#ref.resource, 'DELETE', this.#path(namespace, name), new URLSearchParams(), json(body), this.#signal);
   }
 }
 
@@ -317,8 +364,13 @@ function json(obj: unknown): { type: string; text: string } {
   return { type: 'application/json', text: JSON.stringify(obj) };
 }
 
-function send(p: Prepared, body?: { type: string; text: string }): Promise<{ status: number; text: string }> {
+/** Sends a request and reads its whole answer; `signal` tears it down and rejects with its reason. */
+function send(p: Prepared, body: { type: string; text: string } | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const headers = p.options.headers as http.OutgoingHttpHeaders;
     if (body) {
       headers['content-type'] = body.type;
@@ -327,6 +379,12 @@ function send(p: Prepared, body?: { type: string; text: string }): Promise<{ sta
     const req = (p.isHttps ? https : http).request(p.options, (res) => {
       collect(res).then((text) => resolve({ status: res.statusCode ?? 0, text }), reject);
     });
+    const onAbort = (): void => {
+      reject(signal.reason);
+      req.destroy();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('close', () => signal.removeEventListener('abort', onAbort));
     req.on('error', reject);
     req.end(body?.text);
   });

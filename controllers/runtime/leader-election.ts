@@ -10,7 +10,15 @@
  *    means someone else wrote first and we simply try again later.
  * 3. Renew: every retry period; if no renewal succeeds within the renew deadline, leadership is
  *    lost: `onStoppedLeading` runs (svcplane then exits non-zero, as kube-controller-manager does).
- * 4. Release (graceful shutdown): if we hold it, clear the holder so a standby takes over at once.
+ *    The deadline is a timer, not a check made when a request returns: each attempt is aborted
+ *    when the time left to the deadline runs out (client-go's renew() runs tryAcquireOrRenew
+ *    under context.WithTimeout(ctx, RenewDeadline)), so a request that never answers cannot keep
+ *    us leading. A candidate's attempt gets a whole renew deadline (kube-controller-manager's
+ *    Lease client has Timeout = RenewDeadline).
+ * 4. Release (graceful shutdown, client-go's ReleaseOnCancel): stop the renew loop (aborting the
+ *    attempt in flight) and wait for it to end; then, if we may hold the Lease, read it afresh
+ *    and clear the holder so a standby takes over at once. A 409 there is most likely our own
+ *    aborted renewal landing after the read: read again and, still holding it, retry once.
  *
  * Times are MicroTime: exactly 6 fractional digits.
  */
@@ -18,12 +26,21 @@ import os from 'node:os';
 import type { Lease } from '../../api-types/networking.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from './clock.js';
+import { RequestTimeoutError, raceAbort } from './abort.js';
 import type { ResourceClient } from './kube-client.js';
+
+/** Gives the Lease client whose requests abort with `signal` (one signal per attempt). */
+export type LeaseClientFactory = (signal: AbortSignal) => ResourceClient<Lease>;
 
 /** Options of LeaderElector; defaults are kube-controller-manager's. */
 export interface LeaderElectionOptions {
-  /** The Lease client (coordination.k8s.io/v1 leases). */
-  leases: ResourceClient<Lease>;
+  /**
+   * The Lease client (coordination.k8s.io/v1 leases), or a factory of clients whose requests
+   * abort with the given signal. Either way every attempt is raced against its deadline; with a
+   * factory the request itself is torn down too. Use a client of its own, not the controllers'
+   * (kube-controller-manager's LeaderElectionClient): renewals must not queue behind their work.
+   */
+  leases: ResourceClient<Lease> | LeaseClientFactory;
   /** --leader-elect-resource-namespace. @default 'kube-system' */
   namespace?: string;
   /** --leader-elect-resource-name. @default 'svcplane' */
@@ -59,12 +76,27 @@ export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/**
+ * Why leader-election timings cannot work, naming the flags, or undefined when they can
+ * (client-go NewLeaderElector: the lease outlasts the renew deadline, which outlasts 1.2 retry
+ * periods, JitterFactor; every period positive).
+ */
+export function leaderElectionTimingProblem(t: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number }): string | undefined {
+  const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = t;
+  if (!(retryPeriodMs > 0)) return `--leader-elect-retry-period must be positive, got ${retryPeriodMs}ms`;
+  if (!(leaseDurationMs > renewDeadlineMs)) return `--leader-elect-lease-duration (${leaseDurationMs}ms) must be greater than --leader-elect-renew-deadline (${renewDeadlineMs}ms)`;
+  if (!(renewDeadlineMs > retryPeriodMs * 1.2)) return `--leader-elect-renew-deadline (${renewDeadlineMs}ms) must be greater than 1.2 × --leader-elect-retry-period (${retryPeriodMs}ms)`;
+  return undefined;
+}
+
 /** Campaigns for and keeps a Lease. */
 export class LeaderElector {
   readonly #o: Required<Omit<LeaderElectionOptions, 'onNewLeader' | 'logger'>> & Pick<LeaderElectionOptions, 'onNewLeader' | 'logger'>;
   #leading = false;
   #stopped = true;
   #timer?: TimerHandle;
+  /** The attempt in flight: aborting it ends it at once. */
+  #attempt?: { abort: AbortController; done: Promise<boolean> };
   #observed?: { holder: string; rv: string; atMs: number; record: Lease };
   #lastRenewMs = 0;
   #leader = '';
@@ -78,10 +110,8 @@ export class LeaderElector {
       retryPeriodMs: 2_000,
       ...opts,
     };
-    const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = this.#o;
-    if (!(leaseDurationMs > renewDeadlineMs)) throw new RangeError(`--leader-elect-lease-duration (${leaseDurationMs}ms) must be greater than --leader-elect-renew-deadline (${renewDeadlineMs}ms)`);
-    if (!(renewDeadlineMs > retryPeriodMs * 1.2)) throw new RangeError(`--leader-elect-renew-deadline (${renewDeadlineMs}ms) must be greater than 1.2 × --leader-elect-retry-period (${retryPeriodMs}ms)`);
-    if (!(retryPeriodMs > 0)) throw new RangeError(`--leader-elect-retry-period must be positive, got ${retryPeriodMs}ms`);
+    const problem = leaderElectionTimingProblem(this.#o);
+    if (problem) throw new RangeError(problem);
   }
 
   /** True while we hold the Lease. */
@@ -102,58 +132,94 @@ export class LeaderElector {
   }
 
   /**
-   * Stops campaigning and renewing. With `release`, a held Lease is handed back first so a
-   * standby can take over without waiting for it to expire. Does not call onStoppedLeading.
+   * Stops campaigning and renewing: the attempt in flight is aborted and waited for, so nothing
+   * of ours writes the Lease afterwards. With `release`, a Lease we may hold is then handed back
+   * so a standby can take over without waiting for it to expire. Does not call onStoppedLeading.
    */
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.#stopped = true;
     this.#timer?.cancel();
-    if (opts.release && this.#leading) {
-      await this.#release();
+    const attempt = this.#attempt;
+    if (attempt) {
+      attempt.abort.abort(new Error('leader election stopped'));
+      await attempt.done;
     }
+    // An attempt cut short may have renewed, or even acquired, the Lease before we stopped.
+    if (opts.release && (this.#leading || attempt)) await this.#release();
     this.#leading = false;
   }
 
   async #tick(): Promise<void> {
     if (this.#stopped) return;
-    const ok = await this.#tryAcquireOrRenew();
+    const { clock, renewDeadlineMs, retryPeriodMs } = this.#o;
+    const startedMs = clock.now();
+    // 3. The time left to the renew deadline bounds this attempt.
+    const budgetMs = this.#leading ? this.#lastRenewMs + renewDeadlineMs - startedMs : renewDeadlineMs;
+    if (budgetMs <= 0) return this.#lose();
+    const abort = new AbortController();
+    const deadline = clock.setTimer(() => abort.abort(new RequestTimeoutError(`lease ${this.#o.namespace}/${this.#o.name}`, budgetMs)), budgetMs);
+    const done = this.#tryAcquireOrRenew(abort.signal);
+    this.#attempt = { abort, done };
+    const ok = await done;
+    deadline.cancel();
+    this.#attempt = undefined;
     if (this.#stopped) return;
-    const now = this.#o.clock.now();
+    const now = clock.now();
     if (ok) {
-      this.#lastRenewMs = now;
+      // Counted from when the attempt started: the Lease was renewed no earlier than that.
+      this.#lastRenewMs = startedMs;
       if (!this.#leading) {
         this.#leading = true;
         this.#o.logger?.info({ lease: `${this.#o.namespace}/${this.#o.name}`, identity: this.#o.identity }, 'successfully acquired lease');
         this.#o.onStartedLeading();
       }
-    } else if (this.#leading && now - this.#lastRenewMs >= this.#o.renewDeadlineMs) {
-      // 3. No renewal within the renew deadline: we may no longer lead.
-      this.#leading = false;
-      this.#stopped = true;
-      this.#o.logger?.warn({ lease: `${this.#o.namespace}/${this.#o.name}` }, 'failed to renew lease within the renew deadline; leadership lost');
-      this.#o.onStoppedLeading();
-      return;
     }
-    const wait = this.#leading ? this.#o.retryPeriodMs : this.#o.retryPeriodMs * (1 + 0.2 * this.#o.random());
-    this.#timer = this.#o.clock.setTimer(() => void this.#tick(), wait);
+    let waitMs: number;
+    if (this.#leading) {
+      const leftMs = this.#lastRenewMs + renewDeadlineMs - now;
+      if (leftMs <= 0) return this.#lose();
+      // Wake at the deadline at the latest, so losing it never waits for a retry period.
+      waitMs = Math.min(retryPeriodMs, leftMs);
+    } else {
+      waitMs = retryPeriodMs * (1 + 0.2 * this.#o.random());
+    }
+    this.#timer = clock.setTimer(() => void this.#tick(), waitMs);
   }
 
-  /** One attempt; true when we hold the Lease afterwards. Never throws. */
-  async #tryAcquireOrRenew(): Promise<boolean> {
-    const { leases, namespace, name, identity, clock } = this.#o;
+  /** 3. No renewal within the renew deadline: we may no longer lead. */
+  #lose(): void {
+    this.#leading = false;
+    this.#stopped = true;
+    this.#o.logger?.warn({ lease: `${this.#o.namespace}/${this.#o.name}` }, 'failed to renew lease within the renew deadline; leadership lost');
+    this.#o.onStoppedLeading();
+  }
+
+  /** The Lease client for requests that abort with `signal`. */
+  #leases(signal: AbortSignal): ResourceClient<Lease> {
+    const { leases } = this.#o;
+    return typeof leases === 'function' ? leases(signal) : leases;
+  }
+
+  /** One attempt; true when we hold the Lease afterwards. Never throws; ends when `signal` aborts. */
+  async #tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    const { namespace, name, identity, clock } = this.#o;
+    const leases = this.#leases(signal);
     const now = clock.now();
     try {
       let current: Lease;
       try {
-        current = await leases.get(namespace, name);
+        current = await raceAbort(leases.get(namespace, name), signal);
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
-        const created = await leases.create(namespace, {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name, namespace },
-          spec: this.#spec(now, 0, now),
-        });
+        const created = await raceAbort(
+          leases.create(namespace, {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace },
+            spec: this.#spec(now, 0, now),
+          }),
+          signal,
+        );
         this.#observe(created, clock.now());
         return true;
       }
@@ -164,15 +230,18 @@ export class LeaderElector {
       const transitions = current.spec?.leaseTransitions ?? 0;
       const ours = holder === identity;
       const acquireMs = ours && current.spec?.acquireTime ? Date.parse(current.spec.acquireTime) : now;
-      const updated = await leases.update({
-        ...current,
-        spec: { ...current.spec, ...this.#spec(acquireMs, ours ? transitions : transitions + 1, now) },
-      });
+      const updated = await raceAbort(
+        leases.update({
+          ...current,
+          spec: { ...current.spec, ...this.#spec(acquireMs, ours ? transitions : transitions + 1, now) },
+        }),
+        signal,
+      );
       this.#observe(updated, clock.now());
       return true;
     } catch (err) {
       // 2. A 409 is another candidate's write winning; anything else is a transient failure.
-      if (!(err instanceof ApiError && err.code === 409)) {
+      if (!(err instanceof ApiError && err.code === 409) && !this.#stopped) {
         this.#o.logger?.warn({ lease: `${namespace}/${name}`, err: err instanceof Error ? err.message : String(err) }, 'error retrieving or updating lease');
       }
       return false;
@@ -200,17 +269,34 @@ export class LeaderElector {
     }
   }
 
-  /** 4. Hands the Lease back: empty holder, 1 s duration, as client-go's release does. */
+  /**
+   * 4. Hands the Lease back: empty holder, 1 s duration, as client-go's release does, from a
+   * fresh read; one more read and write after a 409 while we still hold it. Bounded by the renew
+   * deadline (the Timeout of kube-controller-manager's Lease client). Never throws.
+   */
   async #release(): Promise<void> {
-    const { leases, namespace, name, clock } = this.#o;
+    const { namespace, name, identity, clock, renewDeadlineMs } = this.#o;
+    const abort = new AbortController();
+    const deadline = clock.setTimer(() => abort.abort(new RequestTimeoutError(`releasing lease ${namespace}/${name}`, renewDeadlineMs)), renewDeadlineMs);
+    const leases = this.#leases(abort.signal);
     try {
-      const current = await leases.get(namespace, name);
-      if (current.spec?.holderIdentity !== this.#o.identity) return;
-      const now = microTime(clock.now());
-      await leases.update({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } });
-      this.#o.logger?.info({ lease: `${namespace}/${name}` }, 'released lease');
+      for (let attempt = 1; ; attempt++) {
+        const current = await raceAbort(leases.get(namespace, name), abort.signal);
+        if (current.spec?.holderIdentity !== identity) return;
+        const now = microTime(clock.now());
+        try {
+          await raceAbort(leases.update({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } }), abort.signal);
+          this.#o.logger?.info({ lease: `${namespace}/${name}` }, 'released lease');
+          return;
+        } catch (err) {
+          if (attempt < 2 && err instanceof ApiError && err.code === 409) continue;
+          throw err;
+        }
+      }
     } catch (err) {
       this.#o.logger?.warn({ lease: `${namespace}/${name}`, err: err instanceof Error ? err.message : String(err) }, 'failed to release lease');
+    } finally {
+      deadline.cancel();
     }
   }
 }

@@ -65,7 +65,8 @@ export interface WorkerPoolHandle {
   readonly inFlight: number;
   /**
    * Shuts the queue down, abandons keys still queued, aborts the signal given to running
-   * reconciles, and resolves once they have settled. Idempotent.
+   * reconciles, and resolves once they have settled. Idempotent. A reconcile that fails after
+   * the abort is cut short, not failed: no retry, no `onError`, one summary log line.
    */
   stop(): Promise<void>;
   /**
@@ -97,7 +98,16 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
   let onSettled: (() => void) | undefined;
   const settled = (): Promise<void> => new Promise((resolve) => { onSettled = resolve; });
 
+  let cutShort = 0;
+
   const fail = (key: K, err: unknown): void => {
+    if (abort.signal.aborted) {
+      // Stopped: the reconcile was cut short (its requests aborted), not failed, and the queue,
+      // shut down, would not take a retry. One line at the end says how many, not one per key.
+      queue.forget(key);
+      cutShort++;
+      return;
+    }
     let outcome: FailureOutcome;
     if (isTerminalError(err)) {
       outcome = 'terminal';
@@ -165,10 +175,12 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
   const done = pump();
 
   const stop = async (): Promise<void> => {
+    const first = !stopping;
     stopping = true;
     abort.abort();
     queue.shutDown();
     await done;
+    if (first && cutShort > 0) opts.logger?.info({ queue: queue.name, count: cutShort }, 'Reconciles cut short by shutdown');
   };
 
   return {

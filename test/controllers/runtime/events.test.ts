@@ -7,6 +7,7 @@ import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import { EventRecorder, type EventInput } from '../../../controllers/runtime/events.js';
 import type { CoreEvent } from '../../../api-types/core.js';
 import type { EventsV1Event } from '../../../api-types/networking.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { FakeClock, settle } from '../../helpers/fake-clock.js';
 
 const eventsV1 = resourceFor('events.k8s.io', 'events');
@@ -111,4 +112,27 @@ test('events › record returns at once even while the API hangs; writes queue b
   }
   await settle(5);
   t.is(creates, 1, 'one write in flight, the rest queued behind it');
+});
+
+test('events › close with a timeout stops waiting on writes that hang and drops the ones not started', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21, 12));
+  let creates = 0;
+  // Every write waits in a saturated rate limit, for ever as far as this test goes.
+  const client = delegatingClient(new InProcessClient(store), () => ({ create: () => (creates++, new Promise<never>(() => {})) }));
+  const recorder = new EventRecorder({ client, controller: 'c', instance: 'c-host', clock });
+  for (let i = 0; i < 5; i++) recorder.record({ regarding: { ...svc, name: `web-${i}` }, type: 'Normal', reason: 'R', action: 'A', note: 'n' });
+  let closed = false;
+  void recorder.close(2_000).then(() => (closed = true));
+  await settle(5);
+  clock.advance(1_999);
+  await settle(5);
+  t.false(closed);
+  clock.advance(1);
+  await settle(5);
+  t.true(closed, 'closed at the timeout');
+  t.is(creates, 1, 'one write was in flight');
+  t.is(recorder.dropped, 4, 'the others were dropped');
+  await t.throwsAsync(() => recorder.close(-1), { instanceOf: RangeError });
+  store.close();
 });

@@ -2,9 +2,13 @@ import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { RequestTimeoutError } from '../../../controllers/runtime/abort.js';
 import { HttpKubeClient, type HttpKubeClientOptions } from '../../../controllers/runtime/http-client.js';
+import { tokenBucketThrottle } from '../../../controllers/runtime/throttle.js';
 import { ApiError } from '../../../apiserver/errors.js';
 import type { KubeObject, WatchEvent } from '../../../api-types/meta.js';
+import { eventually } from '../../helpers/eventually.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 interface Seen {
   method: string;
@@ -190,4 +194,79 @@ test('http client › plain http without insecure-skip-tls-verify is refused, as
   kc.loadFromOptions({ clusters: [{ name: 'c', server: 'http://127.0.0.1:1' }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
   const client = new HttpKubeClient({ kubeConfig: kc });
   await t.throwsAsync(client.resource({ group: '', version: 'v1', resource: 'pods' }).get('default', 'p'), { message: /HTTP protocol is not allowed/ });
+});
+
+test('http client › a request with no answer fails at requestTimeoutMs (on the clock); the wait in the rate limit does not count', async (t) => {
+  const clock = new FakeClock();
+  // The server reads every request and answers none (a stopped proxy).
+  const s = await scripted(() => {}, '', { requestTimeoutMs: 5_000, clock, throttle: tokenBucketThrottle(1, 1, clock) });
+  try {
+    const svc = s.client.resource({ group: '', version: 'v1', resource: 'services' });
+    const outcomes: string[] = [];
+    const errors: unknown[] = [];
+    const failed = (name: string) => (err: unknown) => {
+      errors.push(err);
+      outcomes.push(`${name} ${(err as RequestTimeoutError).code}`);
+    };
+    const first = svc.get('default', 'a').catch(failed('a'));
+    const second = svc.get('default', 'b').catch(failed('b'));
+    await eventually('the first request reached the server', () => s.seen.length === 1);
+    clock.advance(1_000);
+    // The second left the rate limit 1 s later: its timeout runs from then.
+    await eventually('the second request reached the server', () => s.seen.length === 2);
+    clock.advance(3_999);
+    await new Promise((r) => setImmediate(r));
+    t.deepEqual(outcomes, []);
+    clock.advance(1);
+    await first;
+    t.deepEqual(outcomes, ['a RequestTimeout']);
+    clock.advance(1_000);
+    await second;
+    t.deepEqual(outcomes, ['a RequestTimeout', 'b RequestTimeout']);
+    t.true(errors[0] instanceof RequestTimeoutError);
+    t.regex((errors[0] as Error).message, /^GET \/api\/v1\/namespaces\/default\/services\/a: no answer within 5000ms/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('http client › requestTimeoutMs does not cut a watch', async (t) => {
+  const clock = new FakeClock();
+  const s = await scripted((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.flushHeaders();
+  }, '', { requestTimeoutMs: 1_000, clock });
+  try {
+    let ended = false;
+    const w = await s.client.resource({ group: '', version: 'v1', resource: 'pods' }).watch({}, { event: () => {}, end: () => (ended = true) });
+    clock.advance(60_000);
+    await new Promise((r) => setImmediate(r));
+    t.false(ended);
+    w.stop();
+  } finally {
+    await s.close();
+  }
+});
+
+test('http client › withSignal: an abort ends a wait in the rate limit (the request is never sent) and tears down a request on the wire', async (t) => {
+  const clock = new FakeClock();
+  const s = await scripted(() => {}, '', { clock, throttle: tokenBucketThrottle(1, 1, clock) });
+  try {
+    const abort = new AbortController();
+    const svc = s.client.withSignal(abort.signal).resource({ group: '', version: 'v1', resource: 'services' });
+    const onWire = svc.get('default', 'a');
+    const throttled = svc.update({ metadata: { name: 'b', namespace: 'default' } });
+    await eventually('the first request reached the server', () => s.seen.length === 1);
+    const reason = new Error('stopping');
+    abort.abort(reason);
+    t.is(await t.throwsAsync(onWire), reason);
+    t.is(await t.throwsAsync(throttled), reason);
+    clock.advance(10_000);
+    await new Promise((r) => setImmediate(r));
+    t.is(s.seen.length, 1, 'the throttled request was never sent');
+    t.is(await t.throwsAsync(svc.get('default', 'c')), reason, 'nor is any later one');
+    t.is(s.seen.length, 1);
+  } finally {
+    await s.close();
+  }
 });

@@ -4,7 +4,9 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { internalError } from '../../../apiserver/errors.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import { LeaderElector, holderIdentity, microTime } from '../../../controllers/runtime/leader-election.js';
+import type { ResourceClient } from '../../../controllers/runtime/kube-client.js';
 import type { Lease } from '../../../api-types/networking.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { FakeClock, settle } from '../../helpers/fake-clock.js';
 
 const leaseRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
@@ -127,5 +129,135 @@ test('leader election › durations are checked like kube-controller-manager che
   const base = { leases: new InProcessClient(store).resource<Lease>(leaseRef), identity: 'x', clock: new FakeClock(), random: () => 0, onStartedLeading() {}, onStoppedLeading() {} };
   t.throws(() => new LeaderElector({ ...base, leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }), { instanceOf: RangeError, message: /--leader-elect-lease-duration/ });
   t.throws(() => new LeaderElector({ ...base, retryPeriodMs: 9_000 }), { instanceOf: RangeError, message: /--leader-elect-renew-deadline/ });
+  store.close();
+});
+
+/**
+ * A Lease client over the store whose requests can be made to hang (as behind a stopped proxy)
+ * or to hold an update and land it later; it records the signal of each attempt.
+ */
+function controllableLeases(store: MemoryStore) {
+  const state = {
+    hang: false,
+    /** Holds the next update: it reaches the store only when the next get has been answered. */
+    holdNextUpdate: false,
+    held: undefined as (() => Promise<unknown>) | undefined,
+    signals: [] as AbortSignal[],
+  };
+  const client = delegatingClient(new InProcessClient(store), (inner) => ({
+    get: async (ns, name) => {
+      if (state.hang) return new Promise<never>(() => {});
+      const got = await inner.get(ns, name);
+      const held = state.held;
+      state.held = undefined;
+      await held?.();
+      return got;
+    },
+    update: (obj, o) => {
+      if (state.hang) return new Promise<never>(() => {});
+      if (!state.holdNextUpdate) return inner.update(obj, o);
+      state.holdNextUpdate = false;
+      return new Promise((resolve, reject) => {
+        state.held = () => inner.update(obj, o).then(resolve, reject);
+      });
+    },
+  }));
+  const leases = (signal: AbortSignal): ResourceClient<Lease> => {
+    state.signals.push(signal);
+    return client.resource<Lease>(leaseRef);
+  };
+  return { state, leases };
+}
+
+test('leader election › a request that never answers cannot keep us leading: we step down at the renew deadline', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const { state, leases } = controllableLeases(store);
+  const log: string[] = [];
+  const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading: () => log.push('started'), onStoppedLeading: () => log.push('stopped') });
+  a.start();
+  await settle(5);
+  t.true(a.isLeader());
+  const acquiredAt = clock.now();
+  state.hang = true;
+  await run(clock, 9_500, 250);
+  t.deepEqual(log, ['started'], 'still leading inside the renew deadline');
+  t.true(a.isLeader());
+  await run(clock, 1_000, 250);
+  t.deepEqual(log, ['started', 'stopped'], 'stepped down although the request never answered');
+  t.false(a.isLeader(), 'and reports not leading');
+  t.true(state.signals.at(-1)!.aborted, 'the hung request was aborted');
+  t.true(clock.now() - acquiredAt >= 10_000);
+  // Nothing is left running: no timer, no further attempt.
+  const attempts = state.signals.length;
+  await run(clock, 5_000);
+  t.is(state.signals.length, attempts);
+  store.close();
+});
+
+test('leader election › a renewal hung behind a stopped proxy: the standby takes over, the old leader has stepped down before', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const { state, leases } = controllableLeases(store);
+  const aLog: string[] = [];
+  const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading: () => aLog.push('started'), onStoppedLeading: () => aLog.push('stopped') });
+  const b = candidate(store, clock, 'b');
+  a.start();
+  await settle(5);
+  b.elector.start();
+  await run(clock, 4_000, 250);
+  state.hang = true;
+  let aStoppedAt = 0;
+  let bStartedAt = 0;
+  for (let i = 0; i < 200 && !bStartedAt; i++) {
+    await run(clock, 100, 100);
+    if (!aStoppedAt && aLog.includes('stopped')) aStoppedAt = clock.now();
+    if (b.elector.isLeader()) bStartedAt = clock.now();
+  }
+  t.true(aStoppedAt > 0, 'a stepped down');
+  t.true(bStartedAt > 0, 'b took over');
+  t.true(aStoppedAt < bStartedAt, `never two leaders: a stopped at +${aStoppedAt - bStartedAt} ms from b starting`);
+  await b.elector.stop();
+  store.close();
+});
+
+test('leader election › stop aborts the renewal in flight, waits for it, and releases from a fresh read, retrying a 409 once', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const { state, leases } = controllableLeases(store);
+  const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading() {}, onStoppedLeading() {} });
+  a.start();
+  await settle(5);
+  t.true(a.isLeader());
+  // The next renewal's write is on the wire when SIGTERM comes, and lands after release has read
+  // the Lease: release's first write is then a 409.
+  state.holdNextUpdate = true;
+  await run(clock, 2_000);
+  t.truthy(state.held, 'a renewal is in flight');
+  const renewal = state.signals.at(-1)!;
+  await a.stop({ release: true });
+  const l = await lease(store);
+  t.is(l.spec?.holderIdentity, '', 'released');
+  t.is(l.spec?.leaseDurationSeconds, 1);
+  t.true(renewal.aborted, 'the renewal in flight was aborted');
+  t.false(a.isLeader());
+  store.close();
+});
+
+test('leader election › stop waits for a hung attempt no longer than it takes to abort it', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const { state, leases } = controllableLeases(store);
+  const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading() {}, onStoppedLeading() {} });
+  a.start();
+  await settle(5);
+  state.hang = true;
+  await run(clock, 2_000);
+  state.hang = false;
+  let stopped = false;
+  void a.stop({ release: true }).then(() => (stopped = true));
+  await settle(10);
+  t.true(stopped, 'stopped without the clock moving');
+  t.is((await lease(store)).spec?.holderIdentity, '');
   store.close();
 });

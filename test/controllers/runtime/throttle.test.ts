@@ -19,3 +19,17 @@ test('throttle › a burst passes at once, then requests are spaced 1/qps apart'
   await settle(3);
   t.is(passed, 40);
 });
+
+test('throttle › an abort ends the wait with the signal\'s reason and cancels its timer', async (t) => {
+  const clock = new FakeClock();
+  const throttle = tokenBucketThrottle(1, 1, clock);
+  await throttle.acquire();
+  const abort = new AbortController();
+  const waiting = throttle.acquire(abort.signal);
+  t.is(clock.pendingTimers, 1);
+  const reason = new Error('stopping');
+  abort.abort(reason);
+  t.is(await t.throwsAsync(waiting), reason);
+  t.is(clock.pendingTimers, 0);
+  t.is(await t.throwsAsync(throttle.acquire(abort.signal)), reason, 'an aborted signal does not wait at all');
+});

@@ -291,3 +291,23 @@ test('runWorkers › property: at most N at once, never a key alongside itself, 
     return ok;
   }), { numRuns: 1000 }));
 });
+
+test('runWorkers › reconciles that fail once stopped are cut short: no retry, no onError, one log line for all', async (t) => {
+  const { clock, queue } = setup();
+  const g = gatedReconcile();
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const logger = { info: (o: object, m: string) => lines.push(`${m} ${JSON.stringify(o)}`), error: (_o: object, m: string) => lines.push(m) };
+  const pool = runWorkers(queue, { concurrency: 3, reconcile: g.reconcile, logger, onError: (k) => errors.push(k) });
+  for (const k of ['a', 'b', 'c']) queue.add(k);
+  await settle();
+  const draining = pool.drain(500);
+  clock.advance(500);
+  await settle();
+  // Their requests are aborted: each reconcile rejects.
+  for (const call of [...g.running]) call.reject(new Error('stopping'));
+  t.false(await draining);
+  t.deepEqual(errors, []);
+  t.deepEqual(lines, ['Reconciles cut short by shutdown {"queue":"test","count":3}']);
+  t.is(queue.len, 0);
+});
