@@ -3,7 +3,9 @@
  * $KUBECONFIG, ~/.kube/config or the in-cluster service account), leader-elected by default
  * with kube-controller-manager's flags. This module only declares the flags; run-main.ts runs.
  */
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { leaderElectionTimingProblem } from '../controllers/runtime/leader-election.js';
 import { addControllerFlags, parseDuration, type ControllerFlags } from './flags.js';
 
 /** Parsed flags of `svcplane run`. */
@@ -29,10 +31,20 @@ export function addLeaderElectionFlags(cmd: Command, electByDefault: boolean): C
     .option('--leader-elect-resource-namespace <namespace>', 'the Lease namespace', 'kube-system');
 }
 
+/** What makes `run`'s flags unusable together, naming the flags, or undefined. */
+export function runFlagsProblem(flags: RunFlags): string | undefined {
+  if (flags.kubeconfig !== undefined && !existsSync(flags.kubeconfig)) return `--kubeconfig ${flags.kubeconfig}: no such file`;
+  if (!flags.leaderElect) return undefined;
+  return leaderElectionTimingProblem({ leaseDurationMs: flags.leaderElectLeaseDuration, renewDeadlineMs: flags.leaderElectRenewDeadline, retryPeriodMs: flags.leaderElectRetryPeriod });
+}
+
 /** Adds the `run` subcommand. */
 export function registerRun(program: Command): void {
   const cmd = program.command('run').description('run the controllers against an API server (leader-elected by default)').option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)');
-  addLeaderElectionFlags(addControllerFlags(cmd), true).action(async (flags: RunFlags) => {
+  addLeaderElectionFlags(addControllerFlags(cmd), true).action(async (flags: RunFlags, command: Command) => {
+    // Flags that are fine alone but not together, or a file that is not there: usage errors too.
+    const problem = runFlagsProblem(flags);
+    if (problem) command.error(`error: ${problem}`, { exitCode: 2, code: 'svcplane.invalidFlags' });
     // Loaded here so that --help and flag errors answer without loading the client and controllers.
     const { runControllers } = await import('./run-main.js');
     process.exitCode = await runControllers(flags);
