@@ -104,9 +104,12 @@ export class WorkQueue<K = string> {
     this.#delayed.set(key, { readyAtMs, timer });
   }
 
-  /** Adds `key` after the delay the rate limiter decides (this counts one more requeue). */
-  addRateLimited(key: K): void {
-    this.addAfter(key, this.#rateLimiter.when(key));
+  /**
+   * Adds `key` after the delay the rate limiter decides, or `atLeastMs` when that is longer (a
+   * server's Retry-After); this counts one more requeue.
+   */
+  addRateLimited(key: K, atLeastMs = 0): void {
+    this.addAfter(key, Math.max(atLeastMs, this.#rateLimiter.when(key)));
   }
 
   /** Clears the rate limiter's record of `key`: call it when a key succeeds or is given up. */

@@ -8,6 +8,7 @@
  * dedupe, exclusivity and retries belong to the work queue.
  */
 import PQueue from 'p-queue';
+import { ApiError } from '../../api-types/api-error.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** What a reconcile may ask for on success. */
@@ -114,7 +115,10 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
       queue.forget(key);
     } else if (queue.numRequeues(key) < queue.maxRetries) {
       outcome = 'requeued';
-      queue.addRateLimited(key);
+      // A server that said when to come back (429 or 5xx with Retry-After) is not asked sooner,
+      // as client-go's rest client waits it out (rest/with_retry.go checkWait).
+      const retryAfterSeconds = err instanceof ApiError ? err.retryAfterSeconds : undefined;
+      queue.addRateLimited(key, retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0);
     } else {
       outcome = 'dropped';
       queue.forget(key);

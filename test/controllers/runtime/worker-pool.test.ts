@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { ItemExponentialFailureRateLimiter } from '../../../controllers/runtime/rate-limiter.js';
+import { ApiError } from '../../../api-types/api-error.js';
 import { WorkQueue } from '../../../controllers/runtime/work-queue.js';
 import { TerminalError, isTerminalError, runWorkers, type FailureOutcome, type ReconcileResult } from '../../../controllers/runtime/worker-pool.js';
 import { FakeClock, settle } from '../../helpers/fake-clock.js';
@@ -310,4 +311,26 @@ test('runWorkers › reconciles that fail once stopped are cut short: no retry, 
   t.deepEqual(errors, []);
   t.deepEqual(lines, ['Reconciles cut short by shutdown {"queue":"test","count":3}']);
   t.is(queue.len, 0);
+});
+
+test('runWorkers › a server\'s Retry-After is waited out before the retry, when longer than the backoff', async (t) => {
+  const { clock, queue } = setup();
+  const g = gatedReconcile();
+  const pool = runWorkers(queue, { concurrency: 1, reconcile: g.reconcile });
+  queue.add('a');
+  await settle();
+  const throttled = new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 2 } });
+  g.running[0]!.reject(throttled);
+  await settle();
+  t.is(clock.nextTimerAt(), 2000, 'not after the 5 ms backoff');
+  t.is(queue.numRequeues('a'), 1, 'it still counts as a retry');
+  clock.advance(1999);
+  await settle();
+  t.is(g.running.length, 0);
+  clock.advance(1);
+  await settle();
+  t.is(g.running.length, 1);
+  g.running[0]!.resolve();
+  await settle();
+  await pool.stop();
 });
