@@ -4,10 +4,20 @@ import net from 'node:net';
 import path from 'node:path';
 import { startApiServer } from '../../apiserver/index.js';
 import { resourceFor } from '../../apiserver/resources.js';
+import type { MemoryStore } from '../../apiserver/store.js';
 import type { Lease } from '../../api-types/networking.js';
 import { runSvcplane, type SvcplaneProcess } from '../helpers/svcplane-process.js';
 
 const leases = resourceFor('coordination.k8s.io', 'leases');
+
+/** The Lease's holder ('' before the Lease exists). */
+function holderOf(store: MemoryStore): string {
+  try {
+    return (store.get(leases, 'kube-system', 'svcplane') as Lease).spec?.holderIdentity ?? '';
+  } catch {
+    return '';
+  }
+}
 const leaseMs = 3000;
 const retryMs = 500;
 
@@ -42,14 +52,7 @@ test('svcplane run › two instances: exactly one leads; after the leader is SIG
   });
   const [ida, idb] = await Promise.all([identityOf(a), identityOf(b)]);
   t.regex(ida, /^[^_]+_\d+_[bcdfghjklmnpqrstvwxz2456789]{5}$/, 'host_pid_suffix');
-  /** The Lease's holder ('' before the Lease exists). */
-  const holder = (): string => {
-    try {
-      return (server.store.get(leases, 'kube-system', 'svcplane') as Lease).spec?.holderIdentity ?? '';
-    } catch {
-      return '';
-    }
-  };
+  const holder = (): string => holderOf(server.store);
   const deadline = Date.now() + 30_000;
   while (![ida, idb].includes(holder())) {
     if (Date.now() > deadline) throw new Error('nobody took the lease');
@@ -122,13 +125,7 @@ test('svcplane run › a leader whose connection hangs steps down (exit 1) at th
   const a = runInstance(proxied);
   t.teardown(() => a.child.kill('SIGKILL'));
   const ida = await identityOf(a);
-  const holder = (): string => {
-    try {
-      return (server.store.get(leases, 'kube-system', 'svcplane') as Lease).spec?.holderIdentity ?? '';
-    } catch {
-      return '';
-    }
-  };
+  const holder = (): string => holderOf(server.store);
   const deadline = Date.now() + 30_000;
   while (holder() !== ida) {
     if (Date.now() > deadline) throw new Error('a did not take the lease');

@@ -1,14 +1,13 @@
 import test from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startApiServer, type ApiServerHandle } from '../../apiserver/index.js';
 import { MemoryStore } from '../../apiserver/store.js';
 import { FakeStoreClock } from '../helpers/fake-store-clock.js';
+import { kubectlIn } from '../helpers/kubectl.js';
 
-const exec = promisify(execFile);
 
 let s: ApiServerHandle;
 let store: MemoryStore;
@@ -31,15 +30,7 @@ test.after.always(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec('kubectl', args, { env, timeout: 30_000 });
-    return stdout;
-  } catch (e) {
-    const err = e as Error & { stderr?: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
-  }
-}
+const kubectl = kubectlIn(() => env);
 
 async function apply(name: string, yaml: string): Promise<void> {
   const file = path.join(home, name);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startApiServer, type ApiServerHandle } from '../../apiserver/index.js';
+import { kubectlIn } from '../helpers/kubectl.js';
 
 const exec = promisify(execFile);
 
@@ -23,15 +24,7 @@ test.after.always(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec('kubectl', args, { env, timeout: 30_000 });
-    return stdout;
-  } catch (e) {
-    const err = e as Error & { stderr?: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
-  }
-}
+const kubectl = kubectlIn(() => env);
 
 async function manifest(name: string, text: string): Promise<string> {
   const file = path.join(home, name);
