@@ -132,6 +132,13 @@ test('leader election › durations are checked like kube-controller-manager che
   store.close();
 });
 
+/** A store, a fake clock, and Lease requests the test can hold or hang (controllableLeases). */
+function controllableWorld() {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  return { store, clock, ...controllableLeases(store) };
+}
+
 /**
  * A Lease client over the store whose requests can be made to hang (as behind a stopped proxy)
  * or to hold an update and land it later; it records the signal of each attempt.
@@ -170,9 +177,7 @@ function controllableLeases(store: MemoryStore) {
 }
 
 test('leader election › a request that never answers cannot keep us leading: we step down at the renew deadline', async (t) => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 10, 21));
-  const { state, leases } = controllableLeases(store);
+  const { store, clock, state, leases } = controllableWorld();
   const log: string[] = [];
   const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading: () => log.push('started'), onStoppedLeading: () => log.push('stopped') });
   a.start();
@@ -196,9 +201,7 @@ test('leader election › a request that never answers cannot keep us leading: w
 });
 
 test('leader election › a renewal hung behind a stopped proxy: the standby takes over, the old leader has stepped down before', async (t) => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 10, 21));
-  const { state, leases } = controllableLeases(store);
+  const { store, clock, state, leases } = controllableWorld();
   const aLog: string[] = [];
   const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading: () => aLog.push('started'), onStoppedLeading: () => aLog.push('stopped') });
   const b = candidate(store, clock, 'b');
@@ -222,9 +225,7 @@ test('leader election › a renewal hung behind a stopped proxy: the standby tak
 });
 
 test('leader election › stop aborts the renewal in flight, waits for it, and releases from a fresh read, retrying a 409 once', async (t) => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 10, 21));
-  const { state, leases } = controllableLeases(store);
+  const { store, clock, state, leases } = controllableWorld();
   const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading() {}, onStoppedLeading() {} });
   a.start();
   await settle(5);
@@ -245,9 +246,7 @@ test('leader election › stop aborts the renewal in flight, waits for it, and r
 });
 
 test('leader election › stop waits for a hung attempt no longer than it takes to abort it', async (t) => {
-  const store = new MemoryStore();
-  const clock = new FakeClock(Date.UTC(2026, 10, 21));
-  const { state, leases } = controllableLeases(store);
+  const { store, clock, state, leases } = controllableWorld();
   const a = new LeaderElector({ leases, identity: 'a', clock, random: () => 0, onStartedLeading() {}, onStoppedLeading() {} });
   a.start();
   await settle(5);
