@@ -24,7 +24,7 @@ const MIN_KEPT_CHARS = 256;
  * read the text in the same turn; keeping it for every stored version would double the text kept
  * in history, and an older version composes its text again from its members' texts.
  */
-const recent = new Map<object, string>();
+const recent = new Map<object, { text: string; bytes?: Buffer }>();
 const RECENT_MAX = 256;
 
 /**
@@ -33,7 +33,18 @@ const RECENT_MAX = 256;
  * frozen are serialised and not remembered (they may change).
  */
 export function storedJson(obj: object): string {
-  return recent.get(obj) ?? compose(obj as Record<string, unknown>, false);
+  return recent.get(obj)?.text ?? compose(obj as Record<string, unknown>, false);
+}
+
+/**
+ * `storedJson(obj)` as UTF-8 bytes. For an object stored last, encoded once and shared: the
+ * write's answer and every watch line of the change carry the same bytes, so the text is not
+ * encoded again for each of them.
+ */
+export function storedJsonBytes(obj: object): Buffer {
+  const entry = recent.get(obj);
+  if (entry === undefined) return Buffer.from(compose(obj as Record<string, unknown>, false), 'utf8');
+  return (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
 }
 
 /**
@@ -44,7 +55,7 @@ export function storedJson(obj: object): string {
  */
 export function rememberJsonBeforeFreeze(obj: object): string {
   const text = compose(obj as Record<string, unknown>, true);
-  recent.set(obj, text);
+  recent.set(obj, { text });
   if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as object);
   return text;
 }

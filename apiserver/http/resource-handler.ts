@@ -10,7 +10,7 @@ import type { KubeObject } from '../../api-types/meta.js';
 import { parse as parseYaml } from 'yaml';
 import { REQUEST_YAML } from '../patch/apply.js';
 import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecode, typedPatchFailed } from '../errors.js';
-import { listJson, storedJson } from '../json-text.js';
+import { listJson, storedJson, storedJsonBytes } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
@@ -251,7 +251,7 @@ export async function handleResource(
  */
 function sendWritten(res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
   if (isDryRun) sendJson(res, code, obj);
-  else sendJsonText(res, code, storedJson(obj));
+  else sendJsonText(res, code, storedJsonBytes(obj));
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {

@@ -12,7 +12,7 @@ import type { ServerResponse } from 'node:http';
 import type { Status, WatchEvent } from '../../api-types/meta.js';
 import type { WatchHandle, WatchSink } from '../types.js';
 import { expired } from '../errors.js';
-import { storedJson } from '../json-text.js';
+import { storedJson, storedJsonBytes } from '../json-text.js';
 import type { Timers } from './timers.js';
 import type { Flushable, WatchFlusher } from './watch-flush.js';
 
@@ -28,21 +28,33 @@ function concatLines(parts: readonly (string | Buffer)[]): Buffer {
  * never changes). Entries live until the current synchronous delivery is over (one microtask).
  */
 export class EventLineCache {
-  private lines = new Map<string, { text: string; bytes?: Buffer }>();
+  private lines = new Map<string, LineEntry>();
+  /**
+   * The same entries by event object: a store that hands every watcher the one event object of a
+   * change (ours does) finds its line without building the key, once per watcher.
+   */
+  private byEvent = new WeakMap<WatchEvent, LineEntry>();
   private isClearScheduled = false;
 
   /** The NDJSON line of `ev`, from the cache when another watcher just sent the same event. */
   lineFor(ev: WatchEvent): string {
-    return this.entryFor(ev).text;
+    const entry = this.entryFor(ev);
+    return (entry.text ??= `{"type":${JSON.stringify(ev.type)},"object":${storedJson(ev.object)}}\n`);
   }
 
   /**
    * The NDJSON line of `ev` as bytes, encoded once and shared: a socket write of a Buffer is
-   * passed to the kernel as is, where a string is encoded again for every watcher.
+   * passed to the kernel as is, where a string is encoded again for every watcher. The object's
+   * part is the very bytes the write's answer carried (storedJsonBytes), framed by the event's.
    */
   chunkFor(ev: WatchEvent): Buffer {
     const entry = this.entryFor(ev);
-    return (entry.bytes ??= Buffer.from(entry.text, 'utf8'));
+    if (entry.bytes === undefined) {
+      entry.bytes = entry.text === undefined
+        ? Buffer.concat([eventHead(ev.type), storedJsonBytes(ev.object), EVENT_TAIL])
+        : Buffer.from(entry.text, 'utf8');
+    }
+    return entry.bytes;
   }
 
   /**
@@ -61,25 +73,45 @@ export class EventLineCache {
 
   private lastJoin: { parts: (string | Buffer)[]; bytes: Buffer } | undefined;
 
-  private entryFor(ev: WatchEvent): { text: string; bytes?: Buffer } {
+  private entryFor(ev: WatchEvent): LineEntry {
+    const shared = this.byEvent.get(ev);
+    if (shared !== undefined) return shared;
     const meta = ev.object.metadata as { uid?: string; resourceVersion?: string } | undefined;
     if (ev.type === 'ERROR' || ev.type === 'BOOKMARK' || !meta?.uid || !meta.resourceVersion) return { text: JSON.stringify(ev) + '\n' };
     const key = `${ev.type}|${String(ev.object.apiVersion)}|${meta.uid}|${meta.resourceVersion}`;
     let entry = this.lines.get(key);
     if (entry === undefined) {
-      // What JSON.stringify(ev) writes, with the stored object's remembered text.
-      entry = { text: `{"type":${JSON.stringify(ev.type)},"object":${storedJson(ev.object)}}\n` };
+      // What JSON.stringify(ev) writes, with the stored object's remembered text (made on demand).
+      entry = {};
       this.lines.set(key, entry);
       if (!this.isClearScheduled) {
         this.isClearScheduled = true;
         queueMicrotask(() => {
           this.lines.clear();
+          this.byEvent = new WeakMap();
           this.isClearScheduled = false;
         });
       }
     }
+    this.byEvent.set(ev, entry);
     return entry;
   }
+}
+
+/** One event's line, as text or bytes or both, each made when first asked for. */
+interface LineEntry {
+  text?: string;
+  bytes?: Buffer;
+}
+
+const EVENT_HEADS = new Map<string, Buffer>();
+const EVENT_TAIL = Buffer.from('}\n');
+
+/** `{"type":"ADDED","object":` as bytes. */
+function eventHead(type: string): Buffer {
+  let head = EVENT_HEADS.get(type);
+  if (head === undefined) EVENT_HEADS.set(type, (head = Buffer.from(`{"type":${JSON.stringify(type)},"object":`)));
+  return head;
 }
 
 /** How a watch stream behaves. */

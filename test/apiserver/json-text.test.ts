@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import type { KubeObject } from '../../api-types/meta.js';
-import { listJson, rememberJsonBeforeFreeze, storedJson } from '../../apiserver/json-text.js';
+import { listJson, rememberJsonBeforeFreeze, storedJson, storedJsonBytes } from '../../apiserver/json-text.js';
 import { resourceFor } from '../../apiserver/resources.js';
 import { MemoryStore } from '../../apiserver/store.js';
 import { freezeJson } from '../../apiserver/store-meta.js';
@@ -85,6 +85,19 @@ test('json-text › the newest objects\' whole texts are read back as remembered
   }
   t.is(storedJson(obj), text);
   t.is(serialised(), 2);
+});
+
+test('json-text › storedJsonBytes is the UTF-8 of storedJson, encoded once for an object stored last', (t) => {
+  const obj = { kind: 'ConfigMap', metadata: { name: 'é' }, data: { k: 'ü"\\' } };
+  rememberJsonBeforeFreeze(obj);
+  freezeJson(obj);
+  const bytes = storedJsonBytes(obj);
+  t.is(bytes.toString('utf8'), JSON.stringify(obj));
+  t.is(storedJsonBytes(obj), bytes, 'the same bytes for the answer and every watch line');
+  // An object not stored last is encoded each time it is asked for.
+  const other = { metadata: { name: 'ö' } };
+  t.is(storedJsonBytes(other).toString('utf8'), JSON.stringify(other));
+  t.not(storedJsonBytes(other), storedJsonBytes(other));
 });
 
 test('json-text › an object that is not frozen is serialised as it is now, never from an older text', (t) => {

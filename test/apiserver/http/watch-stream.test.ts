@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { WatchEvent } from '../../../api-types/meta.js';
 import { WatchFlusher } from '../../../apiserver/http/watch-flush.js';
 import { EventLineCache, WatchStream, type WatchStreamOptions } from '../../../apiserver/http/watch-stream.js';
+import { rememberJsonBeforeFreeze, storedJsonBytes } from '../../../apiserver/json-text.js';
+import { freezeJson } from '../../../apiserver/store-meta.js';
 import { FakeTimers } from './fake-timers.js';
 import { NdjsonReader as LineReader } from './ndjson-reader.js';
 
@@ -263,6 +265,25 @@ test('EventLineCache › the bytes of a line are encoded once and shared by ever
   t.is(a.toString('utf8'), cache.lineFor({ type: 'MODIFIED', object: obj() }));
   t.is(cache.chunkFor({ type: 'MODIFIED', object: obj() }), a);
   t.not(cache.chunkFor({ type: 'ADDED', object: obj() }), a);
+});
+
+test('EventLineCache › one event object handed to every watcher is one line; a stored object\'s line carries the answer\'s bytes', async (t) => {
+  const cache = new EventLineCache();
+  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ä', uid: 'u1', resourceVersion: '5' }, spec: { n: 1 } };
+  rememberJsonBeforeFreeze(object);
+  freezeJson(object);
+  const ev = { type: 'ADDED' as const, object };
+  const line = cache.chunkFor(ev);
+  t.is(line.toString('utf8'), JSON.stringify(ev) + '\n');
+  t.is(cache.chunkFor(ev), line);
+  t.is(cache.lineFor(ev), JSON.stringify(ev) + '\n');
+  // The object's part is the very bytes a write's answer sends.
+  const answer = storedJsonBytes(object);
+  t.is(line.subarray(line.length - answer.length - 2, line.length - 2).compare(answer), 0);
+  // After the delivery, a new event of another type is its own line.
+  await Promise.resolve();
+  const deleted = { type: 'DELETED' as const, object };
+  t.is(cache.chunkFor(deleted).toString('utf8'), JSON.stringify(deleted) + '\n');
 });
 
 test('EventLineCache › join concatenates a batch once and hands the same bytes to every batch of the same lines', (t) => {
