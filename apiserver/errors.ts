@@ -83,6 +83,11 @@ export function methodNotAllowed(): ApiError {
   return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
+/** 406 NotAcceptable, in NewNotAcceptableError's words, naming the media types the server writes. */
+export function notAcceptable(accepted: readonly string[]): ApiError {
+  return failure(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
+}
+
 /** 415 UnsupportedMediaType. */
 export function unsupportedMediaType(message: string): ApiError {
   return failure(415, 'UnsupportedMediaType', message);

@@ -28,9 +28,9 @@ import {
 import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import { applyErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
-import { addWarnings, parseBody, readBody, readBodyBytes, sendJson, sendJsonText } from './respond.js';
+import { negotiateOutput, type Output, sendOutput } from './output-negotiation.js';
+import { addWarnings, parseBody, readBody, readBodyBytes } from './respond.js';
 import type { ResourceRoute } from './routes.js';
-import { negotiateTable } from './table-negotiation.js';
 import { sendListTable, sendObjectTable, tableWatchOf, tableWatchSink } from './table-response.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
 
@@ -190,39 +190,38 @@ export async function handleResource(
   // A namespaced object needs its namespace in the URL; only collection reads span namespaces.
   if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
   const sub = subresource === 'status' ? 'status' : undefined;
+  if (verb === 'watch') return startWatch(ctx, res, route, q, req.headers);
+  // The answer's form is settled first: a 406 reads no body and writes nothing.
+  const output = negotiateOutput(req.headers.accept, q, req.headers['user-agent']);
   switch (verb) {
     case 'get': {
       const opts: MemoryGetOptions = { ...optionalRV(q), isShared: true };
       const obj = store.get(info, ns, name!, opts);
-      const table = negotiateTable(req.headers.accept);
-      if (table) return sendObjectTable(res, ctx.clock, info, obj, table, q);
-      return sendJsonText(res, 200, storedJson(obj));
+      if (output.table) return sendObjectTable(res, ctx.clock, info, obj, output.table, q);
+      return sendOutput(res, 200, output, storedJson(obj));
     }
     case 'list': {
       const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
       const list = store.list(info, opts);
-      const table = negotiateTable(req.headers.accept);
-      if (table) return sendListTable(res, ctx.clock, info, list, table, q);
-      return sendJsonText(res, 200, listJson(list));
+      if (output.table) return sendListTable(res, ctx.clock, info, list, output.table, q);
+      return sendOutput(res, 200, output, listJson(list));
     }
-    case 'watch':
-      return startWatch(ctx, res, route, q, req.headers.accept);
     case 'create': {
       const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true, isDecoded: true };
-      return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun);
+      return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun, output);
     }
     case 'update': {
       const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
       checkUnknownFields(res, route, q, obj, req.headers['content-type']);
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent'], 'UpdateOptions');
-      if (subresource === 'finalize') return sendJson(res, 200, finalize(store, route, obj, opts));
+      if (subresource === 'finalize') return sendOutput(res, 200, output, JSON.stringify(finalize(store, route, obj, opts)));
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, isDecoded: true };
       const out = store.update(info, ns, name!, obj, handedOver);
-      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
+      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun, output);
     }
     case 'patch': {
       const type = patchTypeFrom(req.headers['content-type']);
@@ -231,15 +230,15 @@ export async function handleResource(
       if (type === 'application/apply-patch+yaml') checkApplied(route, body);
       const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched: patchedChecker(res, route, q) };
       const out = store.patch(info, ns, name!, type, body, handedOver);
-      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun);
+      return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun, output);
     }
     case 'delete': {
       const opts = deleteOptionsFrom(q, parseBody(await readBodyBytes(req), req.headers['content-type']));
-      return sendJson(res, 200, store.delete(info, ns, name!, opts));
+      return sendOutput(res, 200, output, JSON.stringify(store.delete(info, ns, name!, opts)));
     }
     case 'deletecollection':
       if (info.noDeleteCollection) throw methodNotAllowed();
-      return sendJson(res, 200, deleteCollection(store, route, q, parseBody(await readBodyBytes(req), req.headers['content-type'])));
+      return sendOutput(res, 200, output, JSON.stringify(deleteCollection(store, route, q, parseBody(await readBodyBytes(req), req.headers['content-type']))));
     default:
       throw methodNotAllowed();
   }
@@ -249,9 +248,8 @@ export async function handleResource(
  * Answers a write with the object it stored: the text the store remembered for it (the watch
  * events of the write carry the same), or, for a dry run (nothing stored), the object serialised.
  */
-function sendWritten(res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined): void {
-  if (isDryRun) sendJson(res, code, obj);
-  else sendJsonText(res, code, storedJsonBytes(obj));
+function sendWritten(res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined, output: Output): void {
+  sendOutput(res, code, output, isDryRun ? JSON.stringify(obj) : storedJsonBytes(obj));
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {
@@ -292,7 +290,7 @@ function deleteCollection(store: Store, route: ResourceRoute, q: URLSearchParams
   return { kind: info.listKind, apiVersion: groupVersion(info), metadata: { resourceVersion: store.currentResourceVersion() }, items };
 }
 
-function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, accept: string | undefined): void {
+function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, headers: IncomingMessage['headers']): void {
   const { info, name } = route;
   const { opts, timeoutSeconds } = watchOptionsFrom(q, route.namespace);
   if (name !== undefined) {
@@ -301,7 +299,7 @@ function startWatch(ctx: ResourceHandlerContext, res: ServerResponse, route: Res
     opts.fieldSelector = opts.fieldSelector ? `${opts.fieldSelector},${byName}` : byName;
   }
   // A streaming list (initial events, then a bookmark) cannot be a Table.
-  const table = negotiateTable(accept, opts.sendInitialEvents === true && opts.allowWatchBookmarks === true);
+  const table = negotiateOutput(headers.accept, q, headers['user-agent'], true, opts.sendInitialEvents === true && opts.allowWatchBookmarks === true).table;
   const tableWatch = table && tableWatchOf(table, q);
   const stream: WatchStream = new WatchStream(res, {
     ...ctx.watchDefaults,

@@ -6,9 +6,7 @@
  * watchListEndpointRestrictions), and its TableOptions (handlers/response.go optionsForTransform,
  * apimachinery pkg/apis/meta/v1beta1/validation ValidateTableOptions).
  *
- * This server writes JSON only and never answers 406: when the clause negotiation picks is not a
- * Table (plain JSON, YAML, protobuf, PartialObjectMetadata) or nothing matches, the answer is the
- * plain JSON it has always been.
+ * Which plain media type an answer takes (JSON or YAML, or a 406) is output-negotiation.ts's.
  */
 import { badRequest } from '../errors.js';
 import type { IncludeObject } from '../tables/convert.js';
@@ -89,6 +87,30 @@ function clauseOutcome(clause: AcceptClause, served: (typeof SERVED)[number], is
   return { groupVersion: `meta.k8s.io/${v}` };
 }
 
+/** The clause negotiation picked, the served media type it matched, and what it asks for. */
+export interface Negotiated {
+  clause: AcceptClause;
+  served: (typeof SERVED)[number];
+  outcome: 'plain' | TableTarget;
+}
+
+/**
+ * The first clause of `accept`, in goautoneg's order, that a served media type can answer
+ * (NegotiateMediaTypeOptions), or undefined when none can. `canServe` passes over media types
+ * this server cannot write although kube-apiserver can (protobuf).
+ */
+export function firstAcceptable(accept: string, isWatchList: boolean, canServe: (subType: string) => boolean = () => true): Negotiated | undefined {
+  for (const clause of parseAccept(accept)) {
+    for (const served of SERVED) {
+      const matches = (clause.type === served.type && (clause.subType === served.subType || clause.subType === '*')) || (clause.type === '*' && clause.subType === '*');
+      if (!matches || !canServe(served.subType)) continue;
+      const outcome = clauseOutcome(clause, served, isWatchList);
+      if (outcome !== 'skip') return { clause, served, outcome };
+    }
+  }
+  return undefined;
+}
+
 /**
  * The Table a get, list or watch negotiated, or undefined for plain JSON. Requests that do not
  * mention a Table cost one substring search. A streaming-list watch (sendInitialEvents with
@@ -96,16 +118,8 @@ function clauseOutcome(clause: AcceptClause, served: (typeof SERVED)[number], is
  */
 export function negotiateTable(accept: string | undefined, isWatchList = false): TableTarget | undefined {
   if (accept === undefined || !accept.includes('Table')) return undefined;
-  for (const clause of parseAccept(accept)) {
-    for (const served of SERVED) {
-      const matches = (clause.type === served.type && (clause.subType === served.subType || clause.subType === '*')) || (clause.type === '*' && clause.subType === '*');
-      if (!matches) continue;
-      const outcome = clauseOutcome(clause, served, isWatchList);
-      if (outcome === 'plain') return undefined;
-      if (outcome !== 'skip') return outcome;
-    }
-  }
-  return undefined;
+  const picked = firstAcceptable(accept, isWatchList);
+  return picked === undefined || picked.outcome === 'plain' ? undefined : picked.outcome;
 }
 
 /**
