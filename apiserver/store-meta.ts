@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../api-types/meta.js';
 import { deepEqual } from './deep-equal.js';
-import type { ResourceInfo } from './resources.js';
+import { type ResourceInfo, groupVersion } from './resources.js';
 
 /** Identifies a resource inside the store: `group/resource`. */
 export const resourceId = (r: Pick<ResourceInfo, 'group' | 'resource'>): string => `${r.group}/${r.resource}`;
@@ -225,4 +225,11 @@ export function freezeJson<T>(value: T): T {
     for (const key in value) freezeJson((value as Record<string, unknown>)[key]);
   }
   return value;
+}
+
+/** Sets kind and apiVersion from the resource (stored objects and single-object answers carry them). */
+export function stamp(r: ResourceInfo, obj: KubeObject): KubeObject {
+  obj.kind = r.kind;
+  obj.apiVersion = groupVersion(r);
+  return obj;
 }

@@ -13,15 +13,14 @@
  */
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
-import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, tooLargeResourceVersion, unclassifiedError } from './errors.js';
+import { badRequest, notFound, tooLargeResourceVersion } from './errors.js';
 import { convertEvent, eventTwinOf, isCoreEvents } from './event-versions.js';
 import { rememberJsonBeforeFreeze } from './json-text.js';
-import { applyPatch, recordUpdate } from './patch/index.js';
 import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
-import { admit, checkDecodes, checkNamespace, checkPatchedDecodes, complete, validate, writeScope } from './store-admission.js';
-import { afterRemoval, checkDeleteOptions, deleteObject, indexOwners } from './store-delete.js';
+import { checkDeleteOptions, deleteObject, indexOwners } from './store-delete.js';
 import { initialWatchEvents, itemsAt, listPage, objectSelector, validateListOptions, validateWatchOptions } from './store-list.js';
-import { cloneJson, compareUpdate, formatTimestamp, freezeJson, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, resourceId, statusUpdate } from './store-meta.js';
+import { cloneJson, freezeJson, resourceId, stamp } from './store-meta.js';
+import { createObject, patchObject, updateObject } from './store-write.js';
 
 export { resourceId } from './store-meta.js';
 import { type ChangeEntry, type MemoryWatchHandle, ResourceHistory, WatchHub } from './store-watch.js';
@@ -102,7 +101,6 @@ export interface WriteRecord {
 type Bucket = Map<string, Map<string, KubeObject>>;
 
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const GENERATE_NAME_ATTEMPTS = 8; // the first try plus 7 retries (RetryGenerateName)
 const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'namespaces') as ResourceInfo;
 
 
@@ -122,8 +120,8 @@ export class MemoryStore implements Store {
   /** @internal */ readonly continueTTLSeconds: number;
 
   private rv = 0;
-  private readonly random: () => number;
-  private readonly uidRandom?: () => number;
+  /** @internal */ readonly random: () => number;
+  /** @internal */ readonly uidRandom?: () => number;
   private readonly historySize: number;
   private readonly buckets = new Map<string, Bucket>();
   private readonly histories = new Map<string, ResourceHistory>();
@@ -166,7 +164,7 @@ export class MemoryStore implements Store {
   }
 
   create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions = {}): KubeObject {
-    return this.createObject(r, namespace, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
+    return createObject(this, r, namespace, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
   }
 
   update(
@@ -176,107 +174,7 @@ export class MemoryStore implements Store {
     body: KubeObject,
     opts: MemoryWriteOptions & { subresource?: 'status' } = {},
   ): { object: KubeObject; created: boolean } {
-    return this.updateObject(r, namespace, name, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
-  }
-
-  // `how.record`: keep managedFields for this write (false after an apply patch, which recorded
-  // them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
-  private createObject(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
-    if (!opts.isDecoded) checkDecodes(r, body);
-    const ns = writeScope(r, namespace, body);
-    const obj = how.ownsBody ? body : cloneJson(body);
-    obj.metadata = { ...(obj.metadata ?? {}) };
-    const m = obj.metadata;
-    if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
-      // storage.ErrResourceVersionSetOnCreate: a plain error, which the handler answers as an unclassified 500.
-      throw unclassifiedError('resourceVersion should not be set on objects to be created');
-    }
-    for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'] as const) delete m[k];
-    if (!m.name && !m.generateName) {
-      throw invalid(r, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
-    }
-    const generated = !m.name;
-    if (generated) m.name = generateName(m.generateName as string, this.random);
-    checkNamespace(this, r, ns, m.name as string);
-    if (r.namespaced) m.namespace = ns;
-    else delete m.namespace;
-    m.uid = newUID(this.uidRandom);
-    m.creationTimestamp = formatTimestamp(this.clock.now());
-    if (r.hasGeneration) m.generation = 1;
-    if (r.group === '' && r.resource === 'namespaces') prepareNamespace(obj);
-    admit(r, obj, undefined, undefined);
-    for (let attempt = 1; this.stored(r, ns, m.name as string); attempt++) {
-      if (!generated) throw alreadyExists(r, m.name as string);
-      if (attempt >= GENERATE_NAME_ATTEMPTS) {
-        throw alreadyExists(r, m.name as string, ', the server was not able to generate a unique name for the object');
-      }
-      m.name = generateName(m.generateName as string, this.random);
-    }
-    const toStore = how.record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
-    if (opts.dryRun) return stamp(r, toStore);
-    return answer(this.commit(r, 'ADDED', toStore, undefined, opts.isHandedOver), opts);
-  }
-
-  private updateObject(
-    r: ResourceInfo,
-    namespace: string | undefined,
-    name: string,
-    body: KubeObject,
-    opts: MemoryWriteOptions & { subresource?: 'status' },
-    how: WriteHow,
-  ): { object: KubeObject; created: boolean } {
-    if (!opts.isDecoded) checkDecodes(r, body);
-    const ns = writeScope(r, namespace, body);
-    const bodyMeta = body.metadata ?? {};
-    if (bodyMeta.name && bodyMeta.name !== name) {
-      throw badRequest(`the name of the object (${bodyMeta.name}) does not match the name on the URL (${name})`);
-    }
-    if (opts.subresource === 'status' && !r.subresources.includes('status')) throw notFound(r, name);
-    const old = this.stored(r, ns, name);
-    if (!old) {
-      if (!r.allowCreateOnUpdate || opts.subresource) throw notFound(r, name);
-      if (bodyMeta.resourceVersion) throw notFound(r, name);
-      const object = this.createObject(r, namespace, { ...body, metadata: { ...bodyMeta, name } }, { ...opts, isDecoded: true }, how);
-      return { object, created: true };
-    }
-    const rv = bodyMeta.resourceVersion;
-    if (rv === undefined || rv === '') {
-      if (!r.allowUnconditionalUpdate) {
-        // The generic store names the resource where the kind belongs (store.go Update).
-        throw invalid({ group: r.group, kind: r.resource }, name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
-      }
-    } else if (rv !== old.metadata.resourceVersion) {
-      throw conflict(r, name);
-    }
-    if (bodyMeta.uid && bodyMeta.uid !== old.metadata.uid) {
-      throw invalid(r, name, [{ reason: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${bodyMeta.uid}": field is immutable` }]);
-    }
-    let next = opts.subresource === 'status' ? statusUpdate(r, old, body) : mainUpdate(r, old, how.ownsBody ? body : cloneJson(body));
-    const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
-    if (old.metadata.deletionTimestamp && added.length > 0) {
-      throw invalid(r, name, [{ reason: 'FieldValueForbidden', field: 'metadata.finalizers',
-        message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` }]);
-    }
-    complete(r, next, old, opts.subresource);
-    const cmp = compareUpdate(r, old, next);
-    // Members the update left equal become the stored (frozen) ones: validation and recording
-    // managedFields skip them, nothing freezes or serialises them again, and history keeps one
-    // copy of a spec that many status updates leave alone.
-    for (const k of cmp.unchanged) (next as Record<string, unknown>)[k] = (old as Record<string, unknown>)[k];
-    validate(r, next, old, opts.subresource);
-    if (how.record && opts.fieldManager) next = recordUpdate(old, next, opts.fieldManager, groupVersion(r), formatTimestamp(this.clock.now()), opts.subresource);
-    // An update that leaves managedFields out keeps them (only `[]` clears them), as the field manager does.
-    else if (next.metadata.managedFields === undefined && old.metadata.managedFields) next.metadata.managedFields = old.metadata.managedFields;
-    if (r.hasGeneration) next.metadata.generation = (old.metadata.generation ?? 1) + (cmp.isSpecChanged ? 1 : 0);
-    if (!cmp.isContentChanged && isMetadataNoOp(old.metadata, next.metadata)) return { object: answer(old, opts), created: false };
-    // A dry run's answer shares frozen parts with the stored object: copy it for a caller that keeps it.
-    if (opts.dryRun) return { object: stamp(r, opts.isHandedOver ? next : cloneJson(next)), created: false };
-    if (isDeletionComplete(next)) {
-      const final = this.commit(r, 'DELETED', next, old, opts.isHandedOver);
-      afterRemoval(this, r, final);
-      return { object: answer(final, opts), created: false };
-    }
-    return { object: answer(this.commit(r, 'MODIFIED', next, old, opts.isHandedOver), opts), created: false };
+    return updateObject(this, r, namespace, name, body, opts, { record: true, ownsBody: opts.isHandedOver === true });
   }
 
   patch(
@@ -287,36 +185,7 @@ export class MemoryStore implements Store {
     body: string,
     opts: PatchOptions & MemoryWriteOptions & { subresource?: 'status' } = {},
   ): { object: KubeObject; created: boolean } {
-    const ns = r.namespaced ? namespace : undefined;
-    const old = this.stored(r, ns, name);
-    const isApply = type === 'application/apply-patch+yaml';
-    if (!old && !isApply) throw notFound(r, name);
-    if (!old && opts.subresource) throw notFound(r, name);
-    let patched: KubeObject;
-    try {
-      patched = applyPatch(r, old ? cloneJson(old) : undefined, type, body, {
-        fieldManager: opts.fieldManager, force: opts.force, subresource: opts.subresource, now: formatTimestamp(this.clock.now()),
-      }).object;
-    } catch (err) {
-      if (err instanceof ApiError) throw err;
-      throw internalError(err instanceof Error ? err.message : String(err));
-    }
-    checkPatchedDecodes(r, patched, isApply);
-    // The patched object must still name the object patched (patch.go checkName).
-    const patchedName = patched.metadata?.name;
-    if (!patchedName) throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
-    if (patchedName !== name) throw badRequest(`the name of the object (${patchedName}) does not match the name on the URL (${name})`);
-    if (!isApply) opts.checkPatched?.(patched);
-    if (!old) {
-      if (patched.metadata.resourceVersion) throw notFound(r, name);
-      // The patched object is a fresh one, the store's own.
-      return { object: this.createObject(r, ns, patched, { ...opts, isDecoded: true }, { record: !isApply, ownsBody: true }), created: true };
-    }
-    // A resourceVersion inside the patch is a precondition; without one the patch applies to what was read.
-    if (patched.metadata.resourceVersion && patched.metadata.resourceVersion !== old.metadata.resourceVersion) throw conflict(r, name);
-    patched.metadata.resourceVersion = old.metadata.resourceVersion;
-    const writeOpts = { dryRun: opts.dryRun, fieldManager: opts.fieldManager, subresource: opts.subresource, isHandedOver: opts.isHandedOver, isDecoded: true };
-    return this.updateObject(r, ns, name, patched, writeOpts, { record: !isApply, ownsBody: true });
+    return patchObject(this, r, namespace, name, type, body, opts);
   }
 
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KubeObject | Status {
@@ -445,22 +314,3 @@ export class MemoryStore implements Store {
   }
 
 }
-
-/** How a write treats its body (see createObject). */
-interface WriteHow {
-  record: boolean;
-  ownsBody: boolean;
-}
-
-/** A write's answer: the stored object itself when the caller said it only reads it, else a copy. */
-function answer(stored: KubeObject, opts: MemoryWriteOptions): KubeObject {
-  return opts.isHandedOver ? stored : cloneJson(stored);
-}
-
-/** Sets kind and apiVersion from the resource (stored objects and single-object answers carry them). */
-function stamp(r: ResourceInfo, obj: KubeObject): KubeObject {
-  obj.kind = r.kind;
-  obj.apiVersion = groupVersion(r);
-  return obj;
-}
-
