@@ -130,3 +130,33 @@ export const EndpointEventReasons = {
   /** Mirroring stopped at the per-Endpoints maximum. */
   tooManyAddressesToMirror: 'TooManyAddressesToMirror',
 } as const;
+
+/**
+ * What kube-apiserver creates for itself at start (pkg/controlplane/controller/kubernetesservice,
+ * pkg/controlplane/reconcilers, pkg/controlplane/controller/defaultservicecidr): the
+ * `default/kubernetes` Service, its Endpoints and EndpointSlice, and the `kubernetes` ServiceCIDR.
+ */
+export const KubernetesService = {
+  name: 'kubernetes',
+  namespace: 'default',
+  /** The Service's labels (`CreateOrUpdateMasterServiceIfNeeded`). */
+  labels: { provider: 'kubernetes', component: 'apiserver' },
+  /** The one port of the Service and of its endpoints. */
+  portName: 'https',
+  /** The Service port (`--kubernetes-service-node-port` unset: a ClusterIP Service on 443). */
+  port: 443,
+  /** The default ServiceCIDR (`DefaultServiceCIDRName`). */
+  serviceCIDRName: 'kubernetes',
+  /** The Ready condition's message the default ServiceCIDR controller sets. */
+  serviceCIDRReadyMessage: 'Kubernetes default Service CIDR is ready',
+  /** kube-apiserver's `--service-cluster-ip-range` default (`DefaultServiceIPCIDR`). */
+  defaultServiceClusterIPRange: '10.0.0.0/24',
+  /** How often kube-apiserver reconciles them (`DefaultEndpointReconcilerInterval`), ms. */
+  reconcileIntervalMs: 10_000,
+} as const;
+
+/** The field managers of kube-apiserver's own writes (its loopback client, the ServiceCIDR controller). */
+export const KubeAPIServerFieldManagers = {
+  apiserver: 'kube-apiserver',
+  serviceCIDRController: 'kubernetes-service-cidr-controller',
+} as const;

@@ -1,25 +1,34 @@
 /**
  * Starts the envtest-style API server: a MemoryStore behind the HTTP front, on loopback, with a
  * fresh bearer token and a kubeconfig that kubectl and client-node use as they would a real
- * cluster. `close()` ends every watch and the listener promptly.
+ * cluster. Given a Service range, it also creates and keeps what kube-apiserver keeps for itself
+ * (the `default/kubernetes` Service, its Endpoints and EndpointSlice, the `kubernetes`
+ * ServiceCIDR; kubernetes-service-controller.ts). `close()` ends every watch and the listener
+ * promptly.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { isIP } from '../allocators/ip.js';
 import { PATH_TOKEN_SEGMENT, generateToken } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
 import { writeKubeconfig } from './http/kubeconfig.js';
 import { ApiHttpServer } from './http/server.js';
-import type { Timers } from './http/timers.js';
+import { realTimers, type Timers } from './http/timers.js';
+import { KubernetesServiceController } from './kubernetes-service-controller.js';
+import { defaultPublicIP, kubernetesServiceConfig, loopbackOf, parseServiceIPRanges, publicIPProblem } from './kubernetes-service.js';
 import { MemoryStore } from './store.js';
 
 /** Options of startApiServer. */
 export interface StartApiServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number;
-  /** Address to bind. Keep it on loopback: the server is for tests. @default '127.0.0.1' */
+  /**
+   * Address to bind. Keep it on loopback: the server is for tests.
+   * @default '127.0.0.1', or '::1' when `serviceClusterIPRange`'s first range is IPv6
+   */
   host?: string;
   /** Turns on the store's garbage collection helper (ownerReferences cascade). @default false */
   gc?: boolean;
@@ -39,6 +48,22 @@ export interface StartApiServerOptions {
   maxWatchBufferBytes?: number;
   /** The least time between two watch sends during a burst of writes; 0 sends every turn. @default 5 */
   watchFlushIntervalMs?: number;
+  /**
+   * kube-apiserver's `--service-cluster-ip-range`: one or two comma-separated CIDRs, one per
+   * family, each of at least 8 addresses. When given, the server creates at start, and keeps
+   * every 10 s, the `kubernetes` ServiceCIDR with these CIDRs, the `default/kubernetes` Service
+   * on the first IP of the first range, and that Service's Endpoints and EndpointSlice. A bad
+   * value throws a TypeError or RangeError naming the flag. @default none: none of these objects
+   */
+  serviceClusterIPRange?: string;
+  /**
+   * kube-apiserver's `--advertise-address`: the IP the `default/kubernetes` Endpoints and
+   * EndpointSlice publish, of the first range's family (else a RangeError). A loopback address is
+   * refused there by validation, as kube-apiserver refuses it, so on a loopback server only the
+   * Service and the ServiceCIDR appear unless another address is given.
+   * @default the listening address (its family's loopback when listening on every address)
+   */
+  advertiseAddress?: string;
 }
 
 /** A running server. */
@@ -60,7 +85,13 @@ export interface ApiServerHandle {
 
 /** Starts the server and writes its kubeconfig. */
 export async function startApiServer(opts: StartApiServerOptions = {}): Promise<ApiServerHandle> {
-  const host = opts.host ?? '127.0.0.1';
+  // A bad range fails before anything listens.
+  const ranges = opts.serviceClusterIPRange === undefined ? undefined : parseServiceIPRanges(opts.serviceClusterIPRange);
+  const host = opts.host ?? loopbackOf(ranges?.[0].family ?? 'IPv4');
+  // So does an address to publish of the wrong family, when it is known before listening.
+  const advertised = opts.advertiseAddress ?? (ranges && isIP(host) ? defaultPublicIP(host, ranges[0]) : undefined);
+  const advertiseProblem = ranges && advertised !== undefined ? publicIPProblem(ranges[0], advertised) : undefined;
+  if (advertiseProblem) throw new RangeError(advertiseProblem);
   const ownsStore = opts.store === undefined;
   const store = opts.store ?? new MemoryStore({ gc: opts.gc ?? false });
   const token = generateToken();
@@ -95,7 +126,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address: listening } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let tempDir: string | undefined;
   let kubeconfigPath = opts.kubeconfigPath;
@@ -103,9 +134,11 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     tempDir = await mkdtemp(path.join(tmpdir(), 'svcplane-envtest-'));
     kubeconfigPath = path.join(tempDir, 'kubeconfig');
   }
+  let bootstrap: KubernetesServiceController | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      bootstrap?.stop();
       front.closeAllWatches();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -115,6 +148,11 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
     })());
   try {
+    if (ranges) {
+      const config = kubernetesServiceConfig(ranges, advertised ?? defaultPublicIP(listening, ranges[0]), port);
+      bootstrap = new KubernetesServiceController({ store, config, timers: opts.timers ?? realTimers, logger: opts.logger });
+      bootstrap.start();
+    }
     await writeKubeconfig(kubeconfigPath, `${url}/${PATH_TOKEN_SEGMENT}/${token}`, token);
   } catch (e) {
     await close();

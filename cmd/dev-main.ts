@@ -9,7 +9,15 @@ export async function runDev(flags: DevFlags): Promise<number> {
   const logger = loggerFromFlags(flags);
   const { startApiServer } = await import('../apiserver/index.js');
   const { InProcessClient } = await import('../apiserver/in-process-client.js');
-  const server = await startApiServer({ port: flags.port, kubeconfigPath: flags.kubeconfigOut, logger: logger.child({ component: 'apiserver' }) });
+  // The server's range is the allocator's: the kubernetes Service gets the first IP of the range
+  // the serviceip controller allocates from, and the controller claims it like any requested IP.
+  const server = await startApiServer({
+    port: flags.port,
+    kubeconfigPath: flags.kubeconfigOut,
+    serviceClusterIPRange: flags.serviceClusterIpRange,
+    advertiseAddress: flags.advertiseAddress,
+    logger: logger.child({ component: 'apiserver' }),
+  });
   const extraControllers = [];
   if (flags.simulatePods) {
     const { KubeletSim } = await import('../controllers/kubelet-sim/index.js');

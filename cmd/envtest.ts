@@ -5,11 +5,18 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
+import { KubernetesService } from '../api-types/well-known.js';
+import { ipProblem, isIP } from '../allocators/ip.js';
+import { defaultPublicIP, parseServiceIPRanges, publicIPProblem } from '../apiserver/kubernetes-service.js';
+import { checked } from './flags.js';
 
 /** The parsed flags of `svcplane envtest`. */
 export interface EnvtestFlags {
   port: number;
-  host: string;
+  /** Unset: the loopback address of the first range's family. */
+  host?: string;
+  serviceClusterIpRange: string;
+  advertiseAddress?: string;
   kubeconfigOut?: string;
   gc: boolean;
   enableFaultInjection: boolean;
@@ -22,6 +29,39 @@ export function parsePort(value: string): number {
   return Number(value);
 }
 
+/** Parses an IP address (`--advertise-address`). */
+export function parseIPFlag(value: string): string {
+  const problem = ipProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return value;
+}
+
+/** The flags of the `default/kubernetes` Service, as `envtest` and `dev` have them. */
+export interface KubernetesServiceFlags {
+  serviceClusterIpRange: string;
+  host?: string;
+  advertiseAddress?: string;
+}
+
+/**
+ * Why the range and the address to publish do not go together (kube-apiserver refuses to start
+ * then), naming the flags, or undefined. The range itself was checked by its parser; `dev`'s,
+ * shared with its controllers, is checked here against the server's minimum size too.
+ */
+export function kubernetesServiceFlagsProblem(flags: KubernetesServiceFlags): string | undefined {
+  let primary;
+  try {
+    [primary] = parseServiceIPRanges(flags.serviceClusterIpRange);
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  const published = flags.advertiseAddress ?? (flags.host !== undefined && isIP(flags.host) ? defaultPublicIP(flags.host, primary) : undefined);
+  if (published === undefined) return undefined;
+  const problem = publicIPProblem(primary, published);
+  if (!problem) return undefined;
+  return `${flags.advertiseAddress !== undefined ? '--advertise-address' : '--host'} and --service-cluster-ip-range: ${problem}`;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Adds the `envtest` subcommand to `program`. */
@@ -30,12 +70,17 @@ export function registerEnvtest(program: Command): void {
     .command('envtest')
     .description('serve an envtest-style Kubernetes API server on loopback until SIGTERM/SIGINT')
     .addOption(new Option('--port <n>', 'TCP port to listen on; 0 picks a free port').default(0).argParser(parsePort))
-    .addOption(new Option('--host <addr>', 'address to bind (keep it on loopback)').default('127.0.0.1'))
+    .addOption(new Option('--host <addr>', 'address to bind, kept on loopback (default: 127.0.0.1, or ::1 when the first --service-cluster-ip-range is IPv6)'))
+    .addOption(new Option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family): the kubernetes ServiceCIDR; the default/kubernetes Service takes the first IP of the first')
+      .default(KubernetesService.defaultServiceClusterIPRange).argParser(checked(parseServiceIPRanges)))
+    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the --host address; a loopback one is refused there, as by kube-apiserver)').argParser(parseIPFlag))
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--gc', 'garbage-collect dependents of deleted owners (ownerReferences)', false)
     .option('--enable-fault-injection', 'serve the fault-injection endpoints under /svcplane/faults/', false)
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').default('info').choices(LOG_LEVELS))
-    .action(async (flags: EnvtestFlags) => {
+    .action(async (flags: EnvtestFlags, command: Command) => {
+      const problem = kubernetesServiceFlagsProblem(flags);
+      if (problem) command.error(`error: ${problem}`, { exitCode: 2, code: 'svcplane.invalidFlags' });
       await runEnvtest(flags);
     });
 }
@@ -50,6 +95,8 @@ export async function runEnvtest(flags: EnvtestFlags): Promise<void> {
     host: flags.host,
     gc: flags.gc,
     faults: flags.enableFaultInjection,
+    serviceClusterIPRange: flags.serviceClusterIpRange,
+    advertiseAddress: flags.advertiseAddress,
     kubeconfigPath: flags.kubeconfigOut,
     logger,
   });

@@ -93,7 +93,7 @@ export function intIn(min: number, max: number): (value: string) => number {
 }
 
 /** Checks a value with a parser that throws TypeError/RangeError, keeping the text. */
-function checked(parse: (v: string) => unknown): (value: string) => string {
+export function checked(parse: (v: string) => unknown): (value: string) => string {
   return (value) => {
     try {
       parse(value);

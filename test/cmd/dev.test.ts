@@ -1,9 +1,10 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { kubeconfigLine, runSvcplane } from '../helpers/svcplane-process.js';
 
 const exec = promisify(execFile);
@@ -35,4 +36,39 @@ test('svcplane run › a bad flag value names the flag and exits 2', async (t) =
   const r = runSvcplane(['run', '--controllers', '*,-nodeports']);
   t.is(await r.exit, 2);
   t.regex(r.stderr(), /--controllers.*"nodeports" is not a known controller/);
+});
+
+test('svcplane dev › the kubernetes Service gets the first IP of --service-cluster-ip-range and one IPAddress, with no Warning', async (t) => {
+  const r = runSvcplane(['dev', '--port', '0', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-format', 'json',
+    '--service-cluster-ip-range', '10.97.0.0/24', '--allocator-repair-interval', '100ms', '--allocator-leak-grace-period', '100ms']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  const kc = parse(await readFile(await kubeconfigLine(r), 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  const api = async (apiPath: string, body?: unknown) => {
+    const res = await fetch(`${kc.clusters[0].cluster.server}${apiPath}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return (await res.json()) as { spec?: { clusterIPs?: string[]; ipFamilies?: string[] }; items?: { metadata: { name: string }; spec?: { parentRef?: { name: string } }; type?: string; regarding?: { name: string } }[] };
+  };
+  const until = async (what: string, ok: () => Promise<boolean>) => {
+    for (let i = 0; !(await ok()); i++) {
+      if (i > 200) throw new Error(`${what} did not happen; stderr tail: ${r.stderr().slice(-2000)}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+  // Controls: leaked claims the repair must delete (with a Warning each), after the grace period.
+  for (const ip of ['10.97.0.77', '10.97.0.78']) {
+    await api('/apis/networking.k8s.io/v1/ipaddresses', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress',
+      metadata: { name: ip, labels: { 'ipaddress.kubernetes.io/ip-family': 'IPv4', 'ipaddress.kubernetes.io/managed-by': 'serviceip-controller.svcplane.io' } },
+      spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'ghost' } },
+    });
+    await until(`control ${ip} deleted`, async () => !(await api('/apis/networking.k8s.io/v1/ipaddresses')).items?.some((o) => o.metadata.name === ip));
+  }
+  const svc = await api('/api/v1/namespaces/default/services/kubernetes');
+  t.deepEqual(svc.spec?.clusterIPs, ['10.97.0.1']);
+  t.deepEqual(svc.spec?.ipFamilies, ['IPv4']);
+  const claims = (await api('/apis/networking.k8s.io/v1/ipaddresses')).items ?? [];
+  t.deepEqual(claims.map((o) => `${o.metadata.name} ${o.spec?.parentRef?.name}`), ['10.97.0.1 kubernetes']);
+  const warnings = ((await api('/apis/events.k8s.io/v1/events')).items ?? []).filter((e) => e.type === 'Warning');
+  t.deepEqual([...new Set(warnings.map((e) => e.regarding?.name))].sort(), ['10.97.0.77', '10.97.0.78'], 'only the controls were reported');
+  r.child.kill('SIGTERM');
+  t.is(await r.exit, 0);
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import { parse } from 'yaml';
 import { parsePort } from '../../cmd/envtest.js';
+import { kubectlIn } from '../helpers/kubectl.js';
 
 const bin = fileURLToPath(new URL('../../cmd/svcplane.mjs', import.meta.url));
 
@@ -79,5 +80,56 @@ test('svcplane (process) › a bad flag exits 2 with the message on stderr', asy
   const r = run(['envtest', '--port', 'abc']);
   t.is(await r.exit, 2);
   t.regex(r.stderr(), /option '--port <n>' argument 'abc' is invalid/);
+  t.is(r.stdout(), '');
+});
+
+/** What the tests read of an answer. */
+interface Answer {
+  spec?: { clusterIP?: string; cidrs?: string[]; ports?: { targetPort: number }[] };
+  subsets?: unknown[];
+}
+
+/** GETs a path with the kubeconfig's server URL (which carries the token). */
+async function getJSON(kubeconfig: string, apiPath: string): Promise<{ status: number; body: Answer }> {
+  const kc = parse(await readFile(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  const res = await fetch(`${kc.clusters[0].cluster.server}${apiPath}`);
+  return { status: res.status, body: (await res.json()) as Answer };
+}
+
+test('svcplane envtest › by default the kubernetes Service is on the first IP of 10.0.0.0/24, as kube-apiserver\'s (kubectl get svc kubernetes)', async (t) => {
+  const home = await mkdtemp(path.join(tmpdir(), 'envtest-kubectl-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  const r = run(['envtest', '--port', '0']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  const kubeconfig = await kubeconfigLine(r);
+  const kubectl = kubectlIn(() => ({ ...process.env, HOME: home, KUBECONFIG: kubeconfig }));
+  t.regex(await kubectl('get', 'svc', 'kubernetes'), /^kubernetes\s+ClusterIP\s+10\.0\.0\.1\s+<none>\s+443\/TCP\s/m);
+  t.is(await kubectl('get', 'servicecidr', 'kubernetes', '-o', 'jsonpath={.spec.cidrs}'), '["10.0.0.0/24"]');
+  // On loopback the endpoints are refused, as kube-apiserver refuses a loopback advertise address.
+  t.regex(r.stderr(), /unable to sync kubernetes service: Endpoints \\"kubernetes\\" is invalid: .*may not be in the loopback range/);
+  r.child.kill('SIGTERM');
+  t.is(await r.exit, 0);
+});
+
+test('svcplane envtest › --service-cluster-ip-range and --advertise-address set the ServiceCIDR, the Service IP and the published endpoint', async (t) => {
+  const r = run(['envtest', '--port', '0', '--service-cluster-ip-range', '10.1.0.0/16,fd00:1::/108', '--advertise-address', '192.0.2.10']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  const kubeconfig = await kubeconfigLine(r);
+  const svc = await getJSON(kubeconfig, '/api/v1/namespaces/default/services/kubernetes');
+  t.is(svc.status, 200);
+  t.is(svc.body.spec?.clusterIP, '10.1.0.1');
+  const port = svc.body.spec?.ports?.[0].targetPort;
+  const kc = parse(await readFile(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  t.is(new URL(kc.clusters[0].cluster.server).port, String(port));
+  t.deepEqual((await getJSON(kubeconfig, '/apis/networking.k8s.io/v1/servicecidrs/kubernetes')).body.spec?.cidrs, ['10.1.0.0/16', 'fd00:1::/108']);
+  t.deepEqual((await getJSON(kubeconfig, '/api/v1/namespaces/default/endpoints/kubernetes')).body.subsets, [{ addresses: [{ ip: '192.0.2.10' }], ports: [{ name: 'https', port, protocol: 'TCP' }] }]);
+  r.child.kill('SIGTERM');
+  t.is(await r.exit, 0);
+});
+
+test('svcplane envtest › a bad --service-cluster-ip-range exits 2 naming the flag, before serving', async (t) => {
+  const r = run(['envtest', '--port', '0', '--service-cluster-ip-range', '10.0.0.0/33']);
+  t.is(await r.exit, 2);
+  t.regex(r.stderr(), /option '--service-cluster-ip-range <cidrs>' argument '10\.0\.0\.0\/33' is invalid/);
   t.is(r.stdout(), '');
 });

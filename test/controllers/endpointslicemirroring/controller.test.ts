@@ -1,6 +1,15 @@
 import test from 'ava';
 import type { EndpointSlice } from '../../../api-types/networking.js';
+import { InProcessClient } from '../../../apiserver/in-process-client.js';
+import { startApiServer } from '../../../apiserver/index.js';
+import { EndpointsController } from '../../../controllers/endpoints/index.js';
+import { EndpointSliceController } from '../../../controllers/endpointslice/index.js';
 import { MirroringController } from '../../../controllers/endpointslicemirroring/controller.js';
+import { systemClock } from '../../../controllers/runtime/clock.js';
+import { silentLogger } from '../../../controllers/runtime/logger.js';
+import { Manager } from '../../../controllers/runtime/manager.js';
+import { createRuntimeMetrics } from '../../../controllers/runtime/metrics.js';
+import { FakeTimers } from '../../apiserver/http/fake-timers.js';
 import { eventually } from '../../helpers/eventually.js';
 import { R, startWorld, type World } from '../../helpers/world.js';
 
@@ -30,4 +39,32 @@ test('mirroring controller › a selectorless Service\'s Endpoints are mirrored;
   } finally {
     await w.close();
   }
+});
+
+test('mirroring controller › the API server\'s kubernetes Endpoints (skip-mirror) is not mirrored; the endpoint controllers leave it and its slice alone', async (t) => {
+  const server = await startApiServer({ serviceClusterIPRange: '10.0.0.0/24', advertiseAddress: '192.0.2.10', timers: new FakeTimers() });
+  t.teardown(() => server.close());
+  const store = server.store;
+  const rvOf = (r: typeof R.endpoints, name = 'kubernetes') => store.get(r, 'default', name).metadata.resourceVersion;
+  const before = { endpoints: rvOf(R.endpoints), slice: rvOf(R.endpointslices) };
+  const manager = new Manager({
+    client: new InProcessClient(store), clock: systemClock, random: Math.random, logger: silentLogger, metrics: createRuntimeMetrics({ processMetrics: false }), leaderElection: false,
+    // One mirroring worker: the kubernetes key, queued by the first list, is synced before the control's.
+    controllers: [new MirroringController({ concurrency: 1 }), new EndpointsController(), new EndpointSliceController()],
+  });
+  manager.start();
+  t.teardown(() => manager.stop());
+  await manager.whenRunning();
+  // The control: a selectorless Service with hand-written Endpoints is mirrored.
+  store.create(R.services, 'default', { metadata: { name: 'ext' }, spec: { ports: [{ name: 'http', port: 80 }] } });
+  store.create(R.endpoints, 'default', { metadata: { name: 'ext' }, subsets: [{ addresses: [{ ip: '192.168.1.1' }], ports: [{ name: 'http', port: 8080 }] }] });
+  const slicesFor = (name: string) => (store.list(R.endpointslices, { namespace: 'default' }).items as EndpointSlice[]).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name);
+  const isMirrored = (s: EndpointSlice) => s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslicemirroring-controller.k8s.io';
+  await eventually('control mirrored', () => slicesFor('ext').filter(isMirrored).length === 1);
+  t.deepEqual(slicesFor('kubernetes').map((s) => s.metadata.name), ['kubernetes'], 'only the API server\'s own slice');
+  t.deepEqual({ endpoints: rvOf(R.endpoints), slice: rvOf(R.endpointslices) }, before, 'neither was written');
+  // Without the label, the same Endpoints would be mirrored: the label is what keeps it out.
+  const ep = store.get(R.endpoints, 'default', 'kubernetes');
+  store.update(R.endpoints, 'default', 'kubernetes', { ...ep, metadata: { ...ep.metadata, labels: {} } });
+  await eventually('mirrored once unlabelled', () => slicesFor('kubernetes').some(isMirrored));
 });

@@ -1,0 +1,187 @@
+/**
+ * What kube-apiserver creates for itself at start, as objects: the `default/kubernetes` Service,
+ * the `kubernetes` ServiceCIDR, and the `default/kubernetes` Endpoints and EndpointSlice that
+ * point at the server. Pure: the range checks, the desired objects and the comparisons;
+ * kubernetes-service-controller.ts writes them.
+ *
+ * Ported behaviour:
+ * - pkg/controlplane/apiserver/options/options.go `ServiceIPRange`: at least 8 addresses; the
+ *   Service IP is the first address after the network address.
+ * - cmd/kube-apiserver/app/options/validation.go `validatePublicIPServiceClusterIPRangeIPFamilies`:
+ *   the advertised address is of the primary range's family.
+ * - pkg/controlplane/controller/kubernetesservice/controller.go
+ *   (`CreateOrUpdateMasterServiceIfNeeded`, `createPortAndServiceSpec`, `createEndpointPortSpec`).
+ * - pkg/controlplane/reconcilers/lease.go (`doReconcile`, `checkEndpointSubsetFormatWithLease`)
+ *   and endpointsadapter.go (`endpointSliceFromEndpoints`, `EnsureEndpointSliceFromEndpoints`,
+ *   `setSkipMirrorTrue`).
+ * - pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go (`sync`,
+ *   `syncStatus`).
+ */
+import type { Endpoints, IPFamily, Service } from '../api-types/core.js';
+import type { Condition } from '../api-types/meta.js';
+import type { EndpointSlice, ServiceCIDR } from '../api-types/networking.js';
+import { KubernetesService, Labels } from '../api-types/well-known.js';
+import { parseServiceClusterIPRanges } from '../allocators/cluster-ip-range.js';
+import { familyOf, formatIP, isIP, type ParsedCIDR } from '../allocators/ip.js';
+import { deepEqual } from './deep-equal.js';
+
+const FLAG = '--service-cluster-ip-range';
+/** `ServiceIPRange`: a range must hold at least this many addresses (network and broadcast included). */
+const MIN_RANGE_ADDRESSES = 8n;
+
+/** Everything the objects are built from. */
+export interface KubernetesServiceConfig {
+  /** The ranges in canonical text, primary first (the ServiceCIDR's `spec.cidrs`). */
+  cidrs: string[];
+  /** The Service's ClusterIP: the primary range's first address after the network address. */
+  serviceIP: string;
+  /** The address the Endpoints and EndpointSlice publish (kube-apiserver's advertise address). */
+  publicIP: string;
+  /** The server's port: the Service's targetPort and the endpoints' port. */
+  port: number;
+}
+
+/**
+ * Parses `--service-cluster-ip-range` as the bundled API server takes it: one or two CIDRs, one
+ * per family, in strict network form, as svcplane's allocators take them
+ * ({@link parseServiceClusterIPRanges}), and each of at least 8 addresses (`ServiceIPRange`).
+ * Throws a TypeError or RangeError naming the flag.
+ */
+export function parseServiceIPRanges(flag: string): ParsedCIDR[] {
+  const cidrs = parseServiceClusterIPRanges(flag);
+  cidrs.forEach((cidr, i) => {
+    if (1n << BigInt(cidr.bits - cidr.prefixLength) < MIN_RANGE_ADDRESSES) {
+      throw new RangeError(`${FLAG}[${i}] ${JSON.stringify(cidr.text)} (in ${JSON.stringify(flag)}): the service cluster IP range must be at least ${MIN_RANGE_ADDRESSES} IP addresses`);
+    }
+  });
+  return cidrs;
+}
+
+/** The first address after the network address: the `kubernetes` Service's ClusterIP. */
+export function firstServiceIP(cidr: ParsedCIDR): string {
+  return formatIP(cidr.network + 1n, cidr.family);
+}
+
+/** The loopback address of a family. */
+export function loopbackOf(family: IPFamily): string {
+  return family === 'IPv4' ? '127.0.0.1' : '::1';
+}
+
+/**
+ * The address to publish when none is given: the listening address, or, when the server listens
+ * on every address (`0.0.0.0`, `::`), the loopback of the primary range's family.
+ */
+export function defaultPublicIP(listening: string, primary: ParsedCIDR): string {
+  return listening === '0.0.0.0' || listening === '::' ? loopbackOf(primary.family) : listening;
+}
+
+/**
+ * Why `publicIP` cannot be published for the primary range, in kube-apiserver's words, or
+ * undefined: it must be an IP of the primary range's family.
+ */
+export function publicIPProblem(primary: ParsedCIDR, publicIP: string): string | undefined {
+  if (!isIP(publicIP)) return `the advertise address must be an IP address, got ${JSON.stringify(publicIP)}`;
+  if (familyOf(publicIP) !== primary.family) return `service IP family ${JSON.stringify(primary.text)} must match public address family ${JSON.stringify(publicIP)}`;
+  return undefined;
+}
+
+/** Builds the configuration; throws a RangeError when `publicIP` does not fit the primary range. */
+export function kubernetesServiceConfig(ranges: readonly ParsedCIDR[], publicIP: string, port: number): KubernetesServiceConfig {
+  const problem = publicIPProblem(ranges[0], publicIP);
+  if (problem) throw new RangeError(problem);
+  return { cidrs: ranges.map((r) => r.text), serviceIP: firstServiceIP(ranges[0]), publicIP, port };
+}
+
+/**
+ * The Service as kube-apiserver creates it: no selector (its endpoints are the API server's
+ * business), the first IP of the primary range, SingleStack, port https 443 → the server's port.
+ * `ipFamilies` and `clusterIPs` are left to allocation, as in kube-apiserver's create.
+ */
+export function desiredService(cfg: KubernetesServiceConfig): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: KubernetesService.name, namespace: KubernetesService.namespace, labels: { ...KubernetesService.labels } },
+    spec: {
+      type: 'ClusterIP',
+      ports: [{ name: KubernetesService.portName, protocol: 'TCP', port: KubernetesService.port, targetPort: cfg.port }],
+      clusterIP: cfg.serviceIP,
+      ipFamilyPolicy: 'SingleStack',
+      sessionAffinity: 'None',
+    },
+  };
+}
+
+/** The default ServiceCIDR, without status. */
+export function desiredServiceCIDR(cfg: KubernetesServiceConfig): ServiceCIDR {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: KubernetesService.serviceCIDRName }, spec: { cidrs: [...cfg.cidrs] } };
+}
+
+/** What the default ServiceCIDR controller does about the status of the stored ServiceCIDR. */
+export type ServiceCIDRStatusAction = 'none' | 'set-ready' | 'not-ready' | 'mismatch';
+
+/**
+ * Decides about the stored ServiceCIDR's status (1.33 `syncStatus`): nothing while it is being
+ * deleted or once Ready=True; `not-ready` when Ready is another status (reported, not changed);
+ * `set-ready` when there is no Ready condition and its CIDRs are the configured ones; `mismatch`
+ * (left alone) when they are not.
+ */
+export function serviceCIDRStatusAction(stored: ServiceCIDR, cfg: KubernetesServiceConfig): ServiceCIDRStatusAction {
+  if (stored.metadata.deletionTimestamp) return 'none';
+  const ready = stored.status?.conditions?.find((c) => c.type === 'Ready');
+  if (ready) return ready.status === 'True' ? 'none' : 'not-ready';
+  return deepEqual(stored.spec?.cidrs ?? [], cfg.cidrs) ? 'set-ready' : 'mismatch';
+}
+
+/** The Ready condition the default ServiceCIDR controller applies (no reason; Go sends it empty). */
+export function serviceCIDRReadyCondition(now: string): Condition {
+  return { type: 'Ready', status: 'True', lastTransitionTime: now, reason: '', message: KubernetesService.serviceCIDRReadyMessage };
+}
+
+function endpointPorts(cfg: KubernetesServiceConfig): { name: string; port: number; protocol: 'TCP' }[] {
+  return [{ name: KubernetesService.portName, port: cfg.port, protocol: 'TCP' }];
+}
+
+/**
+ * The Endpoints for `existing` (or a new one): labelled skip-mirror `"true"` (other labels kept,
+ * `setSkipMirrorTrue`), one subset with the public IP and the https port.
+ */
+export function desiredEndpoints(cfg: KubernetesServiceConfig, existing?: Endpoints): Endpoints {
+  const metadata = existing
+    ? { ...existing.metadata, labels: { ...existing.metadata.labels, [Labels.skipMirror]: 'true' } }
+    : { name: KubernetesService.name, namespace: KubernetesService.namespace, labels: { [Labels.skipMirror]: 'true' } };
+  return { apiVersion: 'v1', kind: 'Endpoints', metadata, subsets: [{ addresses: [{ ip: cfg.publicIP }], ports: endpointPorts(cfg) }] };
+}
+
+/** True when the stored Endpoints already is what {@link desiredEndpoints} would write. */
+export function isEndpointsCurrent(existing: Endpoints, cfg: KubernetesServiceConfig): boolean {
+  const want = desiredEndpoints(cfg, existing);
+  return deepEqual(existing.metadata.labels ?? {}, want.metadata.labels ?? {}) && deepEqual(existing.subsets ?? [], want.subsets);
+}
+
+/**
+ * The EndpointSlice (`endpointSliceFromEndpoints`): named and labelled after the Service (only
+ * `kubernetes.io/service-name`, no managed-by: no controller owns it), the address type of the
+ * public IP, one ready endpoint, the https port.
+ */
+export function desiredEndpointSlice(cfg: KubernetesServiceConfig, existing?: EndpointSlice): EndpointSlice {
+  const metadata = existing
+    ? { ...existing.metadata, labels: { [Labels.serviceName]: KubernetesService.name } }
+    : { name: KubernetesService.name, namespace: KubernetesService.namespace, labels: { [Labels.serviceName]: KubernetesService.name } };
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata,
+    addressType: familyOf(cfg.publicIP) === 'IPv6' ? 'IPv6' : 'IPv4',
+    endpoints: [{ addresses: [cfg.publicIP], conditions: { ready: true } }],
+    ports: endpointPorts(cfg),
+  };
+}
+
+/** What to do with the stored EndpointSlice: nothing, an update, or (address type changed) delete and create. */
+export function endpointSliceAction(existing: EndpointSlice, cfg: KubernetesServiceConfig): 'none' | 'update' | 'recreate' {
+  const want = desiredEndpointSlice(cfg, existing);
+  if (existing.addressType !== want.addressType) return 'recreate';
+  const same = deepEqual(existing.endpoints ?? [], want.endpoints) && deepEqual(existing.ports ?? [], want.ports) && deepEqual(existing.metadata.labels ?? {}, want.metadata.labels);
+  return same ? 'none' : 'update';
+}
