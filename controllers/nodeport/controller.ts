@@ -6,8 +6,9 @@
  *
  * Per key (`namespace/name`):
  * 1. Plan against the freshest port map inside a CAS batch (claims, releases, automatic ports).
- * 2. Report what cannot be applied (Warning Event, log, metric) and leave the Service as it is;
- *    remember it so that a later release re-enqueues it (no hot retry).
+ * 2. Report what cannot be applied (Warning Event, log; the error metric once per distinct
+ *    failure) and leave the Service as it is; remember it so that a later release re-enqueues it
+ *    (no hot retry).
  * 3. Only once the map write succeeded, write the Service with its resourceVersion; on 409 read
  *    it again and go back to 1 (bounded); 404 means it is gone (a later pass releases its claims).
  */
@@ -24,12 +25,14 @@ import { keyOf } from '../runtime/informer.js';
 import { OwnWrites } from '../runtime/own-writes.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
+import { DistinctFailures } from '../runtime/metrics.js';
 import type { RateLimiter } from '../runtime/rate-limiter.js';
 import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
 import { readLive } from '../shared/read-live.js';
 import { PortMapStore, isStatus, writeService } from './apply.js';
+import { failureSignature } from './failures.js';
 import { nodePortMetrics, type NodePortMetrics } from './metrics.js';
 import { assignNodePorts, isNoOpPlan, needsHealthCheck, planNodePorts, shouldAllocateNodePorts } from './reconcile.js';
 import { dueLeakCandidates, isLeakConfirmed, repairPortMap, type LeakCandidate, type RepairFinding } from './repair.js';
@@ -73,6 +76,8 @@ export class NodePortController implements Controller {
   #repairing?: Promise<void>;
   #leakSeen = new Map<string, LeakCandidate>();
   #blocked = new Set<string>();
+  /** The failing Services' failures already counted (once each, not per re-check). */
+  readonly #failures = new DistinctFailures();
   /** This controller's Service writes, so that their echoes are not taken for new work. */
   readonly #ownWrites = new OwnWrites();
   /** Service writes in flight, and the port map batch waiting for them to end (#othersReturn). */
@@ -175,7 +180,10 @@ export class NodePortController implements Controller {
       // A Service that holds what it owns, with nothing to release, needs no CAS batch. A stale
       // local copy is safe here: other replicas only ever add claims or free provably unused ones.
       const known = store.peek();
-      if (known && isNoOpPlan(planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: known }))) return;
+      if (known && isNoOpPlan(planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: known }))) {
+        this.#failures.clear(key);
+        return;
+      }
       // 1.
       const outcome = await store.transact((state) => {
         const plan = planNodePorts({ key, service: current, lookup, cacheRV: informer.lastSyncResourceVersion(), map: state });
@@ -186,11 +194,13 @@ export class NodePortController implements Controller {
       this.#account(outcome);
       // 2.
       if (outcome.problems.length > 0 && current) {
-        this.#report(current, outcome);
+        this.#report(key, current, outcome);
         this.#blocked.add(key);
         return;
       }
       this.#blocked.delete(key);
+      // Served, or gone: a failure after this is a new one.
+      this.#failures.clear(key);
       if (!current) return;
       // 3.
       const updated = assignNodePorts(current, outcome.plan, outcome.assigned);
@@ -238,11 +248,19 @@ export class NodePortController implements Controller {
     if (!m) return;
     if (o.staticClaims) m.allocations.inc({ scope: 'static' }, o.staticClaims);
     if (o.dynamicClaims) m.allocations.inc({ scope: 'dynamic' }, o.dynamicClaims);
-    for (const p of o.problems) m.allocationErrors.inc({ scope: p.scope });
     if (o.released.length > 0) this.#unblock();
   }
 
-  #report(svc: Service, o: PlanOutcome): void {
+  /**
+   * Reports a Service the plan cannot serve: a Warning Event and a log line per problem, and one
+   * `allocation_errors_total` count (the scope of its first problem) when the failure is new. As
+   * kube-apiserver refuses a create or update at its first failing port and counts that once, the
+   * counter counts failed attempts; re-checks of the same request (resync, a release that did not
+   * help, another event) are not attempts (failures.ts `failureSignature`).
+   */
+  #report(key: string, svc: Service, o: PlanOutcome): void {
+    const first = o.problems[0];
+    if (first && this.#failures.isNew(key, failureSignature(svc, o.problems.map((p) => p.note)))) this.#metrics?.allocationErrors.inc({ scope: first.scope });
     for (const p of o.problems) {
       this.#recorder?.record({ regarding: referenceTo(svc, 'Service'), type: 'Warning', reason: p.reason, action: PortEventSources.action, note: p.note });
       this.#log?.warn({ service: keyOf(svc), reason: p.reason, code: p.code }, p.note);

@@ -16,6 +16,12 @@ export { decodePortMap, encodePortMap, PortMapState, PortMapKeys, type PortOwner
 export { planNodePorts, assignNodePorts, isReleasable, needsNodePorts, needsHealthCheck, shouldAllocateNodePorts } from './reconcile.js';
 export { repairPortMap, collectServiceNodePorts, dueLeakCandidates, isLeakConfirmed, type LeakCandidate } from './repair.js';
 
+/**
+ * The name of the port map ConfigMap (not a flag). The Role in manifests/base/role.yaml grants
+ * get and update on it by this name.
+ */
+export const defaultPortMapName = 'svcplane-nodeports';
+
 /** Options of createNodePortController. */
 export interface NodePortControllerOptions {
   /** The `--service-node-port-range` value. @default '30000-32767' */
@@ -58,7 +64,7 @@ export function createNodePortController(options: NodePortControllerOptions = {}
   return new NodePortController({
     range,
     namespace: options.namespace ?? 'kube-system',
-    configMapName: options.configMapName ?? 'svcplane-nodeports',
+    configMapName: options.configMapName ?? defaultPortMapName,
     repairIntervalMs: positive('--nodeport-repair-interval', options.repairIntervalMs ?? 180_000),
     leakGracePeriodMs: positive('--nodeport-leak-grace-period', options.leakGracePeriodMs ?? 60_000),
     repairAfterDeleteMs: positive('repairAfterDeleteMs', options.repairAfterDeleteMs ?? 1000),

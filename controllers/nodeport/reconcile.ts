@@ -10,6 +10,7 @@
  */
 import type { Service, ServiceSpec } from '../../api-types/core.js';
 import { PortEventReasons } from '../../api-types/well-known.js';
+import { internalErrorNote, invalidNodePortNote as invalidNote } from './failures.js';
 import { compareResourceVersions, type PortOwner } from './port-map.js';
 
 /** What the plan reads of the port map. */
@@ -113,8 +114,6 @@ export function isReleasable(port: number, owner: PortOwner | undefined, lookup:
   return (compareResourceVersions(svc.metadata.resourceVersion ?? '', owner.rv) ?? -1) > 0;
 }
 
-const invalidNote = (svc: Readonly<Service>, field: string, port: number, why: string): string => `Service "${svc.metadata.name}" is invalid: ${field}: Invalid value: ${port}: ${why}`;
-
 /**
  * Plans one Service.
  *
@@ -157,7 +156,7 @@ export function planNodePorts(input: NodePortInput): NodePortPlan {
   const byNodePort = new Map<number, number>();
   const requireOwned = (port: number, field: string, hc: boolean): void => {
     const fail = (code: NodePortProblem['code'], reason: string, why: string): void => {
-      plan.problems.push({ code, reason, scope: 'static', note: hc ? `failed to allocate requested HealthCheck NodePort ${port}: ${why}` : invalidNote(svc, field, port, why) });
+      plan.problems.push({ code, reason, scope: 'static', note: hc ? internalErrorNote(`failed to allocate requested HealthCheck NodePort ${port}: ${why}`) : invalidNote(svc, field, port, why) });
     };
     if (!map.inRange(port)) return fail('NotInRange', PortEventReasons.portOutOfRange, `provided port is not in the valid range. The range of valid ports is ${map.rangeText}`);
     if (plan.claim.includes(port)) return;
@@ -183,7 +182,7 @@ export function planNodePorts(input: NodePortInput): NodePortPlan {
   const hc = needsHealthCheck(spec);
   if (hc && spec.healthCheckNodePort) {
     if (byNodePort.has(spec.healthCheckNodePort)) {
-      plan.problems.push({ code: 'AlreadyAllocated', reason: PortEventReasons.portAlreadyAllocated, scope: 'static', note: `failed to allocate requested HealthCheck NodePort ${spec.healthCheckNodePort}: provided port is already allocated` });
+      plan.problems.push({ code: 'AlreadyAllocated', reason: PortEventReasons.portAlreadyAllocated, scope: 'static', note: internalErrorNote(`failed to allocate requested HealthCheck NodePort ${spec.healthCheckNodePort}: provided port is already allocated`) });
     } else requireOwned(spec.healthCheckNodePort, 'spec.healthCheckNodePort', true);
   }
   // 4. Automatic values, shared by service port number (initNodePorts): a zero entry takes an

@@ -4,6 +4,7 @@
  * state as it was (apart from its releasable claims). Randomness comes from the state's range.
  */
 import { PortEventReasons } from '../../api-types/well-known.js';
+import { internalErrorNote } from './failures.js';
 import type { PortMapState } from './port-map.js';
 import type { NodePortPlan, NodePortProblem, SlotAssignment } from './reconcile.js';
 
@@ -29,7 +30,8 @@ export interface PlanOutcome {
  * 1. Release the releasable claims.
  * 2. With problems, stop: the Service is left as it is.
  * 3. Check there are enough free ports for the automatic slots not covered by reuse; if not, a
- *    PortRangeFull problem (Kubernetes' 500 `failed to allocate a nodePort: range is full`).
+ *    PortRangeFull problem (Kubernetes' 500 `Internal error occurred: failed to allocate a
+ *    nodePort: range is full`).
  * 4. Claim the explicit ports (taking over ports whose owner is provably gone).
  * 5. Fill slots: reused ports first (re-stamped with this write's resourceVersion), then new ones.
  * 6. Free the reuse ports no slot took, when releasable (a removed port entry).
@@ -54,7 +56,7 @@ export function runPlan(state: PortMapState, plan: NodePortPlan): PlanOutcome {
       code: 'RangeFull',
       reason: PortEventReasons.portRangeFull,
       scope: 'dynamic',
-      note: hcOnly ? 'failed to allocate a HealthCheck NodePort 0: range is full' : 'failed to allocate a nodePort: range is full',
+      note: internalErrorNote(hcOnly ? 'failed to allocate a HealthCheck NodePort 0: range is full' : 'failed to allocate a nodePort: range is full'),
     });
     return out;
   }

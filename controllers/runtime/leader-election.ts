@@ -19,6 +19,10 @@
  *    attempt in flight) and wait for it to end; then, if we may hold the Lease, read it afresh
  *    and clear the holder so a standby takes over at once. A 409 there is most likely our own
  *    aborted renewal landing after the read: read again and, still holding it, retry once.
+ * 5. Metrics (`metrics` option), as client-go's leaderMetrics: `leader_election_master_status{name}`
+ *    is set to 0 when the elector is built (NewLeaderElector), so a standby publishes its 0 from
+ *    the start, to 1 on acquiring (acquire) and back to 0 on losing the Lease (renew). Stopping
+ *    and releasing leave it as it is (release() does not touch it; the process is on its way out).
  *
  * Times are MicroTime: exactly 6 fractional digits.
  */
@@ -28,6 +32,14 @@ import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { RequestTimeoutError, raceAbort } from './abort.js';
 import type { ResourceClient } from './kube-client.js';
+
+/**
+ * Where an elector reports whether it leads (`leader_election_master_status{name}`);
+ * RuntimeMetrics (metrics.ts) is one.
+ */
+export interface LeaderStatusMetric {
+  setLeader(name: string, leading: boolean): void;
+}
 
 /** Gives the Lease client whose requests abort with `signal` (one signal per attempt). */
 export type LeaseClientFactory = (signal: AbortSignal) => ResourceClient<Lease>;
@@ -60,6 +72,11 @@ export interface LeaderElectionOptions {
   onStoppedLeading: () => void;
   /** Called when the observed leader changes (including to us). */
   onNewLeader?: (identity: string) => void;
+  /**
+   * Told whether we lead, under the Lease name: 0 from construction (a standby's series exists
+   * from the start), 1 on acquiring, 0 on losing; see step 5. @default none
+   */
+  metrics?: LeaderStatusMetric;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -91,7 +108,7 @@ export function leaderElectionTimingProblem(t: { leaseDurationMs: number; renewD
 
 /** Campaigns for and keeps a Lease. */
 export class LeaderElector {
-  readonly #o: Required<Omit<LeaderElectionOptions, 'onNewLeader' | 'logger'>> & Pick<LeaderElectionOptions, 'onNewLeader' | 'logger'>;
+  readonly #o: Required<Omit<LeaderElectionOptions, 'onNewLeader' | 'logger' | 'metrics'>> & Pick<LeaderElectionOptions, 'onNewLeader' | 'logger' | 'metrics'>;
   #leading = false;
   #stopped = true;
   #timer?: TimerHandle;
@@ -112,6 +129,8 @@ export class LeaderElector {
     };
     const problem = leaderElectionTimingProblem(this.#o);
     if (problem) throw new RangeError(problem);
+    // 5. Every candidate publishes its status from the start, a standby its 0.
+    this.#o.metrics?.setLeader(this.#o.name, false);
   }
 
   /** True while we hold the Lease. */
@@ -170,6 +189,7 @@ export class LeaderElector {
       this.#lastRenewMs = startedMs;
       if (!this.#leading) {
         this.#leading = true;
+        this.#o.metrics?.setLeader(this.#o.name, true);
         this.#o.logger?.info({ lease: `${this.#o.namespace}/${this.#o.name}`, identity: this.#o.identity }, 'successfully acquired lease');
         this.#o.onStartedLeading();
       }
@@ -190,6 +210,7 @@ export class LeaderElector {
   #lose(): void {
     this.#leading = false;
     this.#stopped = true;
+    this.#o.metrics?.setLeader(this.#o.name, false);
     this.#o.logger?.warn({ lease: `${this.#o.namespace}/${this.#o.name}` }, 'failed to renew lease within the renew deadline; leadership lost');
     this.#o.onStoppedLeading();
   }

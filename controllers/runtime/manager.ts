@@ -128,12 +128,10 @@ export class Manager {
         clock: opts.clock,
         random: opts.random,
         logger: opts.logger.child({ component: 'leader-election' }),
-        onStartedLeading: () => {
-          opts.metrics.setLeader(le.name ?? 'svcplane', true);
-          void this.#startControllers();
-        },
+        // The elector publishes leader_election_master_status itself, a standby's 0 included.
+        metrics: opts.metrics,
+        onStartedLeading: () => void this.#startControllers(),
         onStoppedLeading: () => {
-          opts.metrics.setLeader(le.name ?? 'svcplane', false);
           if (!this.#stopping) {
             // We may no longer lead: nothing more of the controllers' may reach the server.
             this.#work.abort(new DOMException('leadership lost', 'AbortError'));

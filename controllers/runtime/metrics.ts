@@ -19,6 +19,12 @@ export interface RuntimeMetrics {
   observeRequest(verb: string, resource: string, code: number, seconds: number): void;
   /** For Informer's onRelist hook. */
   countRelist(resource: string): void;
+  /**
+   * Sets `leader_election_master_status{name}`: 1 leading, 0 standing by. A LeaderElector given
+   * these metrics (its `metrics` option) calls it from its construction on, as client-go's
+   * leaderelection sets the series to 0 in NewLeaderElector, so a standby publishes its 0; a
+   * process without leader election has no series.
+   */
   setLeader(name: string, leading: boolean): void;
 }
 
@@ -35,7 +41,7 @@ export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): R
     registers: [registry],
   });
   const relists = new Counter({ name: `${metricsPrefix}informer_relists_total`, help: 'Number of full lists an informer made (its first sync included).', labelNames: ['resource'], registers: [registry] });
-  const leader = new Gauge({ name: 'leader_election_master_status', help: '1 while this process holds the lease called name, else 0.', labelNames: ['name'], registers: [registry] });
+  const leader = new Gauge({ name: 'leader_election_master_status', help: 'Whether this process leads on the Lease called name: 1 leader, 0 standby. Sum by name across replicas.', labelNames: ['name'], registers: [registry] });
   return {
     registry,
     workQueues: prometheusWorkQueueMetrics(registry),
@@ -46,4 +52,35 @@ export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): R
     countRelist: (resource) => relists.inc({ resource }),
     setLeader: (name, leading) => leader.set({ name }, leading ? 1 : 0),
   };
+}
+
+/**
+ * Remembers, per object key, the failure last counted, so that a counter of failed attempts
+ * counts each failure once however often a controller looks at it again. kube-apiserver's
+ * allocators count a failed allocation per create or update that fails (the request is refused
+ * and gone); a controller meets the same failing object on every resync, repair pass and
+ * unrelated event, and must not count those re-checks as new attempts. The caller gives a
+ * signature that changes whenever the attempt would be a new one (another object under the key,
+ * another request, another failure) and clears the key once the object succeeds or is gone.
+ * Memory: one entry per object that is failing right now.
+ */
+export class DistinctFailures {
+  readonly #last = new Map<string, string>();
+
+  /** Records `signature` as the failure of `key`; true when it differs from the one recorded last (count it). */
+  isNew(key: string, signature: string): boolean {
+    if (this.#last.get(key) === signature) return false;
+    this.#last.set(key, signature);
+    return true;
+  }
+
+  /** Forgets the failure of `key`: it succeeded or is gone, so its next failure counts again. */
+  clear(key: string): void {
+    this.#last.delete(key);
+  }
+
+  /** How many keys have a failure recorded. */
+  get size(): number {
+    return this.#last.size;
+  }
 }

@@ -2,8 +2,8 @@
  * The only writer of the serviceip controller. It carries out a plan in the order that never
  * hands one IP out twice:
  *
- * 1. Report a failure (Warning event, log line, error metric) and stop: a TerminalError, so the
- *    key is not retried until the Service changes.
+ * 1. Report a failure (Warning event, log line; the error metric once per distinct failure) and
+ *    stop: a TerminalError, so the key is not retried until the Service changes.
  * 2. Claim every IP by creating its IPAddress, before the Service names it. An automatic IP is
  *    drawn from the bitmap; AlreadyExists means another replica holds it: draw again. A requested
  *    IP held by another Service is a failure; held by this Service, it is ours (a crash between
@@ -22,10 +22,12 @@ import type { IPAddress } from '../../api-types/networking.js';
 import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from '../runtime/clock.js';
+import type { DistinctFailures } from '../runtime/metrics.js';
 import { type EventRecorder, referenceTo } from '../runtime/events.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import { TerminalError } from '../runtime/worker-pool.js';
 import type { ClaimIndex } from './claims.js';
+import { AllocatorErrors, failureSignature, rangeFullNote, requestedIPNote } from './failures.js';
 import type { ServiceIPMetrics } from './metrics.js';
 import { reconcileServiceIP, type ClaimView, type PlanFailure, type ServiceIPPlan, type ServiceIPSnapshot } from './reconcile.js';
 
@@ -40,6 +42,12 @@ export interface ApplyDeps {
   /** Repair findings (`ipallocator-repair-controller`). */
   repairRecorder: EventRecorder;
   metrics: ServiceIPMetrics;
+  /**
+   * The failures counted in `allocation_errors_total`: a Service's failure is counted when it is
+   * new (failures.ts `failureSignature`), not on every re-check. The controller clears a key once
+   * its Service is served or gone.
+   */
+  failures: DistinctFailures;
   logger: Logger;
   /** Builds the reconciler's snapshot around a given copy of the Service. */
   snapshot(key: string, service: Service | undefined): ServiceIPSnapshot;
@@ -145,7 +153,8 @@ export class ServiceIPApplier {
             const holder = await this.#getClaim(ip);
             if (holder && d.index.get(ip)?.parent === key) continue;
             if (!holder) throw new Error(`IPAddress ${ip} vanished while claiming it for Service ${key}; retrying`);
-            return this.#fail(key, service, { reason: EventReasons.clusterIPAlreadyAllocated, note: `failed to allocate IP ${ip}: provided IP is already allocated`, scope: 'static', family: step.family }, made);
+            const note = requestedIPNote(service.metadata.name ?? '', plan.requested ?? [], plan.requested?.[step.index] || ip, AllocatorErrors.allocated);
+            return this.#fail(key, service, { reason: EventReasons.clusterIPAlreadyAllocated, note, scope: 'static', family: step.family }, made);
           }
           d.index.sync(ip, created, d.clock.now());
           d.index.settle(ip, true);
@@ -162,7 +171,7 @@ export class ServiceIPApplier {
         const ip = await this.#claimNext(key, step.family, cidr);
         if (ip === undefined) {
           d.waitForFree(key);
-          return this.#fail(key, service, { reason: EventReasons.serviceCIDRFull, note: 'failed to allocate a serviceIP: range is full', scope: 'dynamic', family: step.family }, made);
+          return this.#fail(key, service, { reason: EventReasons.serviceCIDRFull, note: rangeFullNote, scope: 'dynamic', family: step.family }, made);
         }
         made.push(d.index.get(ip) as ClaimView);
         fields.clusterIPs[step.index] = ip;
@@ -288,7 +297,7 @@ export class ServiceIPApplier {
     await this.#revert(made);
     if (service) d.recorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
     const cidr = (f.family && d.index.ranges.get(f.family)?.cidr) || '';
-    d.metrics.allocationError(cidr, f.scope);
+    if (d.failures.isNew(key, failureSignature(service, f.reason, f.note))) d.metrics.allocationError(cidr, f.scope);
     d.logger.warn({ service: key, reason: f.reason }, f.note);
     throw new TerminalError(`Service ${key}: ${f.note}`);
   }

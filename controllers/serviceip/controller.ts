@@ -23,6 +23,7 @@ import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
 import type { Informer } from '../runtime/informer.js';
+import { DistinctFailures } from '../runtime/metrics.js';
 import { keyOf } from '../runtime/informer.js';
 import { OwnWrites } from '../runtime/own-writes.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
@@ -81,6 +82,8 @@ export class ServiceIPController implements Controller {
   readonly #settled = new Map<string, SettledState>();
   /** This controller's Service writes, so that their echoes are not taken for new work. */
   readonly #ownWrites = new OwnWrites();
+  /** The failing Services' failures already counted (once each, not per re-check). */
+  readonly #failures = new DistinctFailures();
   /** False when the server does not serve IPAddress (claims live in memory only). */
   durable = true;
 
@@ -218,6 +221,7 @@ export class ServiceIPController implements Controller {
       recorder: ctx.recorder(EventSources.serviceIPController),
       repairRecorder: ctx.recorder(EventSources.ipAllocatorRepair),
       metrics: this.#metrics as ReturnType<typeof serviceIPMetrics>,
+      failures: this.#failures,
       logger: ctx.logger,
       snapshot: (key, svc) => this.#snapshot(key, svc),
       onFreed: () => {
@@ -274,6 +278,8 @@ export class ServiceIPController implements Controller {
         // a TerminalError until the Service changes) the old state stays, so a retry still sees
         // the change, as a failed write in Kubernetes leaves the stored object as it was.
         this.#remember(key, settledAfter(svc, plan));
+        // Served, or gone: a failure after this is a new one.
+        this.#failures.clear(key);
         return;
       }
       svc = out === 'conflict' ? await this.#getService(key) : out.reread;

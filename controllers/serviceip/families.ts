@@ -14,6 +14,7 @@
  */
 import type { IPFamily, IPFamilyPolicy, ServiceSpec, ServiceType } from '../../api-types/core.js';
 import { familyOf } from '../../allocators/ip.js';
+import { formatValue } from '../../apiserver/validation/field.js';
 
 /** The value of `clusterIP` that makes a Service headless. */
 export const ClusterIPNone = 'None';
@@ -59,9 +60,13 @@ function otherFamily(f: IPFamily): IPFamily {
   return f === 'IPv4' ? 'IPv6' : 'IPv4';
 }
 
-/** Renders problems as apimachinery does: `spec.x: Invalid value: <json>: <detail>`, joined. */
+/**
+ * Renders problems as apimachinery 1.33 does (field.Error and its aggregate): `spec.x: Invalid
+ * value: <value>: <detail>`, several joined in brackets. Values print as its ErrorBody prints
+ * them: strings quoted, string lists in Go syntax (`[]string{"10.0.0.5"}`); later releases print JSON.
+ */
 export function describeProblems(problems: readonly FieldProblem[]): string {
-  const parts = problems.map((p) => `${p.field}: Invalid value: ${JSON.stringify(p.value)}: ${p.message}`);
+  const parts = problems.map((p) => `${p.field}: Invalid value: ${formatValue(p.value)}: ${p.message}`);
   return parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
 }
 

@@ -15,6 +15,7 @@ export type RepairErrorType = 'leak' | 'repair' | 'full' | 'outOfRange' | 'dupli
 /** What the controller records. */
 export interface ServiceIPMetrics {
   allocated(cidr: string, scope: Scope): void;
+  /** One failed allocation attempt; the applier calls it once per distinct failure (decision 004). */
   allocationError(cidr: string, scope: Scope): void;
   repairError(type: RepairErrorType): void;
   reconcileError(): void;

@@ -12,7 +12,8 @@
 import type { IPFamily, IPFamilyPolicy, Service } from '../../api-types/core.js';
 import { EventReasons, ManagedBy } from '../../api-types/well-known.js';
 import { canonicalIP, familyOf } from '../../allocators/ip.js';
-import { ClusterIPNone, describeProblems, initIPFamilyFields, isHeadless } from './families.js';
+import { ClusterIPNone, initIPFamilyFields, isHeadless } from './families.js';
+import { AllocatorErrors, invalidServiceNote, requestedIPNote } from './failures.js';
 import type { SettledState } from './settled.js';
 
 /** What the reconciler needs to know of one IPAddress. */
@@ -98,6 +99,12 @@ export interface ServiceIPFields {
 export interface ServiceIPPlan {
   /** The fields wanted; undefined when the Service is gone, ExternalName, or failed. */
   fields?: ServiceIPFields;
+  /**
+   * The Service's `clusterIPs` as requested, one per family, "" in each slot to fill: how
+   * Kubernetes shows the list in the 422 of a requested IP it refuses (failures.ts). Set with
+   * `fields` when the Service gets IPs.
+   */
+  requested?: string[];
   /** Whether the Service must be written (fields differ from what is stored). */
   needsWrite: boolean;
   /** IPs to claim first. */
@@ -151,7 +158,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   if (!families.ok) {
     return {
       needsWrite: false, claims: [], release: [], findings: [],
-      failure: { reason: EventReasons.ipFamilyNotConfigured, note: `Service "${svc.metadata.name}" is invalid: ${describeProblems(families.problems)}`, scope: 'static' },
+      failure: { reason: EventReasons.ipFamilyNotConfigured, note: invalidServiceNote(svc.metadata.name ?? '', families.problems), scope: 'static' },
     };
   }
   const { ipFamilies, ipFamilyPolicy } = families.fields;
@@ -173,6 +180,8 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   // Claims are named by canonical text; the Service keeps the text it was given.
   const storedCanonical = stored.map(canonicalIP);
   const spare = s.ownClaims.filter((c) => isOurs(c) && !storedCanonical.includes(c.ip));
+  const requested = ipFamilies.map((_, i) => stored[i] ?? '');
+  const refused = (given: string, why: string): string => requestedIPNote(svc.metadata.name ?? '', requested, given, why);
   for (let i = 0; i < ipFamilies.length; i++) {
     const family = ipFamilies[i];
     const given = stored[i] ?? '';
@@ -198,7 +207,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
       }
       // The ServiceCIDR allocator's words (1.33: MetaAllocator.getAllocator finds no CIDR that
       // holds the IP, ErrMismatchedNetwork), as svcplane's IPAddress claims follow that allocator.
-      return failed({ reason: EventReasons.clusterIPOutOfRange, note: `failed to allocate IP ${ip}: the provided network does not match the current range`, scope: 'static', family });
+      return failed({ reason: EventReasons.clusterIPOutOfRange, note: refused(given, AllocatorErrors.mismatchedNetwork), scope: 'static', family });
     }
     const claim = s.claimOf(ip);
     if (!claim) {
@@ -207,7 +216,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
     }
     if (claim.parent === s.key) continue;
     if (!allocated) {
-      return failed({ reason: EventReasons.clusterIPAlreadyAllocated, note: `failed to allocate IP ${ip}: provided IP is already allocated`, scope: 'static', family });
+      return failed({ reason: EventReasons.clusterIPAlreadyAllocated, note: refused(given, AllocatorErrors.allocated), scope: 'static', family });
     }
     if (claim.parent !== undefined && s.serviceListsIP(claim.parent, ip) === true) {
       findings.push({ type: 'duplicate', reason: EventReasons.clusterIPAlreadyAllocated, note: `Cluster IP [${family}]:${ip} was assigned to multiple services; please recreate service` });
@@ -216,7 +225,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   // 5.
   const release = s.ownClaims.filter((c) => isOurs(c) && !kept.has(c.ip));
   const fields: ServiceIPFields = { clusterIPs, ipFamilies, ipFamilyPolicy };
-  return { fields, needsWrite: claims.some((c) => !c.repair) || !sameFields(spec, fields), claims, release, findings };
+  return { fields, requested, needsWrite: claims.some((c) => !c.repair) || !sameFields(spec, fields), claims, release, findings };
 }
 
 function failed(failure: PlanFailure): ServiceIPPlan {

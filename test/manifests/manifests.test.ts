@@ -17,6 +17,7 @@ import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-m
 import { ConfigMap, Endpoints, Namespace, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServerHandle } from '../../apiserver/index.js';
+import { defaultPortMapName } from '../../controllers/nodeport/index.js';
 import { RESOURCES, groupVersion } from '../../apiserver/resources.js';
 
 const run = promisify(execFile);
@@ -231,4 +232,57 @@ test('base › kubectl apply --dry-run=server -k accepts every object against th
 test('base › manifests/kustomization.yaml renders the same objects as the base', async (t) => {
   const [top, base] = await Promise.all([kubectl(['kustomize', root]), kubectl(['kustomize', baseDir])]);
   t.is(top.stdout, base.stdout);
+});
+
+interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  verbs?: string[];
+}
+
+/**
+ * Whether RBAC rules allow a request, as the RBAC authorizer matches them
+ * (plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows): verb, group and resource match (or `*`),
+ * and the rule names no resources or names the request's. A create carries no name (it is in the
+ * body), so a rule with resourceNames never allows it.
+ */
+function allows(rules: readonly PolicyRule[], verb: string, group: string, resource: string, name = ''): boolean {
+  const has = (list: string[] | undefined, v: string): boolean => (list ?? []).some((x) => x === v || x === '*');
+  return rules.some((r) => has(r.verbs, verb) && has(r.apiGroups, group) && has(r.resources, resource) && ((r.resourceNames ?? []).length === 0 || (name !== '' && r.resourceNames!.includes(name))));
+}
+
+/** The value of `--flag=value` in a container's args, or undefined. */
+function flagValue(args: readonly string[], flag: string): string | undefined {
+  return args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+test('base › the Role grants leader election and the NodePort map exactly what they do, on the names and namespace the Deployment passes', async (t) => {
+  const { stdout } = await kubectl(['kustomize', baseDir]);
+  const objs = objectsOf(parseDocs(stdout, 'kustomize build'));
+  const dep = objs.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+  const args = dep.spec.template.spec.containers[0].args;
+  const leaseName = flagValue(args, '--leader-elect-resource-name') ?? '';
+  const leaseNamespace = flagValue(args, '--leader-elect-resource-namespace');
+  t.truthy(leaseName, 'the Lease name is passed explicitly, next to the Role that names it');
+  t.truthy(leaseNamespace);
+  t.is(flagValue(args, '--nodeport-map-namespace'), leaseNamespace, 'the port map lives beside the Lease');
+  const role = objs.find((o) => o.kind === 'Role') as Manifest & { rules: PolicyRule[] };
+  t.is(role.metadata?.namespace, leaseNamespace, 'the Role is in the Lease\'s namespace');
+  const binding = objs.find((o) => o.kind === 'RoleBinding') as Manifest & { roleRef: { name?: string } };
+  t.is(binding.metadata?.namespace, leaseNamespace);
+  t.is(binding.roleRef.name, role.metadata?.name, 'bound to this Role');
+  // LeaderElector: get, create (404), update (renew, release). PortMapStore: get, create, update.
+  for (const verb of ['get', 'update']) {
+    t.true(allows(role.rules, verb, 'coordination.k8s.io', 'leases', leaseName), `${verb} Lease ${leaseName}`);
+    t.true(allows(role.rules, verb, '', 'configmaps', defaultPortMapName), `${verb} ConfigMap ${defaultPortMapName}`);
+  }
+  t.true(allows(role.rules, 'create', 'coordination.k8s.io', 'leases'), 'create a Lease (no name at create)');
+  t.true(allows(role.rules, 'create', '', 'configmaps'), 'create a ConfigMap');
+  // Least privilege: nothing beyond those names, and the check can fail (a Lease renamed in the
+  // Deployment only would not be granted).
+  t.false(allows(role.rules, 'get', 'coordination.k8s.io', 'leases', `${leaseName}-renamed`));
+  t.false(allows(role.rules, 'update', '', 'configmaps', 'another-configmap'));
+  t.false(allows(role.rules, 'delete', 'coordination.k8s.io', 'leases', leaseName));
+  t.false(allows(role.rules, 'list', '', 'configmaps'));
 });

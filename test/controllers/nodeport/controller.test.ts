@@ -79,7 +79,7 @@ test('nodeport controller › type change to ClusterIP drops the ports and relea
   create(store, service('a', { ports: [{ port: 80 }, { port: 81 }] }));
   await eventually('a ports', () => nodePortsOf(store, 'a').every((p) => p > 0));
   create(store, service('b', { ports: [{ port: 80 }] }));
-  await eventually('b reported full', () => eventsFor(store, 'b').some((e) => e.includes('PortRangeFull: failed to allocate a nodePort: range is full')));
+  await eventually('b reported full', () => eventsFor(store, 'b').some((e) => e.includes('PortRangeFull: Internal error occurred: failed to allocate a nodePort: range is full')));
   const a = read(store, 'a') as Service;
   // Validation forbids nodePorts on ClusterIP; dropTypeDependentFields clears unchanged ones, and
   // a user may clear them too (done here, so the test holds either way).
@@ -238,5 +238,50 @@ test('nodeport controller › a claim waits for workers still writing their Serv
   release();
   await eventually('all served', () => ['a', 'b', 'c'].every((n) => (nodePortsOf(store, n)[0] ?? 0) > 0));
   t.is(pm?.writes, before + 1, 'b and c were claimed in one write');
+  await shutdown(store, inst);
+});
+
+test('nodeport controller › allocation_errors_total counts a refused Service once, not per re-check; a changed request that fails again counts again', async (t) => {
+  const store = newStore();
+  const inst = await startInstance(store);
+  const errors = async (): Promise<number> => (await inst.metrics.registry.getSingleMetric('svcplane_nodeport_allocator_allocation_errors_total')!.get()).values.find((v) => v.labels.scope === 'static')?.value ?? 0;
+  // Keys the nodeport queue has finished (each a full sync of one Service).
+  const handled = async (): Promise<number> =>
+    (await inst.metrics.registry.getSingleMetric('workqueue_work_duration_seconds')!.get()).values.find((v) => v.labels.name === 'nodeport' && (v as { metricName?: string }).metricName?.endsWith('_count'))?.value ?? 0;
+  const waitHandled = async (what: string, before: number): Promise<void> => {
+    const deadline = Date.now() + 5000;
+    while ((await handled()) <= before) {
+      if (Date.now() > deadline) throw new Error(`${what} was not handled`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  create(store, service('a', { ports: [{ port: 80, nodePort: 30080 }] }));
+  await eventually('a claimed', () => portMap(store).ownerOf(30080)?.key === 'default/a');
+  // Two refused ports in one request: one failed attempt, as kube-apiserver stops at the first.
+  create(store, service('b', { ports: [{ port: 80, nodePort: 30080 }, { port: 81, nodePort: 40000 }] }));
+  await eventually('b refused', () => eventsFor(store, 'b').length >= 2);
+  t.is(await errors(), 1);
+  // Re-checks of the same request: unrelated changes to b, and a release elsewhere (which looks
+  // at refused Services again).
+  for (let i = 0; i < 3; i++) {
+    const before = await handled();
+    const b = read(store, 'b') as Service;
+    store.update(R.services, 'default', 'b', { ...b, metadata: { ...b.metadata, labels: { touched: String(i) } } });
+    await waitHandled(`label change ${i}`, before);
+  }
+  create(store, service('x', {}));
+  await eventually('x served', () => (nodePortsOf(store, 'x')[0] ?? 0) > 0);
+  let before = await handled();
+  store.delete(R.services, 'default', 'x');
+  await eventually('x released', () => portMap(store).portsOwnedBy('default/x').length === 0);
+  await waitHandled('b looked at again after the release', before + 1);
+  t.is(await errors(), 1, 'the same refusal, looked at again, is one failed attempt');
+  t.deepEqual(nodePortsOf(store, 'b'), [30080, 40000], 'b is still refused');
+  // A changed request that fails again is a new attempt.
+  before = await handled();
+  const b = read(store, 'b') as Service;
+  store.update(R.services, 'default', 'b', { ...b, spec: { ...b.spec, ports: [{ name: 'p0', port: 80, protocol: 'TCP', nodePort: 30080 }] } });
+  await waitHandled('changed request', before);
+  t.is(await errors(), 2);
   await shutdown(store, inst);
 });

@@ -58,7 +58,7 @@ const rows: Row[] = [
   { name: 'LoadBalancer Local: a health-check port too', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Local', ports: ports({ port: 80 }) }, want: (r) => upper(r.hc) && r.hc !== r.nodePorts?.[0] },
   { name: 'LoadBalancer Local, alloc false: the health-check port still', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, externalTrafficPolicy: 'Local', ports: ports({ port: 80 }) }, want: (r) => upper(r.hc) && r.nodePorts?.[0] === 0 },
   { name: 'requested health-check port is claimed', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, ports: ports({ port: 80, nodePort: 30080 }) }, want: (r) => r.outcome.staticClaims === 2 && r.updated === undefined },
-  { name: 'requested health-check port taken by an in-flight claim the cache has not seen', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, ports: ports({ port: 80 }) }, taken: [[31000, { ...someoneElse, rv: '500' }]], want: (r) => r.outcome.problems[0]?.note === 'failed to allocate requested HealthCheck NodePort 31000: provided port is already allocated' },
+  { name: 'requested health-check port taken by an in-flight claim the cache has not seen', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, ports: ports({ port: 80 }) }, taken: [[31000, { ...someoneElse, rv: '500' }]], want: (r) => r.outcome.problems[0]?.note === 'Internal error occurred: failed to allocate requested HealthCheck NodePort 31000: provided port is already allocated' },
   { name: 'health-check port equal to a nodePort: already allocated', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Local', healthCheckNodePort: 30080, ports: ports({ port: 80, nodePort: 30080 }) }, want: (r) => r.outcome.problems.length === 1 },
   { name: 'Cluster policy: no health-check port', spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, externalTrafficPolicy: 'Cluster', ports: ports({ port: 80 }) }, want: (r) => r.hc === undefined },
   { name: 'ClusterIP: nothing', spec: { type: 'ClusterIP', ports: ports({ port: 80 }) }, want: (r) => r.updated === undefined && !r.outcome.changed },
@@ -118,8 +118,11 @@ test('planNodePorts › range full: PortRangeFull with Kubernetes\' words, nothi
   const st = new PortMapState({ base: 30000, size: 1 }, firstFree);
   st.claim(30000, someoneElse);
   const r = run(svc('s', { type: 'NodePort', ports: ports({ port: 80 }) }), st);
-  t.deepEqual(r.outcome.problems.map((p) => [p.reason, p.note]), [['PortRangeFull', 'failed to allocate a nodePort: range is full']]);
+  t.deepEqual(r.outcome.problems.map((p) => [p.reason, p.note]), [['PortRangeFull', 'Internal error occurred: failed to allocate a nodePort: range is full']]);
   t.is(st.range.used, 1);
+  // Only the health-check port to allocate: allocHealthCheckNodePort's words, as a 500.
+  const lb = run(svc('lb', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, externalTrafficPolicy: 'Local', ports: ports({ port: 80 }) }), st);
+  t.deepEqual(lb.outcome.problems.map((p) => [p.reason, p.note]), [['PortRangeFull', 'Internal error occurred: failed to allocate a HealthCheck NodePort 0: range is full']]);
 });
 
 test('isReleasable › only with numeric resourceVersions and proof', (t) => {

@@ -4,6 +4,7 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { internalError } from '../../../apiserver/errors.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import { LeaderElector, holderIdentity, microTime } from '../../../controllers/runtime/leader-election.js';
+import { createRuntimeMetrics, type RuntimeMetrics } from '../../../controllers/runtime/metrics.js';
 import type { ResourceClient } from '../../../controllers/runtime/kube-client.js';
 import type { Lease } from '../../../api-types/networking.js';
 import { delegatingClient } from '../../helpers/delegating-client.js';
@@ -11,7 +12,7 @@ import { FakeClock, settle } from '../../helpers/fake-clock.js';
 
 const leaseRef = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 
-function candidate(store: MemoryStore, clock: FakeClock, identity: string) {
+function candidate(store: MemoryStore, clock: FakeClock, identity: string, metrics?: RuntimeMetrics) {
   const faults = new FaultClient(new InProcessClient(store));
   const log: string[] = [];
   const elector = new LeaderElector({
@@ -21,6 +22,7 @@ function candidate(store: MemoryStore, clock: FakeClock, identity: string) {
     random: () => 0,
     onStartedLeading: () => log.push('started'),
     onStoppedLeading: () => log.push('stopped'),
+    metrics,
   });
   return { elector, faults, log };
 }
@@ -258,5 +260,57 @@ test('leader election › stop waits for a hung attempt no longer than it takes 
   await settle(10);
   t.true(stopped, 'stopped without the clock moving');
   t.is((await lease(store)).spec?.holderIdentity, '');
+  store.close();
+});
+
+/** The `leader_election_master_status` series of a registry, by lease name. */
+async function masterStatus(metrics: RuntimeMetrics): Promise<Record<string, number>> {
+  const got = await metrics.registry.getSingleMetric('leader_election_master_status')?.get();
+  return Object.fromEntries((got?.values ?? []).map((v) => [String(v.labels.name), v.value]));
+}
+
+test('leader election › leader_election_master_status: 0 from construction (a standby too), 1 on acquiring, 0 on losing', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const aMetrics = createRuntimeMetrics({ processMetrics: false });
+  const bMetrics = createRuntimeMetrics({ processMetrics: false });
+  const a = candidate(store, clock, 'a', aMetrics);
+  const b = candidate(store, clock, 'b', bMetrics);
+  t.deepEqual(await masterStatus(aMetrics), { svcplane: 0 }, 'published before campaigning (client-go NewLeaderElector)');
+  t.deepEqual(await masterStatus(bMetrics), { svcplane: 0 });
+  a.elector.start();
+  await settle(5);
+  b.elector.start();
+  await run(clock, 4_000);
+  t.true(a.elector.isLeader());
+  t.deepEqual(await masterStatus(aMetrics), { svcplane: 1 });
+  t.deepEqual(await masterStatus(bMetrics), { svcplane: 0 }, 'the standby publishes its 0');
+  // a cannot renew: it loses the Lease at the renew deadline and reports 0; b takes over.
+  a.faults.failNext({ verb: '*', resource: 'leases', count: 1000, error: () => internalError('etcd unavailable') });
+  await run(clock, 11_000);
+  t.deepEqual(a.log, ['started', 'stopped']);
+  t.deepEqual(await masterStatus(aMetrics), { svcplane: 0 });
+  for (let i = 0; i < 40 && !b.elector.isLeader(); i++) await run(clock, 500);
+  t.true(b.elector.isLeader());
+  t.deepEqual(await masterStatus(bMetrics), { svcplane: 1 });
+  // A graceful stop with release leaves the value as it is, as client-go's release() does (the
+  // manager sets 0 once the Lease is released).
+  await b.elector.stop({ release: true });
+  t.is((await lease(store)).spec?.holderIdentity, '');
+  t.deepEqual(await masterStatus(bMetrics), { svcplane: 1 });
+  store.close();
+});
+
+test('leader election › the status series carries the Lease name; without leader election there is none', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  t.deepEqual(await masterStatus(metrics), {}, 'no elector, no series');
+  const elector = new LeaderElector({ leases: new InProcessClient(store).resource<Lease>(leaseRef), name: 'renamed', identity: 'a', clock, random: () => 0, onStartedLeading() {}, onStoppedLeading() {}, metrics });
+  t.deepEqual(await masterStatus(metrics), { renamed: 0 });
+  elector.start();
+  await settle(5);
+  t.deepEqual(await masterStatus(metrics), { renamed: 1 });
+  await elector.stop();
   store.close();
 });

@@ -32,27 +32,32 @@ class Probe implements Controller {
 
 function manager(store: MemoryStore, clock: FakeClock, identity?: string) {
   const probe = new Probe();
+  const metrics = createRuntimeMetrics({ processMetrics: false });
   const m = new Manager({
     client: new InProcessClient(store),
     controllers: [probe],
     clock,
     random: () => 0,
     logger: silentLogger,
-    metrics: createRuntimeMetrics({ processMetrics: false }),
+    metrics,
     leaderElection: identity ? { identity } : false,
   });
-  return { m, probe };
+  /** `leader_election_master_status{name="svcplane"}`, or undefined when there is no series. */
+  const leaderStatus = async (): Promise<number | undefined> =>
+    (await metrics.registry.getSingleMetric('leader_election_master_status')?.get())?.values.find((v) => v.labels.name === 'svcplane')?.value;
+  return { m, probe, leaderStatus };
 }
 
 test('manager › without leader election: setup, sync, run; ready once synced; stop in order', async (t) => {
   const store = new MemoryStore();
   store.create(resourceFor('', 'services'), 'default', { metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
-  const { m, probe } = manager(store, new FakeClock());
+  const { m, probe, leaderStatus } = manager(store, new FakeClock());
   t.false(m.ready());
   m.start();
   await m.whenRunning();
   t.deepEqual(probe.life, ['setup', 'run']);
   t.deepEqual(probe.seen, ['web']);
+  t.is(await leaderStatus(), undefined, 'no leader election, no series');
   t.true(m.ready());
   t.true(m.healthy());
   await m.stop();
@@ -77,13 +82,17 @@ test('manager › with leader election only the leader runs workers; the standby
   t.deepEqual(b.probe.life, ['setup'], 'the standby does not run');
   t.true(b.m.ready(), 'but it is ready: warm caches');
   t.false(b.m.isLeader());
+  t.is(await a.leaderStatus(), 1);
+  t.is(await b.leaderStatus(), 0, 'the standby publishes its 0');
   await a.m.stop();
+  t.is(await a.leaderStatus(), 0, 'released');
   for (let i = 0; i < 10 && !b.m.isLeader(); i++) {
     clock.advance(500);
     await settle(4);
   }
   await b.m.whenRunning();
   t.deepEqual(b.probe.life, ['setup', 'run']);
+  t.is(await b.leaderStatus(), 1);
   await b.m.stop();
   store.close();
 });

@@ -30,12 +30,12 @@ test('serviceip › a requested IP in range and free is honoured; a taken one is
   t.is(claims(store).get('10.0.0.5')?.spec.parentRef.name, 'a');
   createService(store, 'b', { clusterIP: '10.0.0.5' });
   const ev = await eventually('conflict event', () => eventsFor(store, 'b').find((e) => e.reason === 'ClusterIPAlreadyAllocated'));
-  t.is(ev.note, 'failed to allocate IP 10.0.0.5: provided IP is already allocated');
+  t.is(ev.note, 'Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: failed to allocate IP 10.0.0.5: provided IP is already allocated');
   t.is(getService(store, 'b')?.spec?.ipFamilyPolicy, undefined, 'the Service is left as it is');
   t.is(claims(store).get('10.0.0.5')?.spec.parentRef.name, 'a');
   createService(store, 'c', { clusterIP: '10.0.1.5' });
   const out = await eventually('out of range event', () => eventsFor(store, 'c').find((e) => e.reason === 'ClusterIPOutOfRange'));
-  t.is(out.note, 'failed to allocate IP 10.0.1.5: the provided network does not match the current range');
+  t.is(out.note, 'Service "c" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.1.5"}: failed to allocate IP 10.0.1.5: the provided network does not match the current range');
   const metrics = await c.metrics.registry.getSingleMetricAsString('svcplane_clusterip_allocator_allocation_errors_total');
   t.regex(metrics, /allocation_errors_total\{cidr="10.0.0.0\/24",scope="static"\} 2/);
   await c.stop();
@@ -139,7 +139,7 @@ test('serviceip › delete releases; a released IP is reused once its IPAddress 
   await eventually('all allocated', () => claims(store).size === 6);
   createService(store, 'late');
   const full = await eventually('full event', () => eventsFor(store, 'late').find((e) => e.reason === 'ServiceCIDRFull'));
-  t.is(full.note, 'failed to allocate a serviceIP: range is full');
+  t.is(full.note, 'Internal error occurred: failed to allocate a serviceIP: range is full');
   const freed = getService(store, 's3')?.spec?.clusterIP as string;
   store.delete((await import('./harness.js')).services, 'default', 's3');
   const got = await eventually('late gets the freed IP', () => getService(store, 'late')?.spec?.clusterIP);
@@ -259,6 +259,48 @@ test('serviceip › a requested IPv6 in a non-canonical form is claimed by its c
   t.is(claims(store).get('fd00::7')?.spec.parentRef.name, 'upper');
   createService(store, 'padded', { clusterIP: 'fd00::0:7' });
   const ev = await eventually('conflict event', () => eventsFor(store, 'padded').find((e) => e.reason === 'ClusterIPAlreadyAllocated'));
-  t.is(ev.note, 'failed to allocate IP fd00::7: provided IP is already allocated');
+  t.is(ev.note, 'Service "padded" is invalid: spec.clusterIPs: Invalid value: []string{"fd00::0:7"}: failed to allocate IP fd00::0:7: provided IP is already allocated');
+  await c.stop();
+});
+
+test('serviceip › allocation_errors_total counts a failing Service once, not per re-check; a changed request that fails again counts again', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store);
+  const errors = async (): Promise<number> => (await c.metrics.registry.getSingleMetric('svcplane_clusterip_allocator_allocation_errors_total')!.get()).values.find((v) => v.labels.scope === 'static')?.value ?? 0;
+  // Keys the serviceip queue has finished (each a full reconcile of one Service).
+  const handled = async (): Promise<number> =>
+    (await c.metrics.registry.getSingleMetric('workqueue_work_duration_seconds')!.get()).values.find((v) => v.labels.name === 'serviceip' && (v as { metricName?: string }).metricName?.endsWith('_count'))?.value ?? 0;
+  createService(store, 'a', { clusterIP: '10.0.0.5' });
+  await eventually('a allocated', () => getService(store, 'a')?.spec?.ipFamilyPolicy);
+  createService(store, 'b', { clusterIP: '10.0.0.5' });
+  await eventually('b refused', () => eventsFor(store, 'b').length > 0);
+  t.is(await errors(), 1);
+  // Re-checks of the same request: three repair passes (they enqueue a and b) and an unrelated
+  // change to b (a label). Each is waited for until the queue has handled it.
+  for (let i = 0; i < 3; i++) {
+    const before = await handled();
+    c.controller.fullPass();
+    await eventually(`pass ${i} handled`, async () => (await handled()) >= before + 2);
+  }
+  let before = await handled();
+  editService(store, 'b', (s) => {
+    s.metadata.labels = { touched: 'yes' };
+  });
+  await eventually('label change handled', async () => (await handled()) > before);
+  t.is(await errors(), 1, 'the same failure, looked at four more times, is one failed attempt');
+  t.is(getService(store, 'b')?.spec?.ipFamilyPolicy, undefined, 'b is still refused');
+  // A changed request (the policy now explicit) that fails again is a new attempt.
+  before = await handled();
+  editService(store, 'b', (s) => {
+    s.spec = { ...s.spec, ipFamilyPolicy: 'SingleStack' };
+  });
+  await eventually('changed request handled', async () => (await handled()) > before);
+  t.is(await errors(), 2);
+  // Once a's IP is free, the next pass serves b (a refused Service waits for a change or a pass).
+  store.delete(services, 'default', 'a');
+  await eventually('a\'s claim gone', () => !claims(store).has('10.0.0.5'));
+  c.controller.fullPass();
+  await eventually('b served', () => claims(store).get('10.0.0.5')?.spec.parentRef.name === 'b' && getService(store, 'b')?.spec?.ipFamilies?.length === 1);
+  t.is(await errors(), 2);
   await c.stop();
 });
