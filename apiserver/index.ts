@@ -59,9 +59,10 @@ export interface StartApiServerOptions {
   /**
    * kube-apiserver's `--advertise-address`: the IP the `default/kubernetes` Endpoints and
    * EndpointSlice publish, of the first range's family (else a RangeError). A loopback address is
-   * refused there by validation, as kube-apiserver refuses it, so on a loopback server only the
-   * Service and the ServiceCIDR appear unless another address is given.
-   * @default the listening address (its family's loopback when listening on every address)
+   * refused there by validation, as kube-apiserver refuses it.
+   * @default as kube-apiserver's: the listening address, or for a loopback or every-address
+   * listener a host interface's address of the first range's family (kubernetes-service.ts
+   * defaultPublicIP)
    */
   advertiseAddress?: string;
 }
@@ -89,7 +90,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
   const ranges = opts.serviceClusterIPRange === undefined ? undefined : parseServiceIPRanges(opts.serviceClusterIPRange);
   const host = opts.host ?? loopbackOf(ranges?.[0].family ?? 'IPv4');
   // So does an address to publish of the wrong family, when it is known before listening.
-  const advertised = opts.advertiseAddress ?? (ranges && isIP(host) ? defaultPublicIP(host, ranges[0]) : undefined);
+  const advertised = opts.advertiseAddress ?? (ranges && isIP(host) ? defaultPublicIP(host) : undefined);
   const advertiseProblem = ranges && advertised !== undefined ? publicIPProblem(ranges[0], advertised) : undefined;
   if (advertiseProblem) throw new RangeError(advertiseProblem);
   const ownsStore = opts.store === undefined;
@@ -149,7 +150,7 @@ export async function startApiServer(opts: StartApiServerOptions = {}): Promise<
     })());
   try {
     if (ranges) {
-      const config = kubernetesServiceConfig(ranges, advertised ?? defaultPublicIP(listening, ranges[0]), port);
+      const config = kubernetesServiceConfig(ranges, advertised ?? defaultPublicIP(listening), port);
       bootstrap = new KubernetesServiceController({ store, config, timers: opts.timers ?? realTimers, logger: opts.logger });
       bootstrap.start();
     }

@@ -4,7 +4,9 @@
  * them). It writes as kube-apiserver's loopback client does, through the store's ordinary create,
  * update and apply, so the objects get uids, resourceVersions and managedFields and are validated
  * like any other: a loopback address is refused in the Endpoints and the EndpointSlice
- * ("may not be in the loopback range"), as kube-apiserver refuses it.
+ * ("may not be in the loopback range"), as kube-apiserver refuses it (the default address is a
+ * host interface's, as kube-apiserver's is, so that takes a loopback-only host or an explicit
+ * loopback `--advertise-address`).
  *
  * One sync, at start and every 10 s (`DefaultEndpointReconcilerInterval`):
  *
@@ -164,7 +166,7 @@ export class KubernetesServiceController {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // A refused Endpoints address (a loopback one) is how kube-apiserver behaves when it
-      // advertises such an address, and expected on a loopback server: worth a note, not a warning.
+      // advertises such an address, and expected on a loopback-only host: a note, not a warning.
       const isRefused = step === 'endpoints' && err instanceof ApiError && err.code === 422;
       this.#failed(step, `unable to sync kubernetes service: ${message}`, isRefused ? 'info' : 'warn');
     }

@@ -17,6 +17,7 @@
  * - pkg/controlplane/controller/defaultservicecidr/default_servicecidr_controller.go (`sync`,
  *   `syncStatus`).
  */
+import { networkInterfaces } from 'node:os';
 import type { Endpoints, IPFamily, Service } from '../api-types/core.js';
 import type { Condition } from '../api-types/meta.js';
 import type { EndpointSlice, ServiceCIDR } from '../api-types/networking.js';
@@ -67,12 +68,43 @@ export function loopbackOf(family: IPFamily): string {
   return family === 'IPv4' ? '127.0.0.1' : '::1';
 }
 
+/** One address of a host interface, as os.networkInterfaces() lists them. */
+export interface HostAddress {
+  address: string;
+  internal: boolean;
+}
+
+/** The host's interface addresses, in the order the system lists them. */
+export function hostAddresses(): HostAddress[] {
+  return Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+}
+
 /**
- * The address to publish when none is given: the listening address, or, when the server listens
- * on every address (`0.0.0.0`, `::`), the loopback of the primary range's family.
+ * The address to publish when none is given, as kube-apiserver picks its advertise address
+ * (DefaultAdvertiseAddress → apimachinery ResolveBindAddress): a specific listening address is
+ * itself; for a loopback or every-address listener it is a host interface's global unicast
+ * address, of the listener's family if there is one, else of the other (chooseHostInterface,
+ * which takes the default route's interface; here the first the system lists). The family
+ * check against the range comes after, as in kube-apiserver. A host with none (nothing but
+ * loopback) gets the listener's loopback, which validation then refuses in the Endpoints, and a
+ * line at info says so (where kube-apiserver would not start).
  */
-export function defaultPublicIP(listening: string, primary: ParsedCIDR): string {
-  return listening === '0.0.0.0' || listening === '::' ? loopbackOf(primary.family) : listening;
+export function defaultPublicIP(listening: string, host: readonly HostAddress[] = hostAddresses()): string {
+  if (!isLoopbackOrUnspecified(listening)) return listening;
+  const family = familyOf(listening) ?? 'IPv4';
+  const usable = host.filter((a) => !a.internal && isIP(a.address) && isGlobalUnicast(a.address));
+  const found = usable.find((a) => familyOf(a.address) === family) ?? usable[0];
+  return found?.address ?? loopbackOf(family);
+}
+
+function isLoopbackOrUnspecified(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::' || ip === '::1' || ip.startsWith('127.');
+}
+
+/** Not loopback, link-local (169.254/16, fe80::/10) or unspecified: what an advertise address may be. */
+function isGlobalUnicast(ip: string): boolean {
+  if (isLoopbackOrUnspecified(ip) || ip.startsWith('169.254.')) return false;
+  return !/^fe[89ab]/i.test(ip);
 }
 
 /**

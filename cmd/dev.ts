@@ -37,7 +37,7 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the bundled API server and every controller in one process (no leader election)')
     .addOption(new Option('--port <n>', 'API server port; 0 picks a free port').default(0).argParser(parsePort))
-    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the API server\'s loopback address, which is refused there, as by kube-apiserver)').argParser(parseIPFlag))
+    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default, as kube-apiserver: a host interface address of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--simulate-pods', 'SIMULATION: run a fake kubelet that creates nodes, binds pods, gives them IPs and readiness', false)
     .addOption(new Option('--cluster-cidr <cidrs>', 'the simulated pod network: one CIDR or two (one per family), comma-separated').default('10.244.0.0/16').argParser(checkClusterCIDR))

@@ -55,7 +55,7 @@ export function kubernetesServiceFlagsProblem(flags: KubernetesServiceFlags): st
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-  const published = flags.advertiseAddress ?? (flags.host !== undefined && isIP(flags.host) ? defaultPublicIP(flags.host, primary) : undefined);
+  const published = flags.advertiseAddress ?? (flags.host !== undefined && isIP(flags.host) ? defaultPublicIP(flags.host) : undefined);
   if (published === undefined) return undefined;
   const problem = publicIPProblem(primary, published);
   if (!problem) return undefined;
@@ -73,7 +73,7 @@ export function registerEnvtest(program: Command): void {
     .addOption(new Option('--host <addr>', 'address to bind, kept on loopback (default: 127.0.0.1, or ::1 when the first --service-cluster-ip-range is IPv6)'))
     .addOption(new Option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family): the kubernetes ServiceCIDR; the default/kubernetes Service takes the first IP of the first')
       .default(KubernetesService.defaultServiceClusterIPRange).argParser(checked(parseServiceIPRanges)))
-    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the --host address; a loopback one is refused there, as by kube-apiserver)').argParser(parseIPFlag))
+    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default, as kube-apiserver: the --host address unless loopback, else a host interface address of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--gc', 'garbage-collect dependents of deleted owners (ownerReferences)', false)
     .option('--enable-fault-injection', 'serve the fault-injection endpoints under /svcplane/faults/', false)

@@ -6,6 +6,7 @@ import type { EndpointSlice, ServiceCIDR } from '../../api-types/networking.js';
 import { startApiServer, type StartApiServerOptions } from '../../apiserver/index.js';
 import { resourceFor } from '../../apiserver/resources.js';
 import { MemoryStore } from '../../apiserver/store.js';
+import { defaultPublicIP } from '../../apiserver/kubernetes-service.js';
 import { call } from './http/api-client.js';
 import { FakeTimers } from './http/fake-timers.js';
 
@@ -77,8 +78,8 @@ test('startApiServer › without serviceClusterIPRange: none of them, and no tim
   t.is(timers.size(), 0);
 });
 
-test('startApiServer › on loopback the Endpoints and EndpointSlice are refused by validation, as by kube-apiserver; noted once', async (t) => {
-  const { s, timers, lines } = await start(t, { serviceClusterIPRange: '10.0.0.0/24' });
+test('startApiServer › a loopback advertise address: the Endpoints and EndpointSlice are refused by validation, as by kube-apiserver; noted once', async (t) => {
+  const { s, timers, lines } = await start(t, { serviceClusterIPRange: '10.0.0.0/24', advertiseAddress: '127.0.0.1' });
   const { service, endpoints, slice, cidr } = read(s.store);
   t.is(service?.spec?.clusterIP, '10.0.0.1');
   t.truthy(cidr);
@@ -90,6 +91,19 @@ test('startApiServer › on loopback the Endpoints and EndpointSlice are refused
   t.regex(notes()[0].msg, /^unable to sync kubernetes service: Endpoints "kubernetes" is invalid: subsets\[0\]\.addresses\[0\]\.ip: Invalid value: "127\.0\.0\.1"/);
   timers.advance(10_000);
   t.deepEqual(notes().map((l) => l.level), [30, 20], 'tried again; the repeat at debug');
+});
+
+test('startApiServer › on loopback without an advertise address the endpoints publish a host interface address of the range family', async (t) => {
+  const { s } = await start(t, { serviceClusterIPRange: '10.0.0.0/24' });
+  const want = defaultPublicIP('127.0.0.1');
+  const { endpoints, slice } = read(s.store);
+  if (want === '127.0.0.1') {
+    // This host has no such interface: loopback, refused as above.
+    t.is(endpoints, undefined);
+    return;
+  }
+  t.deepEqual(endpoints?.subsets?.[0].addresses, [{ ip: want }]);
+  t.deepEqual(slice?.endpoints?.[0].addresses, [want]);
 });
 
 test('startApiServer › an IPv6 first range: listens on ::1, the Service takes its first IP; dual-stack ServiceCIDR', async (t) => {
@@ -107,7 +121,8 @@ test('startApiServer › a bad range or an address of the other family throws be
   await t.throwsAsync(startApiServer({ serviceClusterIPRange: '10.0.0.0/30' }), { instanceOf: RangeError, message: /--service-cluster-ip-range\[0\].*at least 8 IP addresses/ });
   await t.throwsAsync(startApiServer({ serviceClusterIPRange: '10.0.0.1/24' }), { instanceOf: TypeError, message: /--service-cluster-ip-range/ });
   await t.throwsAsync(startApiServer({ serviceClusterIPRange: '10.0.0.0/24', advertiseAddress: 'fd00::1' }), { instanceOf: RangeError, message: 'service IP family "10.0.0.0/24" must match public address family "fd00::1"' });
-  await t.throwsAsync(startApiServer({ serviceClusterIPRange: 'fd00::/108', host: '127.0.0.1' }), { instanceOf: RangeError, message: /must match public address family "127\.0\.0\.1"/ });
+  // Bound to IPv4 loopback it publishes an IPv4 host address (or, on a bare host, loopback), as kube-apiserver picks it.
+  await t.throwsAsync(startApiServer({ serviceClusterIPRange: 'fd00::/108', host: '127.0.0.1' }), { instanceOf: RangeError, message: /must match public address family "\d+\.\d+\.\d+\.\d+"/ });
 });
 
 test('startApiServer › every 10 s: what is missing is recreated and the endpoints reset; the Service is never updated; a no-op sync writes nothing', async (t) => {

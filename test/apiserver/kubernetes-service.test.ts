@@ -38,12 +38,25 @@ test('publicIPProblem › the published address must be of the primary range fam
   t.deepEqual(kubernetesServiceConfig([parseCIDR('fd00::/108'), parseCIDR('10.0.0.0/24')], '::1', 8443), { cidrs: ['fd00::/108', '10.0.0.0/24'], serviceIP: 'fd00::1', publicIP: '::1', port: 8443 });
 });
 
-test('defaultPublicIP › the listening address, or the primary family loopback when listening everywhere', (t) => {
-  const v4 = parseCIDR('10.0.0.0/24');
-  t.is(defaultPublicIP('127.0.0.1', v4), '127.0.0.1');
-  t.is(defaultPublicIP('0.0.0.0', v4), '127.0.0.1');
-  t.is(defaultPublicIP('::', parseCIDR('fd00::/108')), '::1');
-  t.is(defaultPublicIP('::', v4), '127.0.0.1');
+test('defaultPublicIP › a specific listener is itself; a loopback or every-address one takes a host address, of its family first (ResolveBindAddress)', (t) => {
+  const host = [
+    { address: '127.0.0.1', internal: true },
+    { address: '::1', internal: true },
+    { address: '169.254.3.4', internal: false },
+    { address: 'fe80::fc:ff:fe00:1', internal: false },
+    { address: 'fd00::2', internal: false },
+    { address: '192.0.2.2', internal: false },
+  ];
+  t.is(defaultPublicIP('192.0.2.7', host), '192.0.2.7');
+  t.is(defaultPublicIP('127.0.0.1', host), '192.0.2.2', 'of the listener\'s family, though listed second');
+  t.is(defaultPublicIP('0.0.0.0', host), '192.0.2.2');
+  t.is(defaultPublicIP('::1', host), 'fd00::2', 'link-local addresses are passed over');
+  t.is(defaultPublicIP('::', host), 'fd00::2');
+  t.is(defaultPublicIP('127.0.0.1', host.slice(0, 5)), 'fd00::2', 'else of the other family (the range check then refuses it)');
+  // A host with nothing but loopback and link-local: the listener's loopback (refused by validation).
+  const bare = host.slice(0, 4);
+  t.is(defaultPublicIP('127.0.0.1', bare), '127.0.0.1');
+  t.is(defaultPublicIP('::', bare), '::1');
 });
 
 test('desiredService › selectorless, SingleStack, https 443 to the server port, allocation left to the allocator', (t) => {

@@ -19,13 +19,15 @@ test('svcplane dev › serves kubectl, runs the controllers, and exits 0 on SIGT
   const manifest = path.join(home, 'svc.yaml');
   await writeFile(manifest, 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  clusterIP: 10.96.0.20\n  ports: [{name: http, port: 80, targetPort: 8080}]\n');
   await exec('kubectl', ['apply', '-f', manifest], { env });
-  // The EndpointSlice controller writes the placeholder slice for the new Service.
+  // The EndpointSlice controller writes the placeholder slice for the new Service (beside the
+  // API server's own slice for the kubernetes Service).
   let slices: { items: { metadata: { labels: Record<string, string> } }[] } = { items: [] };
   for (let i = 0; i < 100 && slices.items.length === 0; i++) {
-    slices = JSON.parse((await exec('kubectl', ['get', 'endpointslices', '-o', 'json'], { env })).stdout);
+    slices = JSON.parse((await exec('kubectl', ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'json'], { env })).stdout);
     if (!slices.items.length) await new Promise((res) => setTimeout(res, 100));
   }
-  t.is(slices.items[0]?.metadata.labels['kubernetes.io/service-name'], 'web');
+  t.is(slices.items.length, 1);
+  t.is(slices.items[0]?.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
   t.regex(r.stderr(), /"msg":"serving metrics and health endpoints"/);
   r.child.kill('SIGTERM');
   t.is(await r.exit, 0);
