@@ -51,10 +51,14 @@ export interface ApplyDeps {
   logger: Logger;
   /** Builds the reconciler's snapshot around a given copy of the Service. */
   snapshot(key: string, service: Service | undefined): ServiceIPSnapshot;
-  /** Called with the keys of Services waiting for a full range whenever an IP is freed. */
-  onFreed(): void;
-  /** Remembers a Service whose automatic allocation found its range full. */
-  waitForFree(key: string): void;
+  /** Called whenever an IP is freed: the Services waiting for a free IP, or for this one, are tried again. */
+  onFreed(ip: string): void;
+  /**
+   * Remembers a Service to try again once an IP is freed: any IP (its automatic allocation found
+   * its range full) or `ip` (another Service holds the IP it requested). kube-apiserver refuses
+   * such a create or update, and the user tries again; the controller does it for them.
+   */
+  waitForFree(key: string, ip?: string): void;
   /**
    * Claims seen for less than this are not released here: the leak repair deletes them once the
    * grace period has passed (so a claim in its claim-then-write window is never cut short).
@@ -154,7 +158,7 @@ export class ServiceIPApplier {
             if (holder && d.index.get(ip)?.parent === key) continue;
             if (!holder) throw new Error(`IPAddress ${ip} vanished while claiming it for Service ${key}; retrying`);
             const note = requestedIPNote(service.metadata.name ?? '', plan.requested ?? [], plan.requested?.[step.index] || ip, AllocatorErrors.allocated);
-            return this.#fail(key, service, { reason: EventReasons.clusterIPAlreadyAllocated, note, scope: 'static', family: step.family }, made);
+            return this.#fail(key, service, { reason: EventReasons.clusterIPAlreadyAllocated, note, scope: 'static', family: step.family, takenIP: ip }, made);
           }
           d.index.sync(ip, created, d.clock.now());
           d.index.settle(ip, true);
@@ -244,7 +248,7 @@ export class ServiceIPApplier {
       return;
     }
     if (d.index.get(c.ip)?.uid === c.uid) d.index.sync(c.ip, undefined, d.clock.now());
-    d.onFreed();
+    d.onFreed(c.ip);
   }
 
   async #claimNext(key: string, family: 'IPv4' | 'IPv6', cidr: string): Promise<string | undefined> {
@@ -295,6 +299,7 @@ export class ServiceIPApplier {
   async #fail(key: string, service: Service | undefined, f: PlanFailure, made: ClaimView[]): Promise<never> {
     const d = this.#d;
     await this.#revert(made);
+    if (f.takenIP !== undefined) d.waitForFree(key, f.takenIP);
     if (service) d.recorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
     const cidr = (f.family && d.index.ranges.get(f.family)?.cidr) || '';
     if (d.failures.isNew(key, failureSignature(service, f.reason, f.note))) d.metrics.allocationError(cidr, f.scope);

@@ -74,7 +74,10 @@ export class ServiceIPController implements Controller {
   #timer?: TimerHandle;
   #stopped = false;
   #metrics?: ReturnType<typeof serviceIPMetrics>;
+  /** Services waiting for any IP to be freed (their range was full). */
   #waitingForFree = new Set<string>();
+  /** Services waiting for one IP another Service holds, by that IP (canonical). */
+  #waitingForIP = new Map<string, Set<string>>();
   /**
    * Each Service's IP fields as this controller last settled them, by key (settled.ts): the
    * "old" object of the family rules. Entries go when the Service is gone or ExternalName.
@@ -224,11 +227,16 @@ export class ServiceIPController implements Controller {
       failures: this.#failures,
       logger: ctx.logger,
       snapshot: (key, svc) => this.#snapshot(key, svc),
-      onFreed: () => {
+      onFreed: (ip) => {
         for (const key of this.#waitingForFree) this.#svcQueue.add(key);
         this.#waitingForFree.clear();
+        for (const key of this.#waitingForIP.get(ip) ?? []) this.#svcQueue.add(key);
+        this.#waitingForIP.delete(ip);
       },
-      waitForFree: (key) => this.#waitingForFree.add(key),
+      waitForFree: (key, ip) => {
+        if (ip === undefined) this.#waitingForFree.add(key);
+        else this.#waitingForIP.set(ip, (this.#waitingForIP.get(ip) ?? new Set()).add(key));
+      },
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
       deferToRepair: (ip) => this.#ipQueue.add(ip),

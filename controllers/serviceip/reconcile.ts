@@ -78,6 +78,8 @@ export interface PlanFailure {
   scope: Scope;
   /** The family whose range the error is counted against, when one applies. */
   family?: IPFamily;
+  /** A requested IP another Service holds (canonical): the Service is tried again once it is freed. */
+  takenIP?: string;
 }
 
 /** A repair finding to report on the Service; nothing is changed for it. */
@@ -216,7 +218,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
     }
     if (claim.parent === s.key) continue;
     if (!allocated) {
-      return failed({ reason: EventReasons.clusterIPAlreadyAllocated, note: refused(given, AllocatorErrors.allocated), scope: 'static', family });
+      return failed({ reason: EventReasons.clusterIPAlreadyAllocated, note: refused(given, AllocatorErrors.allocated), scope: 'static', family, takenIP: ip });
     }
     if (claim.parent !== undefined && s.serviceListsIP(claim.parent, ip) === true) {
       findings.push({ type: 'duplicate', reason: EventReasons.clusterIPAlreadyAllocated, note: `Cluster IP [${family}]:${ip} was assigned to multiple services; please recreate service` });

@@ -57,7 +57,7 @@ test('reconcile › a requested free IP is claimed (static); one held by another
   const free = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5'] }), []));
   t.deepEqual(free.claims, [{ index: 0, family: 'IPv4', ip: '10.0.0.5', scope: 'static', repair: false }]);
   const taken = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5'] }), [theirs('10.0.0.5')]));
-  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: failed to allocate IP 10.0.0.5: provided IP is already allocated', scope: 'static', family: 'IPv4' });
+  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: failed to allocate IP 10.0.0.5: provided IP is already allocated', scope: 'static', family: 'IPv4', takenIP: '10.0.0.5' });
   t.false(taken.needsWrite);
 });
 
@@ -67,7 +67,7 @@ test('reconcile › refused requests read as kube-apiserver 1.33\'s 422: on spec
   t.is(dual.failure?.note, 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5", ""}: failed to allocate IP 10.0.0.5: provided IP is already allocated');
   // The secondary requested and taken, the primary free: the whole list is the value.
   const second = reconcileServiceIP(snap(svc({ clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5', 'fd00::5'], ipFamilyPolicy: 'RequireDualStack' }), [theirs('fd00::5')], { dual: true }));
-  t.deepEqual(second.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5", "fd00::5"}: failed to allocate IP fd00::5: provided IP is already allocated', scope: 'static', family: 'IPv6' });
+  t.deepEqual(second.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5", "fd00::5"}: failed to allocate IP fd00::5: provided IP is already allocated', scope: 'static', family: 'IPv6', takenIP: 'fd00::5' });
   // In no configured range: the ServiceCIDR allocator's ErrMismatchedNetwork.
   const outside = reconcileServiceIP(snap(svc({ clusterIP: '10.0.1.5', clusterIPs: ['10.0.1.5'] }), []));
   t.deepEqual(outside.failure, { reason: 'ClusterIPOutOfRange', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.1.5"}: failed to allocate IP 10.0.1.5: the provided network does not match the current range', scope: 'static', family: 'IPv4' });
@@ -166,5 +166,5 @@ test('reconcile › a requested IP in a non-canonical form is claimed by its can
   // Another spelling of an IP someone else holds is that IP.
   const other = svc({ clusterIP: 'fd00::0:5', clusterIPs: ['fd00::0:5'] });
   const taken = reconcileServiceIP({ ...snap({ ...other, spec: { ...other.spec, ipFamilies: ['IPv6'] } }, [theirs('fd00::5')]), ranges: [v6] });
-  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"fd00::0:5"}: failed to allocate IP fd00::0:5: provided IP is already allocated', scope: 'static', family: 'IPv6' });
+  t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"fd00::0:5"}: failed to allocate IP fd00::0:5: provided IP is already allocated', scope: 'static', family: 'IPv6', takenIP: 'fd00::5' });
 });
