@@ -10,7 +10,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { stringify as stringifyYaml } from 'yaml';
-import { notAcceptable } from '../errors.js';
+import { type ApiError, notAcceptable } from '../errors.js';
 import { sendJsonText } from './respond.js';
 import { firstAcceptable, type TableTarget } from './table-negotiation.js';
 
@@ -77,4 +77,22 @@ export function sendOutput(res: ServerResponse, code: number, output: Output, js
  */
 export function toYaml(value: unknown): string {
   return stringifyYaml(value, { version: '1.1', sortMapEntries: true, indentSeq: false, lineWidth: 0, minContentWidth: 0 });
+}
+
+/**
+ * Sends an ApiError's Status (with Retry-After when it carries one) in the form the request
+ * negotiates, as kube-apiserver's ErrorNegotiated does: YAML or indented JSON when asked for,
+ * and plain JSON when the request negotiates nothing (WriteObjectNegotiated writes raw JSON then,
+ * so a 406 is JSON).
+ */
+export function sendErrorOutput(res: ServerResponse, err: ApiError, accept: string | undefined, q: URLSearchParams, userAgent: string | undefined): void {
+  let output: Output = PLAIN_JSON;
+  try {
+    output = negotiateOutput(accept, q, userAgent);
+  } catch {
+    // Negotiation failed: plain JSON.
+  }
+  const headers: Record<string, string> = {};
+  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  sendOutput(res, err.code, output, JSON.stringify(err.status), headers);
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { REQUEST_YAML } from '../patch/apply.js';
-import { type ApiError, badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors.js';
+import { badRequest, requestEntityTooLarge, unsupportedMediaType } from '../errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import { ProtobufDecodeError, ProtobufKindError } from '../protobuf/errors.js';
 
@@ -39,13 +39,6 @@ export function addWarnings(res: ServerResponse, texts: readonly string[]): void
   const had = res.getHeader('Warning');
   const values = had === undefined ? [] : Array.isArray(had) ? had : [String(had)];
   res.setHeader('Warning', [...values, ...texts.map(warningHeader)]);
-}
-
-/** Sends an ApiError's Status with its code (and Retry-After when it carries retryAfterSeconds). */
-export function sendError(res: ServerResponse, err: ApiError): void {
-  const headers: Record<string, string> = {};
-  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
-  sendJson(res, err.code, err.status, headers);
 }
 
 /** Sends plain text (health checks). */

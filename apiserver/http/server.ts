@@ -23,7 +23,8 @@ import {
 import { type FaultInjector, handleFaultAction } from './faults.js';
 import { OPENAPI_V2_CONTENT_TYPE } from './openapi.js';
 import { handleResource, verbOf, type ResourceHandlerContext } from './resource-handler.js';
-import { parseJsonBody, readBody, sendError, sendJson, sendText } from './respond.js';
+import { sendErrorOutput } from './output-negotiation.js';
+import { parseJsonBody, readBody, sendJson, sendText } from './respond.js';
 import { resolveRoute, type Route } from './routes.js';
 import { realTimers, type Timers } from './timers.js';
 import { DEFAULT_WATCH_FLUSH_INTERVAL_MS, WatchFlusher } from './watch-flush.js';
@@ -136,7 +137,7 @@ export class ApiHttpServer {
       const err = e instanceof ApiError ? e : internalError((e as Error)?.message ?? String(e));
       if (!(e instanceof ApiError)) this.o.logger?.error({ err: e, method, url: req.url }, 'request failed');
       if (res.headersSent) res.destroy();
-      else sendError(res, err);
+      else sendErrorOutput(res, err, req.headers.accept, url.searchParams, req.headers['user-agent']);
     } finally {
       const entry = { method, url: req.url ?? '', code: res.statusCode, injected };
       const r = route.kind === 'resource' ? { verb, resource: route.subresource ? `${route.info.resource}/${route.subresource}` : route.info.resource } : {};

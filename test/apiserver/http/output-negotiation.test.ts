@@ -112,9 +112,22 @@ test('server › curl gets indented JSON, pretty=false compact JSON, kubectl com
   t.is(compact.text, JSON.stringify(compact.json));
   const kubectl = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/shown', { headers: { 'user-agent': 'kubectl/v1.33.0' } });
   t.is(kubectl.text, JSON.stringify(kubectl.json));
-  const asked = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/nothere?pretty=true');
-  t.is(asked.status, 404);
-  t.is(asked.text, JSON.stringify(asked.json), 'errors are not negotiated here: compact JSON (docs/architecture.md)');
+});
+
+test('server › errors are negotiated too (ErrorNegotiated): YAML, indented JSON; a 406 and an unauthorized request as JSON', async (t) => {
+  const pretty = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/nothere?pretty=true');
+  t.is(pretty.status, 404);
+  t.is(pretty.text, JSON.stringify(pretty.json, null, 2));
+  const yaml = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/nothere', { headers: { accept: 'application/yaml' } });
+  t.is(yaml.status, 404);
+  t.is(yaml.headers['content-type'], 'application/yaml');
+  t.like(parse(yaml.text), { kind: 'Status', reason: 'NotFound', code: 404 });
+  const refused = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/nothere', { headers: { accept: 'text/plain' } });
+  t.is(refused.status, 406);
+  t.is(refused.text, JSON.stringify(refused.json));
+  const curl = await call(s, 'GET', '/api/v1/namespaces', { headers: { 'user-agent': 'curl/8.5.0' }, token: null });
+  t.is(curl.status, 401);
+  t.is(curl.text, JSON.stringify(curl.json, null, 2), 'curl gets its 401 indented, as from kube-apiserver');
 });
 
 test('server › a request accepting only protobuf is a 406 and writes nothing', async (t) => {
@@ -127,5 +140,7 @@ test('server › a request accepting only protobuf is a 406 and writes nothing',
 test('server › a watch asked for in YAML is a 406', async (t) => {
   const a = await call(s, 'GET', '/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1', { headers: { accept: 'application/yaml' } });
   t.is(a.status, 406);
-  t.is(a.json.message, 'only the following media types are accepted: application/json');
+  // The error itself is negotiated as a plain answer, which YAML can be (as ErrorNegotiated does).
+  t.is(a.headers['content-type'], 'application/yaml');
+  t.is(parse(a.text).message, 'only the following media types are accepted: application/json');
 });
