@@ -27,6 +27,7 @@ import { type EventRecorder, referenceTo } from '../runtime/events.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import { TerminalError } from '../runtime/worker-pool.js';
 import type { ClaimIndex } from './claims.js';
+import { ClusterIPNone } from './families.js';
 import { AllocatorErrors, failureSignature, rangeFullNote, requestedIPNote } from './failures.js';
 import type { ServiceIPMetrics } from './metrics.js';
 import { reconcileServiceIP, type ClaimView, type PlanFailure, type ServiceIPPlan, type ServiceIPSnapshot } from './reconcile.js';
@@ -209,7 +210,9 @@ export class ServiceIPApplier {
         throw err;
       }
       d.written(key, authoritative.metadata.resourceVersion);
-      d.logger.info({ service: key, clusterIPs: fields.clusterIPs }, 'allocated clusterIPs');
+      // A headless Service gets its families and policy, and no IP.
+      if (fields.clusterIPs[0] === ClusterIPNone) d.logger.info({ service: key, ipFamilies: fields.ipFamilies, ipFamilyPolicy: fields.ipFamilyPolicy }, 'set the IP families of a headless Service');
+      else d.logger.info({ service: key, clusterIPs: fields.clusterIPs }, 'allocated clusterIPs');
     }
     progress.listed = true;
     // 4.
