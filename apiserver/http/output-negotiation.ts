@@ -40,7 +40,8 @@ export function isPrettyPrint(q: URLSearchParams, userAgent: string | undefined)
 }
 
 const ACCEPTED = ['application/json', 'application/yaml'];
-const ACCEPTED_STREAM = ['application/json'];
+/** What a watch can be written in (MediaTypesForSerializer's stream types, protobuf aside). */
+const ACCEPTED_STREAM = ['application/json;stream=watch'];
 
 /**
  * The form of the answer to a request with these headers. `isStream`: a watch, which only JSON
@@ -81,16 +82,16 @@ export function toYaml(value: unknown): string {
 
 /**
  * Sends an ApiError's Status (with Retry-After when it carries one) in the form the request
- * negotiates, as kube-apiserver's ErrorNegotiated does: YAML or indented JSON when asked for,
- * and plain JSON when the request negotiates nothing (WriteObjectNegotiated writes raw JSON then,
- * so a 406 is JSON).
+ * negotiates, as kube-apiserver's ErrorNegotiated does: YAML or indented JSON when asked for;
+ * when the request negotiates nothing, indented JSON (WriteObjectNegotiated falls back to
+ * WriteRawJSON, which indents), so a 406 is indented JSON.
  */
 export function sendErrorOutput(res: ServerResponse, err: ApiError, accept: string | undefined, q: URLSearchParams, userAgent: string | undefined): void {
-  let output: Output = PLAIN_JSON;
+  let output: Output;
   try {
     output = negotiateOutput(accept, q, userAgent);
   } catch {
-    // Negotiation failed: plain JSON.
+    output = { mediaType: 'json', isPretty: true };
   }
   const headers: Record<string, string> = {};
   if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);

@@ -275,6 +275,7 @@ export class HttpKubeClient implements SignalScopedClient {
   }
 }
 
+/** Sends a request and reads its whole answer; `signal` tears it down and rejects with its reason. */
 function send(p: Prepared, body: { type: string; text: string } | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {

@@ -96,5 +96,3 @@ function writeParams(opts?: WriteOptions): URLSearchParams {
 function json(obj: unknown): { type: string; text: string } {
   return { type: 'application/json', text: JSON.stringify(obj) };
 }
-
-/** Sends a request and reads its whole answer; `signal` tears it down and rejects with its reason. */

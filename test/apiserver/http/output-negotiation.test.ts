@@ -42,8 +42,8 @@ const outputCases: { name: string; accept?: string; isStream?: boolean; want: ob
   { name: 'only protobuf is a 406', accept: 'application/vnd.kubernetes.protobuf', want: 'only the following media types are accepted: application/json, application/yaml' },
   { name: 'text/plain is a 406', accept: 'text/plain', want: 'only the following media types are accepted: application/json, application/yaml' },
   { name: 'a watch in JSON', accept: 'application/json', isStream: true, want: { mediaType: 'json', isPretty: false } },
-  { name: 'a watch in YAML is a 406', accept: 'application/yaml', isStream: true, want: 'only the following media types are accepted: application/json' },
-  { name: 'a watch whose first acceptable type is YAML is a 406 even with JSON after it', accept: 'application/yaml,application/json', isStream: true, want: 'only the following media types are accepted: application/json' },
+  { name: 'a watch in YAML is a 406', accept: 'application/yaml', isStream: true, want: 'only the following media types are accepted: application/json;stream=watch' },
+  { name: 'a watch whose first acceptable type is YAML is a 406 even with JSON after it', accept: 'application/yaml,application/json', isStream: true, want: 'only the following media types are accepted: application/json;stream=watch' },
   { name: 'a watch preferring JSON to YAML is JSON', accept: 'application/json,application/yaml', isStream: true, want: { mediaType: 'json', isPretty: false } },
 ];
 
@@ -114,7 +114,7 @@ test('server › curl gets indented JSON, pretty=false compact JSON, kubectl com
   t.is(kubectl.text, JSON.stringify(kubectl.json));
 });
 
-test('server › errors are negotiated too (ErrorNegotiated): YAML, indented JSON; a 406 and an unauthorized request as JSON', async (t) => {
+test('server › errors are negotiated too (ErrorNegotiated): YAML, indented JSON; a 406 as indented JSON (WriteRawJSON)', async (t) => {
   const pretty = await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/nothere?pretty=true');
   t.is(pretty.status, 404);
   t.is(pretty.text, JSON.stringify(pretty.json, null, 2));
@@ -124,7 +124,8 @@ test('server › errors are negotiated too (ErrorNegotiated): YAML, indented JSO
   t.like(parse(yaml.text), { kind: 'Status', reason: 'NotFound', code: 404 });
   const refused = await call(s, 'GET', '/api/v1/namespaces/default/configmaps/nothere', { headers: { accept: 'text/plain' } });
   t.is(refused.status, 406);
-  t.is(refused.text, JSON.stringify(refused.json));
+  t.is(refused.headers['content-type'], 'application/json');
+  t.is(refused.text, JSON.stringify(refused.json, null, 2));
   const curl = await call(s, 'GET', '/api/v1/namespaces', { headers: { 'user-agent': 'curl/8.5.0' }, token: null });
   t.is(curl.status, 401);
   t.is(curl.text, JSON.stringify(curl.json, null, 2), 'curl gets its 401 indented, as from kube-apiserver');
@@ -142,5 +143,5 @@ test('server › a watch asked for in YAML is a 406', async (t) => {
   t.is(a.status, 406);
   // The error itself is negotiated as a plain answer, which YAML can be (as ErrorNegotiated does).
   t.is(a.headers['content-type'], 'application/yaml');
-  t.is(parse(a.text).message, 'only the following media types are accepted: application/json');
+  t.is(parse(a.text).message, 'only the following media types are accepted: application/json;stream=watch');
 });
