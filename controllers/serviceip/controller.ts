@@ -26,6 +26,7 @@ import type { Informer } from '../runtime/informer.js';
 import { DistinctFailures } from '../runtime/metrics.js';
 import { keyOf } from '../runtime/informer.js';
 import { OwnWrites } from '../runtime/own-writes.js';
+import { FreeIPWaiters } from './waiters.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
 import { defaultControllerRateLimiter, type ControllerRateLimiterOptions } from '../runtime/rate-limiter.js';
@@ -74,10 +75,8 @@ export class ServiceIPController implements Controller {
   #timer?: TimerHandle;
   #stopped = false;
   #metrics?: ReturnType<typeof serviceIPMetrics>;
-  /** Services waiting for any IP to be freed (their range was full). */
-  #waitingForFree = new Set<string>();
-  /** Services waiting for one IP another Service holds, by that IP (canonical). */
-  #waitingForIP = new Map<string, Set<string>>();
+  /** Services to try again when an IP is freed (waiters.ts). */
+  readonly waiters = new FreeIPWaiters();
   /**
    * Each Service's IP fields as this controller last settled them, by key (settled.ts): the
    * "old" object of the family rules. Entries go when the Service is gone or ExternalName.
@@ -150,6 +149,8 @@ export class ServiceIPController implements Controller {
         if (claimant !== undefined && current && parentKeyOf(current) === claimant) return;
         for (const parent of parents) this.#svcQueue.add(parent);
         this.#ipQueue.add(name);
+        // Deleted by anyone (not only by this controller's release): whoever waits for it may have it.
+        if (current === undefined) this.#wake(name);
       };
       ips.addHandler({ onAdd: onClaim, onUpdate: (_old, o) => onClaim(o), onDelete: onClaim });
       await ips.waitForSync();
@@ -227,15 +228,11 @@ export class ServiceIPController implements Controller {
       failures: this.#failures,
       logger: ctx.logger,
       snapshot: (key, svc) => this.#snapshot(key, svc),
-      onFreed: (ip) => {
-        for (const key of this.#waitingForFree) this.#svcQueue.add(key);
-        this.#waitingForFree.clear();
-        for (const key of this.#waitingForIP.get(ip) ?? []) this.#svcQueue.add(key);
-        this.#waitingForIP.delete(ip);
-      },
+      onFreed: (ip) => this.#wake(ip),
       waitForFree: (key, ip) => {
-        if (ip === undefined) this.#waitingForFree.add(key);
-        else this.#waitingForIP.set(ip, (this.#waitingForIP.get(ip) ?? new Set()).add(key));
+        this.waiters.wait(key, ip);
+        // Freed between the refusal and now (another worker's release): try again at once.
+        if (ip !== undefined && this.index.get(ip) === undefined && this.index.claimantOf(ip) === undefined) this.#wake(ip);
       },
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,
@@ -275,6 +272,11 @@ export class ServiceIPController implements Controller {
     }
   }
 
+  /** Queues the Services waiting for `ip`, or for any IP, now that it is free. */
+  #wake(ip: string): void {
+    for (const key of this.waiters.freed(ip)) this.#svcQueue.add(key);
+  }
+
   /** Plans and applies one Service, re-reading it on a 409 and planning again. */
   async #syncService(key: string): Promise<ReconcileResult> {
     let svc = this.#services.get(key);
@@ -286,8 +288,9 @@ export class ServiceIPController implements Controller {
         // a TerminalError until the Service changes) the old state stays, so a retry still sees
         // the change, as a failed write in Kubernetes leaves the stored object as it was.
         this.#remember(key, settledAfter(svc, plan));
-        // Served, or gone: a failure after this is a new one.
+        // Served, or gone: a failure after this is a new one, and it waits for nothing.
         this.#failures.clear(key);
+        this.waiters.forget(key);
         return;
       }
       svc = out === 'conflict' ? await this.#getService(key) : out.reread;

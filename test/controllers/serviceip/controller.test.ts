@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { Service } from '../../../api-types/core.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { eventually } from '../../helpers/eventually.js';
-import { claims, createService, editService, eventsFor, getService, services, startServiceIP } from './harness.js';
+import { claims, createService, editService, eventsFor, getService, ipaddresses, services, startServiceIP } from './harness.js';
 
 test('serviceip › single stack: a ClusterIP Service gets an IP from the upper band, claimed by an IPAddress', async (t) => {
   const store = new MemoryStore();
@@ -143,6 +143,28 @@ test('serviceip › a Service refused for a requested IP another holds gets it o
   const got = await eventually('wanting gets 10.0.0.5', () => getService(store, 'wanting')?.spec?.ipFamilyPolicy && getService(store, 'wanting'));
   t.deepEqual(got.spec?.clusterIPs, ['10.0.0.5']);
   t.is(claims(store).get('10.0.0.5')?.spec.parentRef.name, 'wanting');
+  await c.stop();
+});
+
+test('serviceip › a waiting Service is woken when another deletes the IPAddress it wants, and stops waiting once served or gone', async (t) => {
+  const store = new MemoryStore();
+  const c = await startServiceIP(store, { repairIntervalMs: 3_600_000 });
+  // An IPAddress no Service of ours holds, as another allocator would leave it.
+  store.create(ipaddresses, undefined, { metadata: { name: '10.0.0.9', labels: { 'ipaddress.kubernetes.io/managed-by': 'someone.example.com' } }, spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'elsewhere' } } });
+  await eventually('indexed', () => c.controller.index.get('10.0.0.9'));
+  createService(store, 'wanting', { clusterIP: '10.0.0.9' });
+  await eventually('refused', () => eventsFor(store, 'wanting').find((e) => e.reason === 'ClusterIPAlreadyAllocated'));
+  t.is(c.controller.waiters.size, 1);
+  store.delete(ipaddresses, undefined, '10.0.0.9');
+  await eventually('wanting gets 10.0.0.9', () => getService(store, 'wanting')?.spec?.ipFamilyPolicy);
+  t.deepEqual(getService(store, 'wanting')?.spec?.clusterIPs, ['10.0.0.9']);
+  t.is(c.controller.waiters.size, 0, 'served: it waits no more');
+  // A refused Service that is deleted stops waiting too.
+  createService(store, 'gone', { clusterIP: '10.0.0.9' });
+  await eventually('gone refused', () => eventsFor(store, 'gone').find((e) => e.reason === 'ClusterIPAlreadyAllocated'));
+  t.is(c.controller.waiters.size, 1);
+  store.delete(services, 'default', 'gone');
+  await eventually('forgotten', () => c.controller.waiters.size === 0);
   await c.stop();
 });
 
