@@ -149,8 +149,6 @@ export const KubernetesService = {
   serviceCIDRName: 'kubernetes',
   /** The Ready condition's message the default ServiceCIDR controller sets. */
   serviceCIDRReadyMessage: 'Kubernetes default Service CIDR is ready',
-  /** kube-apiserver's `--service-cluster-ip-range` default (`DefaultServiceIPCIDR`). */
-  defaultServiceClusterIPRange: '10.0.0.0/24',
   /** How often kube-apiserver reconciles them (`DefaultEndpointReconcilerInterval`), ms. */
   reconcileIntervalMs: 10_000,
 } as const;

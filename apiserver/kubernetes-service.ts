@@ -83,17 +83,17 @@ export function hostAddresses(): HostAddress[] {
  * The address to publish when none is given, as kube-apiserver picks its advertise address
  * (DefaultAdvertiseAddress → apimachinery ResolveBindAddress): a specific listening address is
  * itself; for a loopback or every-address listener it is a host interface's global unicast
- * address, of the listener's family if there is one, else of the other (chooseHostInterface,
- * which takes the default route's interface; here the first the system lists). The family
- * check against the range comes after, as in kube-apiserver. A host with none (nothing but
- * loopback) gets the listener's loopback, which validation then refuses in the Endpoints, and a
- * line at info says so (where kube-apiserver would not start).
+ * address of the listener's family (chooseHostInterface, which takes the default route's
+ * interface; here the first the system lists). The family check against the range comes after,
+ * as in kube-apiserver. A host with none of that family gets the listener's loopback, which
+ * validation then refuses in the Endpoints, and a line at info says so: kube-apiserver would
+ * take the other family's address, or not start, but a test server should start.
  */
 export function defaultPublicIP(listening: string, host: readonly HostAddress[] = hostAddresses()): string {
   if (!isLoopbackOrUnspecified(listening)) return listening;
   const family = familyOf(listening) ?? 'IPv4';
   const usable = host.filter((a) => !a.internal && isIP(a.address) && isGlobalUnicast(a.address));
-  const found = usable.find((a) => familyOf(a.address) === family) ?? usable[0];
+  const found = usable.find((a) => familyOf(a.address) === family);
   return found?.address ?? loopbackOf(family);
 }
 

@@ -38,7 +38,7 @@ test('publicIPProblem › the published address must be of the primary range fam
   t.deepEqual(kubernetesServiceConfig([parseCIDR('fd00::/108'), parseCIDR('10.0.0.0/24')], '::1', 8443), { cidrs: ['fd00::/108', '10.0.0.0/24'], serviceIP: 'fd00::1', publicIP: '::1', port: 8443 });
 });
 
-test('defaultPublicIP › a specific listener is itself; a loopback or every-address one takes a host address, of its family first (ResolveBindAddress)', (t) => {
+test('defaultPublicIP › a specific listener is itself; a loopback or every-address one takes a host address of its family (ResolveBindAddress)', (t) => {
   const host = [
     { address: '127.0.0.1', internal: true },
     { address: '::1', internal: true },
@@ -52,7 +52,7 @@ test('defaultPublicIP › a specific listener is itself; a loopback or every-add
   t.is(defaultPublicIP('0.0.0.0', host), '192.0.2.2');
   t.is(defaultPublicIP('::1', host), 'fd00::2', 'link-local addresses are passed over');
   t.is(defaultPublicIP('::', host), 'fd00::2');
-  t.is(defaultPublicIP('127.0.0.1', host.slice(0, 5)), 'fd00::2', 'else of the other family (the range check then refuses it)');
+  t.is(defaultPublicIP('127.0.0.1', host.slice(0, 5)), '127.0.0.1', 'never of the other family: loopback then (a test server starts)');
   // A host with nothing but loopback and link-local: the listener's loopback (refused by validation).
   const bare = host.slice(0, 4);
   t.is(defaultPublicIP('127.0.0.1', bare), '127.0.0.1');

@@ -97,15 +97,15 @@ async function getJSON(kubeconfig: string, apiPath: string): Promise<{ status: n
   return { status: res.status, body: (await res.json()) as Answer };
 }
 
-test('svcplane envtest › by default the kubernetes Service is on the first IP of 10.0.0.0/24, as kube-apiserver\'s (kubectl get svc kubernetes)', async (t) => {
+test('svcplane envtest › by default the kubernetes Service is on the first IP of svcplane run\'s default range, 10.96.0.0/12 (kubectl get svc kubernetes)', async (t) => {
   const home = await mkdtemp(path.join(tmpdir(), 'envtest-kubectl-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const r = run(['envtest', '--port', '0']);
   t.teardown(() => r.child.kill('SIGKILL'));
   const kubeconfig = await kubeconfigLine(r);
   const kubectl = kubectlIn(() => ({ ...process.env, HOME: home, KUBECONFIG: kubeconfig }));
-  t.regex(await kubectl('get', 'svc', 'kubernetes'), /^kubernetes\s+ClusterIP\s+10\.0\.0\.1\s+<none>\s+443\/TCP\s/m);
-  t.is(await kubectl('get', 'servicecidr', 'kubernetes', '-o', 'jsonpath={.spec.cidrs}'), '["10.0.0.0/24"]');
+  t.regex(await kubectl('get', 'svc', 'kubernetes'), /^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s/m);
+  t.is(await kubectl('get', 'servicecidr', 'kubernetes', '-o', 'jsonpath={.spec.cidrs}'), '["10.96.0.0/12"]');
   // Bound to loopback, it publishes a host interface's address, as kube-apiserver picks it; a
   // host with none gets loopback, which validation refuses, as kube-apiserver's does.
   const published = defaultPublicIP('127.0.0.1');
