@@ -10,8 +10,9 @@
  *
  * One sync, at start and every 10 s (`DefaultEndpointReconcilerInterval`):
  *
- * 1. The ServiceCIDR: created when missing (defaultservicecidr `sync`); its Ready condition set by
- *    server-side apply when it has none and its CIDRs are the configured ones (`syncStatus`).
+ * 1. The ServiceCIDR: created when missing (defaultservicecidr `sync`); upgraded to the configured
+ *    two ranges when it holds the primary alone; else its Ready condition set by server-side
+ *    apply when it has none and its CIDRs are the configured ones (`syncStatus`).
  * 2. The Service: created when missing, never updated (kubernetesservice
  *    `CreateOrUpdateMasterServiceIfNeeded`: "not reconciled after first run").
  * 3. The Endpoints: created when missing, else reset when its subsets or the skip-mirror label
@@ -34,7 +35,7 @@ import { KubeAPIServerFieldManagers, KubernetesService } from '../api-types/well
 import { ApiError } from './errors.js';
 import type { Timers } from './http/timers.js';
 import {
-  desiredEndpointSlice, desiredEndpoints, desiredService, desiredServiceCIDR, endpointSliceAction, isEndpointsCurrent,
+  desiredEndpointSlice, desiredEndpoints, desiredService, desiredServiceCIDR, endpointSliceAction, isEndpointsCurrent, isServiceCIDRUpgrade,
   serviceCIDRReadyCondition, serviceCIDRStatusAction, type KubernetesServiceConfig,
 } from './kubernetes-service.js';
 import { resourceFor } from './resources.js';
@@ -117,6 +118,13 @@ export class KubernetesServiceController {
   #syncServiceCIDR(): string | undefined {
     const { store, config } = this.#o;
     const stored = (this.#read(R.servicecidrs, undefined) ?? store.create(R.servicecidrs, undefined, desiredServiceCIDR(config), asApiServer)) as ServiceCIDR;
+    // A single-stack default ServiceCIDR of a server restarted dual-stack gains the second range
+    // (and its status waits for the next sync).
+    if (isServiceCIDRUpgrade(stored, config)) {
+      this.#o.logger?.info({ from: stored.spec?.cidrs, to: config.cidrs }, 'updating the default ServiceCIDR from single-stack to dual-stack');
+      store.update(R.servicecidrs, undefined, KubernetesService.serviceCIDRName, { ...stored, spec: { ...stored.spec, cidrs: [...config.cidrs] } }, asApiServer);
+      return undefined;
+    }
     const action = serviceCIDRStatusAction(stored, config);
     if (action === 'set-ready') {
       const patch = { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: KubernetesService.serviceCIDRName }, status: { conditions: [serviceCIDRReadyCondition(formatTimestamp(store.clock.now()))] } };

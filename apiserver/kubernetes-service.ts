@@ -149,6 +149,15 @@ export function desiredServiceCIDR(cfg: KubernetesServiceConfig): ServiceCIDR {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: KubernetesService.serviceCIDRName }, spec: { cidrs: [...cfg.cidrs] } };
 }
 
+/**
+ * Whether the stored default ServiceCIDR is to be upgraded from single- to dual-stack (1.33
+ * `sync`): two ranges configured, one stored, and it is the configured primary.
+ */
+export function isServiceCIDRUpgrade(stored: ServiceCIDR, cfg: KubernetesServiceConfig): boolean {
+  const cidrs = stored.spec?.cidrs ?? [];
+  return cfg.cidrs.length === 2 && cidrs.length === 1 && cidrs[0] === cfg.cidrs[0];
+}
+
 /** What the default ServiceCIDR controller does about the status of the stored ServiceCIDR. */
 export type ServiceCIDRStatusAction = 'none' | 'set-ready' | 'not-ready' | 'mismatch';
 

@@ -41,7 +41,11 @@ export function validateIPAddress(obj: IPAddress, old: IPAddress | undefined): F
   return errs;
 }
 
-/** Validates a ServiceCIDR on create or update (1–2 strict CIDRs, one per family, fixed once set), or its status. */
+/**
+ * Validates a ServiceCIDR on create or update, or its status: 1–2 strict CIDRs, one per family.
+ * On update (ValidateServiceCIDRUpdate) the CIDRs are fixed, but for one change: a single CIDR
+ * may gain a second of the other family (single- to dual-stack, kubernetes issue 131261).
+ */
 export function validateServiceCIDR(obj: ServiceCIDR, old: ServiceCIDR | undefined, subresource?: 'status'): FieldCause[] {
   const errs: FieldCause[] = [];
   if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
@@ -49,14 +53,21 @@ export function validateServiceCIDR(obj: ServiceCIDR, old: ServiceCIDR | undefin
   errs.push(...validateObjectMeta(obj.metadata, { namespaced: false, validateName: nameIsDNSSubdomain }));
   const path = FieldPath.root('spec', 'cidrs');
   const cidrs = Array.isArray(obj.spec?.cidrs) ? obj.spec.cidrs : [];
-  if (old) {
-    const prev = old.spec?.cidrs ?? [];
-    if (prev.length > 0) errs.push(...immutable(path, cidrs, prev));
-  }
+  if (old) errs.push(...cidrsUpdateCauses(path, cidrs, old.spec?.cidrs ?? []));
   if (cidrs.length === 0) return [...errs, required(path, 'at least one CIDR required')];
   if (cidrs.length > 2) return [...errs, invalid(path, obj.spec, 'may only hold up to 2 values')];
   if (pushCIDRCauses(errs, path, cidrs) && cidrs.length === 2 && parseCIDR(cidrs[0]).family === parseCIDR(cidrs[1]).family) {
     errs.push(invalid(path, obj.spec, 'may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64'));
   }
   return errs;
+}
+
+// ValidateServiceCIDRUpdate's rule for spec.cidrs: the same number, each unchanged; or one that
+// gains a second, the first unchanged; nothing else.
+function cidrsUpdateCauses(path: FieldPath, cidrs: readonly string[], prev: readonly string[]): FieldCause[] {
+  if (cidrs.length === prev.length) {
+    return prev.flatMap((ip, i) => (ip === cidrs[i] ? [] : [invalid(path.index(i), cidrs[i], 'field is immutable')]));
+  }
+  if (prev.length === 1 && cidrs.length === 2) return cidrs[0] === prev[0] ? [] : [invalid(path.index(0), cidrs[0], 'field is immutable')];
+  return [invalid(path, cidrs, 'field is immutable')];
 }

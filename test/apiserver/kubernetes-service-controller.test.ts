@@ -172,3 +172,18 @@ test('startApiServer › close stops the sync; a server on the same store publis
   t.is(slice?.ports?.[0].port, second.port);
   t.is(service?.spec?.ports?.[0].targetPort, firstPort);
 });
+
+test('startApiServer › a server restarted dual-stack on the same store upgrades the single-stack default ServiceCIDR; one with another primary leaves it', async (t) => {
+  const store = new MemoryStore();
+  const timers = new FakeTimers();
+  const single = await startApiServer({ store, timers, serviceClusterIPRange: '10.0.0.0/24', advertiseAddress: '192.0.2.10' });
+  await single.close();
+  t.deepEqual(read(store).cidr?.spec?.cidrs, ['10.0.0.0/24']);
+  const dual = await startApiServer({ store, timers, serviceClusterIPRange: '10.0.0.0/24,fd00::/108', advertiseAddress: '192.0.2.10' });
+  t.deepEqual(read(store).cidr?.spec?.cidrs, ['10.0.0.0/24', 'fd00::/108']);
+  await dual.close();
+  // Another primary is a mismatch: reported, not changed.
+  const other = await startApiServer({ store, timers, serviceClusterIPRange: '10.1.0.0/24,fd00::/108', advertiseAddress: '192.0.2.10' });
+  t.teardown(() => other.close());
+  t.deepEqual(read(store).cidr?.spec?.cidrs, ['10.0.0.0/24', 'fd00::/108']);
+});

@@ -31,7 +31,12 @@ const cidrCases: Case[] = [
   { name: 'rejects three CIDRs', obj: cidr(['10.96.0.0/12', 'fd00::/108', '10.0.0.0/24']), wantCauses: [v('spec.cidrs')] },
   { name: 'rejects two CIDRs of one family', obj: cidr(['10.96.0.0/12', '10.0.0.0/24']), wantCauses: [v('spec.cidrs')] },
   { name: 'rejects a CIDR with host bits and a non-CIDR', obj: cidr(['10.96.0.1/12', 'fd00::']), wantCauses: [v('spec.cidrs[0]'), v('spec.cidrs[1]')] },
-  { name: 'forbids changing the CIDRs', old: cidr(['10.96.0.0/12']), obj: cidr(['10.100.0.0/16']), wantCauses: [v('spec.cidrs')] },
+  { name: 'forbids changing a CIDR', old: cidr(['10.96.0.0/12']), obj: cidr(['10.100.0.0/16']), wantCauses: [v('spec.cidrs[0]')] },
+  { name: 'forbids changing the second of two', old: cidr(['10.96.0.0/12', 'fd00::/108']), obj: cidr(['10.96.0.0/12', 'fd00:1::/108']), wantCauses: [v('spec.cidrs[1]')] },
+  { name: 'allows a single CIDR to gain one of the other family (single- to dual-stack)', old: cidr(['10.96.0.0/12']), obj: cidr(['10.96.0.0/12', 'fd00::/108']), wantCauses: [] },
+  { name: 'forbids gaining a second while changing the first', old: cidr(['10.96.0.0/12']), obj: cidr(['10.100.0.0/16', 'fd00::/108']), wantCauses: [v('spec.cidrs[0]')] },
+  { name: 'forbids gaining a second of the same family', old: cidr(['10.96.0.0/12']), obj: cidr(['10.96.0.0/12', '10.0.0.0/24']), wantCauses: [v('spec.cidrs')] },
+  { name: 'forbids dropping one of two', old: cidr(['10.96.0.0/12', 'fd00::/108']), obj: cidr(['10.96.0.0/12']), wantCauses: [v('spec.cidrs')] },
   { name: 'status updates leave spec alone', old: cidr(['10.96.0.0/12']), obj: { ...cidr(['10.100.0.0/16']), status: { conditions: [] } }, subresource: 'status', wantCauses: [] },
 ];
 tableTest('servicecidr validation', 'networking.k8s.io', 'servicecidrs', cidrCases);
@@ -39,5 +44,6 @@ tableTest('servicecidr validation', 'networking.k8s.io', 'servicecidrs', cidrCas
 test('networking validation › exact messages', (t) => {
   t.is(runPipeline('networking.k8s.io', 'ipaddresses', ipa('2001:DB8::1'))[0].message, 'Invalid value: "2001:DB8::1": must be a canonical format IP address');
   t.is(runPipeline('networking.k8s.io', 'servicecidrs', cidr([]))[0].message, 'Required value: at least one CIDR required');
-  t.is(runPipeline('networking.k8s.io', 'servicecidrs', cidr(['10.96.0.0/12']), cidr(['10.0.0.0/24']))[0].message, 'Invalid value: []string{"10.96.0.0/12"}: field is immutable');
+  t.is(runPipeline('networking.k8s.io', 'servicecidrs', cidr(['10.96.0.0/12']), cidr(['10.0.0.0/24']))[0].message, 'Invalid value: "10.96.0.0/12": field is immutable');
+  t.is(runPipeline('networking.k8s.io', 'servicecidrs', cidr(['10.96.0.0/12']), cidr(['10.96.0.0/12', 'fd00::/108']))[0].message, 'Invalid value: []string{"10.96.0.0/12"}: field is immutable');
 });
