@@ -11,24 +11,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { isIP } from '../allocators/ip.js';
 import { PATH_TOKEN_SEGMENT, generateToken } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
 import { writeKubeconfig } from './http/kubeconfig.js';
 import { ApiHttpServer } from './http/server.js';
 import { realTimers, type Timers } from './http/timers.js';
 import { KubernetesServiceController } from './kubernetes-service-controller.js';
-import { defaultPublicIP, kubernetesServiceConfig, loopbackOf, parseServiceIPRanges, publicIPProblem } from './kubernetes-service.js';
+import { defaultAdvertiseAddress, defaultPublicIP, kubernetesServiceConfig, parseServiceIPRanges, publicIPProblem } from './kubernetes-service.js';
 import { MemoryStore } from './store.js';
 
 /** Options of startApiServer. */
 export interface StartApiServerOptions {
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number;
-  /**
-   * Address to bind. Keep it on loopback: the server is for tests.
-   * @default '127.0.0.1', or '::1' when `serviceClusterIPRange`'s first range is IPv6
-   */
+  /** Address to bind. Keep it on loopback: the server is for tests. @default '127.0.0.1' */
   host?: string;
   /** Turns on the store's garbage collection helper (ownerReferences cascade). @default false */
   gc?: boolean;
@@ -61,8 +57,8 @@ export interface StartApiServerOptions {
    * EndpointSlice publish, of the first range's family (else a RangeError). A loopback address is
    * refused there by validation, as kube-apiserver refuses it.
    * @default as kube-apiserver's: the listening address, or for a loopback or every-address
-   * listener a host interface's address of the first range's family (kubernetes-service.ts
-   * defaultPublicIP)
+   * listener a host interface's address of its family; for the default listener, of the first
+   * range's family (kubernetes-service.ts defaultAdvertiseAddress)
    */
   advertiseAddress?: string;
 }
@@ -88,9 +84,9 @@ export interface ApiServerHandle {
 export async function startApiServer(opts: StartApiServerOptions = {}): Promise<ApiServerHandle> {
   // A bad range fails before anything listens.
   const ranges = opts.serviceClusterIPRange === undefined ? undefined : parseServiceIPRanges(opts.serviceClusterIPRange);
-  const host = opts.host ?? loopbackOf(ranges?.[0].family ?? 'IPv4');
+  const host = opts.host ?? '127.0.0.1';
   // So does an address to publish of the wrong family, when it is known before listening.
-  const advertised = opts.advertiseAddress ?? (ranges && isIP(host) ? defaultPublicIP(host) : undefined);
+  const advertised = opts.advertiseAddress ?? (ranges ? defaultAdvertiseAddress(opts.host, ranges[0]) : undefined);
   const advertiseProblem = ranges && advertised !== undefined ? publicIPProblem(ranges[0], advertised) : undefined;
   if (advertiseProblem) throw new RangeError(advertiseProblem);
   const ownsStore = opts.store === undefined;

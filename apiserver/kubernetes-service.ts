@@ -97,6 +97,18 @@ export function defaultPublicIP(listening: string, host: readonly HostAddress[] 
   return found?.address ?? loopbackOf(family);
 }
 
+/**
+ * The address to publish when `--advertise-address` is not given, for a server bound to `host`:
+ * as {@link defaultPublicIP} for a given IP; for the default loopback listener, a host address
+ * of the primary range's family (its loopback on a host without one), since this server's
+ * listener and the range need not share a family; undefined for a host name (known once
+ * listening).
+ */
+export function defaultAdvertiseAddress(host: string | undefined, primary: ParsedCIDR, addresses: readonly HostAddress[] = hostAddresses()): string | undefined {
+  if (host === undefined) return defaultPublicIP(loopbackOf(primary.family), addresses);
+  return isIP(host) ? defaultPublicIP(host, addresses) : undefined;
+}
+
 function isLoopbackOrUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::' || ip === '::1' || ip.startsWith('127.');
 }

@@ -6,8 +6,8 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { Defaults } from '../api-types/well-known.js';
-import { ipProblem, isIP } from '../allocators/ip.js';
-import { defaultPublicIP, parseServiceIPRanges, publicIPProblem } from '../apiserver/kubernetes-service.js';
+import { ipProblem } from '../allocators/ip.js';
+import { defaultAdvertiseAddress, parseServiceIPRanges, publicIPProblem } from '../apiserver/kubernetes-service.js';
 import { checked } from './flags.js';
 
 /** The parsed flags of `svcplane envtest`. */
@@ -55,7 +55,7 @@ export function kubernetesServiceFlagsProblem(flags: KubernetesServiceFlags): st
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-  const published = flags.advertiseAddress ?? (flags.host !== undefined && isIP(flags.host) ? defaultPublicIP(flags.host) : undefined);
+  const published = flags.advertiseAddress ?? defaultAdvertiseAddress(flags.host, primary);
   if (published === undefined) return undefined;
   const problem = publicIPProblem(primary, published);
   if (!problem) return undefined;
@@ -70,10 +70,10 @@ export function registerEnvtest(program: Command): void {
     .command('envtest')
     .description('serve an envtest-style Kubernetes API server on loopback until SIGTERM/SIGINT')
     .addOption(new Option('--port <n>', 'TCP port to listen on; 0 picks a free port').default(0).argParser(parsePort))
-    .addOption(new Option('--host <addr>', 'address to bind, kept on loopback (default: 127.0.0.1, or ::1 when the first --service-cluster-ip-range is IPv6)'))
+    .addOption(new Option('--host <addr>', 'address to bind, kept on loopback (default: 127.0.0.1)'))
     .addOption(new Option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family): the kubernetes ServiceCIDR; the default/kubernetes Service takes the first IP of the first (default: svcplane run\'s, so the two agree)')
       .default(Defaults.serviceClusterIPRange).argParser(checked(parseServiceIPRanges)))
-    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default, as kube-apiserver: the --host address unless loopback, else a host interface address of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
+    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the --host address unless loopback, else a host interface address of its family, as kube-apiserver; without --host, of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--gc', 'garbage-collect dependents of deleted owners (ownerReferences)', false)
     .option('--enable-fault-injection', 'serve the fault-injection endpoints under /svcplane/faults/', false)

@@ -3,7 +3,7 @@ import type { Endpoints } from '../../api-types/core.js';
 import type { EndpointSlice, ServiceCIDR } from '../../api-types/networking.js';
 import { parseCIDR } from '../../allocators/ip.js';
 import {
-  defaultPublicIP, desiredEndpoints, desiredEndpointSlice, desiredService, endpointSliceAction, firstServiceIP, isEndpointsCurrent,
+  defaultAdvertiseAddress, defaultPublicIP, desiredEndpoints, desiredEndpointSlice, desiredService, endpointSliceAction, firstServiceIP, isEndpointsCurrent,
   kubernetesServiceConfig, parseServiceIPRanges, publicIPProblem, serviceCIDRStatusAction, type KubernetesServiceConfig,
 } from '../../apiserver/kubernetes-service.js';
 import { deepFreeze } from '../helpers/deep-freeze.js';
@@ -57,6 +57,16 @@ test('defaultPublicIP › a specific listener is itself; a loopback or every-add
   const bare = host.slice(0, 4);
   t.is(defaultPublicIP('127.0.0.1', bare), '127.0.0.1');
   t.is(defaultPublicIP('::', bare), '::1');
+});
+
+test('defaultAdvertiseAddress › without --host, a host address of the range family; with one, as kube-apiserver from the listener; none for a host name', (t) => {
+  const host = [{ address: '::1', internal: true }, { address: '192.0.2.2', internal: false }, { address: 'fd00::2', internal: false }];
+  t.is(defaultAdvertiseAddress(undefined, parseCIDR('fd00::/108'), host), 'fd00::2');
+  t.is(defaultAdvertiseAddress(undefined, parseCIDR('10.0.0.0/24'), host), '192.0.2.2');
+  t.is(defaultAdvertiseAddress(undefined, parseCIDR('fd00::/108'), host.slice(0, 2)), '::1', 'none of the family: its loopback');
+  t.is(defaultAdvertiseAddress('127.0.0.1', parseCIDR('fd00::/108'), host), '192.0.2.2', 'the listener\'s family (the range check then refuses it)');
+  t.is(defaultAdvertiseAddress('192.0.2.7', parseCIDR('10.0.0.0/24'), host), '192.0.2.7');
+  t.is(defaultAdvertiseAddress('localhost', parseCIDR('10.0.0.0/24'), host), undefined);
 });
 
 test('desiredService › selectorless, SingleStack, https 443 to the server port, allocation left to the allocator', (t) => {
