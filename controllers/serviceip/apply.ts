@@ -17,7 +17,7 @@
  *    them once it has passed.
  */
 import type { Logger } from 'pino';
-import type { Service } from '../../api-types/core.js';
+import type { IPFamily, Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
 import { ApiError } from '../../api-types/api-error.js';
@@ -55,11 +55,12 @@ export interface ApplyDeps {
   /** Called whenever an IP is freed: the Services waiting for a free IP, or for this one, are tried again. */
   onFreed(ip: string): void;
   /**
-   * Remembers a Service to try again once an IP is freed: any IP (its automatic allocation found
-   * its range full) or `ip` (another Service holds the IP it requested). kube-apiserver refuses
-   * such a create or update, and the user tries again; the controller does it for them.
+   * Remembers a Service to try again once an IP is freed: any IP of `family`'s range (its
+   * automatic allocation found the range full) or `ip` (another Service holds the IP it
+   * requested). kube-apiserver refuses such a create or update, and the user tries again; the
+   * controller does it for them.
    */
-  waitForFree(key: string, ip?: string): void;
+  waitForFree(key: string, what: { ip: string } | { family: IPFamily }): void;
   /**
    * Claims seen for less than this are not released here: the leak repair deletes them once the
    * grace period has passed (so a claim in its claim-then-write window is never cut short).
@@ -175,7 +176,7 @@ export class ServiceIPApplier {
         }
         const ip = await this.#claimNext(key, step.family, cidr);
         if (ip === undefined) {
-          d.waitForFree(key);
+          d.waitForFree(key, { family: step.family });
           return this.#fail(key, service, { reason: EventReasons.serviceCIDRFull, note: rangeFullNote, scope: 'dynamic', family: step.family }, made);
         }
         made.push(d.index.get(ip) as ClaimView);
@@ -302,7 +303,7 @@ export class ServiceIPApplier {
   async #fail(key: string, service: Service | undefined, f: PlanFailure, made: ClaimView[]): Promise<never> {
     const d = this.#d;
     await this.#revert(made);
-    if (f.takenIP !== undefined) d.waitForFree(key, f.takenIP);
+    if (f.takenIP !== undefined) d.waitForFree(key, { ip: f.takenIP });
     if (service) d.recorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
     const cidr = (f.family && d.index.ranges.get(f.family)?.cidr) || '';
     if (d.failures.isNew(key, failureSignature(service, f.reason, f.note))) d.metrics.allocationError(cidr, f.scope);

@@ -229,10 +229,15 @@ export class ServiceIPController implements Controller {
       logger: ctx.logger,
       snapshot: (key, svc) => this.#snapshot(key, svc),
       onFreed: (ip) => this.#wake(ip),
-      waitForFree: (key, ip) => {
-        this.waiters.wait(key, ip);
+      waitForFree: (key, what) => {
         // Freed between the refusal and now (another worker's release): try again at once.
-        if (ip !== undefined && this.index.get(ip) === undefined && this.index.claimantOf(ip) === undefined) this.#wake(ip);
+        if ('ip' in what) {
+          this.waiters.wait(key, what.ip);
+          if (this.index.get(what.ip) === undefined && this.index.claimantOf(what.ip) === undefined) this.#wake(what.ip);
+        } else {
+          this.waiters.wait(key);
+          if ((this.index.ranges.get(what.family)?.free ?? 0n) > 0n) for (const k of this.waiters.anyFreed()) this.#svcQueue.add(k);
+        }
       },
       // In memory there is one writer and no claim-then-write window seen by others.
       leakGracePeriodMs: this.durable ? this.#cfg.leakGracePeriodMs : 0,

@@ -26,13 +26,19 @@ export class FreeIPWaiters {
 
   /** The Services to try again now that `ip` is free: every one waiting for any IP, and those waiting for it. They stop waiting. */
   freed(ip: string): string[] {
-    const out = [...this.#forAny];
-    this.#forAny.clear();
+    const out = this.anyFreed();
     for (const key of this.#byIP.get(ip) ?? []) {
       out.push(key);
       this.#ipOf.delete(key);
     }
     this.#byIP.delete(ip);
+    return out;
+  }
+
+  /** The Services waiting for any IP, to try again now that one is free. They stop waiting. */
+  anyFreed(): string[] {
+    const out = [...this.#forAny];
+    this.#forAny.clear();
     return out;
   }
 

@@ -28,3 +28,12 @@ test('waiters › a Service waits for one thing at a time, and forgetting it lea
   t.is(w.size, 0);
   t.deepEqual(w.freed('10.0.0.9'), []);
 });
+
+test('waiters › anyFreed wakes only those waiting for any IP', (t) => {
+  const w = new FreeIPWaiters();
+  w.wait('default/full');
+  w.wait('default/a', '10.0.0.5');
+  t.deepEqual(w.anyFreed(), ['default/full']);
+  t.deepEqual(w.anyFreed(), []);
+  t.is(w.size, 1);
+});
