@@ -9,7 +9,8 @@ import type { KubeObject } from '../../api-types/meta.js';
 import { badRequest, unclassifiedError } from '../errors.js';
 import { groupVersion, type ResourceInfo } from '../resources.js';
 import { applyConflict, type ApplyConflict } from './errors.js';
-import { FieldSet, pathString } from './field-set.js';
+import { FieldSet } from './field-set.js';
+import { pathString } from './path-string.js';
 import { canonicalJson, cloneJson, isObject, jsonEqual, type JsonObject } from './json-value.js';
 import {
   decodeManagedFields, encodeManagedFields, managerId, ownableFields, printManager, toSeconds, type Manager,

@@ -6,7 +6,7 @@
  * compare against an empty object, or the filter pass; every create with a field manager (each
  * kubectl or client write) goes through here.
  */
-import { comparePE, EMPTY_FIELDS as EMPTY, fieldPE } from './field-set.js';
+import { comparePE, EMPTY_FIELDS as EMPTY, fieldPE, trustFieldsV1 } from './field-set.js';
 import { isObject, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
 import { itemPE } from './item-path-element.js';
@@ -42,7 +42,8 @@ export function encodeCreatedFields(object: JsonObject, schema: MapSchema, subre
       putWhole(out, pe, value, fieldSchema(schema, name), pe);
     }
   }
-  return out;
+  // The general path's encoding, byte for byte: decoded lazily once stored (field-set.ts).
+  return trustFieldsV1(out);
 }
 
 // Metadata holds server-set fields no one owns; it is never a member itself (1.).

@@ -47,13 +47,70 @@ const decodedFrom = new Map<object, FieldSet>();
 const MAX_DECODED = 512;
 
 /**
+ * FieldsV1 objects known canonical and well-formed because this module or created-fields.ts
+ * wrote them (createdFields is byte for byte the general path's encoding, a property test says):
+ * once stored (frozen), they are decoded lazily.
+ */
+const trusted = new WeakSet<object>();
+
+/** Marks FieldsV1 written by created-fields.ts as trusted (see `trusted`). */
+export function trustFieldsV1(v: JsonObject): JsonObject {
+  trusted.add(v);
+  return v;
+}
+
+/**
  * A set of field paths, stored as a tree keyed by path element. The set operations may share
  * subtrees with their operands (or return an operand unchanged), so a set must not be inserted
  * into once another set was built from it.
  */
 export class FieldSet {
-  private readonly members = new Set<string>();
-  private readonly children = new Map<string, FieldSet>();
+  readonly #members = new Set<string>();
+  readonly #children = new Map<string, FieldSet>();
+  /**
+   * A trusted FieldsV1 object (canonical, frozen, written by this module or created-fields.ts)
+   * not yet read into `members` and `children`: a stored entry an update decodes is read only
+   * along the paths the update touches; the rest stays as it was and encodes as itself.
+   */
+  #raw: JsonObject | undefined;
+
+  private get members(): Set<string> {
+    if (this.#raw !== undefined) this.#expand();
+    return this.#members;
+  }
+
+  private get children(): Map<string, FieldSet> {
+    if (this.#raw !== undefined) this.#expand();
+    return this.#children;
+  }
+
+  /** A set that reads trusted FieldsV1 `v` one level at a time, when first looked into. */
+  private static lazy(v: JsonObject): FieldSet {
+    const set = new FieldSet();
+    set.#raw = v;
+    // An object with a "." marker also encodes its parent's membership: not this set's encoding.
+    if (!('.' in v)) encodedFrom.set(set, v);
+    return set;
+  }
+
+  // Reads one level of the pending FieldsV1 (trusted: no checks), children left pending.
+  #expand(): void {
+    const v = this.#raw as JsonObject;
+    this.#raw = undefined;
+    for (const pe of Object.keys(v)) {
+      if (pe === '.') continue;
+      const inner = v[pe] as JsonObject;
+      if (inner === EMPTY_FIELDS) {
+        this.#members.add(pe);
+        continue;
+      }
+      const hasMarker = '.' in inner;
+      let count = 0;
+      for (const _ in inner) count++;
+      if (count === 0 || hasMarker) this.#members.add(pe);
+      if (count > (hasMarker ? 1 : 0)) this.#children.set(pe, FieldSet.lazy(inner));
+    }
+  }
 
   /** Adds `path` (non-empty) as a member. */
   insert(path: FieldPath): void {
@@ -104,6 +161,11 @@ export class FieldSet {
 
   /** Whether the set has no members. */
   isEmpty(): boolean {
+    // Pending FieldsV1 holds a member somewhere below any key but the marker.
+    if (this.#raw !== undefined) {
+      for (const pe in this.#raw) if (pe !== '.') return false;
+      return true;
+    }
     if (this.members.size > 0) return false;
     for (const c of this.children.values()) if (!c.isEmpty()) return false;
     return true;
@@ -236,6 +298,7 @@ export class FieldSet {
       else if (hasSub) out[pe] = sub;
       else if (isMember) out[pe] = EMPTY_FIELDS;
     }
+    trusted.add(out);
     return out;
   }
 
@@ -244,6 +307,8 @@ export class FieldSet {
     if (!isObject(v)) throw new TypeError(`fieldsV1: expected an object, got ${JSON.stringify(v)}`);
     const known = decodedFrom.get(v);
     if (known !== undefined) return known;
+    // What this module wrote, now stored (frozen): read lazily, without checks.
+    if (trusted.has(v) && Object.isFrozen(v)) return FieldSet.lazy(v);
     const set = new FieldSet();
     if (set.decode(v) && encodedFrom.get(set) === v) {
       if (decodedFrom.size >= MAX_DECODED) decodedFrom.clear();
@@ -321,33 +386,3 @@ export function fieldPE(name: string): string {
 
 const fieldPEs = new Map<string, string>();
 const MAX_FIELD_PES = 8192;
-
-/** Prints a path as structured-merge-diff does: `.spec.ports[port=80,protocol="TCP"].targetPort`. */
-export function pathString(path: FieldPath): string {
-  return path.map(peString).join('');
-}
-
-function peString(pe: string): string {
-  const body = pe.slice(2);
-  switch (pe[0]) {
-    case 'f':
-      return `.${body}`;
-    case 'k': {
-      const key = JSON.parse(body) as JsonObject;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${valueString(v)}`).join(',')}]`;
-    }
-    case 'v':
-      return `[=${valueString(JSON.parse(body))}]`;
-    default:
-      return `[${body}]`;
-  }
-}
-
-/** value.ToString: strings quoted, numbers and booleans bare, lists and maps spelled out. */
-function valueString(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(valueString).join(',')}]`;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${k}=${valueString(x)}`).join(',')}}`;
-  return String(v);
-}

@@ -7,7 +7,8 @@
  * key by key and atomic lists. A null in an applied configuration removes the field; the
  * applier owns it, as it owns an empty map.
  */
-import { FieldSet, fieldPE, pathString, type FieldPath } from './field-set.js';
+import { FieldSet, fieldPE, type FieldPath } from './field-set.js';
+import { pathString } from './path-string.js';
 import { itemPE } from './item-path-element.js';
 import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema } from './merge-keys.js';

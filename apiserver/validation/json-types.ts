@@ -18,7 +18,8 @@
  */
 import { ALL_KINDS, ALL_MESSAGES } from '../protobuf/registry.js';
 import { SPECIAL, parseFieldType, type FieldType } from '../protobuf/schema.js';
-import { fieldPE, pathString } from '../patch/field-set.js';
+import { fieldPE } from '../patch/field-set.js';
+import { pathString } from '../patch/path-string.js';
 import { itemPE } from '../patch/item-path-element.js';
 import { type FieldSchema, fieldSchema, schemaFor } from '../patch/merge-keys.js';
 import { GO_FIELD_TYPES } from './go-types.js';

@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { FieldSet, pathString } from '../../../apiserver/patch/field-set.js';
+import { FieldSet } from '../../../apiserver/patch/field-set.js';
+import { pathString } from '../../../apiserver/patch/path-string.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 test('pathString › prints paths as structured-merge-diff does', (t) => {
@@ -104,4 +105,33 @@ test('FieldSet › a set decoded from a frozen canonical FieldsV1 object encodes
   // A mutable object may still change: never taken as an encoding.
   const mutable = { 'f:a': {} };
   t.not(FieldSet.fromFieldsV1(mutable).toFieldsV1(), mutable);
+});
+
+test('FieldSet › a stored (frozen) encoding of its own is read lazily and behaves as the set it encodes', (t) => {
+  const paths = fc.array(fc.array(pe, { minLength: 1, maxLength: 4 }), { maxLength: 10 });
+  fc.assert(
+    fc.property(paths, paths, (pa, pb) => {
+      const a = FieldSet.fromPaths(pa);
+      const b = FieldSet.fromPaths(pb);
+      // What the store keeps: this module's encoding, frozen.
+      const stored = deepFreeze(a.toFieldsV1());
+      const lazy = () => FieldSet.fromFieldsV1(stored);
+      t.deepEqual(lazy().paths(), a.paths());
+      t.is(lazy().isEmpty(), a.isEmpty());
+      t.deepEqual(lazy().union(b).paths(), a.union(b).paths());
+      t.deepEqual(b.union(lazy()).paths(), b.union(a).paths());
+      t.deepEqual(lazy().difference(b).paths(), a.difference(b).paths());
+      t.deepEqual(b.difference(lazy()).paths(), b.difference(a).paths());
+      t.deepEqual(lazy().intersection(b).paths(), a.intersection(b).paths());
+      t.deepEqual(lazy().withoutPrefixes(b).paths(), a.withoutPrefixes(b).paths());
+      for (const p of [...pb, ...pa]) {
+        t.is(lazy().has(p), a.has(p));
+        t.is(lazy().hasAtOrBelow(p), a.hasAtOrBelow(p));
+      }
+      t.is(JSON.stringify(lazy().union(b).toFieldsV1()), JSON.stringify(a.union(b).toFieldsV1()));
+      t.is(JSON.stringify(lazy().difference(b).toFieldsV1()), JSON.stringify(a.difference(b).toFieldsV1()));
+      if (!('.' in stored)) t.is(lazy().toFieldsV1(), stored, 'an untouched set encodes as the stored object');
+    }),
+    { numRuns: 1000 },
+  );
 });
