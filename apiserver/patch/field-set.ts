@@ -39,9 +39,10 @@ export const EMPTY_FIELDS: JsonObject = Object.freeze({}) as JsonObject;
  */
 const encodedFrom = new WeakMap<FieldSet, JsonObject>();
 /**
- * The reverse, for the objects decoded last: an object written again and again (a status
- * updated by a controller) decodes once. Bounded, since history keeps thousands of stored
- * entries and a decoded set is far larger than its JSON.
+ * The reverse, for the objects decoded last that this server did not write (those it wrote are
+ * read lazily, see `trusted`): a stored entry a client sent decodes once however often the object
+ * is written again. Bounded, since history keeps thousands of stored entries and a decoded set is
+ * far larger than its JSON.
  */
 const decodedFrom = new Map<object, FieldSet>();
 const MAX_DECODED = 512;
@@ -321,8 +322,8 @@ export class FieldSet {
   // write for the set (sorted keys, "." only first and beside other keys). A frozen canonical
   // object (from a stored entry) is the set's encoding for good, so it is remembered; an object
   // with a "." marker encodes its parent's member as well, so it is not its set's encoding.
-  // Plain loops and no per-node result: every update with a field manager decodes the stored
-  // entries of an object it writes for the first time.
+  // Plain loops and no per-node result. Entries this server wrote are read lazily instead
+  // (`trusted`); this reads the rest, such as managedFields a client sent.
   private decode(v: JsonObject): boolean {
     let isCanonical = true;
     let previous: string | undefined;

@@ -26,7 +26,6 @@ import type { Informer } from '../runtime/informer.js';
 import { DistinctFailures } from '../runtime/metrics.js';
 import { keyOf } from '../runtime/informer.js';
 import { OwnWrites } from '../runtime/own-writes.js';
-import { FreeIPWaiters } from './waiters.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
 import { defaultControllerRateLimiter, type ControllerRateLimiterOptions } from '../runtime/rate-limiter.js';
@@ -39,6 +38,7 @@ import { reconcileServiceIP, type ServiceIPSnapshot } from './reconcile.js';
 import { claimReference, planClaimRepair } from './repair.js';
 import { memoryClaims } from './memory-claims.js';
 import { type SettledState, settledAfter, settledStateOf } from './settled.js';
+import { FreeIPWaiters } from './waiters.js';
 
 /** Resolved options of the controller (index.ts documents the defaults). */
 export interface ServiceIPControllerConfig {
