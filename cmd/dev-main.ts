@@ -13,6 +13,7 @@ export async function runDev(flags: DevFlags): Promise<number> {
   // the serviceip controller allocates from, and the controller claims it like any requested IP.
   const server = await startApiServer({
     port: flags.port,
+    host: flags.host,
     kubeconfigPath: flags.kubeconfigOut,
     serviceClusterIPRange: flags.serviceClusterIpRange,
     advertiseAddress: flags.advertiseAddress,

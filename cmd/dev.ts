@@ -7,12 +7,14 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseClusterCIDRs } from '../controllers/kubelet-sim/options.js';
-import { kubernetesServiceFlagsProblem, parseIPFlag, parsePort } from './envtest.js';
+import { hostOption, kubernetesServiceFlagsProblem, parseIPFlag, parsePort } from './envtest.js';
 import { addControllerFlags, parseDuration, type ControllerFlags } from './flags.js';
 
 /** Parsed flags of `svcplane dev`. */
 export interface DevFlags extends ControllerFlags {
   port: number;
+  /** Unset: 127.0.0.1. */
+  host?: string;
   advertiseAddress?: string;
   kubeconfigOut?: string;
   simulatePods: boolean;
@@ -37,7 +39,8 @@ export function registerDev(program: Command): void {
     .command('dev')
     .description('run the bundled API server and every controller in one process (no leader election)')
     .addOption(new Option('--port <n>', 'API server port; 0 picks a free port').default(0).argParser(parsePort))
-    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default, as kube-apiserver: a host interface address of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
+    .addOption(hostOption())
+    .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the --host address unless loopback, else a host interface address of its family, as kube-apiserver; without --host, of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a temporary file removed on exit)')
     .option('--simulate-pods', 'SIMULATION: run a fake kubelet that creates nodes, binds pods, gives them IPs and readiness', false)
     .addOption(new Option('--cluster-cidr <cidrs>', 'the simulated pod network: one CIDR or two (one per family), comma-separated').default('10.244.0.0/16').argParser(checkClusterCIDR))

@@ -64,13 +64,18 @@ export function kubernetesServiceFlagsProblem(flags: KubernetesServiceFlags): st
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** `--host`, as `envtest` and `dev` have it: the API server's bind address. */
+export function hostOption(): Option {
+  return new Option('--host <addr>', 'address the API server binds, kept on loopback (default: 127.0.0.1)').argParser(parseIPFlag);
+}
+
 /** Adds the `envtest` subcommand to `program`. */
 export function registerEnvtest(program: Command): void {
   program
     .command('envtest')
     .description('serve an envtest-style Kubernetes API server on loopback until SIGTERM/SIGINT')
     .addOption(new Option('--port <n>', 'TCP port to listen on; 0 picks a free port').default(0).argParser(parsePort))
-    .addOption(new Option('--host <addr>', 'address to bind, kept on loopback (default: 127.0.0.1)'))
+    .addOption(hostOption())
     .addOption(new Option('--service-cluster-ip-range <cidrs>', 'one or two comma-separated CIDRs (one per family): the kubernetes ServiceCIDR; the default/kubernetes Service takes the first IP of the first (default: svcplane run\'s, so the two agree)')
       .default(Defaults.serviceClusterIPRange).argParser(checked(parseServiceIPRanges)))
     .addOption(new Option('--advertise-address <ip>', 'the IP the default/kubernetes Endpoints and EndpointSlice publish (default: the --host address unless loopback, else a host interface address of its family, as kube-apiserver; without --host, of the range\'s family; a loopback one is refused there)').argParser(parseIPFlag))

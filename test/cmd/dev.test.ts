@@ -34,6 +34,22 @@ test('svcplane dev › serves kubectl, runs the controllers, and exits 0 on SIGT
   t.is(r.stdout().trim().split('\n').length, 1, 'exactly one stdout line');
 });
 
+test('svcplane dev › --host sets the address the API server binds and the kubeconfig names', async (t) => {
+  const r = runSvcplane(['dev', '--port', '0', '--host', '127.0.0.2', '--controllers', 'endpoints', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-format', 'json']);
+  t.teardown(() => r.child.kill('SIGKILL'));
+  const kc = parse(await readFile(await kubeconfigLine(r), 'utf8')) as { clusters: { cluster: { server: string } }[] };
+  const server = kc.clusters[0].cluster.server;
+  t.regex(server, /^http:\/\/127\.0\.0\.2:\d+\//);
+  const res = await fetch(`${server}/version`);
+  t.is(res.status, 200);
+  t.regex(((await res.json()) as { gitVersion: string }).gitVersion, /^v1\.33\./);
+  // Nothing listens on the default address at that port.
+  const port = new URL(server).port;
+  await t.throwsAsync(fetch(`http://127.0.0.1:${port}/version`));
+  r.child.kill('SIGTERM');
+  t.is(await r.exit, 0);
+});
+
 test('svcplane run › a bad flag value names the flag and exits 2', async (t) => {
   const r = runSvcplane(['run', '--controllers', '*,-nodeports']);
   t.is(await r.exit, 2);

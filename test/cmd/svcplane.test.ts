@@ -14,6 +14,8 @@ for (const [args, needle] of [
   [['envtest', '--host', '127.0.0.1', '--service-cluster-ip-range', 'fd00::/108'], /--host and --service-cluster-ip-range: service IP family "fd00::\/108" must match public address family "\d+\.\d+\.\d+\.\d+"/],
   [['envtest', '--advertise-address', 'fd00::1'], /--advertise-address and --service-cluster-ip-range: service IP family "10\.96\.0\.0\/12" must match public address family "fd00::1"/],
   [['envtest', '--advertise-address', 'localhost'], /--advertise-address.*'localhost'.*must be a valid IP address/],
+  [['envtest', '--host', 'localhost'], /--host.*'localhost'.*must be a valid IP address/],
+  [['dev', '--host', '127.0.0.1', '--service-cluster-ip-range', 'fd00::/108'], /--host and --service-cluster-ip-range: service IP family "fd00::\/108" must match public address family "\d+\.\d+\.\d+\.\d+"/],
   [['dev', '--service-cluster-ip-range', '10.96.0.0/30'], /--service-cluster-ip-range\[0\] "10\.96\.0\.0\/30".*must be at least 8 IP addresses/],
   [['dev', '--service-cluster-ip-range', 'fd00::/108', '--advertise-address', '192.0.2.1'], /--advertise-address and --service-cluster-ip-range: .*must match public address family "192\.0\.2\.1"/],
   [['run', '--concurrent-serviceip-syncs', '0'], /--concurrent-serviceip-syncs.*'0'/],
