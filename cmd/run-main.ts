@@ -104,7 +104,7 @@ export async function runControllers(flags: RunFlags): Promise<number> {
     await suite.stop();
     client.close();
     leaderElectionClient.close();
-  });
+  }, flags.leaderElect);
   logger.flush();
   return code;
 }

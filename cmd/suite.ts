@@ -122,9 +122,10 @@ export async function startSuite(o: SuiteOptions): Promise<Suite> {
 
 /**
  * Waits for SIGTERM or SIGINT, then runs `shutdown`; a second signal while shutting down
- * exits 1 at once. Resolves with the exit code (0 after a clean shutdown).
+ * exits 1 at once. Resolves with the exit code (0 after a clean shutdown). `isLeaderElected`:
+ * the shutdown releases a Lease, and the log line says so.
  */
-export function untilSignalled(logger: Logger, shutdown: () => Promise<void>): Promise<number> {
+export function untilSignalled(logger: Logger, shutdown: () => Promise<void>, isLeaderElected = false): Promise<number> {
   return new Promise((resolve) => {
     let shuttingDown = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -133,7 +134,7 @@ export function untilSignalled(logger: Logger, shutdown: () => Promise<void>): P
         process.exit(1);
       }
       shuttingDown = true;
-      logger.info({ signal }, 'shutting down: stopping controllers, draining queues, releasing the lease');
+      logger.info({ signal }, `shutting down: stopping controllers, draining queues${isLeaderElected ? ', releasing the lease' : ''}`);
       shutdown().then(
         () => resolve(0),
         (err: unknown) => {

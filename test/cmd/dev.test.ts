@@ -48,6 +48,8 @@ test('svcplane dev › --host sets the address the API server binds and the kube
   await t.throwsAsync(fetch(`http://127.0.0.1:${port}/version`));
   r.child.kill('SIGTERM');
   t.is(await r.exit, 0);
+  // No leader election here, so no Lease to release.
+  t.regex(r.stderr(), /"msg":"shutting down: stopping controllers, draining queues"/);
 });
 
 test('svcplane run › a bad flag value names the flag and exits 2', async (t) => {

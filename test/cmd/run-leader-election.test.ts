@@ -78,6 +78,7 @@ test('svcplane run › two instances: exactly one leads; after the leader is SIG
   t.true(tookMs <= leaseMs + retryMs * 1.2 + 1500, `took over after ${tookMs} ms`);
   standby.child.kill('SIGTERM');
   t.is(await standby.exit, 0, 'a graceful stop exits 0');
+  t.regex(standby.stderr(), /shutting down: stopping controllers, draining queues, releasing the lease/);
   t.is(holder(), '', 'and releases the lease');
 });
 
