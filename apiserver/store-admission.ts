@@ -139,9 +139,12 @@ const EMPTY_DROPPED_META = ['labels', 'annotations', 'finalizers', 'ownerReferen
 /**
  * Leaves out the empty maps and lists Go's encoder leaves out (`omitempty`), as a round trip
  * through kube-apiserver's types does: metadata's labels, annotations, finalizers and
- * ownerReferences, and a ConfigMap's data and binaryData. So a patch that removes the last label
- * stores no `labels: {}`, and writing `labels: {}` where there were none changes nothing. Other
- * fields keep what was sent.
+ * ownerReferences, a ConfigMap's data and binaryData, and a Service's selector. So a patch that
+ * removes the last label stores no `labels: {}`, and writing `labels: {}` where there were none
+ * changes nothing. The selector matters most: kube-apiserver stores Services as protobuf, where an
+ * empty map reads back as nil, so `selector: {}` is a Service without a selector (its Endpoints
+ * are the user's, mirrored), never one that selects every pod of its namespace, as an empty
+ * selector kept in memory would. Other fields keep what was sent.
  */
 function dropEmptyMembers(r: ResourceInfo, obj: KubeObject): void {
   const m = obj.metadata as Record<string, unknown>;
@@ -149,6 +152,10 @@ function dropEmptyMembers(r: ResourceInfo, obj: KubeObject): void {
   if (r.group === '' && r.resource === 'configmaps') {
     const o = obj as Record<string, unknown>;
     for (const k of ['data', 'binaryData']) if (isEmptyCollection(o[k])) delete o[k];
+  }
+  if (r.group === '' && r.resource === 'services') {
+    const spec = (obj as { spec?: Record<string, unknown> }).spec;
+    if (spec && isEmptyCollection(spec.selector)) delete spec.selector;
   }
 }
 

@@ -353,6 +353,17 @@ test('MemoryStore › empty labels, annotations, finalizers, ownerReferences and
   t.is(patched.data, undefined);
 });
 
+test('MemoryStore › a Service\'s empty selector is not stored: it reads back without one, as from protobuf storage', (t) => {
+  const s = newStore();
+  const a = s.create(services, 'default', { metadata: { name: 'a' }, spec: { selector: {}, ports: [{ port: 80 }] } });
+  t.false('selector' in (a.spec as object));
+  const b = s.create(services, 'default', { metadata: { name: 'b' }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } });
+  const cleared = s.patch(services, 'default', 'b', 'application/merge-patch+json', JSON.stringify({ spec: { selector: { app: null } } })).object;
+  t.false('selector' in (cleared.spec as object), 'removing the last key leaves no selector');
+  t.deepEqual((s.update(services, 'default', 'b', { ...cleared, spec: { ...cleared.spec, selector: {} } }).object.spec as { selector?: unknown }).selector, undefined);
+  t.deepEqual((b.spec as { selector?: unknown }).selector, { app: 'b' });
+});
+
 test('MemoryStore › a Pod gets its QoS class at creation, requests defaulted from limits, and keeps it through updates', (t) => {
   const s = newStore();
   const qos = (name: string) => (s.get(pods, 'default', name).status as { qosClass?: string }).qosClass;
