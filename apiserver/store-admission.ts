@@ -15,12 +15,13 @@ const NAMESPACES = RESOURCES.find((r) => r.group === '' && r.resource === 'names
 
 /**
  * A create or update body must decode into its kind's type: a value of the wrong JSON type (a
- * string for a port) is a 400 in Go's words, before anything else reads the body, as
- * kube-apiserver's decoder refuses it.
+ * string for a port) or a time Go cannot parse is a 400 in Go's words, before anything else reads
+ * the body, as kube-apiserver's decoder refuses it. The body's times are rewritten in place as
+ * kube-apiserver stores them (UTC, to the second or microsecond): `body` must be the caller's own.
  */
 export function checkDecodes(r: ResourceInfo, body: KubeObject): void {
   checkKind(r, body);
-  const why = jsonTypeError(groupVersion(r), r.kind, body);
+  const why = jsonTypeError(groupVersion(r), r.kind, body, true);
   if (why !== undefined) throw cannotDecode(r, body, why);
 }
 
@@ -83,7 +84,7 @@ export function checkPatchedDecodes(r: ResourceInfo, patched: KubeObject, isAppl
   // (patch.go applyPatchToCurrentObject answers a 422 on "patch"). An apply checks its own.
   const kind = isApply ? undefined : kindProblem(r, patched);
   if (kind && !kind.isVersionOnly) throw patchDoesNotDecode(patched, kind.why);
-  const why = jsonTypeError(groupVersion(r), r.kind, patched);
+  const why = jsonTypeError(groupVersion(r), r.kind, patched, true);
   if (why === undefined) return;
   if (!isApply) throw patchDoesNotDecode(patched, why);
   const errors = applyErrors(groupVersion(r), r.kind, patched);

@@ -32,9 +32,10 @@ function answer(stored: KubeObject, opts: MemoryWriteOptions): KubeObject {
  * recorded them itself); `how.ownsBody`: the body is the store's to keep and change (no copy).
  */
 export function createObject(store: MemoryStore, r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: MemoryWriteOptions, how: WriteHow): KubeObject {
-  if (!opts.isDecoded) checkDecodes(r, body);
-  const ns = writeScope(r, namespace, body);
+  // Decoding rewrites the body's times as stored, so it works on the store's own copy.
   const obj = how.ownsBody ? body : cloneJson(body);
+  if (!opts.isDecoded) checkDecodes(r, obj);
+  const ns = writeScope(r, namespace, obj);
   obj.metadata = { ...(obj.metadata ?? {}) };
   const m = obj.metadata;
   if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
@@ -80,7 +81,14 @@ export function updateObject(
   opts: MemoryWriteOptions & { subresource?: 'status' },
   how: WriteHow,
 ): { object: KubeObject; created: boolean } {
-  if (!opts.isDecoded) checkDecodes(r, body);
+  // Decoding rewrites the body's times as stored, so it works on the store's own copy.
+  if (!opts.isDecoded) {
+    if (!how.ownsBody) {
+      body = cloneJson(body);
+      how = { ...how, ownsBody: true };
+    }
+    checkDecodes(r, body);
+  }
   const ns = writeScope(r, namespace, body);
   const bodyMeta = body.metadata ?? {};
   if (bodyMeta.name && bodyMeta.name !== name) {

@@ -9,7 +9,6 @@ import type { KubeObject } from '../../api-types/meta.js';
 import { type FieldCause, FieldPath, immutable, invalid, required } from './field.js';
 import { str, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from './names.js';
-import { isMicroTime, validateMicroTime, validateTime } from './time.js';
 
 const reportingInstanceLengthLimit = 128;
 const actionLengthLimit = 128;
@@ -62,7 +61,7 @@ const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== ''
 /** Validates an Event of either version on create or update; `isEventsV1` selects events.k8s.io/v1. */
 export function validateEvent(obj: KubeObject, old: KubeObject | undefined, isEventsV1: boolean): FieldCause[] {
   const ev = toInternal(obj, isEventsV1);
-  const errs = [...validateWireTimes(obj, isEventsV1), ...legacyValidate(ev, isEventsV1)];
+  const errs = legacyValidate(ev, isEventsV1);
   // core/v1 Events keep their historical leniency: only the legacy rules apply.
   if (!isEventsV1) {
     if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
@@ -134,17 +133,5 @@ function validateSeries(ev: InternalEvent): FieldCause[] {
   const errs: FieldCause[] = [];
   if (!(typeof ev.series.count === 'number' && ev.series.count >= 2)) errs.push(invalid(FieldPath.root('series.count'), '', 'should be at least 2'));
   if (!isSet(ev.series.lastObservedTime)) errs.push(required(FieldPath.root('series.lastObservedTime')));
-  return errs;
-}
-
-function validateWireTimes(obj: KubeObject, isEventsV1: boolean): FieldCause[] {
-  const o = obj as Record<string, unknown>;
-  const errs = [...validateMicroTime(o.eventTime, FieldPath.root('eventTime'))];
-  const series = o.series as { lastObservedTime?: unknown } | undefined;
-  if (series && isSet(series.lastObservedTime) && !isMicroTime(series.lastObservedTime)) {
-    errs.push(...validateMicroTime(series.lastObservedTime, FieldPath.root('series', 'lastObservedTime')));
-  }
-  const times = isEventsV1 ? ['deprecatedFirstTimestamp', 'deprecatedLastTimestamp'] : ['firstTimestamp', 'lastTimestamp'];
-  for (const t of times) errs.push(...validateTime(o[t], FieldPath.root(t)));
   return errs;
 }

@@ -23,6 +23,7 @@ import { pathString } from '../patch/path-string.js';
 import { itemPE } from '../patch/item-path-element.js';
 import { type FieldSchema, fieldSchema, schemaFor } from '../patch/merge-keys.js';
 import { GO_FIELD_TYPES } from './go-types.js';
+import { decodeGoTime, type GoTimeKind } from './go-time.js';
 
 /** A member of a message's JSON object: its type and the Go type string of its field. */
 export interface Member {
@@ -30,6 +31,14 @@ export interface Member {
   goType: string;
   /** For a string or boolean field, the `typeof` its values have: checked in place, the common case. */
   plainType: 'string' | 'boolean' | undefined;
+  /** For a metav1.Time or MicroTime field, which. */
+  time: GoTimeKind | undefined;
+}
+
+/** The time type of a field of type `t`, if it is one. */
+function timeOf(t: FieldType): GoTimeKind | undefined {
+  if (t.kind !== 'message') return undefined;
+  return t.message === 'meta.Time' ? 'Time' : t.message === 'meta.MicroTime' ? 'MicroTime' : undefined;
 }
 
 /** The `typeof` of a field of type `t` whose every value of that type is right, if any. */
@@ -77,7 +86,7 @@ export function schemaMembers(key: string): ReadonlyMap<string, Member> {
     for (const [name, text] of Object.values(ALL_MESSAGES[key] ?? {})) {
       const type = parseFieldType(text);
       if (name === '' && type.kind === 'message') for (const [n, m] of schemaMembers(type.message)) out.set(n, m);
-      else out.set(name, { type, goType: overrides[name] ?? defaultGoType(type), plainType: plainTypeOf(type) });
+      else out.set(name, { type, goType: overrides[name] ?? defaultGoType(type), plainType: plainTypeOf(type), time: timeOf(type) });
     }
     membersByKey.set(key, out);
   }
@@ -137,10 +146,14 @@ class Walk {
   private readonly applyPath: string[] = [];
   private readonly ssaSchemas: (FieldSchema | undefined)[] = [];
 
-  /** @param isApply collect every error with structured-merge-diff's paths (else stop at Go's winning one). */
+  /**
+   * @param isApply collect every error with structured-merge-diff's paths (else stop at Go's winning one).
+   * @param isNormalizing rewrite each time as kube-apiserver stores it (decodeGoTime), in place.
+   */
   constructor(
     private readonly isApply: boolean,
     kind: string,
+    private readonly isNormalizing = false,
   ) {
     if (isApply) this.ssaSchemas.push(schemaFor(kind));
   }
@@ -164,6 +177,14 @@ class Walk {
       }
       // null is a zero value to Go.
       if (value === null || value === undefined || typeof value === member.plainType) continue;
+      // A time's own UnmarshalJSON parses it (structured-merge-diff takes any string).
+      if (member.time !== undefined && typeof value === 'string' && !this.isApply) {
+        const decoded = decodeGoTime(value, member.time);
+        if ('error' in decoded) this.push(decoded.error, true, undefined);
+        else if (this.isNormalizing && decoded.text !== value) obj[name] = decoded.text;
+        if (this.isDone()) break;
+        continue;
+      }
       this.fields.push(name);
       if (this.isApply) this.atApplyPath(fieldPE(name), fieldSchema(this.ssaSchema(), name), () => this.value(member.type, member.goType, value));
       else this.value(member.type, member.goType, value);
@@ -289,11 +310,14 @@ function schemaOf(apiVersion: string, kind: string): string | undefined {
 /**
  * The error Go's decoder reports for `obj` (its kind's `apiVersion` as `group/version`, `v1` for
  * core), or undefined when every value has its type or the kind has no schema here.
+ * `isNormalizing`: also rewrite, in place, each metav1.Time and MicroTime as kube-apiserver
+ * stores and answers it (UTC; seconds, or microseconds; null for the zero time), as decoding
+ * into the Go type and encoding again does. Only for an object the caller owns.
  */
-export function jsonTypeError(apiVersion: string, kind: string, obj: object): string | undefined {
+export function jsonTypeError(apiVersion: string, kind: string, obj: object, isNormalizing = false): string | undefined {
   const key = schemaOf(apiVersion, kind);
   if (key === undefined) return undefined;
-  const walk = new Walk(false, kind);
+  const walk = new Walk(false, kind, isNormalizing);
   walk.object(key, goName(key), obj as Record<string, unknown>, true);
   return (walk.errors.find((e) => e.isHard) ?? walk.errors[0])?.message;
 }

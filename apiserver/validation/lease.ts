@@ -1,12 +1,11 @@
 /**
- * coordination.k8s.io/v1 Lease validation (pkg/apis/coordination/validation ValidateLease{,Update}),
- * plus the MicroTime wire format of acquireTime and renewTime.
+ * coordination.k8s.io/v1 Lease validation (pkg/apis/coordination/validation ValidateLease{,Update}).
+ * The MicroTime format of acquireTime and renewTime is the decoder's (go-time.ts), as upstream.
  */
 import type { Lease } from '../../api-types/networking.js';
 import { type FieldCause, FieldPath, invalid } from './field.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNSSubdomain } from './names.js';
-import { validateMicroTime } from './time.js';
 
 /** Validates a Lease on create or update. */
 export function validateLease(lease: Lease, old: Lease | undefined): FieldCause[] {
@@ -23,7 +22,5 @@ export function validateLease(lease: Lease, old: Lease | undefined): FieldCause[
   if (transitions !== undefined && transitions !== null && !(typeof transitions === 'number' && transitions >= 0)) {
     errs.push(invalid(path.child('leaseTransitions'), transitions, 'must be greater than or equal to 0'));
   }
-  errs.push(...validateMicroTime(spec.acquireTime, path.child('acquireTime')));
-  errs.push(...validateMicroTime(spec.renewTime, path.child('renewTime')));
   return errs;
 }

@@ -360,7 +360,7 @@ test('MemoryStore › a Service\'s empty selector is not stored: it reads back w
   const b = s.create(services, 'default', { metadata: { name: 'b' }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } });
   const cleared = s.patch(services, 'default', 'b', 'application/merge-patch+json', JSON.stringify({ spec: { selector: { app: null } } })).object;
   t.false('selector' in (cleared.spec as object), 'removing the last key leaves no selector');
-  t.deepEqual((s.update(services, 'default', 'b', { ...cleared, spec: { ...cleared.spec, selector: {} } }).object.spec as { selector?: unknown }).selector, undefined);
+  t.deepEqual((s.update(services, 'default', 'b', { ...cleared, spec: { ...(cleared.spec as object), selector: {} } }).object.spec as { selector?: unknown }).selector, undefined);
   t.deepEqual((b.spec as { selector?: unknown }).selector, { app: 'b' });
 });
 
