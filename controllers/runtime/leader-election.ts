@@ -6,23 +6,34 @@
  *    taken when it does not exist, has no holder, is ours, or has not been renewed for its
  *    lease duration as measured on OUR clock since we last saw the record change (never by
  *    comparing the holder's renewTime with our clock, so clock skew cannot elect two leaders).
+ *    This read-check-write is the slow path.
  * 2. Every write is an optimistic update preconditioned on the Lease's resourceVersion; a 409
  *    means someone else wrote first and we simply try again later.
- * 3. Renew: every retry period; if no renewal succeeds within the renew deadline, leadership is
- *    lost: `onStoppedLeading` runs (svcplane then exits non-zero, as kube-controller-manager does).
- *    The deadline is a timer, not a check made when a request returns: each attempt is aborted
- *    when the time left to the deadline runs out (client-go's renew() runs tryAcquireOrRenew
- *    under context.WithTimeout(ctx, RenewDeadline)), so a request that never answers cannot keep
- *    us leading. A candidate's attempt gets a whole renew deadline (kube-controller-manager's
- *    Lease client has Timeout = RenewDeadline).
- * 4. Release (graceful shutdown, client-go's ReleaseOnCancel): stop the renew loop (aborting the
+ * 3. Renew, fast path (tryAcquireOrRenew step 1): when the record we observed last names us and
+ *    has not expired on our clock, the renewal is written straight over that record (its
+ *    resourceVersion, acquireTime and leaseTransitions) without reading the Lease first: one
+ *    request per renewal. If that write fails (most often a 409: someone else wrote the Lease)
+ *    the same attempt, within the same deadline, falls back to the slow path of step 1. A slow
+ *    path whose read still names us counts in `leader_election_slowpath_total{name}` before it
+ *    writes, whether or not the write then succeeds (tryAcquireOrRenew step 4,
+ *    slowpathExercised). An attempt already cut by its deadline or by stop() does not fall back.
+ * 4. Renew deadline: renew every retry period; if no renewal succeeds within the renew deadline,
+ *    leadership is lost: `onStoppedLeading` runs (svcplane then exits non-zero, as
+ *    kube-controller-manager does). The deadline is a timer, not a check made when a request
+ *    returns: each attempt is aborted when the time left to the deadline runs out (client-go's
+ *    renew() runs tryAcquireOrRenew under context.WithTimeout(ctx, RenewDeadline)), so a request
+ *    that never answers cannot keep us leading. A candidate's attempt gets a whole renew deadline
+ *    (kube-controller-manager's Lease client has Timeout = RenewDeadline).
+ * 5. Release (graceful shutdown, client-go's ReleaseOnCancel): stop the renew loop (aborting the
  *    attempt in flight) and wait for it to end; then, if we may hold the Lease, read it afresh
  *    and clear the holder so a standby takes over at once. A 409 there is most likely our own
- *    aborted renewal landing after the read: read again and, still holding it, retry once.
- * 5. Metrics (`metrics` option), as client-go's leaderMetrics: `leader_election_master_status{name}`
+ *    aborted renewal landing after the read: read again and, still holding it, retry once. The
+ *    released record becomes the observed one, so a later start() takes no fast path over it.
+ * 6. Metrics (`metrics` option), as client-go's leaderMetrics: `leader_election_master_status{name}`
  *    is set to 0 when the elector is built (NewLeaderElector), so a standby publishes its 0 from
  *    the start, to 1 on acquiring (acquire) and back to 0 on losing the Lease (renew). Stopping
  *    and releasing leave it as it is (release() does not touch it; the process is on its way out).
+ *    `leader_election_slowpath_total{name}` counts slow-path renewals (step 3).
  *
  * Times are MicroTime: exactly 6 fractional digits.
  */
@@ -34,11 +45,14 @@ import { RequestTimeoutError, raceAbort } from './abort.js';
 import type { ResourceClient } from './kube-client.js';
 
 /**
- * Where an elector reports whether it leads (`leader_election_master_status{name}`);
- * RuntimeMetrics (metrics.ts) is one.
+ * Where an elector reports its metrics (client-go's leaderelection.LeaderMetric); RuntimeMetrics
+ * (metrics.ts) is one.
  */
-export interface LeaderStatusMetric {
+export interface LeaderElectionMetrics {
+  /** Sets `leader_election_master_status{name}`: 1 leading, 0 standing by (On/Off). */
   setLeader(name: string, leading: boolean): void;
+  /** Adds one to `leader_election_slowpath_total{name}`: a renewal took the slow path (SlowpathExercised). */
+  countSlowPath(name: string): void;
 }
 
 /** Gives the Lease client whose requests abort with `signal` (one signal per attempt). */
@@ -74,9 +88,10 @@ export interface LeaderElectionOptions {
   onNewLeader?: (identity: string) => void;
   /**
    * Told whether we lead, under the Lease name: 0 from construction (a standby's series exists
-   * from the start), 1 on acquiring, 0 on losing; see step 5. @default none
+   * from the start), 1 on acquiring, 0 on losing; and of every slow-path renewal; see step 6.
+   * @default none
    */
-  metrics?: LeaderStatusMetric;
+  metrics?: LeaderElectionMetrics;
   logger?: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -129,7 +144,7 @@ export class LeaderElector {
     };
     const problem = leaderElectionTimingProblem(this.#o);
     if (problem) throw new RangeError(problem);
-    // 5. Every candidate publishes its status from the start, a standby its 0.
+    // 6. Every candidate publishes its status from the start, a standby its 0.
     this.#o.metrics?.setLeader(this.#o.name, false);
   }
 
@@ -172,7 +187,7 @@ export class LeaderElector {
     if (this.#stopped) return;
     const { clock, renewDeadlineMs, retryPeriodMs } = this.#o;
     const startedMs = clock.now();
-    // 3. The time left to the renew deadline bounds this attempt.
+    // 4. The time left to the renew deadline bounds this attempt.
     const budgetMs = this.#leading ? this.#lastRenewMs + renewDeadlineMs - startedMs : renewDeadlineMs;
     if (budgetMs <= 0) return this.#lose();
     const abort = new AbortController();
@@ -206,7 +221,7 @@ export class LeaderElector {
     this.#timer = clock.setTimer(() => void this.#tick(), waitMs);
   }
 
-  /** 3. No renewal within the renew deadline: we may no longer lead. */
+  /** 4. No renewal within the renew deadline: we may no longer lead. */
   #lose(): void {
     this.#leading = false;
     this.#stopped = true;
@@ -221,12 +236,31 @@ export class LeaderElector {
     return typeof leases === 'function' ? leases(signal) : leases;
   }
 
-  /** One attempt; true when we hold the Lease afterwards. Never throws; ends when `signal` aborts. */
+  /**
+   * One attempt (client-go tryAcquireOrRenew): the fast path when we lead (3.), else or after it
+   * fails the slow path (1.). True when we hold the Lease afterwards. Never throws; ends when
+   * `signal` aborts.
+   */
   async #tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     const { namespace, name, identity, clock } = this.#o;
     const leases = this.#leases(signal);
     const now = clock.now();
     try {
+      // 3. Fast path: write over the record observed last, no read first.
+      const observed = this.#observed;
+      if (observed?.holder === identity && this.#isLeaseValid(now)) {
+        const spec = observed.record.spec;
+        try {
+          const renewed = await raceAbort(leases.update(this.#withOurRecord(observed.record, spec?.acquireTime ?? microTime(now), spec?.leaseTransitions ?? 0, now)), signal);
+          this.#observe(renewed, clock.now());
+          return true;
+        } catch (err) {
+          // A cancelled context fails client-go's Get at once too: nothing more is sent.
+          if (signal.aborted) throw err;
+          this.#o.logger?.warn({ lease: `${namespace}/${name}`, err: err instanceof Error ? err.message : String(err) }, 'failed to update lease optimistically, falling back to slow path');
+        }
+      }
+      // 1. Slow path: read (or create), check, update.
       let current: Lease;
       try {
         current = await raceAbort(leases.get(namespace, name), signal);
@@ -237,7 +271,7 @@ export class LeaderElector {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
             metadata: { name, namespace },
-            spec: this.#spec(now, 0, now),
+            spec: this.#spec(microTime(now), 0, now),
           }),
           signal,
         );
@@ -246,18 +280,13 @@ export class LeaderElector {
       }
       this.#observe(current, now);
       const holder = current.spec?.holderIdentity ?? '';
-      const expired = now >= this.#observed!.atMs + (current.spec?.leaseDurationSeconds ?? 0) * 1000;
-      if (holder && holder !== identity && !expired) return false;
+      if (holder && holder !== identity && this.#isLeaseValid(now)) return false;
       const transitions = current.spec?.leaseTransitions ?? 0;
       const ours = holder === identity;
-      const acquireMs = ours && current.spec?.acquireTime ? Date.parse(current.spec.acquireTime) : now;
-      const updated = await raceAbort(
-        leases.update({
-          ...current,
-          spec: { ...current.spec, ...this.#spec(acquireMs, ours ? transitions : transitions + 1, now) },
-        }),
-        signal,
-      );
+      // 3. The holder renewing through the read: client-go counts it when the record it just read names it.
+      if (ours) this.#o.metrics?.countSlowPath(name);
+      const acquireTime = ours && current.spec?.acquireTime ? current.spec.acquireTime : microTime(now);
+      const updated = await raceAbort(leases.update(this.#withOurRecord(current, acquireTime, ours ? transitions : transitions + 1, now)), signal);
       this.#observe(updated, clock.now());
       return true;
     } catch (err) {
@@ -269,11 +298,25 @@ export class LeaderElector {
     }
   }
 
-  #spec(acquireMs: number, transitions: number, renewMs: number): NonNullable<Lease['spec']> {
+  /**
+   * Whether the record observed last is unexpired on our clock: its lease duration has not passed
+   * since we saw it change (client-go isLeaseValid, over observedTime).
+   */
+  #isLeaseValid(nowMs: number): boolean {
+    const o = this.#observed;
+    return !!o && o.atMs + (o.record.spec?.leaseDurationSeconds ?? 0) * 1000 > nowMs;
+  }
+
+  /** `base` (resourceVersion included, so the write is preconditioned on it) with our record in its spec. */
+  #withOurRecord(base: Lease, acquireTime: string, transitions: number, renewMs: number): Lease {
+    return { ...base, spec: { ...base.spec, ...this.#spec(acquireTime, transitions, renewMs) } };
+  }
+
+  #spec(acquireTime: string, transitions: number, renewMs: number): NonNullable<Lease['spec']> {
     return {
       holderIdentity: this.#o.identity,
       leaseDurationSeconds: Math.ceil(this.#o.leaseDurationMs / 1000),
-      acquireTime: microTime(acquireMs),
+      acquireTime,
       renewTime: microTime(renewMs),
       leaseTransitions: transitions,
     };
@@ -291,7 +334,7 @@ export class LeaderElector {
   }
 
   /**
-   * 4. Hands the Lease back: empty holder, 1 s duration, as client-go's release does, from a
+   * 5. Hands the Lease back: empty holder, 1 s duration, as client-go's release does, from a
    * fresh read; one more read and write after a 409 while we still hold it. Bounded by the renew
    * deadline (the Timeout of kube-controller-manager's Lease client). Never throws.
    */
@@ -306,7 +349,9 @@ export class LeaderElector {
         if (current.spec?.holderIdentity !== identity) return;
         const now = microTime(clock.now());
         try {
-          await raceAbort(leases.update({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } }), abort.signal);
+          const released = await raceAbort(leases.update({ ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now } }), abort.signal);
+          // client-go release() sets the observed record: no fast path over a Lease we gave back.
+          this.#observe(released, clock.now());
           this.#o.logger?.info({ lease: `${namespace}/${name}` }, 'released lease');
           return;
         } catch (err) {

@@ -128,7 +128,8 @@ export class Manager {
         clock: opts.clock,
         random: opts.random,
         logger: opts.logger.child({ component: 'leader-election' }),
-        // The elector publishes leader_election_master_status itself, a standby's 0 included.
+        // The elector publishes leader_election_master_status itself, a standby's 0 included,
+        // and counts leader_election_slowpath_total.
         metrics: opts.metrics,
         onStartedLeading: () => void this.#startControllers(),
         onStoppedLeading: () => {

@@ -1,9 +1,9 @@
 /**
  * The runtime's Prometheus metrics on one prom-client Registry: API requests by verb and code
- * (client-go's `rest_client_*` names), informer relists, leader-election status
- * (`leader_election_master_status`, as client-go's leaderelection exports it), the work queues'
- * `workqueue_*` family, and Node process metrics. Controllers add their own families to the
- * same registry.
+ * (client-go's `rest_client_*` names), informer relists, leader election
+ * (`leader_election_master_status` and `leader_election_slowpath_total`, as client-go's
+ * leaderelection exports them), the work queues' `workqueue_*` family, and Node process
+ * metrics. Controllers add their own families to the same registry.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { prometheusWorkQueueMetrics, type PrometheusWorkQueueMetrics } from './workqueue-metrics.js';
@@ -26,6 +26,12 @@ export interface RuntimeMetrics {
    * process without leader election has no series.
    */
   setLeader(name: string, leading: boolean): void;
+  /**
+   * Adds one to `leader_election_slowpath_total{name}`: the leader renewed by reading the Lease
+   * first, its optimistic write having failed or been skipped (client-go tryAcquireOrRenew,
+   * slowpathExercised). No series until the first slow path, as upstream's CounterVec.
+   */
+  countSlowPath(name: string): void;
 }
 
 /** Creates the registry and the runtime metric families. */
@@ -42,6 +48,13 @@ export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): R
   });
   const relists = new Counter({ name: `${metricsPrefix}informer_relists_total`, help: 'Number of full lists an informer made (its first sync included).', labelNames: ['resource'], registers: [registry] });
   const leader = new Gauge({ name: 'leader_election_master_status', help: 'Whether this process leads on the Lease called name: 1 leader, 0 standby. Sum by name across replicas.', labelNames: ['name'], registers: [registry] });
+  // Name, help and label of staging/src/k8s.io/component-base/metrics/prometheus/clientgo/leaderelection/metrics.go (leaderSlowpathCounter).
+  const slowPaths = new Counter({
+    name: 'leader_election_slowpath_total',
+    help: "Total number of slow path exercised in renewing leader leases. 'name' is the string used to identify the lease. Please make sure to group by name.",
+    labelNames: ['name'],
+    registers: [registry],
+  });
   return {
     registry,
     workQueues: prometheusWorkQueueMetrics(registry),
@@ -51,6 +64,7 @@ export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): R
     },
     countRelist: (resource) => relists.inc({ resource }),
     setLeader: (name, leading) => leader.set({ name }, leading ? 1 : 0),
+    countSlowPath: (name) => slowPaths.inc({ name }),
   };
 }
 

@@ -263,11 +263,13 @@ test('leader election › stop waits for a hung attempt no longer than it takes 
   store.close();
 });
 
-/** The `leader_election_master_status` series of a registry, by lease name. */
-async function masterStatus(metrics: RuntimeMetrics): Promise<Record<string, number>> {
-  const got = await metrics.registry.getSingleMetric('leader_election_master_status')?.get();
+/** The series of one leader-election family of a registry, by lease name. */
+async function series(metrics: RuntimeMetrics, family: string): Promise<Record<string, number>> {
+  const got = await metrics.registry.getSingleMetric(family)?.get();
   return Object.fromEntries((got?.values ?? []).map((v) => [String(v.labels.name), v.value]));
 }
+const masterStatus = (m: RuntimeMetrics) => series(m, 'leader_election_master_status');
+const slowPaths = (m: RuntimeMetrics) => series(m, 'leader_election_slowpath_total');
 
 test('leader election › leader_election_master_status: 0 from construction (a standby too), 1 on acquiring, 0 on losing', async (t) => {
   const store = new MemoryStore();
@@ -312,5 +314,90 @@ test('leader election › the status series carries the Lease name; without lead
   await settle(5);
   t.deepEqual(await masterStatus(metrics), { renamed: 1 });
   await elector.stop();
+  store.close();
+});
+
+test('leader election › the leader renews with one request: an update over the record it observed, no read (fast path)', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  const a = candidate(store, clock, 'a', metrics);
+  a.elector.start();
+  await settle(5);
+  t.deepEqual(a.faults.calls, ['get leases', 'create leases'], 'a candidate reads first');
+  const acquired = await lease(store);
+  a.faults.calls.length = 0;
+  await run(clock, 4_000);
+  t.deepEqual(a.faults.calls, ['update leases', 'update leases'], 'two renewals, one request each');
+  const l = await lease(store);
+  t.not(l.spec?.renewTime, acquired.spec?.renewTime);
+  t.is(l.spec?.acquireTime, acquired.spec?.acquireTime, 'acquireTime carried over from the observed record');
+  t.is(l.spec?.leaseTransitions, 0);
+  t.deepEqual(await slowPaths(metrics), {}, 'no slow path, no series');
+  await a.elector.stop();
+  store.close();
+});
+
+test('leader election › a fast-path 409 falls back to read-then-update in the same attempt and counts leader_election_slowpath_total', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  const a = candidate(store, clock, 'a', metrics);
+  a.elector.start();
+  await settle(5);
+  // Someone else writes the Lease (still held by a): a's observed resourceVersion is stale.
+  const leases = new InProcessClient(store).resource<Lease>(leaseRef);
+  const seen = await lease(store);
+  const other = await leases.update({ ...seen, metadata: { ...seen.metadata, annotations: { touched: 'yes' } } });
+  a.faults.calls.length = 0;
+  await run(clock, 2_000);
+  t.deepEqual(a.faults.calls, ['update leases', 'get leases', 'update leases'], 'fast path refused, then the slow path, in one attempt');
+  const l = await lease(store);
+  t.is(l.spec?.holderIdentity, 'a');
+  t.is(l.metadata.annotations?.touched, 'yes', 'written over the fresh read');
+  t.not(l.metadata.resourceVersion, other.metadata.resourceVersion, 'renewed');
+  t.deepEqual(await slowPaths(metrics), { svcplane: 1 });
+  // The next renewal is a fast one again.
+  a.faults.calls.length = 0;
+  await run(clock, 2_000);
+  t.deepEqual(a.faults.calls, ['update leases']);
+  t.deepEqual(await slowPaths(metrics), { svcplane: 1 });
+  // A transient failure of the fast path falls back too.
+  a.faults.failNext({ verb: 'update', resource: 'leases', error: () => internalError('etcd timeout') });
+  a.faults.calls.length = 0;
+  await run(clock, 2_000);
+  t.deepEqual(a.faults.calls, ['get leases', 'update leases']);
+  t.deepEqual(await slowPaths(metrics), { svcplane: 2 });
+  t.true(a.elector.isLeader());
+  t.deepEqual(a.log, ['started']);
+  const text = await metrics.registry.metrics();
+  t.regex(text, /^# HELP leader_election_slowpath_total Total number of slow path exercised in renewing leader leases\. 'name' is the string used to identify the lease\. Please make sure to group by name\.$/m);
+  t.regex(text, /^# TYPE leader_election_slowpath_total counter$/m);
+  t.regex(text, /^leader_election_slowpath_total\{name="svcplane"\} 2$/m);
+  await a.elector.stop();
+  store.close();
+});
+
+test('leader election › a fast-path 409 because another took the Lease: the slow path reads it, does not write, counts nothing', async (t) => {
+  const store = new MemoryStore();
+  const clock = new FakeClock(Date.UTC(2026, 10, 21));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  const a = candidate(store, clock, 'a', metrics);
+  a.elector.start();
+  await settle(5);
+  const current = await lease(store);
+  await new InProcessClient(store).resource<Lease>(leaseRef).update({ ...current, spec: { ...current.spec, holderIdentity: 'b', renewTime: microTime(clock.now()) } });
+  a.faults.calls.length = 0;
+  await run(clock, 2_000);
+  t.deepEqual(a.faults.calls, ['update leases', 'get leases'], 'held by b and unexpired: no write');
+  t.is(a.elector.leader(), 'b');
+  t.is((await lease(store)).spec?.holderIdentity, 'b');
+  t.deepEqual(await slowPaths(metrics), {});
+  // a no longer takes the fast path: its observed record names b.
+  a.faults.calls.length = 0;
+  await run(clock, 2_000);
+  t.deepEqual(a.faults.calls, ['get leases']);
+  await run(clock, 8_000);
+  t.deepEqual(a.log, ['started', 'stopped'], 'loses at the renew deadline');
   store.close();
 });
