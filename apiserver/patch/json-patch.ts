@@ -1,7 +1,10 @@
 /**
  * JSON patch (RFC 6902): add, remove, replace, move, copy and test over JSON pointers
- * (RFC 6901: `~1` is `/`, `~0` is `~`, `-` appends to an array). Error texts follow
- * gopkg.in/evanphx/json-patch.v4 (patch.go), which the API server uses.
+ * (RFC 6901: `~1` is `/`, `~0` is `~`, `-` appends to an array). Behaviour and error texts follow
+ * gopkg.in/evanphx/json-patch.v4 v4.12.0 (patch.go), which kube-apiserver 1.33 applies JSON
+ * patches with (k8s.io/apiserver pkg/endpoints/handlers/patch.go, jsonPatcher.applyJSPatch),
+ * where it differs from the RFC: `-` means "the end" only to add on an array (on an object it is
+ * a member name like any other), and replace of a missing object member adds it.
  */
 import { malformedPatch, cannotApply, tooLarge } from './errors.js';
 import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
@@ -133,28 +136,56 @@ function add(root: JsonObject, pointer: string, value: unknown): void {
   }
 }
 
+/**
+ * Removes the member or element at `pointer` and returns it. As json-patch v4 (Patch.remove over
+ * partialDoc.remove / partialArray.remove), the last token of an object path is just a member
+ * name (`-` included), and on an array it must parse as a Go integer: `-` there is a syntax error,
+ * not "the end".
+ */
 function remove(root: JsonObject, pointer: string): unknown {
   const loc = parentOf(root, pointer);
-  if (!loc || child(loc.parent, loc.key) === undefined) {
+  if (!loc || (!Array.isArray(loc.parent) && !isObject(loc.parent))) {
     throw cannotApply(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
   }
   if (Array.isArray(loc.parent)) {
-    const i = arrayIndex(loc.key, loc.parent.length - 1) as number;
+    const i = arrayIndex(loc.key, loc.parent.length - 1);
+    if (i === undefined) throw cannotApply(`error in remove for path: '${pointer}': ${badArrayIndex(loc.key)}`);
     return loc.parent.splice(i, 1)[0];
   }
   const obj = loc.parent as JsonObject;
   const old = own(obj, loc.key);
+  if (old === undefined) throw cannotApply(`error in remove for path: '${pointer}': Unable to remove nonexistent key: ${loc.key}: missing value`);
   delete obj[loc.key];
   return old;
 }
 
+/**
+ * Why an array token is no element, in json-patch v4's words: Go's strconv.Atoi refuses it
+ * (`-` included), or it is past the end.
+ */
+function badArrayIndex(key: string): string {
+  if (!/^[+-]?[0-9]+$/.test(key)) return `strconv.Atoi: parsing "${key}": invalid syntax`;
+  return `Unable to access invalid index: ${key}: invalid index referenced`;
+}
+
+/**
+ * Replaces the value at `pointer`. On an object this sets the member whether or not it exists:
+ * json-patch v4's partialDoc.get never reports a missing key, so its Patch.replace acts as add
+ * there (evanphx/json-patch#119; only v5 refuses, and kube-apiserver 1.33 applies JSON patches
+ * with gopkg.in/evanphx/json-patch.v4 v4.12.0). On an array the element must exist; `-` is none.
+ */
 function replace(root: JsonObject, pointer: string, value: unknown): void {
   const loc = parentOf(root, pointer);
-  if (!loc || child(loc.parent, loc.key) === undefined) {
-    throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+  if (!loc || (!Array.isArray(loc.parent) && !isObject(loc.parent))) {
+    throw cannotApply(`replace operation does not apply: doc is missing path: ${pointer}: missing value`);
   }
-  if (Array.isArray(loc.parent)) loc.parent[arrayIndex(loc.key, loc.parent.length - 1) as number] = value;
-  else put(loc.parent as JsonObject, loc.key, value);
+  if (Array.isArray(loc.parent)) {
+    const i = arrayIndex(loc.key, loc.parent.length - 1);
+    if (i === undefined) throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+    loc.parent[i] = value;
+  } else {
+    put(loc.parent as JsonObject, loc.key, value);
+  }
 }
 
 function get(root: JsonObject, pointer: string): unknown {
