@@ -5,7 +5,9 @@
  * `ApiError`s: callers match on `code` and `reason`, never on the message.
  */
 import type { StatusCause } from '../../api-types/meta.js';
-import { ApiError, badRequest, invalid } from '../errors.js';
+import { ApiError, badRequest, invalid, unclassifiedError } from '../errors.js';
+import { formatGoValue, goTypeName } from './go-format.js';
+import type { JsonObject } from './json-value.js';
 
 /** 400 BadRequest: the patch body cannot be decoded or is not of the patch type's shape. */
 export function malformedPatch(message: string): ApiError {
@@ -29,6 +31,38 @@ export function cannotApply(detail: string): ApiError {
     details: { causes: [{ message: detail }] },
     code: 422,
   });
+}
+
+/**
+ * 500 with no reason and the error's own text: a strategic merge patch failure that
+ * kube-apiserver's interpretStrategicMergePatchError (handlers/patch.go) passes through, being
+ * none of the mergepatch sentinels it maps to 400 or 422, so that responsewriters'
+ * ErrorToAPIStatus answers it as an error no layer made a Status of.
+ */
+export function strategicMergeFailed(message: string): ApiError {
+  return unclassifiedError(message);
+}
+
+/** mergepatch.ErrNoMergeKey, a 500: `map: <the element, as Go prints it> does not contain declared merge key: <key>`. */
+export function noMergeKey(element: JsonObject, mergeKey: string): ApiError {
+  return strategicMergeFailed(`map: ${formatGoValue(element)} does not contain declared merge key: ${mergeKey}`);
+}
+
+/**
+ * mergepatch.ErrBadPatchType, a 500: `unknown patch type: <directive> in map: <map>`. The
+ * directive is printed with `%s`: a string as it is, another scalar as `%!s(<type>=<value>)`
+ * (a list or map directive prints as `%v` would, an approximation of `%s` on its elements).
+ */
+export function badPatchType(directive: unknown, map: JsonObject): ApiError {
+  let shown: string;
+  if (typeof directive === 'string' || Array.isArray(directive) || (directive !== null && typeof directive === 'object')) shown = formatGoValue(directive);
+  else shown = directive === null ? '%!s(<nil>)' : `%!s(${goTypeName(directive)}=${formatGoValue(directive)})`;
+  return strategicMergeFailed(`unknown patch type: ${shown} in map: ${formatGoValue(map)}`);
+}
+
+/** mergepatch.ErrBadArgType, a 500: `expected a <Go type>, but received a <Go type of actual>`. */
+export function badArgType(expectedGoType: string, actual: unknown): ApiError {
+  return strategicMergeFailed(`expected a ${expectedGoType}, but received a ${goTypeName(actual)}`);
 }
 
 /**

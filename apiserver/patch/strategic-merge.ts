@@ -1,11 +1,18 @@
 /**
  * Strategic merge patch, as apimachinery/pkg/util/strategicpatch/patch.go applies it: maps merge
  * key by key (null deletes), lists merge by their `patchMergeKey` or as sets of scalars when the
- * schema says so and are replaced otherwise, and the directives `$patch` (replace, delete,
- * merge), `$retainKeys`, `$deleteFromPrimitiveList/<f>` and `$setElementOrder/<f>` are honoured.
+ * schema says so and are replaced otherwise, and the directives `$patch` (replace, delete),
+ * `$retainKeys`, `$deleteFromPrimitiveList/<f>` and `$setElementOrder/<f>` are honoured.
  * This is what kubectl client-side apply and `kubectl patch` send.
+ *
+ * Upstream merges a patch map into an original map (mergeMap) only where the original holds a map
+ * at that place, and a patch list into a list (mergeSlice) only where it holds a list; anything
+ * else the patch brings is new content, taken as it is (removeDirectives). Its merge-time checks
+ * (directives, merge keys, `$setElementOrder`) apply only to the former: `merging` below. Their
+ * failures are 500s carrying upstream's text (errors.ts, strategicMergeFailed).
  */
-import { malformedPatch, cannotApply } from './errors.js';
+import { malformedPatch, cannotApply, badArgType, badPatchType, noMergeKey, strategicMergeFailed } from './errors.js';
+import { formatGoValue } from './go-format.js';
 import { cloneJson, isObject, jsonEqual, own, put, type JsonObject } from './json-value.js';
 import { fieldSchema, type FieldSchema, type ListSchema, type MapSchema } from './merge-keys.js';
 
@@ -14,26 +21,33 @@ const RETAIN_KEYS = '$retainKeys';
 const BAD_RETAIN_KEYS = 'invalid patch format of retainKeys';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
 const SET_ORDER = '$setElementOrder/';
+/** The Go type a list decodes to, as mergepatch.ErrBadArgType names it. */
+const GO_LIST = '[]interface {}';
+const GO_MAP = 'map[string]interface {}';
 
 /** Returns `original` with `patch` merged in by `schema`; neither input is mutated. */
 export function strategicMerge(original: JsonObject, patch: JsonObject, schema: MapSchema | undefined): JsonObject {
-  return mergeMap(cloneJson(original), patch, schema);
+  return mergeMap(cloneJson(original), patch, schema, true);
 }
 
 /**
- * Merges `patch` into `original` (a private copy, edited in place).
- * 1. `$patch`: replace returns the patch, delete empties the map, merge goes on.
+ * Merges `patch` into `original` (a private copy, edited in place); `merging` is false for new
+ * content (upstream's removeDirectives), whose directives are processed without upstream's checks.
+ * 1. `$patch`: replace returns the patch, delete empties the map; merging, any other value
+ *    (merge included) is handleDirectiveInMergeMap's ErrBadPatchType; new content goes on.
  * 2. `$retainKeys` drops original keys the list does not name.
- * 3. `$deleteFromPrimitiveList/<f>` removes values from the list f.
+ * 3. `$deleteFromPrimitiveList/<f>` removes values from the list f; merging, a
+ *    `$setElementOrder/<f>` must fit the patch's list f (checkSetElementOrder).
  * 4. Each other key: null deletes, maps and lists merge by schema, anything else replaces.
  * 5. `$setElementOrder/<f>` reorders the merged list f.
  */
-function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema | undefined): JsonObject {
+function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema | undefined, merging: boolean): JsonObject {
   // 1.
   const directive = patch[PATCH];
   if (directive !== undefined) {
-    if (directive === 'replace') return mergeMap({}, withoutKey(patch, PATCH), schema);
+    if (directive === 'replace') return mergeMap({}, withoutKey(patch, PATCH), schema, false);
     if (directive === 'delete') return {};
+    if (merging) throw badPatchType(directive, patch);
     if (directive !== 'merge') throw malformedPatch(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
   }
   // 2.
@@ -61,8 +75,10 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
         else delete original[field];
       }
     } else if (key.startsWith(SET_ORDER)) {
-      if (!Array.isArray(value)) throw malformedPatch('invalid patch format: $setElementOrder must be a list');
-      orders.push([key.slice(SET_ORDER.length), value]);
+      const field = key.slice(SET_ORDER.length);
+      if (merging) checkSetElementOrder(value, own(patch, field), fieldSchema(schema, field));
+      else if (!Array.isArray(value)) throw malformedPatch('invalid patch format: $setElementOrder must be a list');
+      orders.push([field, value as unknown[]]);
     }
   }
   // 4.
@@ -77,11 +93,11 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
       put(original, key, cloneJson(value));
     } else if (isObject(value)) {
       const before = own(original, key);
-      put(original, key, mergeMap(isObject(before) ? before : {}, value, child));
+      put(original, key, mergeMap(isObject(before) ? before : {}, value, child, merging && isObject(before)));
     } else if (Array.isArray(value)) {
       const current = own(original, key);
       const before = Array.isArray(current) ? current : [];
-      put(original, key, mergeList(before, value, child));
+      put(original, key, mergeList(before, value, child, merging && Array.isArray(current)));
       serverOrders.set(key, before);
     } else {
       put(original, key, value);
@@ -96,13 +112,72 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
   return original;
 }
 
+/**
+ * 3. Checks `$setElementOrder/<f>` against the patch's list f as mergePatchIntoOriginal and
+ * validatePatchWithSetOrderList do: both must be lists (ErrBadArgType); then, walking both,
+ * every element of the patch list (deletions left out, other directive elements skipped) must be
+ * met in the order list, in the same relative order, compared by merge key (a merge-keyed list
+ * holds maps with the key: ErrBadArgType, ErrNoMergeKey). A patch element the order list lacks,
+ * or names earlier, is upstream's "The order in patch list" error.
+ */
+function checkSetElementOrder(order: unknown, patchList: unknown, schema: FieldSchema | undefined): void {
+  if (!Array.isArray(order)) throw badArgType(GO_LIST, order);
+  if (patchList !== undefined && !Array.isArray(patchList)) throw badArgType(GO_LIST, patchList);
+  if (!patchList || order.length === 0 || patchList.length === 0) return;
+  const mergeKey = schema?.kind === 'list' && typeof schema.smp === 'object' ? schema.smp.mergeKey : '';
+  let kept: unknown[] = patchList;
+  if (mergeKey) {
+    // extractToDeleteItems: every element is a map.
+    for (const e of patchList) if (!isObject(e)) throw badArgType(GO_MAP, e);
+    kept = patchList.filter((e) => (e as JsonObject)[PATCH] !== 'delete');
+  }
+  let p = 0;
+  let s = 0;
+  while (p < kept.length && s < order.length) {
+    if (hasDirective(kept[p])) {
+      p++;
+      continue;
+    }
+    if (sameMergeKey(kept[p], order[s], mergeKey)) p++;
+    s++;
+  }
+  if (p < kept.length) {
+    throw strategicMergeFailed(`The order in patch list:\n${formatGoValue(patchList)}\n doesn't match $setElementOrder list:\n${formatGoValue(order)}\n`);
+  }
+}
+
+/** mergeKeyValueEqual: two elements name the same item (by merge key, or as values without one). */
+function sameMergeKey(left: unknown, right: unknown, mergeKey: string): boolean {
+  if (!mergeKey) return jsonEqual(left, right);
+  if (!isObject(left)) throw badArgType(GO_MAP, left);
+  if (!isObject(right)) throw badArgType(GO_MAP, right);
+  if (own(left, mergeKey) === undefined) throw noMergeKey(left, mergeKey);
+  if (own(right, mergeKey) === undefined) throw noMergeKey(right, mergeKey);
+  return jsonEqual(left[mergeKey], right[mergeKey]);
+}
+
+/** containsDirectiveMarker: a map carrying `$patch`. */
+function hasDirective(e: unknown): boolean {
+  return isObject(e) && own(e, PATCH) !== undefined;
+}
+
 function withoutKey(obj: JsonObject, key: string): JsonObject {
   const { [key]: _dropped, ...rest } = obj;
   return rest;
 }
 
-/** Merges list `patch` into `original` by the list's SMP strategy. */
-function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | undefined): unknown[] {
+/**
+ * Merges list `patch` into `original` by the list's SMP strategy. `existed`: the original held
+ * this list and we are merging (upstream's mergeSlice); otherwise the patch list is new content.
+ * For a list merged by key:
+ * 1. New content: its directive elements are dropped, the rest taken (removeDirectives).
+ * 2. Directive elements first (mergeSliceWithSpecialElements): delete needs the merge key,
+ *    replace makes the result the other elements, merge is refused ("merging lists cannot yet
+ *    be specified in the patch") and any other value is ErrBadPatchType: 500s all.
+ * 3. Each other element (which must hold the merge key: ErrNoMergeKey) merges into the element
+ *    with its key or is appended; deletions remove every element with theirs.
+ */
+function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | undefined, existed: boolean): unknown[] {
   const list = schema?.kind === 'list' ? schema : undefined;
   if (!list || list.smp === 'replace') return patch.map((v) => clean(v, list?.elem));
   if (list.smp === 'merge-primitive') {
@@ -111,36 +186,51 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
     return normalizeOrder(out, patch, original, list);
   }
   const mergeKey = list.smp.mergeKey;
-  if (patch.some((e) => isObject(e) && e[PATCH] === 'replace')) {
-    return patch.filter((e) => !(isObject(e) && e[PATCH] === 'replace')).map((v) => clean(v, list.elem));
+  // 1.
+  if (!existed) return patch.filter((e) => !hasDirective(e)).map((v) => clean(v, list.elem));
+  // 2.
+  let replace = false;
+  for (const e of patch) {
+    if (!hasDirective(e)) continue;
+    const element = e as JsonObject;
+    const directive = element[PATCH];
+    if (directive === 'delete') {
+      if (own(element, mergeKey) === undefined) throw noMergeKey(element, mergeKey);
+    } else if (directive === 'replace') {
+      replace = true;
+    } else if (directive === 'merge') {
+      throw strategicMergeFailed('merging lists cannot yet be specified in the patch');
+    } else {
+      throw badPatchType(directive, element);
+    }
   }
+  if (replace) return patch.filter((e) => !hasDirective(e)).map((v) => clean(v, list.elem));
+  // 3.
   const out = [...original];
   for (const element of patch) {
     if (!isObject(element)) {
       throw cannotApply(`${JSON.stringify(element)}: list of maps merged by "${mergeKey}" has a non-map element`);
     }
-    if (!(mergeKey in element)) {
-      throw cannotApply(`map: ${JSON.stringify(element)} does not contain declared merge key: ${mergeKey}`);
-    }
-    const at = out.findIndex((o) => isObject(o) && jsonEqual(own(o, mergeKey), own(element, mergeKey)));
+    const key = own(element, mergeKey);
     if (element[PATCH] === 'delete') {
       // Deletes every element with that key (duplicates too), as deleteMatchingEntries does.
       for (let i = out.length - 1; i >= 0; i--) {
         const o = out[i];
-        if (isObject(o) && jsonEqual(own(o, mergeKey), own(element, mergeKey))) out.splice(i, 1);
+        if (isObject(o) && jsonEqual(own(o, mergeKey), key)) out.splice(i, 1);
       }
-    } else if (at >= 0) {
-      out[at] = mergeMap(out[at] as JsonObject, element, list.elem);
-    } else {
-      out.push(mergeMap({}, element, list.elem));
+      continue;
     }
+    if (key === undefined) throw noMergeKey(element, mergeKey);
+    const at = out.findIndex((o) => isObject(o) && jsonEqual(own(o, mergeKey), key));
+    if (at >= 0) out[at] = mergeMap(out[at] as JsonObject, element, list.elem, true);
+    else out.push(mergeMap({}, element, list.elem, false));
   }
-  return normalizeOrder(out, patch.filter((e) => !(isObject(e) && PATCH in e)), original, list);
+  return normalizeOrder(out, patch.filter((e) => !hasDirective(e)), original, list);
 }
 
 /** A patch value with its directives processed against nothing (what a new field becomes). */
 function clean(v: unknown, schema: FieldSchema | undefined): unknown {
-  if (isObject(v)) return mergeMap({}, v, schema);
+  if (isObject(v)) return mergeMap({}, v, schema, false);
   return cloneJson(v);
 }
 

@@ -29,13 +29,24 @@ const SEEDS: [string, object][] = [
 
 /**
  * 5xx answers kube-apiserver gives too: a create carrying a resourceVersion, a too-new
- * resourceVersion, apply's typed-object errors, a DeleteOptions body that does not decode.
+ * resourceVersion, apply's typed-object errors, a DeleteOptions body that does not decode, and
+ * the strategic merge patch errors interpretStrategicMergePatchError passes through.
  */
 function isExpected5xx(method: string, status: number, message: string): boolean {
   if (status === 504) return message.startsWith('Too large resource version');
   if (method === 'DELETE' && message.startsWith('json: cannot unmarshal')) return true;
+  if (method === 'PATCH' && status === 500 && STRATEGIC_MERGE_500.some((re) => re.test(message))) return true;
   return message === 'resourceVersion should not be set on objects to be created' || message.startsWith('failed to create typed patch object');
 }
+
+/** strategicpatch's errors kube-apiserver answers with a 500 (mergepatch ErrNoMergeKey, ErrBadPatchType, ErrBadArgType, …). */
+const STRATEGIC_MERGE_500 = [
+  /^map: map\[.*\] does not contain declared merge key: /s,
+  /^unknown patch type: .* in map: map\[/s,
+  /^expected a \S.*, but received a /,
+  /^merging lists cannot yet be specified in the patch$/,
+  /^The order in patch list:\n/,
+];
 
 const junk = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', '0', '-1', '1e3', '9999999999999999999', '%', 'a=b', 'a!=b', 'a in (b)', '!a', 'metadata.name=x', 'x=y,z', ',', '=', 'true', 'Exact', 'NotOlderThan', 'Strict', 'Ignore', 'All', 'Orphan'));
 const params = fc.dictionary(

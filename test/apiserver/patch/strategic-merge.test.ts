@@ -234,13 +234,82 @@ for (const row of rows) {
   });
 }
 
-const failing: { name: string; patch: JsonObject; code: number }[] = [
-  { name: 'a merge-keyed element without its key is a 422', patch: { spec: { ports: [{ targetPort: 80 }] } }, code: 422 },
-  { name: 'an unknown $patch is a 400', patch: { spec: { $patch: 'frob' } }, code: 400 },
+// Upstream (strategicpatch patch.go) merges only where the original holds a map or list; content
+// new to the object is taken through removeDirectives, without the merge-time checks.
+const newContent: Row[] = [
+  {
+    name: 'a new merge-keyed list drops its directive elements, $patch: merge included (removeDirectives)',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: {} },
+    patch: { spec: { ports: [{ port: 80 }, { port: 81, $patch: 'merge' }, { port: 82, $patch: 'frob' }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } },
+  },
+  {
+    name: 'a new merge-keyed list is not checked for merge keys',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: {} },
+    patch: { spec: { ports: [{ targetPort: 80 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ targetPort: 80 }] } },
+  },
+  {
+    name: 'a $setElementOrder in a new map is not checked against its list',
+    kind: 'Service',
+    original: { metadata: { name: 's' } },
+    patch: { spec: { '$setElementOrder/ports': [{ port: 80 }], ports: [{ port: 443 }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 443 }] } },
+  },
+  {
+    name: '$setElementOrder leaves the patch list\'s deletions out',
+    kind: 'Service',
+    original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }, { port: 22 }] } },
+    patch: { spec: { '$setElementOrder/ports': [{ port: 443 }, { port: 80 }], ports: [{ port: 22, $patch: 'delete' }, { port: 443, name: 'b' }, { port: 80, name: 'a' }] } },
+    want: { metadata: { name: 's' }, spec: { ports: [{ port: 443, name: 'b' }, { port: 80, name: 'a' }] } },
+  },
+];
+
+for (const row of newContent) {
+  test(`strategicMerge › ${row.name}`, (t) => {
+    t.deepEqual(strategicMerge(deepFreeze(structuredClone(row.original)), deepFreeze(structuredClone(row.patch)), schemaFor(row.kind)), row.want);
+  });
+}
+
+/** Failures; a 500 has no reason (an error interpretStrategicMergePatchError passes through). */
+const failing: { name: string; patch: JsonObject; code: number; message?: string }[] = [
+  // strategicpatch mergeSliceWithSpecialElements.
+  { name: 'a list element with $patch: merge is a 500', patch: { spec: { ports: [{ port: 80, $patch: 'merge' }] } }, code: 500, message: 'merging lists cannot yet be specified in the patch' },
+  { name: 'a list element with $patch: merge is a 500 beside $patch: replace too', patch: { spec: { ports: [{ $patch: 'replace' }, { port: 81, $patch: 'merge' }] } }, code: 500, message: 'merging lists cannot yet be specified in the patch' },
+  { name: 'a list element with an unknown $patch is a 500 (ErrBadPatchType)', patch: { spec: { ports: [{ port: 80, $patch: 'frob' }] } }, code: 500, message: 'unknown patch type: frob in map: map[$patch:frob port:80]' },
+  { name: 'a list deletion without the merge key is a 500 (ErrNoMergeKey)', patch: { spec: { ports: [{ targetPort: 80, $patch: 'delete' }] } }, code: 500, message: 'map: map[$patch:delete targetPort:80] does not contain declared merge key: port' },
+  { name: 'a merge-keyed element without its key is a 500 (ErrNoMergeKey)', patch: { spec: { ports: [{ targetPort: 80 }] } }, code: 500, message: 'map: map[targetPort:80] does not contain declared merge key: port' },
+  // strategicpatch handleDirectiveInMergeMap: only replace and delete are directives of a map.
+  { name: '$patch: merge on a map is a 500 (ErrBadPatchType)', patch: { spec: { $patch: 'merge', type: 'ClusterIP' } }, code: 500, message: 'unknown patch type: merge in map: map[$patch:merge type:ClusterIP]' },
+  { name: 'an unknown $patch on a map is a 500 (ErrBadPatchType)', patch: { spec: { $patch: 'frob' } }, code: 500, message: 'unknown patch type: frob in map: map[$patch:frob]' },
+  { name: 'a $patch that is no string prints as Go\'s %s does', patch: { spec: { $patch: 1 } }, code: 500, message: 'unknown patch type: %!s(int64=1) in map: map[$patch:1]' },
   { name: '$retainKeys that is not a list is a 400', patch: { spec: { $retainKeys: 'x' } }, code: 400 },
   { name: 'content outside $retainKeys is a 400 (ErrBadPatchFormatForRetainKeys)', patch: { spec: { $retainKeys: ['a'], b: 1 } }, code: 400 },
   { name: '$deleteFromPrimitiveList that is not a list is a 400', patch: { metadata: { '$deleteFromPrimitiveList/finalizers': 'a' } }, code: 400 },
-  { name: '$setElementOrder that is not a list is a 400', patch: { spec: { '$setElementOrder/ports': 1 } }, code: 400 },
+  // strategicpatch mergePatchIntoOriginal and validatePatchWithSetOrderList.
+  { name: '$setElementOrder that is not a list is a 500 (ErrBadArgType)', patch: { spec: { '$setElementOrder/ports': 1 } }, code: 500, message: 'expected a []interface {}, but received a int64' },
+  { name: 'a $setElementOrder beside a list that is no list is a 500', patch: { spec: { '$setElementOrder/ports': [{ port: 80 }], ports: { port: 80 } } }, code: 500, message: 'expected a []interface {}, but received a map[string]interface {}' },
+  {
+    name: 'a $setElementOrder missing an element of the patch list is a 500',
+    patch: { spec: { '$setElementOrder/ports': [{ port: 80 }], ports: [{ port: 443, targetPort: 8443 }] } },
+    code: 500,
+    message: 'The order in patch list:\n[map[port:443 targetPort:8443]]\n doesn\'t match $setElementOrder list:\n[map[port:80]]\n',
+  },
+  {
+    name: 'a $setElementOrder ordering the patch list otherwise is a 500',
+    patch: { spec: { '$setElementOrder/ports': [{ port: 443 }, { port: 80 }], ports: [{ port: 80, name: 'a' }, { port: 443, name: 'b' }] } },
+    code: 500,
+    message: 'The order in patch list:\n[map[name:a port:80] map[name:b port:443]]\n doesn\'t match $setElementOrder list:\n[map[port:443] map[port:80]]\n',
+  },
+  { name: 'a $setElementOrder element without the merge key is a 500 (ErrNoMergeKey)', patch: { spec: { '$setElementOrder/ports': [{ name: 'x' }], ports: [{ port: 80 }] } }, code: 500, message: 'map: map[name:x] does not contain declared merge key: port' },
+  {
+    name: 'a $setElementOrder of a list of scalars is checked by value',
+    patch: { metadata: { '$setElementOrder/finalizers': ['a', 'b'], finalizers: ['b', 'a'] } },
+    code: 500,
+    message: 'The order in patch list:\n[b a]\n doesn\'t match $setElementOrder list:\n[a b]\n',
+  },
 ];
 
 for (const row of failing) {
@@ -248,5 +317,7 @@ for (const row of failing) {
     const original = deepFreeze({ metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } });
     const err = t.throws(() => strategicMerge(original, row.patch, schemaFor('Service')), { instanceOf: ApiError });
     t.is(err?.code, row.code);
+    if (row.code === 500) t.is(err?.reason, '', 'no reason: ErrorToAPIStatus of a plain error');
+    if (row.message !== undefined) t.is(err?.message, row.message);
   });
 }
