@@ -144,6 +144,10 @@ export class MemoryStore implements Store {
   }
 
   get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: MemoryGetOptions): KubeObject {
+    // A get "not older than N" for an N not reached yet is a 504, as the watch cache answers it
+    // (cacher.go Get; kube-apiserver first waits up to 3 s for N to arrive, this store does not).
+    const rv = opts?.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== '0') this.parseRV(rv);
     const stored = this.stored(r, namespace, name);
     if (!stored) throw notFound(r, name);
     return opts?.isShared ? stored : cloneJson(stored);

@@ -119,6 +119,18 @@ test('watch › a future RV is a 504 Timeout (ResourceVersionTooLarge); a malfor
   t.is((t.throws(() => s.watch(configmaps, { resourceVersion: 'abc' }, { event: () => {}, end: () => {} })) as ApiError).code, 400);
 });
 
+test('get › "not older than" a future RV is a 504 too; a reached or zero RV reads; a malformed one is a 400', (t) => {
+  const s = newStore();
+  s.create(configmaps, 'default', cm('x'));
+  const now = s.currentResourceVersion();
+  const err = t.throws(() => s.get(configmaps, 'default', 'x', { resourceVersion: String(Number(now) + 1) }), { instanceOf: ApiError });
+  t.is(err?.code, 504);
+  t.regex(err?.status.message ?? '', /^Too large resource version/);
+  t.is(s.get(configmaps, 'default', 'x', { resourceVersion: now }).metadata.name, 'x');
+  t.is(s.get(configmaps, 'default', 'x', { resourceVersion: '0' }).metadata.name, 'x');
+  t.is(t.throws(() => s.get(configmaps, 'default', 'x', { resourceVersion: 'abc' }), { instanceOf: ApiError })?.code, 400);
+});
+
 test('watch › closeAllWatches ends every watch once; stop ends delivery', (t) => {
   const s = newStore();
   const a = record(s, {});
