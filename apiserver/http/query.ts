@@ -217,6 +217,16 @@ export function deleteOptionsFrom(q: URLSearchParams, body: unknown): DeleteOpti
   return o;
 }
 
+/**
+ * Whether a DELETE sets the deprecated `orphanDependents` to false, in the body when one is sent,
+ * else in the query (read as deleteOptionsFrom reads them): delete.go then answers 202 Accepted
+ * when the object was not deleted at once.
+ */
+export function asksCascadeWithOrphanDependents(q: URLSearchParams, body: unknown): boolean {
+  if (body === undefined) return parseBool(q, 'orphanDependents') === false;
+  return (body as { orphanDependents?: unknown }).orphanDependents === false;
+}
+
 /** DeleteOptions as decoded, before ValidateDeleteOptions. */
 interface RawDeleteOptions {
   dryRun: readonly string[];

@@ -17,6 +17,7 @@ import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '..
 import type { StoreClock } from '../clock.js';
 import type { Store } from '../types.js';
 import {
+  asksCascadeWithOrphanDependents,
   deleteOptionsFrom,
   isWatchRequest,
   listOptionsFrom,
@@ -233,8 +234,13 @@ export async function handleResource(
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun, output);
     }
     case 'delete': {
-      const opts = deleteOptionsFrom(q, parseBody(await readBodyBytes(req), req.headers['content-type']));
-      return sendOutput(res, 200, output, JSON.stringify(store.delete(info, ns, name!, opts)));
+      const body = parseBody(await readBodyBytes(req), req.headers['content-type']);
+      const opts = deleteOptionsFrom(q, body);
+      const answer = store.delete(info, ns, name!, opts);
+      // 202 when the request set orphanDependents to false and the object stays (finalizers, a
+      // graceful pod): delete.go keeps this legacy answer for old clients, and only for them.
+      const isKept = () => (opts.dryRun ? answer.kind !== 'Status' && !!(answer as KubeObject).metadata?.deletionTimestamp : isStored(store, info, ns, name!));
+      return sendOutput(res, asksCascadeWithOrphanDependents(q, body) && isKept() ? 202 : 200, output, JSON.stringify(answer));
     }
     case 'deletecollection':
       if (info.noDeleteCollection) throw methodNotAllowed();
@@ -270,6 +276,17 @@ function finalize(store: Store, route: ResourceRoute, obj: KubeObject, opts: Ret
   const next: KubeObject = { ...current, spec };
   if (obj.metadata.resourceVersion) next.metadata = { ...current.metadata, resourceVersion: obj.metadata.resourceVersion };
   return store.update(route.info, undefined, route.name!, next, opts).object;
+}
+
+/** Whether the object is still stored (after a delete that may have left it terminating). */
+function isStored(store: Store, info: ResourceRoute['info'], ns: string | undefined, name: string): boolean {
+  try {
+    store.get(info, ns, name, { isShared: true } as MemoryGetOptions);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 404) return false;
+    throw e;
+  }
 }
 
 /** DELETE on a collection: deletes every object the selectors match and returns them as a list. */

@@ -190,6 +190,20 @@ test('server › DELETE with kubectl\'s body: a Success Status for configmaps; d
   t.is((await call(s, 'DELETE', '/api/v1/namespaces/default/configmaps/del')).status, 404);
 });
 
+test('server › DELETE with orphanDependents false answers 202 while the object stays (finalizers), 200 once it goes, as delete.go', async (t) => {
+  const path = '/api/v1/namespaces/default/configmaps';
+  await call(s, 'POST', path, { body: { ...cm('held'), metadata: { name: 'held', finalizers: ['example.com/hold'] } } });
+  await call(s, 'POST', path, { body: cm('gone') });
+  await call(s, 'POST', path, { body: { ...cm('plain'), metadata: { name: 'plain', finalizers: ['example.com/hold'] } } });
+  const dry = await call(s, 'DELETE', `${path}/held`, { body: { orphanDependents: false, dryRun: ['All'] } });
+  t.is(dry.status, 202, dry.text);
+  const held = await call(s, 'DELETE', `${path}/held`, { body: { orphanDependents: false } });
+  t.is(held.status, 202, held.text);
+  t.truthy(held.json.metadata.deletionTimestamp);
+  t.is((await call(s, 'DELETE', `${path}/gone?orphanDependents=false`)).status, 200, 'deleted at once: 200');
+  t.is((await call(s, 'DELETE', `${path}/plain`, { body: { propagationPolicy: 'Background' } })).status, 200, 'without orphanDependents: 200');
+});
+
 test('server › DELETE on a collection removes what the selector matches and lists it', async (t) => {
   t.is((await call(s, 'POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dc' } } })).status, 201);
   for (const [n, tier] of [['a', 'x'], ['b', 'x'], ['c', 'y']]) await call(s, 'POST', '/api/v1/namespaces/dc/configmaps', { body: cm(n, { tier }) });
