@@ -8,6 +8,7 @@
 import type { EndpointSlice } from '../../api-types/networking.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
+import { SliceWriteError, type SliceOwnerRef } from './errors.js';
 import type { SlicePlan } from './reconcile.js';
 import type { EndpointSliceTracker } from './tracker.js';
 
@@ -32,40 +33,53 @@ export function isNamespaceGone(err: unknown): boolean {
 /** The writes of a plan: the EndpointSlice reconciler's, or the mirroring reconciler's. */
 export type SliceWrites = Pick<SlicePlan, 'create' | 'update' | 'delete'>;
 
-/** Writes the plan for one Service in `namespace`. Throws on the first failed write (the sync is retried). */
-export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SliceWrites, tracker: EndpointSliceTracker, fieldManager: string): Promise<ApplyResult> {
+/**
+ * Writes the plan for one Service (or mirrored Endpoints) in `namespace`. Throws on the first
+ * failed write, as a {@link SliceWriteError} in Kubernetes' words naming `owner` (the sync is
+ * retried).
+ */
+export async function applySlicePlan(slices: ResourceClient<EndpointSlice>, namespace: string, plan: SliceWrites, tracker: EndpointSliceTracker, fieldManager: string, owner: SliceOwnerRef): Promise<ApplyResult> {
   const result: ApplyResult = { created: 0, updated: 0, deleted: 0, namespaceGone: false, written: [] };
-  try {
-    for (const slice of plan.create) {
+  for (const slice of plan.create) {
+    try {
       const reply = await slices.create(namespace, slice, { fieldManager });
       tracker.update(reply);
       result.written.push(reply);
       result.created++;
+    } catch (err) {
+      if (isNamespaceGone(err)) return { ...result, namespaceGone: true };
+      throw new SliceWriteError('create', undefined, owner, err);
     }
-    for (const slice of plan.update) {
+  }
+  for (const slice of plan.update) {
+    try {
       const reply = await slices.update(slice, { fieldManager });
       tracker.update(reply);
       result.written.push(reply);
       result.updated++;
+    } catch (err) {
+      if (isNamespaceGone(err)) return { ...result, namespaceGone: true };
+      throw new SliceWriteError('update', slice.metadata.name, owner, err);
     }
-  } catch (err) {
-    if (isNamespaceGone(err)) return { ...result, namespaceGone: true };
-    throw err;
   }
   for (const slice of plan.delete) {
     tracker.expectDeletion(slice);
     try {
       await slices.delete(namespace, slice.metadata.name ?? '');
     } catch (err) {
-      if (!(err instanceof ApiError && err.code === 404)) throw err;
+      if (!(err instanceof ApiError && err.code === 404)) throw new SliceWriteError('delete', slice.metadata.name, owner, err);
     }
     result.deleted++;
   }
   return result;
 }
 
-/** Deletes every slice of a Service that is gone (our API server runs no garbage collector by default). */
-export async function deleteOrphanedSlices(slicesClient: ResourceClient<EndpointSlice>, slices: readonly EndpointSlice[], tracker: EndpointSliceTracker): Promise<number> {
+/**
+ * Deletes the slices of a Service that is gone, as the garbage collector would (the bundled API
+ * server runs none by default; decision 010). The caller chooses them
+ * (slice-shape.ts `slicesOfDeletedService`); each delete is conditional on the slice's UID.
+ */
+export async function deleteOrphanedSlices(slicesClient: ResourceClient<EndpointSlice>, slices: readonly EndpointSlice[], tracker: EndpointSliceTracker, owner: SliceOwnerRef): Promise<number> {
   let n = 0;
   for (const slice of slices) {
     tracker.expectDeletion(slice);
@@ -74,7 +88,7 @@ export async function deleteOrphanedSlices(slicesClient: ResourceClient<Endpoint
       n++;
     } catch (err) {
       // Gone already, or replaced by a slice with the same name (the precondition failed).
-      if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw new SliceWriteError('delete', slice.metadata.name, owner, err);
     }
   }
   return n;

@@ -2,21 +2,26 @@
  * The EndpointSlice controller's wiring (../shared/reference/kubernetes-behaviour.md §5.2–5.3):
  * which informers, which keys, and one sync per Service key:
  *
- * 1. Service gone: delete the slices this controller manages for it (no garbage collector
- *    runs by default here; a 404 counts as done) and forget its state.
+ * 1. Service gone: delete the managed slices the garbage collector would delete (those owned
+ *    only by a Service of that name that no longer exists, checked with a live read; decision
+ *    010: no garbage collector runs by default here; a 404 counts as done) and forget its state.
  * 2. ExternalName or selectorless: nothing (mirroring owns selectorless Services).
  * 3. Read the Service's pods (ServicePodIndex) and its managed slices (by the service index).
  * 4. A stale slice cache (the tracker saw newer writes of ours) fails the sync: retried later.
  * 5. Compute the trigger time, reconcile to a plan, apply it, record its events.
- * 6. Problems in the plan (a node not found) are applied, reported as
- *    FailedToUpdateEndpointSlices and retried with backoff.
+ * 6. Problems in the plan (a node not found) and a failed write are reported together as one
+ *    FailedToUpdateEndpointSlices event, in Kubernetes' words, and the sync is retried with
+ *    backoff (`syncService` and `reconciler.go` `Reconcile`, `finalize`).
  *
  * Handlers only enqueue Service keys; pod changes are batched by
- * --endpointslice-updates-batch-period, slice changes by max(1 s, that period).
+ * --endpointslice-updates-batch-period, slice changes by max(1 s, that period). Node adds,
+ * deletes and readiness or zone changes recompute the zone CPU ratios and resync only the
+ * Services whose topology hints they leave overloaded (`checkNodeTopologyDistribution`).
  */
 import type { Logger } from 'pino';
 import type { Node, Pod, Service } from '../../api-types/core.js';
 import type { EndpointSlice } from '../../api-types/networking.js';
+import { ApiError } from '../../api-types/api-error.js';
 import { EndpointEventReasons, EndpointEventSources, Labels, ManagedBy } from '../../api-types/well-known.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { referenceTo } from '../runtime/events.js';
@@ -27,14 +32,20 @@ import type { Controller, ControllerContext } from '../runtime/manager.js';
 import { defaultControllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/work-queue.js';
 import { runWorkers, type WorkerPoolHandle } from '../runtime/worker-pool.js';
+import { readLive } from '../shared/read-live.js';
 import { sharedServicePods, type SharedServicePods } from '../shared/service-pods.js';
 import { TriggerTimeTracker } from '../shared/trigger-time.js';
-import { applySlicePlan, deleteOrphanedSlices } from './apply.js';
-import { computeZoneCPURatios, topologyHintsEnabled } from './hints.js';
+import { applySlicePlan, deleteOrphanedSlices, type ApplyResult } from './apply.js';
+import { SliceSyncError, StaleSliceCacheError, messageOf } from './errors.js';
+import { computeZoneCPURatios, isNodeTopologyChange, topologyHintsEnabled } from './hints.js';
 import { SliceControllerMetrics } from './metrics.js';
 import { planSlices, type SliceMemo } from './incremental.js';
-import { isEmptyPlan } from './reconcile.js';
+import { isEmptyPlan, type SlicePlan } from './reconcile.js';
+import { slicesOfDeletedService } from './slice-shape.js';
+import { overloadedServices, type ServiceZoneHints } from './topology-hints.js';
 import { EndpointSliceTracker } from './tracker.js';
+
+export { StaleSliceCacheError } from './errors.js';
 
 /** Options of the EndpointSlice controller (kube-controller-manager's flags). */
 export interface EndpointSliceControllerOptions {
@@ -44,14 +55,6 @@ export interface EndpointSliceControllerOptions {
   concurrency?: number;
   /** --endpointslice-updates-batch-period in ms. @default 0 */
   batchPeriodMs?: number;
-}
-
-/** Why a sync was given up for now: the slice cache is older than our own writes. */
-export class StaleSliceCacheError extends Error {
-  readonly code = 'StaleInformerCache';
-  constructor(serviceKey: string) {
-    super(`EndpointSlice informer cache is out of date (Service ${serviceKey})`);
-  }
 }
 
 /** Checks the options as kube-controller-manager validates its flags. */
@@ -79,8 +82,16 @@ export class EndpointSliceController implements Controller {
   /** Counts node events, so the incremental planner knows when to look at nodes again. */
   #nodesGeneration = 0;
   #nodeView!: ReadonlyMap<string, Node>;
-  #zoneRatios: Map<string, number> | null = null;
+  /**
+   * Zone CPU shares (hints.ts computeZoneCPURatios), recomputed on node changes. It starts as
+   * the empty map Kubernetes' NewTopologyCache starts with, which AddHints reports as "Nodes
+   * only ready in one zone" until nodes are seen.
+   */
+  #zoneRatios: Map<string, number> | null = new Map();
+  /** Topology hints each Service's last applied plan allocated, for the overload check on node changes. */
+  readonly #zoneHints = new Map<string, ServiceZoneHints>();
   #services!: Informer<Service>;
+  #serviceClient!: ResourceClient<Service>;
   #pods!: Informer<Pod>;
   #nodes!: Informer<Node>;
   #slices!: Informer<EndpointSlice>;
@@ -100,6 +111,7 @@ export class EndpointSliceController implements Controller {
     this.#recorder = ctx.recorder(EndpointEventSources.endpointSliceController);
     this.#metrics = new SliceControllerMetrics(ctx.metrics.registry);
     this.#client = ctx.client.resource<EndpointSlice>({ group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' });
+    this.#serviceClient = ctx.client.resource<Service>({ group: '', version: 'v1', resource: 'services' });
     this.#queue = new WorkQueue<string>({ name: 'endpoint_slice', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock, { baseMs: 1000, maxMs: 1_000_000 }), metrics: ctx.metrics.workQueues });
     this.#services = ctx.informers.get<Service>('services');
     this.#pods = ctx.informers.get<Pod>('pods');
@@ -148,13 +160,30 @@ export class EndpointSliceController implements Controller {
       },
     });
 
-    // Topology: zone CPU shares follow the nodes; Services in topology mode resync.
-    const onNode = () => {
-      this.#nodesGeneration++;
+    // Nodes: the incremental planner looks at nodes again after any change (zones, existence).
+    // The zone CPU shares are recomputed only on an add, a delete, or a change of readiness or
+    // zone, and then only Services whose hints they overload resync (Kubernetes' addNode,
+    // deleteNode, updateNode and checkNodeTopologyDistribution; there a single-key topology
+    // queue with one worker, here the same work done in the handler).
+    const onNodeTopology = () => {
       this.#zoneRatios = computeZoneCPURatios(this.#nodes.list());
-      for (const svc of this.#services.list()) if (topologyHintsEnabled(svc)) this.#queue.add(keyOf(svc));
+      for (const key of overloadedServices(this.#zoneHints, this.#zoneRatios)) this.#queue.add(key);
     };
-    this.#nodes.addHandler({ onAdd: onNode, onDelete: onNode, onUpdate: (o, n) => o.metadata.resourceVersion !== n.metadata.resourceVersion && onNode() });
+    this.#nodes.addHandler({
+      onAdd: () => {
+        this.#nodesGeneration++;
+        onNodeTopology();
+      },
+      onDelete: () => {
+        this.#nodesGeneration++;
+        onNodeTopology();
+      },
+      onUpdate: (o, n) => {
+        if (o.metadata.resourceVersion === n.metadata.resourceVersion) return;
+        this.#nodesGeneration++;
+        if (isNodeTopologyChange(o, n)) onNodeTopology();
+      },
+    });
   }
 
   run(): void {
@@ -180,10 +209,11 @@ export class EndpointSliceController implements Controller {
     const managed = this.#slices.byIndex(Index.service, key).filter((s) => s.metadata.labels?.[Labels.endpointSliceManagedBy] === ManagedBy.endpointSliceController);
     // 1.
     if (!service) {
-      await deleteOrphanedSlices(this.#client, managed, this.tracker);
+      await this.#deleteSlicesOfDeletedService(key, name, managed);
       this.tracker.deleteService(namespace, name);
       this.#triggers.deleteService(namespace, name);
       this.#hintsPopulated.delete(key);
+      this.#zoneHints.delete(key);
       this.#memos.delete(key);
       this.#metrics.forget(key);
       return;
@@ -207,38 +237,61 @@ export class EndpointSliceController implements Controller {
       existingSlices: existing,
       maxEndpointsPerSlice: this.#o.maxEndpointsPerSlice,
       triggerTime,
-      zoneCPURatios: topologyHintsEnabled(service) ? (this.#zoneRatios ?? computeZoneCPURatios(this.#nodes.list())) : null,
+      zoneCPURatios: topologyHintsEnabled(service) ? this.#zoneRatios : null,
       topologyHintsPopulated: this.#hintsPopulated.get(key),
     }, memo);
+    // Kept as Kubernetes' topology cache keeps them: set by AddHints before the writes.
     this.#hintsPopulated.set(key, plan.topologyHintsPopulated);
-    const writes = isEmptyPlan(plan) ? { created: 0, updated: 0, deleted: 0, namespaceGone: false, written: [] } : await this.#apply(service, namespace, plan);
-    const settled = next && !writes.namespaceGone ? next.settle(writes.written) : undefined;
-    if (settled) this.#memos.set(key, settled);
+    if (Object.keys(plan.topologyHintsByZone).length > 0) this.#zoneHints.set(key, plan.topologyHintsByZone);
+    else this.#zoneHints.delete(key);
+    let writes: ApplyResult | undefined;
+    let writeError: unknown;
+    try {
+      writes = isEmptyPlan(plan) ? { created: 0, updated: 0, deleted: 0, namespaceGone: false, written: [] } : await applySlicePlan(this.#client, namespace, plan, this.tracker, 'endpointslice-controller', { kind: 'Service', key });
+    } catch (err) {
+      writeError = err;
+    }
+    // Hint events are recorded whether or not the writes went through, as Reconcile records them
+    // after finalize.
     const regarding = referenceTo(service, 'Service');
     for (const e of plan.events) this.#recorder.record({ regarding, type: e.type, reason: e.reason, action: 'Update', note: e.message });
-    this.#metrics.observe(key, plan.metrics, writes);
-    // 6.
-    if (plan.problems.length) {
-      const message = plan.problems.map((p) => p.message).join('; ');
-      this.#recorder.record({ regarding, type: 'Warning', reason: EndpointEventReasons.failedToUpdateEndpointSlices, action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${message}` });
-      throw new Error(message);
+    if (writes) {
+      const settled = next && !writes.namespaceGone ? next.settle(writes.written) : undefined;
+      if (settled) this.#memos.set(key, settled);
+      this.#metrics.observe(key, plan.metrics, writes);
     }
+    // 6.
+    this.#reportFailures(key, regarding, plan, writeError);
     this.#metrics.sync('success');
   }
 
-  async #apply(service: Service, namespace: string, plan: Parameters<typeof applySlicePlan>[2]) {
-    try {
-      return await applySlicePlan(this.#client, namespace, plan, this.tracker, 'endpointslice-controller');
-    } catch (err) {
-      this.#recorder.record({
-        regarding: referenceTo(service, 'Service'),
-        type: 'Warning',
-        reason: EndpointEventReasons.failedToUpdateEndpointSlices,
-        action: 'Update',
-        note: `Error updating Endpoint Slices for Service ${namespace}/${service.metadata.name}: ${err instanceof Error ? err.message : String(err)}`,
-      });
-      throw err;
-    }
+  /**
+   * Records one FailedToUpdateEndpointSlices event for the plan's problems and a failed write,
+   * and throws, when there was either. The message is Kubernetes': the problems in order, then
+   * the write's error, as utilerrors.NewAggregate prints them (errors.ts aggregateMessages).
+   */
+  #reportFailures(key: string, regarding: ReturnType<typeof referenceTo>, plan: SlicePlan, writeError: unknown): void {
+    const messages = plan.problems.map((p) => p.message);
+    if (writeError !== undefined) messages.push(messageOf(writeError));
+    if (messages.length === 0) return;
+    const failure = new SliceSyncError(messages);
+    this.#recorder.record({ regarding, type: 'Warning', reason: EndpointEventReasons.failedToUpdateEndpointSlices, action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${failure.message}` });
+    // The worker pool waits out a server's Retry-After only when given its ApiError.
+    const cause = writeError instanceof Error ? writeError.cause : undefined;
+    if (cause instanceof ApiError && cause.retryAfterSeconds) throw cause;
+    throw failure;
+  }
+
+  /**
+   * Step 1: the Service is not in the cache. Its slices are deleted when the API server confirms
+   * that the Service they name as owner is gone (or is another one, by UID): the informer may
+   * lag a Service that was just created again.
+   */
+  async #deleteSlicesOfDeletedService(key: string, name: string, managed: readonly EndpointSlice[]): Promise<void> {
+    if (slicesOfDeletedService(managed, name, undefined).length === 0) return;
+    const live = await readLive(this.#serviceClient, key);
+    const doomed = slicesOfDeletedService(managed, name, live);
+    if (doomed.length > 0) await deleteOrphanedSlices(this.#client, doomed, this.tracker, { kind: 'Service', key });
   }
 }
 

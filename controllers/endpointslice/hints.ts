@@ -159,9 +159,25 @@ function isNodeReady(node: Node): boolean {
 }
 
 /**
+ * True when a Node update can change the zone CPU ratios: its readiness or its
+ * `topology.kubernetes.io/zone` label changed. Kubernetes recomputes the topology cache only
+ * then (`pkg/controller/endpointslice/endpointslice_controller.go`, `updateNode`); heartbeats
+ * and other status updates are ignored. Node adds and deletes always count (`addNode`,
+ * `deleteNode`).
+ */
+export function isNodeTopologyChange(old: Node, cur: Node): boolean {
+  return isNodeReady(old) !== isNodeReady(cur) || old.metadata.labels?.[Labels.topologyZone] !== cur.metadata.labels?.[Labels.topologyZone];
+}
+
+/**
  * Each zone's share of the allocatable CPU of ready, non-control-plane nodes
- * (`TopologyCache.SetNodes`). Null when any counted node lacks a zone or CPU, or when no node
- * counts. The controller computes this on node changes, not per sync.
+ * (`topologycache/topologycache.go`, `TopologyCache.SetNodes`). Null — no usable node
+ * information — when any counted node lacks a zone or CPU, when no CPU is counted, or when fewer
+ * than two zones have any: SetNodes clears its ratios in all three cases, so AddHints then
+ * reports "Insufficient Node information" even for a single zone. (AddHints' "Nodes only ready
+ * in one zone" is met only before SetNodes first runs, while the ratios are still the empty map
+ * NewTopologyCache starts with; the controller starts from that empty map too.) The controller
+ * computes this on node changes, not per sync.
  */
 export function computeZoneCPURatios(nodes: Iterable<Node>): Map<string, number> | null {
   const byZone = new Map<string, number>();
@@ -176,9 +192,7 @@ export function computeZoneCPURatios(nodes: Iterable<Node>): Map<string, number>
     total += cpu;
     byZone.set(zone, (byZone.get(zone) ?? 0) + cpu);
   }
-  // Kubernetes' SetNodes also nulls the ratios for a single zone, which makes its "Nodes only
-  // ready in one zone" event unreachable; §5.7 lists that event, so one zone is kept here.
-  if (total === 0) return null;
+  if (total === 0 || byZone.size < 2) return null;
   const ratios = new Map<string, number>();
   for (const [zone, cpu] of byZone) ratios.set(zone, cpu / total);
   return ratios;

@@ -87,6 +87,23 @@ export function isOwnedBy(slice: EndpointSlice, service: Service): boolean {
 }
 
 /**
+ * The slices the garbage collector would delete now that the informer has no Service `name`:
+ * those whose owner references all point to a v1 Service of that name that no longer exists,
+ * that is, whose UID is not the one the API server holds (`live`, read just before; undefined
+ * when it answered 404). Kubernetes leaves these slices to the garbage collector
+ * (`pkg/controller/garbagecollector`, `attemptToDeleteItem`: an owner is dangling when a live
+ * read of it fails or finds another UID); svcplane deletes them itself (decision 010). A slice
+ * that also names another owner, or names none, is left alone: that owner may still exist.
+ */
+export function slicesOfDeletedService(slices: readonly EndpointSlice[], name: string, live: Service | undefined): EndpointSlice[] {
+  const liveUID = live?.metadata.uid;
+  return slices.filter((slice) => {
+    const refs = slice.metadata.ownerReferences ?? [];
+    return refs.length > 0 && refs.every((o) => o.apiVersion === 'v1' && o.kind === 'Service' && o.name === name && o.uid !== liveUID);
+  });
+}
+
+/**
  * A new, unnamed slice for the Service with the given ports and address type, and no
  * endpoints. The API server names it from `generateName`.
  * @param controllerName the managed-by value; @default ManagedBy.endpointSliceController

@@ -7,6 +7,7 @@
  * `getHintsByZone`, `serviceOverloaded`) and `sliceinfo.go`. Zones are visited in the order of
  * the ratio map (Kubernetes visits Go maps in random order), so results are deterministic.
  */
+import type { IPFamily } from '../../api-types/core.js';
 import type { EndpointSlice, SliceEndpoint } from '../../api-types/networking.js';
 import type { SliceEvent, SliceInfo } from './hints.js';
 import { TopologyMessages, TopologyReasons, overloadThreshold, removeHints, withAddressType } from './hints.js';
@@ -41,6 +42,8 @@ function countReady(slices: readonly EndpointSlice[]): number {
 
 function allocations(ratios: ReadonlyMap<string, number> | null, n: number): Map<string, Allocation> | string {
   if (!ratios) return TopologyMessages.insufficientNodeInfo;
+  // Only the empty map the controller starts with (NewTopologyCache's) gets here: once computed,
+  // ratios are null or hold two zones or more (computeZoneCPURatios).
   if (ratios.size < 2) return TopologyMessages.nodesReadyInOneZoneOnly;
   if (ratios.size > n) return `${TopologyMessages.insufficientNumberOfEndpoints} (${n} endpoints, ${ratios.size} zones)`;
   const out = new Map<string, Allocation>();
@@ -205,4 +208,23 @@ export function isServiceOverloaded(allocatedByZone: ReadonlyMap<string, number>
     if (have < Math.ceil(total * ratio * (1 / (1 + overloadThreshold)))) return true;
   }
   return false;
+}
+
+/** Topology hints allocated per zone, by address type: what one Service's last sync allocated. */
+export type ServiceZoneHints = Partial<Record<IPFamily, ReadonlyMap<string, number>>>;
+
+/**
+ * The Services to resync after the zone CPU ratios changed
+ * (`topologycache/topologycache.go`, `TopologyCache.GetOverloadedServices`): those holding
+ * topology hints for an address type that the new ratios leave overloaded
+ * ({@link isServiceOverloaded}). A Service without hints is never among them; with no usable
+ * node information every Service with hints is, so that its hints are removed.
+ * @param hintsByService by Service key, the hints each Service's last applied plan allocated
+ */
+export function overloadedServices(hintsByService: ReadonlyMap<string, ServiceZoneHints>, ratios: ReadonlyMap<string, number> | null): string[] {
+  const out: string[] = [];
+  for (const [key, byType] of hintsByService) {
+    if (Object.values(byType).some((allocated) => allocated !== undefined && isServiceOverloaded(allocated, ratios))) out.push(key);
+  }
+  return out;
 }

@@ -6,12 +6,18 @@
  * changes) enqueue at once; slice events pass the same tracker rules as the EndpointSlice
  * controller and are delayed by the batch period. Writes go through the EndpointSlice
  * controller's apply layer (the same create → update → delete order and 404 handling).
+ *
+ * Before planning the mirrored slices, a sync checks the slice cache against the tracker, as
+ * Kubernetes' `syncEndpoints` does (`pkg/controller/endpointslicemirroring/
+ * endpointslicemirroring_controller.go`): a cache that lacks one of this controller's writes
+ * would plan a second slice for the same key, so the sync fails and is retried.
  */
 import type { Logger } from 'pino';
 import type { Endpoints, Service } from '../../api-types/core.js';
 import type { EndpointSlice } from '../../api-types/networking.js';
 import { EndpointEventSources, Labels, ManagedBy } from '../../api-types/well-known.js';
 import { applySlicePlan } from '../endpointslice/apply.js';
+import { StaleSliceCacheError } from '../endpointslice/errors.js';
 import { EndpointSliceTracker } from '../endpointslice/tracker.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { Index } from '../runtime/informer-factory.js';
@@ -123,8 +129,11 @@ export class MirroringController implements Controller {
     const service = this.#services.get(key);
     const endpoints = this.#endpoints.get(key);
     const existingSlices = this.#slices.byIndex(Index.service, key).filter((s) => s.metadata.labels?.[Labels.endpointSliceManagedBy] === managedBy);
+    // Only when mirroring: otherwise the slices are deleted whatever the cache holds, and the
+    // tracker forgets the name (upstream checks after its Endpoints, Service and selector checks).
+    if (service && shouldMirror(endpoints, service) && this.#tracker.staleSlices(service, existingSlices)) throw new StaleSliceCacheError(key);
     const plan = reconcileMirroring({ namespace, name, service, endpoints, existingSlices, maxEndpointsPerSubset: this.#maxPerSubset });
-    const writes = isEmptyMirroringPlan(plan) ? { created: 0, updated: 0, deleted: 0 } : await applySlicePlan(this.#client, namespace, plan, this.#tracker, 'endpointslicemirroring-controller');
+    const writes = isEmptyMirroringPlan(plan) ? { created: 0, updated: 0, deleted: 0 } : await applySlicePlan(this.#client, namespace, plan, this.#tracker, 'endpointslicemirroring-controller', { kind: 'Endpoints', key });
     if (endpoints) {
       const regarding = { kind: 'Endpoints', apiVersion: 'v1', namespace, name, uid: endpoints.metadata.uid };
       for (const e of plan.events) this.#recorder.record({ regarding, type: e.type, reason: e.reason, action: 'Mirror', note: e.message });

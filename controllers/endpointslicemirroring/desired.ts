@@ -8,9 +8,9 @@
 import type { EndpointAddress, EndpointPort, Endpoints, IPFamily } from '../../api-types/core.js';
 import type { SliceEndpoint, SlicePort } from '../../api-types/networking.js';
 import { EndpointEventReasons } from '../../api-types/well-known.js';
-import { ipProblem, parseIP } from '../../allocators/ip.js';
 import { repackSubsets } from '../endpoints/repack.js';
 import { endpointKey, portMapKey } from '../endpointslice/endpoint-hash.js';
+import { parseIPSloppy } from './parse-ip-sloppy.js';
 
 /** The event reasons of the mirroring controller (`events.go`). */
 export const MirroringReasons = {
@@ -58,12 +58,15 @@ export function toSlicePorts(ports: readonly EndpointPort[] | undefined): SliceP
 }
 
 /**
- * Converts one Endpoints address to a slice endpoint: the IP in canonical text, `ready` as the
- * only condition, targetRef, nodeName and hostname copied. Undefined when the IP is not valid.
+ * Converts one Endpoints address to a slice endpoint: the IP parsed leniently and written in
+ * canonical text (parse-ip-sloppy.ts: `010.001.002.004` → IPv4 `10.1.2.4`, `::ffff:10.1.2.5` →
+ * IPv4 `10.1.2.5`, as `addressToEndpoint` writes `ParseIPSloppy(ip).String()`), `ready` as the
+ * only condition, targetRef, nodeName and hostname copied. Undefined when the IP does not parse.
  */
 export function toSliceEndpoint(address: EndpointAddress, ready: boolean): { endpoint: SliceEndpoint; addressType: IPFamily } | undefined {
-  if (typeof address.ip !== 'string' || ipProblem(address.ip) !== undefined) return undefined;
-  const ip = parseIP(address.ip);
+  if (typeof address.ip !== 'string') return undefined;
+  const ip = parseIPSloppy(address.ip);
+  if (!ip) return undefined;
   const endpoint: SliceEndpoint = { addresses: [ip.text], conditions: { ready } };
   if (address.hostname) endpoint.hostname = address.hostname;
   if (address.targetRef) endpoint.targetRef = { ...address.targetRef };

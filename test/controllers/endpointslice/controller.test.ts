@@ -1,7 +1,18 @@
 import test from 'ava';
+import type { Registry } from 'prom-client';
+import type { Node } from '../../../api-types/core.js';
 import type { EndpointSlice } from '../../../api-types/networking.js';
 import type { WatchEvent } from '../../../api-types/meta.js';
+import { internalError } from '../../../apiserver/errors.js';
+import { InProcessClient } from '../../../apiserver/in-process-client.js';
+import { MemoryStore } from '../../../apiserver/store.js';
 import { EndpointSliceController, validateEndpointSliceOptions } from '../../../controllers/endpointslice/controller.js';
+import { systemClock } from '../../../controllers/runtime/clock.js';
+import { FaultClient } from '../../../controllers/runtime/fault-client.js';
+import { silentLogger } from '../../../controllers/runtime/logger.js';
+import { Manager } from '../../../controllers/runtime/manager.js';
+import { createRuntimeMetrics } from '../../../controllers/runtime/metrics.js';
+import { WorkQueueMetricNames } from '../../../controllers/runtime/workqueue-metrics.js';
 import { eventually } from '../../helpers/eventually.js';
 import { R, startWorld, type World } from '../../helpers/world.js';
 
@@ -156,3 +167,119 @@ test('endpointslice controller › with unnamed ports (server-defaulted to "") a
     await w.close();
   }
 });
+
+test('endpointslice controller › a deleted Service takes only the slices the garbage collector would: owned by a Service of its name that is gone', async (t) => {
+  const w = await startWorld([new EndpointSliceController()]);
+  try {
+    w.service('web', { selector: { app: 'web' }, ports: httpPort });
+    w.pod('a');
+    await eventually('slice', () => sizes(slicesOf(w, 'web'))[0] === 1);
+    w.store.delete(R.services, 'default', 'web');
+    await eventually('the Service\'s slices deleted', () => slicesOf(w, 'web').length === 0);
+    // Slices carrying the Service's labels but another owner: a ConfigMap (may still exist) and an
+    // older Service of the same name (gone: the garbage collector would delete it too).
+    const labels = { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' };
+    const owner = (kind: string, uid: string) => [{ apiVersion: 'v1', kind, name: 'web', uid, controller: true }];
+    w.store.create(R.endpointslices, 'default', { metadata: { name: 'by-configmap', labels, ownerReferences: owner('ConfigMap', 'cm-uid') }, addressType: 'IPv4', endpoints: [] });
+    w.store.create(R.endpointslices, 'default', { metadata: { name: 'by-older-service', labels, ownerReferences: owner('Service', 'older-uid') }, addressType: 'IPv4', endpoints: [] });
+    w.store.create(R.endpointslices, 'default', { metadata: { name: 'no-owner', labels }, addressType: 'IPv4', endpoints: [] });
+    await eventually('the older Service\'s slice deleted', () => !slicesOf(w, 'web').some((s) => s.metadata.name === 'by-older-service'));
+    await new Promise((r) => setTimeout(r, 1200));
+    t.deepEqual(slicesOf(w, 'web').map((s) => s.metadata.name).sort(), ['by-configmap', 'no-owner'], 'slices another object may own are left alone');
+  } finally {
+    await w.close();
+  }
+});
+
+/** A store with ready Nodes, and the EndpointSlice controller running over `wrap(client)`; the queue metrics at hand. */
+async function startLocal(t: { teardown(fn: () => unknown): void }, wrap: (c: InProcessClient) => InProcessClient | FaultClient = (c) => c) {
+  const store = new MemoryStore();
+  const node = (name: string, zone: string) => {
+    store.create(R.nodes, undefined, { metadata: { name, labels: { 'topology.kubernetes.io/zone': zone } } });
+    const cur = store.get(R.nodes, undefined, name);
+    store.update(R.nodes, undefined, name, { ...cur, status: { allocatable: { cpu: '4' }, conditions: [{ type: 'Ready', status: 'True' }] } }, { subresource: 'status' });
+  };
+  node('node-1', 'zone-a');
+  const client = wrap(new InProcessClient(store));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  const manager = new Manager({ client, clock: systemClock, random: Math.random, logger: silentLogger, metrics, leaderElection: false, drainTimeoutMs: 2000, controllers: [new EndpointSliceController()] });
+  manager.start();
+  t.teardown(async () => {
+    await manager.stop();
+    store.close();
+  });
+  await manager.whenRunning();
+  const pod = (name: string, nodeName: string, ip: string) => {
+    store.create(R.pods, 'default', { metadata: { name, labels: { app: 'web' } }, spec: { nodeName, containers: [{ name: 'app', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }] } });
+    const cur = store.get(R.pods, 'default', name);
+    store.update(R.pods, 'default', name, { ...cur, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] } }, { subresource: 'status' });
+  };
+  const slices = () => (store.list(R.endpointslices, { namespace: 'default' }).items as EndpointSlice[]).filter((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === 'web');
+  return { store, manager, registry: metrics.registry, node, pod, slices };
+}
+
+async function queueAdds(registry: Registry): Promise<number> {
+  const { values } = await registry.getSingleMetric(WorkQueueMetricNames.adds)!.get();
+  return values.find((v) => v.labels.name === 'endpoint_slice')?.value ?? 0;
+}
+
+test('endpointslice controller › topology: a Node heartbeat requeues nothing; a zone change requeues the Service its hints now overload', async (t) => {
+  const { store, manager, registry, node, pod, slices } = await startLocal(t);
+  node('node-2', 'zone-b');
+  for (const [name, nodeName, ip] of [['a', 'node-1', '10.244.0.1'], ['b', 'node-1', '10.244.0.2'], ['c', 'node-2', '10.244.0.3'], ['d', 'node-2', '10.244.0.4']]) pod(name, nodeName, ip);
+  store.create(R.services, 'default', {
+    metadata: { name: 'web', annotations: { 'service.kubernetes.io/topology-mode': 'Auto' } },
+    spec: { selector: { app: 'web' }, ports: httpPort, clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' },
+  });
+  const zonesOf = () => slices().flatMap((s) => s.endpoints ?? []).map((e) => `${e.zone}:${e.hints?.forZones?.[0]?.name}`).sort().join();
+  await eventually('own-zone hints', () => zonesOf() === 'zone-a:zone-a,zone-a:zone-a,zone-b:zone-b,zone-b:zone-b');
+  // Let the syncs that pods and slices caused settle (slice echoes are looked at after 1 s).
+  await new Promise((r) => setTimeout(r, 1200));
+  const before = await queueAdds(registry);
+  const nodes = manager.informers.get<Node>('nodes');
+
+  const cur = store.get(R.nodes, undefined, 'node-2') as Node;
+  const beat = store.update(R.nodes, undefined, 'node-2', { ...cur, status: { ...cur.status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2026-01-01T00:00:10Z' }] } }, { subresource: 'status' }).object as Node;
+  await eventually('the heartbeat reached the cache', () => nodes.get('node-2')?.metadata.resourceVersion === beat.metadata.resourceVersion);
+  t.is(await queueAdds(registry), before, 'a status-only update requeues no Service');
+
+  const labelled = store.get(R.nodes, undefined, 'node-2') as Node;
+  store.update(R.nodes, undefined, 'node-2', { ...labelled, metadata: { ...labelled.metadata, labels: { 'topology.kubernetes.io/zone': 'zone-c' } } });
+  await eventually('hints follow the new zone', () => zonesOf() === 'zone-a:zone-a,zone-a:zone-a,zone-c:zone-c,zone-c:zone-c');
+  t.is(await queueAdds(registry), before + 1, 'the zone change requeued the Service');
+});
+
+test('endpointslice controller › NodeNotFound problems are one FailedToUpdateEndpointSlices event, aggregated as Kubernetes prints them', async (t) => {
+  const w = await startWorld([new EndpointSliceController()]);
+  try {
+    w.pod('a', { node: 'gone' });
+    w.pod('b', { node: 'gone' });
+    w.pod('c');
+    w.service('web', { selector: { app: 'web' }, ports: httpPort });
+    const note = await eventually('event', () => serviceEvents(w.store, 'web').find((e) => e.reason === 'FailedToUpdateEndpointSlices')?.note);
+    const prefix = 'Error updating Endpoint Slices for Service default/web: [';
+    t.true(note.startsWith(prefix) && note.endsWith(']'), note);
+    t.deepEqual(note.slice(prefix.length, -1).split(', ').sort(), ['skipping Pod a for Service default/web: Node gone Not Found', 'skipping Pod b for Service default/web: Node gone Not Found']);
+    // The pods that could be placed were written all the same.
+    await eventually('pod c published', () => sizes(slicesOf(w, 'web'))[0] === 1);
+  } finally {
+    await w.close();
+  }
+});
+
+test('endpointslice controller › a failed write is reported in Kubernetes\' words, after the problems, in one event', async (t) => {
+  let faults!: FaultClient;
+  const { store, pod, slices } = await startLocal(t, (c) => (faults = new FaultClient(c)));
+  pod('a', 'node-1', '10.244.0.1');
+  pod('b', 'gone', '10.244.0.2');
+  faults.failNext({ verb: 'create', resource: 'endpointslices', error: () => internalError('etcd is sad') });
+  store.create(R.services, 'default', { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: httpPort, clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ipFamilies: ['IPv4'] } });
+  const note = await eventually('event', () => serviceEvents(store, 'web').find((e) => e.reason === 'FailedToUpdateEndpointSlices')?.note);
+  t.is(note, 'Error updating Endpoint Slices for Service default/web: [skipping Pod b for Service default/web: Node gone Not Found, failed to create EndpointSlice for Service default/web: Internal error occurred: etcd is sad]');
+  // Retried: the slice is written once the API server takes it.
+  await eventually('slice after the retry', () => slices().some((s) => s.endpoints?.length === 1));
+});
+
+function serviceEvents(store: MemoryStore, name: string): { reason?: string; note?: string }[] {
+  return (store.list(R.events, { namespace: 'default' }).items as { regarding?: { name?: string }; reason?: string; note?: string }[]).filter((e) => e.regarding?.name === name);
+}

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Node } from '../../../api-types/core.js';
 import type { EndpointSlice } from '../../../api-types/networking.js';
-import { computeZoneCPURatios, cpuMillis, topologyHintsEnabled, validTrafficDistribution } from '../../../controllers/endpointslice/hints.js';
+import { computeZoneCPURatios, cpuMillis, isNodeTopologyChange, topologyHintsEnabled, validTrafficDistribution } from '../../../controllers/endpointslice/hints.js';
 import { isEmptyPlan, reconcileSlices } from '../../../controllers/endpointslice/reconcile.js';
 import type { SliceSnapshot } from '../../../controllers/endpointslice/reconcile.js';
 import { applyPlan, node, pod, service, snapshot } from './fixtures.js';
@@ -84,7 +84,11 @@ test('topology › hints move from an overloaded zone to one that lacks endpoint
 const disabledCases: { name: string; snap: () => SliceSnapshot; message: string }[] = [
   { name: 'a node without zone', snap: () => snapshot({ service: auto, pods: zonedPods, nodes: new Map([...twoZones, ['node-c', node('node-c')]]) }), message: 'Insufficient Node information: allocatable CPU or zone not specified on one or more nodes' },
   { name: 'a node without cpu', snap: () => snapshot({ service: auto, pods: zonedPods, nodes: new Map([...twoZones, ['node-c', node('node-c', 'zone-c', '0')]]) }), message: 'Insufficient Node information: allocatable CPU or zone not specified on one or more nodes' },
-  { name: 'one zone', snap: () => snapshot({ service: auto, pods: [pod(0, { nodeName: 'node-a' })], nodes: new Map([['node-a', node('node-a', 'zone-a')]]) }), message: 'Nodes only ready in one zone' },
+  // SetNodes clears the ratios for fewer than two zones, so one zone is insufficient node information.
+  { name: 'ready nodes in one zone only', snap: () => snapshot({ service: auto, pods: [pod(0, { nodeName: 'node-a' }), pod(1, { nodeName: 'node-b' })], nodes: new Map([['node-a', node('node-a', 'zone-a')], ['node-b', node('node-b', 'zone-a')]]) }), message: 'Insufficient Node information: allocatable CPU or zone not specified on one or more nodes' },
+  { name: 'no ready node', snap: () => snapshot({ service: auto, pods: [pod(0, { nodeName: 'node-a' })], nodes: new Map() }), message: 'Insufficient Node information: allocatable CPU or zone not specified on one or more nodes' },
+  // Only the empty map a new topology cache holds before its first SetNodes gives this one.
+  { name: 'ratios not computed yet', snap: () => snapshot({ service: auto, pods: zonedPods.slice(0, 4), nodes: twoZones, zoneCPURatios: new Map() }), message: 'Nodes only ready in one zone' },
   { name: 'fewer endpoints than zones', snap: () => snapshot({ service: auto, pods: [pod(0, { nodeName: 'node-a' })], nodes: twoZones }), message: 'Insufficient number of endpoints (1 endpoints, 2 zones)' },
   { name: 'minimums above the threshold', snap: () => snapshot({ service: auto, pods: Array.from({ length: 3 }, (_, i) => pod(i, { nodeName: 'node-a' })), nodes: new Map([['node-a', node('node-a', 'a')], ['node-b', node('node-b', 'b')], ['node-c', node('node-c', 'c', '2')]]) }), message: 'Unable to allocate minimum required endpoints to each zone without exceeding overload threshold (3 endpoints, 3 zones)' },
   { name: 'an endpoint without zone', snap: () => snapshot({ service: auto, pods: zonedPods.slice(0, 4), nodes: new Map([['node-a', node('node-a')], ['node-b', node('node-b')]]), zoneCPURatios: new Map([['zone-a', 0.5], ['zone-b', 0.5]]) }), message: 'One or more endpoints do not have a zone specified' },
@@ -114,6 +118,23 @@ test('computeZoneCPURatios › ready worker nodes only; control-plane and not-re
   const ratios = computeZoneCPURatios([node('a', 'zone-a', '1'), node('b', 'zone-b', '3'), node('cp', 'zone-c', '64', { 'node-role.kubernetes.io/control-plane': '' }), notReady]);
   t.deepEqual(Object.fromEntries(ratios!), { 'zone-a': 0.25, 'zone-b': 0.75 });
   t.is(computeZoneCPURatios([]), null);
+});
+
+test('computeZoneCPURatios › fewer than two zones with ready nodes is null, as SetNodes clears its ratios', (t) => {
+  t.is(computeZoneCPURatios([node('a', 'zone-a', '1'), node('b', 'zone-a', '3')]), null);
+  const notReady: Node = { metadata: { name: 'x', labels: { 'topology.kubernetes.io/zone': 'zone-b' } }, status: { allocatable: { cpu: '8' }, conditions: [{ type: 'Ready', status: 'False' }] } };
+  t.is(computeZoneCPURatios([node('a', 'zone-a', '1'), notReady]), null, 'a second zone whose nodes are not ready does not count');
+});
+
+test('isNodeTopologyChange › readiness or the zone label, not heartbeats, other labels or capacity', (t) => {
+  const base = node('a', 'zone-a', '4');
+  const status = (ready: 'True' | 'False', heartbeat: string, cpu = '4'): Node => ({ ...base, status: { allocatable: { cpu }, conditions: [{ type: 'Ready', status: ready, lastHeartbeatTime: heartbeat }] } });
+  t.false(isNodeTopologyChange(status('True', '2026-01-01T00:00:00Z'), status('True', '2026-01-01T00:00:10Z')), 'a heartbeat');
+  t.false(isNodeTopologyChange(base, { ...base, metadata: { ...base.metadata, labels: { ...base.metadata.labels, team: 'x' } } }), 'another label');
+  t.false(isNodeTopologyChange(base, status('True', '2026-01-01T00:00:10Z', '8')), 'allocatable CPU alone (Kubernetes 1.33 ignores it too)');
+  t.true(isNodeTopologyChange(status('True', 'x'), status('False', 'x')), 'not ready any more');
+  t.true(isNodeTopologyChange(base, node('a', 'zone-b', '4')), 'zone changed');
+  t.true(isNodeTopologyChange({ ...base, metadata: { name: 'a' } }, base), 'zone label added');
 });
 
 test('cpuMillis › quantities in cores, millicores and with suffixes', (t) => {

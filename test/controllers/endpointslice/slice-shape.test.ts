@@ -1,6 +1,6 @@
 import test from 'ava';
 import { reconcileSlices } from '../../../controllers/endpointslice/reconcile.js';
-import { addressTypesForService, isEquivalentPlaceholder, newEndpointSlice, sliceLabels, sliceNamePrefix } from '../../../controllers/endpointslice/slice-shape.js';
+import { addressTypesForService, isEquivalentPlaceholder, newEndpointSlice, sliceLabels, sliceNamePrefix, slicesOfDeletedService } from '../../../controllers/endpointslice/slice-shape.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 import { applyPlan, pod, pods, service, slice, snapshot } from './fixtures.js';
 
@@ -114,3 +114,20 @@ test('reconcileSlices › one set of slices per family; slices of a dropped fami
 function slicePod(i: number) {
   return deepFreeze({ ...pod(i), status: { phase: 'Running' as const, podIP: `10.0.0.${i + 1}`, podIPs: [{ ip: `10.0.0.${i + 1}` }, { ip: `fd00::${i + 1}` }], conditions: [{ type: 'Ready', status: 'True' as const }] } });
 }
+
+test('slicesOfDeletedService › what the garbage collector would delete: slices owned only by a Service of that name that is gone', (t) => {
+  const owned = (name: string, refs: { kind: string; name: string; uid: string; apiVersion?: string }[]) =>
+    deepFreeze({ ...newEndpointSlice(service(), [], 'IPv4'), metadata: { name, namespace: 'default', ownerReferences: refs.map((r) => ({ apiVersion: 'v1', controller: true, ...r })) } });
+  const mine = owned('mine', [{ kind: 'Service', name: 'web', uid: 'svc-uid' }]);
+  const older = owned('older', [{ kind: 'Service', name: 'web', uid: 'older-uid' }]);
+  const configMap = owned('cm', [{ kind: 'ConfigMap', name: 'web', uid: 'cm-uid' }]);
+  const otherName = owned('other', [{ kind: 'Service', name: 'api', uid: 'api-uid' }]);
+  const twoOwners = owned('two', [{ kind: 'Service', name: 'web', uid: 'svc-uid' }, { kind: 'ConfigMap', name: 'x', uid: 'x-uid', apiVersion: 'v1' }]);
+  const otherGroup = owned('group', [{ kind: 'Service', name: 'web', uid: 'svc-uid', apiVersion: 'serving.knative.dev/v1' }]);
+  const orphan = deepFreeze({ ...mine, metadata: { name: 'orphan', namespace: 'default' } });
+  const all = [mine, older, configMap, otherName, twoOwners, otherGroup, orphan];
+  const names = (live: Parameters<typeof slicesOfDeletedService>[2]) => slicesOfDeletedService(all, 'web', live).map((s) => s.metadata.name);
+  t.deepEqual(names(undefined), ['mine', 'older'], 'the API server has no Service web');
+  // The informer lags a Service web created again: its slices stay, the older Service's go.
+  t.deepEqual(names(service({ metadata: { uid: 'svc-uid' } })), ['older']);
+});

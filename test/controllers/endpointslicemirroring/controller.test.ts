@@ -9,7 +9,11 @@ import { systemClock } from '../../../controllers/runtime/clock.js';
 import { silentLogger } from '../../../controllers/runtime/logger.js';
 import { Manager } from '../../../controllers/runtime/manager.js';
 import { createRuntimeMetrics } from '../../../controllers/runtime/metrics.js';
+import type { WatchListener } from '../../../controllers/runtime/kube-client.js';
+import { WorkQueueMetricNames } from '../../../controllers/runtime/workqueue-metrics.js';
+import { MemoryStore } from '../../../apiserver/store.js';
 import { FakeTimers } from '../../apiserver/http/fake-timers.js';
+import { delegatingClient } from '../../helpers/delegating-client.js';
 import { eventually } from '../../helpers/eventually.js';
 import { R, startWorld, type World } from '../../helpers/world.js';
 
@@ -67,4 +71,48 @@ test('mirroring controller › the API server\'s kubernetes Endpoints (skip-mirr
   const ep = store.get(R.endpoints, 'default', 'kubernetes');
   store.update(R.endpoints, 'default', 'kubernetes', { ...ep, metadata: { ...ep.metadata, labels: {} } });
   await eventually('mirrored once unlabelled', () => slicesFor('kubernetes').some(isMirrored));
+});
+
+test('mirroring controller › a slice cache that lags the controller\'s own write fails the sync (retried), and no second slice is created', async (t) => {
+  const store = new MemoryStore();
+  // EndpointSlice watch events are held while `holding`: the informer cache lags the store.
+  let holding = false;
+  const held: (() => void)[] = [];
+  const client = delegatingClient(new InProcessClient(store), (r, ref) => (ref.resource !== 'endpointslices' ? {} : {
+    watch: (o, l) => {
+      const gated = {
+        event: (ev) => (holding ? held.push(() => l.event(ev)) : l.event(ev)),
+        end: (err) => l.end(err),
+      } as WatchListener<never>;
+      return r.watch(o, gated as never);
+    },
+  }));
+  const metrics = createRuntimeMetrics({ processMetrics: false });
+  const manager = new Manager({ client, clock: systemClock, random: Math.random, logger: silentLogger, metrics, leaderElection: false, controllers: [new MirroringController({ concurrency: 1 })] });
+  manager.start();
+  t.teardown(() => manager.stop());
+  await manager.whenRunning();
+  const retries = async () => (await metrics.registry.getSingleMetric(WorkQueueMetricNames.retries)!.get()).values.find((v) => v.labels.name === 'endpoint_slice_mirroring')?.value ?? 0;
+  const mirroredSlices = () => (store.list(R.endpointslices, { namespace: 'default' }).items as EndpointSlice[]).filter((s) => s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslicemirroring-controller.k8s.io');
+
+  store.create(R.services, 'default', { metadata: { name: 'ext' }, spec: { ports: [{ name: 'http', port: 80 }] } });
+  holding = true;
+  store.create(R.endpoints, 'default', { metadata: { name: 'ext' }, subsets: [{ addresses: [{ ip: '192.168.1.1' }], ports: [{ name: 'http', port: 8080 }] }] });
+  await eventually('the first slice written', () => mirroredSlices().length >= 1);
+  // A change while the cache still lacks that slice: without the stale check the sync would plan
+  // a create for the same key.
+  const ep = store.get(R.endpoints, 'default', 'ext');
+  store.update(R.endpoints, 'default', 'ext', { ...ep, subsets: [{ addresses: [{ ip: '192.168.1.1' }, { ip: '192.168.1.2' }], ports: [{ name: 'http', port: 8080 }] }] });
+  await eventually('the sync failed and was requeued, or wrote a duplicate', async () => (await retries()) >= 1 || mirroredSlices().length > 1);
+  t.is(mirroredSlices().length, 1, 'no second slice');
+  t.true((await retries()) >= 1, 'the stale sync was retried with rate limiting');
+
+  holding = false;
+  for (const deliver of held.splice(0)) deliver();
+  const [slice] = await eventually('the retry updated the one slice', () => {
+    const all = mirroredSlices();
+    return all.length === 1 && all[0].endpoints?.length === 2 && all;
+  });
+  t.deepEqual(slice.endpoints?.map((e) => e.addresses[0]).sort(), ['192.168.1.1', '192.168.1.2']);
+  t.is(mirroredSlices().length, 1);
 });

@@ -14,7 +14,9 @@ function persist(plan: MirroringPlan, previous: EndpointSlice[]): EndpointSlice[
   return [...previous.filter((p) => !gone.has(p.metadata.name)), ...created, ...plan.update.map((sl) => structuredClone(sl))];
 }
 
-const ip = fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', 'fd00::1', 'fd00::2', 'bad', '010.0.0.9');
+const ip = fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', 'fd00::1', 'fd00::2', 'bad', '010.0.0.9', '::ffff:10.0.0.8');
+/** How the mirroring controller writes each generated address (ParseIPSloppy, then String()); undefined: invalid. */
+const mirroredAs: Record<string, string | undefined> = { bad: undefined, '010.0.0.9': '10.0.0.9', '::ffff:10.0.0.8': '10.0.0.8' };
 const address = fc.record({ ip, node: fc.constantFrom(undefined, 'n1') }).map(({ ip: a, node }) => (node ? { ip: a, nodeName: node } : { ip: a }));
 const port = fc.constantFrom({ name: 'a', port: 1, protocol: 'TCP' as const }, { name: 'b', port: 2, protocol: 'UDP' as const });
 const subset = fc.record({ addresses: fc.array(address, { maxLength: 4 }), notReadyAddresses: fc.array(address, { maxLength: 3 }), ports: fc.uniqueArray(port, { maxLength: 2, selector: (p) => p.name }) });
@@ -28,10 +30,11 @@ function model(subsets: EndpointSubset[], max: number): Map<string, string[]> {
     for (const [list, ready] of [[ss.addresses ?? [], true], [ss.notReadyAddresses ?? [], false]] as const) {
       for (const a of list) {
         if (n >= max) break;
-        if (a.ip === 'bad' || a.ip.startsWith('0')) continue;
+        const text = a.ip in mirroredAs ? mirroredAs[a.ip] : a.ip;
+        if (text === undefined) continue;
         n++;
-        const key = `${a.ip.includes(':') ? 'IPv6' : 'IPv4'} ${ports}`;
-        out.set(key, [...(out.get(key) ?? []), `${a.ip}:${ready}`].sort());
+        const key = `${text.includes(':') ? 'IPv6' : 'IPv4'} ${ports}`;
+        out.set(key, [...(out.get(key) ?? []), `${text}:${ready}`].sort());
       }
     }
   }

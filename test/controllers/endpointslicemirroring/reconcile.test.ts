@@ -121,11 +121,22 @@ test('reconcileMirroring › extra slices of a key are deleted; slices of keys n
 });
 
 test('reconcileMirroring › invalid IPs are skipped with an InvalidIPAddress event', (t) => {
-  const ep = endpoints([{ addresses: [addr('10.0.0.1'), addr('not-an-ip'), addr('010.0.0.2')], notReadyAddresses: [addr('fe80::1%eth0')], ports: http }]);
+  const ep = endpoints([{ addresses: [addr('10.0.0.1'), addr('not-an-ip'), addr('10.0.0.256')], notReadyAddresses: [addr('fe80::1%eth0')], ports: http }]);
   const plan = reconcileMirroring(snap(ep));
   t.deepEqual(plan.events, [{ type: 'Warning', reason: 'InvalidIPAddress', message: 'Skipped 3 invalid IP addresses when mirroring to EndpointSlices' }]);
   t.deepEqual(plan.create[0].endpoints?.map((e) => e.addresses[0]), ['10.0.0.1']);
   t.is(plan.metrics.addressesSkipped, 3);
+});
+
+test('reconcileMirroring › leading zeros and IPv4-mapped IPv6 are mirrored as IPv4 in canonical text, as ParseIPSloppy reads them; no event', (t) => {
+  const ep = endpoints([{ addresses: [addr('010.001.002.004'), addr('::ffff:10.1.2.5')], notReadyAddresses: [addr('::FFFF:0a01:0206'), addr('2001:0db8:0000::0001')], ports: http }]);
+  const plan = reconcileMirroring(snap(ep));
+  t.deepEqual(plan.events, []);
+  t.is(plan.metrics.addressesSkipped, 0);
+  const byType = Object.fromEntries(plan.create.map((sl) => [sl.addressType, sl.endpoints!.map((e) => `${e.addresses[0]} ${e.conditions?.ready}`).sort()]));
+  t.deepEqual(byType, { IPv4: ['10.1.2.4 true', '10.1.2.5 true', '10.1.2.6 false'], IPv6: ['2001:db8::1 false'] });
+  // What was written is what the next sync wants: no write loop over the original spelling.
+  t.true(isEmptyMirroringPlan(reconcileMirroring(snap(ep, persist(plan)))));
 });
 
 test('reconcileMirroring › at most maxEndpointsPerSubset per subset, ready first, with a TooManyAddressesToMirror event', (t) => {
