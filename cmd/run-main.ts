@@ -9,7 +9,6 @@ import { HttpKubeClient, type HttpKubeClientOptions } from '../controllers/runti
 import { holderIdentity } from '../controllers/runtime/leader-election.js';
 import { createRuntimeMetrics } from '../controllers/runtime/metrics.js';
 import { tokenBucketThrottle } from '../controllers/runtime/throttle.js';
-import { loadKubeConfig } from './kubeconfig.js';
 import type { RunFlags } from './run.js';
 import { loggerFromFlags, startSuite, untilSignalled } from './suite.js';
 
@@ -67,11 +66,11 @@ export function createClients(o: RunClientsOptions): { client: HttpKubeClient; l
 }
 
 /** Runs until signalled; returns the exit code. */
-export async function runControllers(flags: RunFlags): Promise<number> {
+export async function runControllers(flags: RunFlags, kubeConfig: KubeConfig): Promise<number> {
   const logger = loggerFromFlags(flags);
   const metrics = createRuntimeMetrics();
   const { client, leaderElectionClient } = createClients({
-    kubeConfig: loadKubeConfig(flags.kubeconfig),
+    kubeConfig,
     qps: flags.kubeApiQps,
     burst: flags.kubeApiBurst,
     renewDeadlineMs: flags.leaderElectRenewDeadline,

@@ -46,8 +46,16 @@ export function registerRun(program: Command): void {
     const problem = runFlagsProblem(flags);
     if (problem) command.error(`error: ${problem}`, { exitCode: 2, code: 'svcplane.invalidFlags' });
     // Loaded here so that --help and flag errors answer without loading the client and controllers.
+    const { KubeConfigError, loadKubeConfig } = await import('./kubeconfig.js');
+    let kubeConfig;
+    try {
+      kubeConfig = loadKubeConfig(flags.kubeconfig);
+    } catch (e) {
+      if (!(e instanceof KubeConfigError)) throw e;
+      command.error(`error: ${e.message}`, { exitCode: 2, code: 'svcplane.invalidKubeconfig' });
+    }
     const { runControllers } = await import('./run-main.js');
-    process.exitCode = await runControllers(flags);
+    process.exitCode = await runControllers(flags, kubeConfig);
   });
 }
 

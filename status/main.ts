@@ -32,7 +32,10 @@ export interface StatusIO {
 
 /** Options of {@link runStatus}. */
 export interface StatusOptions {
-  /** Loads the kubeconfig (cmd/kubeconfig.ts `loadKubeConfig`); a failure is reported, exit 1. */
+  /**
+   * Loads the kubeconfig (cmd/kubeconfig.ts `loadKubeConfig`); a failure is reported, exit 2 when
+   * no usable kubeconfig was found (its error's code `KubeConfigUnusable`), else 1.
+   */
   loadKubeConfig: () => KubeConfig;
   /** A client to use instead of one over HTTP from the kubeconfig (tests). */
   client?: KubeClient;
@@ -118,7 +121,7 @@ export async function runStatus(o: StatusOptions): Promise<number> {
     return 0;
   } catch (err) {
     io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return (err as { code?: unknown }).code === 'KubeConfigUnusable' ? 2 : 1;
   } finally {
     reader?.stop();
     ownClient?.close();
