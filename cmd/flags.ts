@@ -15,6 +15,18 @@ export const controllerNames = ['serviceip', 'nodeport', 'endpoints', 'endpoints
 /** One of controllerNames. */
 export type ControllerName = (typeof controllerNames)[number];
 
+/**
+ * kube-controller-manager's names for the controllers svcplane also runs, its aliases and its
+ * canonical names (cmd/kube-controller-manager/names/controller_names.go), so that a list written
+ * for it (`-endpoint`, `endpointslice-controller`) means the same here.
+ */
+const controllerAliases: Readonly<Record<string, ControllerName>> = {
+  endpoint: 'endpoints',
+  'endpoints-controller': 'endpoints',
+  'endpointslice-controller': 'endpointslice',
+  'endpointslice-mirroring-controller': 'endpointslicemirroring',
+};
+
 /** Parsed shared flags. */
 export interface ControllerFlags {
   controllers: Set<ControllerName>;
@@ -43,7 +55,8 @@ export interface ControllerFlags {
 
 /**
  * Parses `--controllers` as kube-controller-manager does: a comma-separated list where `*`
- * means every controller on by default, `name` turns one on and `-name` turns it off.
+ * means every controller on by default, `name` turns one on and `-name` turns it off; the
+ * endpoint controllers also answer to kube-controller-manager's names.
  */
 export function parseControllers(value: string): Set<ControllerName> {
   const on = new Set<ControllerName>();
@@ -56,9 +69,10 @@ export function parseControllers(value: string): Set<ControllerName> {
       continue;
     }
     const negated = item.startsWith('-');
-    const name = negated ? item.slice(1) : item;
+    const given = negated ? item.slice(1) : item;
+    const name = controllerAliases[given] ?? given;
     if (!(controllerNames as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError(`"${name}" is not a known controller; known controllers: ${controllerNames.join(', ')}.`);
+      throw new InvalidArgumentError(`"${given}" is not a known controller; known controllers: ${controllerNames.join(', ')} (or kube-controller-manager's names for the last three).`);
     }
     (negated ? off : on).add(name as ControllerName);
   }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ControllerFlags } from '../../cmd/flags.js';
+import { type ControllerFlags, parseControllers } from '../../cmd/flags.js';
 import { controllerFactories } from '../../cmd/suite.js';
 import { main } from '../../cmd/svcplane.js';
 
@@ -47,6 +47,12 @@ test('svcplane › the serviceip controller gets its worker count from --concurr
   const flags = { serviceClusterIpRange: '10.96.0.0/16', allocatorRepairInterval: 180_000, allocatorLeakGracePeriod: 60_000 } as ControllerFlags;
   t.truthy(controllerFactories.serviceip!({ ...flags, concurrentServiceipSyncs: 50 }));
   t.throws(() => controllerFactories.serviceip!({ ...flags, concurrentServiceipSyncs: 0 }), { instanceOf: RangeError, message: /--concurrent-serviceip-syncs.*0/ });
+});
+
+test('svcplane › --controllers takes kube-controller-manager\'s names for the endpoint controllers, its aliases and its canonical ones', (t) => {
+  t.deepEqual([...parseControllers('*,-endpoint,-endpointslice,-endpointslicemirroring')].sort(), ['nodeport', 'serviceip']);
+  t.deepEqual([...parseControllers('endpoints-controller,endpointslice-controller,endpointslice-mirroring-controller')].sort(), ['endpoints', 'endpointslice', 'endpointslicemirroring']);
+  t.throws(() => parseControllers('-endpointz'), { message: /"endpointz" is not a known controller/ });
 });
 
 test('svcplane › --help exits 0 and lists the flags', async (t) => {
