@@ -21,7 +21,6 @@
 import type { Logger } from 'pino';
 import type { Node, Pod, Service } from '../../api-types/core.js';
 import type { EndpointSlice } from '../../api-types/networking.js';
-import { ApiError } from '../../api-types/api-error.js';
 import { EndpointEventReasons, EndpointEventSources, Labels, ManagedBy } from '../../api-types/well-known.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { referenceTo } from '../runtime/events.js';
@@ -274,11 +273,9 @@ export class EndpointSliceController implements Controller {
     const messages = plan.problems.map((p) => p.message);
     if (writeError !== undefined) messages.push(messageOf(writeError));
     if (messages.length === 0) return;
-    const failure = new SliceSyncError(messages);
+    // The write's error is the cause: the worker pool waits out a Retry-After it carries.
+    const failure = new SliceSyncError(messages, writeError);
     this.#recorder.record({ regarding, type: 'Warning', reason: EndpointEventReasons.failedToUpdateEndpointSlices, action: 'Update', note: `Error updating Endpoint Slices for Service ${key}: ${failure.message}` });
-    // The worker pool waits out a server's Retry-After only when given its ApiError.
-    const cause = writeError instanceof Error ? writeError.cause : undefined;
-    if (cause instanceof ApiError && cause.retryAfterSeconds) throw cause;
     throw failure;
   }
 

@@ -74,9 +74,13 @@ export class SliceSyncError extends EndpointSliceControllerError {
   /** Stable code callers match on. */
   readonly code = 'SliceSyncFailed' as const;
 
-  /** @param messages the parts, in the order they arose (duplicates allowed: they are dropped). */
-  constructor(readonly messages: readonly string[]) {
-    super(aggregateMessages(messages));
+  /**
+   * @param messages the parts, in the order they arose (duplicates allowed: they are dropped)
+   * @param cause the failed write's error, if one is among them (the worker pool reads a
+   *   server's Retry-After from it)
+   */
+  constructor(readonly messages: readonly string[], cause?: unknown) {
+    super(aggregateMessages(messages), cause === undefined ? undefined : { cause });
     this.name = 'SliceSyncError';
   }
 }

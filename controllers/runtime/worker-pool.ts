@@ -117,7 +117,7 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
       outcome = 'requeued';
       // A server that said when to come back (429 or 5xx with Retry-After) is not asked sooner,
       // as client-go's rest client waits it out (rest/with_retry.go checkWait).
-      const retryAfterSeconds = err instanceof ApiError ? err.retryAfterSeconds : undefined;
+      const retryAfterSeconds = retryAfterOf(err);
       queue.addRateLimited(key, retryAfterSeconds !== undefined && retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : 0);
     } else {
       outcome = 'dropped';
@@ -198,4 +198,15 @@ export function runWorkers<K>(queue: WorkQueue<K>, opts: RunWorkersOptions<K>): 
     },
     done,
   };
+}
+
+/**
+ * The Retry-After a server gave with the failure `err`, in seconds: its own, or that of the
+ * ApiError it wraps (`cause`, as a controller wraps a write's error in its own words), if any.
+ */
+function retryAfterOf(err: unknown): number | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ApiError) return e.retryAfterSeconds;
+  }
+  return undefined;
 }

@@ -334,3 +334,21 @@ test('runWorkers › a server\'s Retry-After is waited out before the retry, whe
   await settle();
   await pool.stop();
 });
+
+test('runWorkers › a Retry-After carried by a wrapped error (cause) is waited out too', async (t) => {
+  const { clock, queue } = setup();
+  const g = gatedReconcile();
+  const pool = runWorkers(queue, { concurrency: 1, reconcile: g.reconcile });
+  queue.add('a');
+  await settle();
+  const throttled = new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 3 } });
+  g.running[0]!.reject(new Error('failed to update x EndpointSlice for Endpoints default/x: Too many requests', { cause: throttled }));
+  await settle();
+  t.is(clock.nextTimerAt(), 3000, 'not after the 5 ms backoff');
+  clock.advance(3000);
+  await settle();
+  t.is(g.running.length, 1);
+  g.running[0]!.resolve();
+  await settle();
+  await pool.stop();
+});
