@@ -278,7 +278,8 @@ export class LeaderElector {
         this.#observe(created, clock.now());
         return true;
       }
-      this.#observe(current, now);
+      // Observed when read (client-go setObservedRecord stamps clock.Now()), not when the attempt began.
+      this.#observe(current, clock.now());
       const holder = current.spec?.holderIdentity ?? '';
       if (holder && holder !== identity && this.#isLeaseValid(now)) return false;
       const transitions = current.spec?.leaseTransitions ?? 0;
