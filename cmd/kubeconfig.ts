@@ -1,10 +1,12 @@
 /**
- * Loading a kubeconfig for the commands that talk to a cluster (run, status), in kubectl's order:
- * `--kubeconfig`, else the files `$KUBECONFIG` lists (merged, the first one's current context
- * winning), else `~/.kube/config`, else the in-cluster service account, as client-go's
- * InClusterConfig reads it. Where client-node's own loadFromDefault would fall back to
- * `http://localhost:8080` and fail on every request for ever, this throws a KubeConfigError
- * naming what is missing, which the commands answer with exit code 2.
+ * Loading a kubeconfig for the commands that talk to a cluster (run, status), in kubectl's order
+ * (client-go's DeferredLoadingClientConfig): `--kubeconfig`, else the files `$KUBECONFIG` lists
+ * (merged, the first to define a name winning), else `~/.kube/config`; when those give no
+ * cluster (no file, or no current context), the in-cluster service account, as client-go's
+ * InClusterConfig reads it (https to KUBERNETES_SERVICE_HOST:PORT, the token file). Where
+ * client-node's own loadFromDefault would fall back to `http://localhost:8080` and fail on every
+ * request for ever, this throws a KubeConfigError naming what is missing, which the commands
+ * answer with exit code 2.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
@@ -33,29 +35,38 @@ export interface KubeConfigSources {
  */
 export function loadKubeConfig(file: string | undefined, sources: KubeConfigSources = {}): KubeConfig {
   const env = sources.env ?? process.env;
+  const prefix = sources.serviceAccountPrefix ?? '';
+  if (file !== undefined) return checked(load(`--kubeconfig ${file}`, (kc) => kc.loadFromFile(file)), `--kubeconfig ${file}`);
+  const home = path.join(sources.home ?? os.homedir(), '.kube', 'config');
+  const source = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : home;
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '' && existsSync(f)) : existsSync(home) ? [home] : [];
+  // As client-go's DeferredLoadingClientConfig: files that give no cluster (none there, or no
+  // current context) yield to the in-cluster configuration when it is possible.
+  const kc = files.length > 0 ? load(source, (k) => loadList(k, files)) : undefined;
+  if (kc?.getCurrentCluster() || !isInClusterPossible(env, prefix)) {
+    if (kc) return checked(kc, source);
+    if (env.KUBECONFIG) throw new KubeConfigError(`${source}: none of these files exists, and ${NOT_IN_CLUSTER}`);
+  }
+  return checked(load('the in-cluster configuration', (k) => loadInCluster(k, env, prefix)), 'the in-cluster configuration');
+}
+
+/** client-go's ErrNotInCluster, after what was looked for first. */
+const NOT_IN_CLUSTER = 'unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined';
+
+/** Runs `fill` on a new KubeConfig; its failure becomes a KubeConfigError naming `source`. */
+function load(source: string, fill: (kc: KubeConfig) => void): KubeConfig {
   const kc = new KubeConfig();
-  let source: string;
   try {
-    if (file !== undefined) {
-      source = `--kubeconfig ${file}`;
-      kc.loadFromFile(file);
-    } else if (env.KUBECONFIG) {
-      source = `KUBECONFIG=${env.KUBECONFIG}`;
-      loadList(kc, env.KUBECONFIG, source);
-    } else {
-      const home = path.join(sources.home ?? os.homedir(), '.kube', 'config');
-      if (existsSync(home)) {
-        source = home;
-        kc.loadFromFile(home);
-      } else {
-        source = 'the in-cluster configuration';
-        loadInCluster(kc, env, sources.serviceAccountPrefix ?? '');
-      }
-    }
+    fill(kc);
   } catch (e) {
     if (e instanceof KubeConfigError) throw e;
-    throw new KubeConfigError(`${source!}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw new KubeConfigError(`${source}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
+  return kc;
+}
+
+/** `kc` if it names a current cluster with a server, else a KubeConfigError naming `source`. */
+function checked(kc: KubeConfig, source: string): KubeConfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
     const context = kc.getCurrentContext();
@@ -65,15 +76,18 @@ export function loadKubeConfig(file: string | undefined, sources: KubeConfigSour
   return kc;
 }
 
-/** The files of a $KUBECONFIG list that exist, merged as kubectl merges them. */
-function loadList(kc: KubeConfig, list: string, source: string): void {
-  const files = list.split(path.delimiter).filter((f) => f !== '' && existsSync(f));
-  if (files.length === 0) throw new KubeConfigError(`${source}: none of these files exists`);
+/** client-go's inClusterClientConfig.Possible: both variables and the token file. */
+function isInClusterPossible(env: NodeJS.ProcessEnv, prefix: string): boolean {
+  return !!env.KUBERNETES_SERVICE_HOST && !!env.KUBERNETES_SERVICE_PORT && existsSync(`${prefix}${SERVICE_ACCOUNT_DIR}/token`);
+}
+
+/** Existing kubeconfig files, merged as kubectl merges them (the first to define a name wins). */
+function loadList(kc: KubeConfig, files: readonly string[]): void {
   kc.loadFromFile(files[0]);
   for (const f of files.slice(1)) {
     const more = new KubeConfig();
     more.loadFromFile(f);
-    // kubectl's merge: the first file to define a name wins (client-node's mergeConfig throws).
+    // client-node's mergeConfig throws on a name defined twice.
     kc.clusters = firstWins(kc.clusters, more.clusters);
     kc.users = firstWins(kc.users, more.users);
     kc.contexts = firstWins(kc.contexts, more.contexts);
@@ -89,7 +103,7 @@ function firstWins<T extends { name: string }>(have: T[], more: T[]): T[] {
 /** client-go's InClusterConfig: both environment variables and the token file, or an error in its words. */
 function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv, prefix: string): void {
   if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT) {
-    throw new KubeConfigError('no kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) and unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined');
+    throw new KubeConfigError(`no kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) and ${NOT_IN_CLUSTER}`);
   }
   const token = `${prefix}${SERVICE_ACCOUNT_DIR}/token`;
   if (!existsSync(token)) throw new KubeConfigError(`the in-cluster configuration: open ${token}: no such file or directory`);
@@ -99,6 +113,10 @@ function loadInCluster(kc: KubeConfig, env: NodeJS.ProcessEnv, prefix: string): 
   process.env.KUBERNETES_SERVICE_PORT = env.KUBERNETES_SERVICE_PORT;
   try {
     kc.loadFromCluster(prefix);
+    // client-go always speaks https to the in-cluster address; client-node picks http for ports
+    // 80, 8080 and 8001.
+    const host = env.KUBERNETES_SERVICE_HOST.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
+    kc.clusters = kc.clusters.map((c) => ({ ...c, server: `https://${host}:${env.KUBERNETES_SERVICE_PORT}` }));
   } finally {
     restore('KUBERNETES_SERVICE_HOST', saved.host);
     restore('KUBERNETES_SERVICE_PORT', saved.port);

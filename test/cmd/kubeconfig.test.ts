@@ -45,6 +45,16 @@ test('loadKubeConfig › in-cluster needs both environment variables and the tok
   const kc = loadKubeConfig(undefined, { env, home, serviceAccountPrefix: dir });
   t.is(kc.getCurrentCluster()?.server, 'https://[fd00::1]:443');
   t.is(process.env.KUBERNETES_SERVICE_HOST, hostBefore, 'the process environment is left as it was');
+  // https whatever the port, as client-go (client-node would pick http for 8080).
+  t.is(loadKubeConfig(undefined, { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '8080' }, home, serviceAccountPrefix: dir }).getCurrentCluster()?.server, 'https://10.0.0.1:8080');
+  // Kubeconfig files that give no cluster yield to it, as client-go's deferred loading does.
+  t.is(loadKubeConfig(undefined, { env: { ...env, KUBECONFIG: path.join(dir, 'missing') }, home, serviceAccountPrefix: dir }).getCurrentCluster()?.server, 'https://[fd00::1]:443');
+  await mkdir(path.join(dir, 'empty', '.kube'), { recursive: true });
+  await writeFile(path.join(dir, 'empty', '.kube', 'config'), 'apiVersion: v1\nkind: Config\n');
+  t.is(loadKubeConfig(undefined, { env, home: path.join(dir, 'empty'), serviceAccountPrefix: dir }).getCurrentCluster()?.server, 'https://[fd00::1]:443');
+  // Without the in-cluster configuration, the same files are an error naming them.
+  t.regex(t.throws(() => loadKubeConfig(undefined, { env: { KUBECONFIG: path.join(dir, 'missing') }, home, serviceAccountPrefix: dir }))?.message ?? '', /^KUBECONFIG=.*missing: none of these files exists, and unable to load in-cluster configuration/);
+  t.regex(t.throws(() => loadKubeConfig(undefined, { env: {}, home: path.join(dir, 'empty'), serviceAccountPrefix: dir }))?.message ?? '', /\.kube\/config: no current context is set$/);
 });
 
 test('loadKubeConfig › a malformed file, no current context, or a cluster without a server is a KubeConfigError naming the source', async (t) => {
