@@ -84,12 +84,17 @@ function getnum(s: string, fixed: boolean): [number, string] {
   return [(s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48, s.slice(2)];
 }
 
-/** Go's parseNanoseconds over `value[0:n]` (a separator then digits, at most 9 of them read). */
-function nanoseconds(value: string, n: number): number {
+/**
+ * Go's parseNanoseconds over `value[0:n]`: a separator, then what Go's atoi reads (a sign may
+ * lead) from at most 9 characters, scaled by how many there are; a negative value is a range
+ * error ("fractional second").
+ */
+function nanoseconds(value: string, n: number): { nanos: number; rangeError: string } {
   if (value[0] !== '.' && value[0] !== ',') throw new BadElement();
   const digits = value.slice(1, Math.min(n, 10));
-  if (!/^\d+$/.test(digits)) throw new BadElement();
-  return Number(digits.padEnd(9, '0'));
+  if (!/^[+-]?\d+$/.test(digits)) throw new BadElement();
+  const nanos = Number(digits.padEnd(9, '0'));
+  return nanos < 0 ? { nanos: 0, rangeError: 'fractional second' } : { nanos, rangeError: '' };
 }
 
 /** Go's time.quote: double quotes, `"` and `\` escaped, bytes outside printable ASCII as \xNN. */
@@ -172,14 +177,14 @@ function parseSlowly(whole: string, kind: GoTimeKind): GoTimeResult {
           if (!layoutHasFraction && value.length >= 2 && (value[0] === '.' || value[0] === ',') && isDigit(value, 1)) {
             let n = 2;
             while (isDigit(value, n)) n++;
-            nanos = nanoseconds(value, n);
+            ({ nanos, rangeError } = nanoseconds(value, n));
             value = value.slice(n);
           }
           break;
         }
         case 'frac6':
           if (value.length < 7) throw new BadElement();
-          nanos = nanoseconds(value, 7);
+          ({ nanos, rangeError } = nanoseconds(value, 7));
           value = value.slice(7);
           break;
         case 'zone': {
@@ -190,12 +195,21 @@ function parseSlowly(whole: string, kind: GoTimeKind): GoTimeResult {
           if (value.length < 6 || value[3] !== ':') throw new BadElement();
           const [sign, hh, mm] = [value[0], value.slice(1, 3), value.slice(4, 6)];
           value = value.slice(6);
-          const [hr] = getnum(hh, true);
-          const [mn] = getnum(mm, true);
+          // Go reads the minutes only when the hours read, then checks the ranges, then the
+          // sign: a range error wins over bad digits or a bad sign.
+          let isBad = false;
+          let hr = 0;
+          let mn = 0;
+          try {
+            [hr] = getnum(hh, true);
+            [mn] = getnum(mm, true);
+          } catch {
+            isBad = true;
+          }
           if (hr > 24) rangeError = 'time zone offset hour';
           if (mn > 60) rangeError = 'time zone offset minute';
-          // Go checks the sign last: a range error wins over a bad sign.
-          if (sign !== '+' && sign !== '-' && rangeError === '') throw new BadElement();
+          if (sign !== '+' && sign !== '-') isBad = true;
+          if (isBad && rangeError === '') throw new BadElement();
           offsetMinutes = (sign === '-' ? -1 : 1) * (hr * 60 + mn);
           break;
         }
@@ -213,8 +227,12 @@ function parseSlowly(whole: string, kind: GoTimeKind): GoTimeResult {
   const t = new Date(0);
   t.setUTCFullYear(year, month - 1, day);
   t.setUTCHours(hour, minute - offsetMinutes, second, 0);
-  if (nanos === 0 && t.getTime() === ZERO_TIME_MS) return { text: null };
+  // A Time is stored to the second (protobuf's ProtoTime keeps no nanoseconds), so a zero
+  // second with a fraction is the zero time too; a MicroTime keeps its fraction.
+  if ((kind === 'Time' || nanos === 0) && t.getTime() === ZERO_TIME_MS) return { text: null };
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const base = `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+  const y = t.getUTCFullYear();
+  // Go writes a year below 0 with its sign before four digits (-0001).
+  const base = `${y < 0 ? `-${pad(-y, 4)}` : pad(y, 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
   return { text: kind === 'Time' ? `${base}Z` : `${base}.${pad(Math.floor(nanos / 1000), 6)}Z` };
 }
