@@ -27,28 +27,30 @@ const GO_MAP = 'map[string]interface {}';
 
 /** Returns `original` with `patch` merged in by `schema`; neither input is mutated. */
 export function strategicMerge(original: JsonObject, patch: JsonObject, schema: MapSchema | undefined): JsonObject {
-  return mergeMap(cloneJson(original), patch, schema, true);
+  return mergeMap(cloneJson(original), patch, schema, true) ?? {};
 }
 
 /**
  * Merges `patch` into `original` (a private copy, edited in place); `merging` is false for new
- * content (upstream's removeDirectives), whose directives are processed without upstream's checks.
- * 1. `$patch`: replace returns the patch, delete empties the map; merging, any other value
- *    (merge included) is handleDirectiveInMergeMap's ErrBadPatchType; new content goes on.
+ * content, whose other directives are processed without upstream's checks. Returns undefined
+ * when the new content is a map carrying `$patch`, which upstream's removeDirectives drops
+ * whatever its value: the member or list element it was to become disappears.
+ * 1. `$patch`: new content is dropped; merging, replace returns the patch, delete empties the
+ *    map, any other value (merge included) is handleDirectiveInMergeMap's ErrBadPatchType.
  * 2. `$retainKeys` drops original keys the list does not name.
  * 3. `$deleteFromPrimitiveList/<f>` removes values from the list f; merging, a
  *    `$setElementOrder/<f>` must fit the patch's list f (checkSetElementOrder).
  * 4. Each other key: null deletes, maps and lists merge by schema, anything else replaces.
  * 5. `$setElementOrder/<f>` reorders the merged list f.
  */
-function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema | undefined, merging: boolean): JsonObject {
+function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema | undefined, merging: boolean): JsonObject | undefined {
   // 1.
   const directive = patch[PATCH];
   if (directive !== undefined) {
-    if (directive === 'replace') return mergeMap({}, withoutKey(patch, PATCH), schema, false);
+    if (!merging) return undefined;
+    if (directive === 'replace') return mergeMap({}, withoutKey(patch, PATCH), schema, false) ?? {};
     if (directive === 'delete') return {};
-    if (merging) throw badPatchType(directive, patch);
-    if (directive !== 'merge') throw malformedPatch(`unknown patch type: ${String(directive)} in map: ${JSON.stringify(patch)}`);
+    throw badPatchType(directive, patch);
   }
   // 2.
   if (RETAIN_KEYS in patch) {
@@ -93,7 +95,9 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: FieldSchema |
       put(original, key, cloneJson(value));
     } else if (isObject(value)) {
       const before = own(original, key);
-      put(original, key, mergeMap(isObject(before) ? before : {}, value, child, merging && isObject(before)));
+      const merged = mergeMap(isObject(before) ? before : {}, value, child, merging && isObject(before));
+      if (merged === undefined) delete original[key];
+      else put(original, key, merged);
     } else if (Array.isArray(value)) {
       const current = own(original, key);
       const before = Array.isArray(current) ? current : [];
@@ -179,7 +183,7 @@ function withoutKey(obj: JsonObject, key: string): JsonObject {
  */
 function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | undefined, existed: boolean): unknown[] {
   const list = schema?.kind === 'list' ? schema : undefined;
-  if (!list || list.smp === 'replace') return patch.map((v) => clean(v, list?.elem));
+  if (!list || list.smp === 'replace') return cleanAll(patch, list?.elem);
   if (list.smp === 'merge-primitive') {
     const out = [...original];
     for (const v of patch) if (!out.some((o) => jsonEqual(o, v))) out.push(v);
@@ -187,7 +191,7 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
   }
   const mergeKey = list.smp.mergeKey;
   // 1.
-  if (!existed) return patch.filter((e) => !hasDirective(e)).map((v) => clean(v, list.elem));
+  if (!existed) return cleanAll(patch, list.elem);
   // 2.
   let replace = false;
   for (const e of patch) {
@@ -204,7 +208,7 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
       throw badPatchType(directive, element);
     }
   }
-  if (replace) return patch.filter((e) => !hasDirective(e)).map((v) => clean(v, list.elem));
+  if (replace) return cleanAll(patch.filter((e) => !hasDirective(e)), list.elem);
   // 3.
   const out = [...original];
   for (const element of patch) {
@@ -222,16 +226,23 @@ function mergeList(original: unknown[], patch: unknown[], schema: FieldSchema | 
     }
     if (key === undefined) throw noMergeKey(element, mergeKey);
     const at = out.findIndex((o) => isObject(o) && jsonEqual(own(o, mergeKey), key));
-    if (at >= 0) out[at] = mergeMap(out[at] as JsonObject, element, list.elem, true);
-    else out.push(mergeMap({}, element, list.elem, false));
+    if (at >= 0) out[at] = mergeMap(out[at] as JsonObject, element, list.elem, true) ?? {};
+    else out.push(mergeMap({}, element, list.elem, false) ?? {});
   }
   return normalizeOrder(out, patch.filter((e) => !hasDirective(e)), original, list);
 }
 
-/** A patch value with its directives processed against nothing (what a new field becomes). */
-function clean(v: unknown, schema: FieldSchema | undefined): unknown {
-  if (isObject(v)) return mergeMap({}, v, schema, false);
-  return cloneJson(v);
+/**
+ * New list content with its directives processed against nothing (what a new field becomes):
+ * an element that is a map carrying `$patch` is dropped, as removeDirectives drops it.
+ */
+function cleanAll(items: readonly unknown[], schema: FieldSchema | undefined): unknown[] {
+  const out: unknown[] = [];
+  for (const v of items) {
+    const cleaned = isObject(v) ? mergeMap({}, v, schema, false) : cloneJson(v);
+    if (cleaned !== undefined) out.push(cleaned);
+  }
+  return out;
 }
 
 /**

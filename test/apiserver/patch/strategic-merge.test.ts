@@ -259,6 +259,20 @@ const newContent: Row[] = [
     want: { metadata: { name: 's' }, spec: { ports: [{ port: 443 }] } },
   },
   {
+    name: 'a new map carrying $patch, whatever its value, is dropped with its member (removeDirectives)',
+    kind: 'Pod',
+    original: { metadata: { name: 'p' }, spec: {} },
+    patch: { metadata: { labels: { $patch: 'replace', a: 'b' }, annotations: { $patch: 'bogus', c: 'd' } }, spec: { nodeSelector: { $patch: 'delete' }, securityContext: { runAsUser: 1, seLinuxOptions: { $patch: 'replace', user: 'u' } } } },
+    want: { metadata: { name: 'p' }, spec: { securityContext: { runAsUser: 1 } } },
+  },
+  {
+    name: 'a new list of a replace strategy drops its elements carrying $patch',
+    kind: 'Pod',
+    original: { metadata: { name: 'p' }, spec: {} },
+    patch: { spec: { tolerations: [{ key: 'a' }, { key: 'b', $patch: 'delete' }] } },
+    want: { metadata: { name: 'p' }, spec: { tolerations: [{ key: 'a' }] } },
+  },
+  {
     name: '$setElementOrder leaves the patch list\'s deletions out',
     kind: 'Service',
     original: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }, { port: 443 }, { port: 22 }] } },
