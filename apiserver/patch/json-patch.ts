@@ -108,18 +108,33 @@ function parentOf(root: JsonObject, pointer: string): { parent: unknown; key: st
 
 function child(container: unknown, key: string): unknown {
   if (Array.isArray(container)) {
-    const i = arrayIndex(key, container.length - 1);
-    return i === undefined ? undefined : container[i];
+    const i = elementIndex(key, container.length);
+    return typeof i === 'number' ? container[i] : undefined;
   }
   if (isObject(container)) return own(container, key);
   return undefined;
 }
 
-/** An array index token (no leading zeros, no sign), or undefined when not one or past `max`. */
-function arrayIndex(key: string, max: number): number | undefined {
-  if (!/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
-  const i = Number(key);
-  return i <= max ? i : undefined;
+/**
+ * An array token as json-patch v4.12.0 reads it (partialArray get, set and remove): Go's
+ * strconv.Atoi (a sign and leading zeros allowed), and, with its SupportNegativeIndices, a
+ * negative index counts from the end. The element's index in an array of `length`, or the words
+ * of why there is none: Atoi's error, or `Unable to access invalid index: <n>: invalid index
+ * referenced`.
+ */
+function elementIndex(key: string, length: number): number | string {
+  const n = goAtoi(key);
+  if (typeof n === 'string') return n;
+  const i = n < 0 ? n + length : n;
+  return n < -length || i >= length ? `Unable to access invalid index: ${n}: invalid index referenced` : i;
+}
+
+/** Go's strconv.Atoi of `key`, or its error's words. */
+function goAtoi(key: string): number | string {
+  if (!/^[+-]?[0-9]+$/.test(key)) return `strconv.Atoi: parsing "${key}": invalid syntax`;
+  const n = Number(key);
+  // Beyond int64 Go says "value out of range"; JSON arrays are far shorter than 2^53 anyway.
+  return Number.isSafeInteger(n) ? n : `strconv.Atoi: parsing "${key}": value out of range`;
 }
 
 function add(root: JsonObject, pointer: string, value: unknown): void {
@@ -128,8 +143,15 @@ function add(root: JsonObject, pointer: string, value: unknown): void {
     throw cannotApply(`add operation does not apply: doc is missing path: "${pointer}": missing value`);
   }
   if (Array.isArray(loc.parent)) {
-    const i = loc.key === '-' ? loc.parent.length : arrayIndex(loc.key, loc.parent.length);
-    if (i === undefined) throw cannotApply(`error in add for path: '${pointer}': Unable to access invalid index: ${loc.key}: invalid index referenced`);
+    // partialArray.add: `-` appends; else an index into the array one longer, negative from its end.
+    let i = loc.parent.length;
+    if (loc.key !== '-') {
+      const n = goAtoi(loc.key);
+      if (typeof n === 'string') throw cannotApply(`error in add for path: '${pointer}': value was not a proper array index: '${loc.key}': ${n}`);
+      const size = loc.parent.length + 1;
+      if (n >= size || n < -size) throw cannotApply(`error in add for path: '${pointer}': Unable to access invalid index: ${n}: invalid index referenced`);
+      i = n < 0 ? n + size : n;
+    }
     loc.parent.splice(i, 0, value);
   } else {
     put(loc.parent as JsonObject, loc.key, value);
@@ -148,8 +170,8 @@ function remove(root: JsonObject, pointer: string): unknown {
     throw cannotApply(`remove operation does not apply: doc is missing path: "${pointer}": missing value`);
   }
   if (Array.isArray(loc.parent)) {
-    const i = arrayIndex(loc.key, loc.parent.length - 1);
-    if (i === undefined) throw cannotApply(`error in remove for path: '${pointer}': ${badArrayIndex(loc.key)}`);
+    const i = elementIndex(loc.key, loc.parent.length);
+    if (typeof i === 'string') throw cannotApply(`error in remove for path: '${pointer}': ${i}`);
     return loc.parent.splice(i, 1)[0];
   }
   const obj = loc.parent as JsonObject;
@@ -157,15 +179,6 @@ function remove(root: JsonObject, pointer: string): unknown {
   if (old === undefined) throw cannotApply(`error in remove for path: '${pointer}': Unable to remove nonexistent key: ${loc.key}: missing value`);
   delete obj[loc.key];
   return old;
-}
-
-/**
- * Why an array token is no element, in json-patch v4's words: Go's strconv.Atoi refuses it
- * (`-` included), or it is past the end.
- */
-function badArrayIndex(key: string): string {
-  if (!/^[+-]?[0-9]+$/.test(key)) return `strconv.Atoi: parsing "${key}": invalid syntax`;
-  return `Unable to access invalid index: ${key}: invalid index referenced`;
 }
 
 /**
@@ -180,8 +193,8 @@ function replace(root: JsonObject, pointer: string, value: unknown): void {
     throw cannotApply(`replace operation does not apply: doc is missing path: ${pointer}: missing value`);
   }
   if (Array.isArray(loc.parent)) {
-    const i = arrayIndex(loc.key, loc.parent.length - 1);
-    if (i === undefined) throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
+    const i = elementIndex(loc.key, loc.parent.length);
+    if (typeof i === 'string') throw cannotApply(`replace operation does not apply: doc is missing key: ${pointer}: missing value`);
     loc.parent[i] = value;
   } else {
     put(loc.parent as JsonObject, loc.key, value);
