@@ -4,7 +4,8 @@
  * test follows every import, static and dynamic (`await import('../status/main.js')`), from
  * cmd/svcplane.mjs and checks each local file it reaches lies under a path the Dockerfile
  * COPYs, that the .dockerignore leaves it in the build context, and that every package it
- * imports is a production dependency (the image installs with `npm ci --omit=dev`).
+ * imports is a production dependency (the image installs with `npm ci --omit=dev`). It also
+ * reads the stages: one supported Node.js major in both, and code the runtime user cannot write.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -105,4 +106,35 @@ test('image › localImports reads static, side-effect and dynamic imports, not 
   ].join('\n');
   t.deepEqual(localImports(text).sort(), ['../c/d.js', './a.js', './b.js', './e.js', './f.js', './g.js']);
   t.deepEqual(packageImports(`${text}\nimport { w } from '@bufbuild/protobuf/wire';\nimport fs from 'node:fs';`), ['yaml', '@bufbuild/protobuf']);
+});
+
+/** The Node.js major of a stage's base image: `node:24-slim`, `gcr.io/distroless/nodejs24-debian12:nonroot`. */
+function nodeMajorOf(image: string): number | undefined {
+  const m = /(?:^|\/)node(?:js)?[:]?(\d+)(?:[-.:@]|$)/.exec(image);
+  return m ? Number(m[1]) : undefined;
+}
+
+test('image › nodeMajorOf reads the official and the distroless image names', (t) => {
+  t.is(nodeMajorOf('node:24-slim'), 24);
+  t.is(nodeMajorOf('gcr.io/distroless/nodejs24-debian12:nonroot'), 24);
+  t.is(nodeMajorOf('gcr.io/distroless/nodejs20-debian12'), 20);
+  t.is(nodeMajorOf('debian:12'), undefined);
+});
+
+test('image › both stages run the same Node.js major, one that is not past end of life (20 was, on 2026-04-30)', async (t) => {
+  const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8');
+  const images = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+  t.is(images.length, 2, 'a deps stage and a runtime stage');
+  const majors = images.map(nodeMajorOf);
+  t.deepEqual(majors, [majors[0], majors[0]], `the dependencies are installed by the Node.js that runs them: ${images.join(', ')}`);
+  t.true((majors[0] ?? 0) >= 24, images.join(', '));
+});
+
+test('image › the runtime stage runs as a non-root user that owns none of the code (COPY without --chown)', async (t) => {
+  const stages = (await readFile(path.join(root, 'Dockerfile'), 'utf8')).split(/^FROM /m);
+  const runtime = stages[stages.length - 1];
+  const copies = runtime.split('\n').filter((l) => /^COPY\s/.test(l.trim()));
+  t.true(copies.some((l) => l.includes('--from=deps') && l.includes('node_modules')), 'node_modules comes from the deps stage');
+  t.deepEqual(copies.filter((l) => /--chown|--chmod/.test(l)), []);
+  t.regex(runtime, /^USER 65532:65532$/m);
 });

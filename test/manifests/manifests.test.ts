@@ -1,9 +1,9 @@
 /**
- * Every manifest under manifests/ (the kustomize base and the examples): parses, passes the
- * Kubernetes schemas (kubernetes-models), and is accepted by real kubectl
- * `apply --dry-run=server` against the bundled API server. Kinds the bundled server does not serve
- * (apps/v1 Deployment, ServiceAccount, RBAC, policy/v1 PodDisruptionBudget) can only get the
- * schema check; the tests that cover them say so in their titles.
+ * Every manifest under manifests/ (the kustomize base, the allocators overlay and the examples):
+ * parses, passes the Kubernetes schemas (kubernetes-models), and is accepted by real kubectl
+ * `apply --dry-run=server` against the bundled API server, which serves every kind the base and
+ * the overlay render. What the Deployment promises (probes, memory, priority) is checked on the
+ * rendered objects; the RBAC against what the controllers do is in rbac.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -17,13 +17,13 @@ import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-m
 import { ConfigMap, Endpoints, Namespace, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { startApiServer, type ApiServerHandle } from '../../apiserver/index.js';
-import { defaultPortMapName } from '../../controllers/nodeport/index.js';
 import { RESOURCES, groupVersion } from '../../apiserver/resources.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../manifests');
 const examplesDir = path.join(root, 'examples');
 const baseDir = path.join(root, 'base');
+const overlayDir = path.join(root, 'overlays', 'allocators');
 
 interface Manifest {
   apiVersion?: string;
@@ -49,8 +49,7 @@ const models: Record<string, Validator> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': (d) => new RoleBinding(d as never).validate(),
 };
 
-/** Kinds in the base that the bundled server does not serve: schema validation only. */
-/** The kinds the base renders besides Namespace and Service (the bundled server serves them all). */
+/** The kinds the base and the overlay render besides Namespace and Service (the bundled server serves them all). */
 const baseKinds = ['apps/v1/Deployment', 'v1/ServiceAccount', 'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
   'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'policy/v1/PodDisruptionBudget'];
 
@@ -89,6 +88,9 @@ async function yamlFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
 }
 
+/** Whether a parsed file is a JSON patch (RFC 6902): a list of operations, not objects. */
+const isJsonPatch = (docs: unknown[]): boolean => docs.length === 1 && Array.isArray(docs[0]) && docs[0].every((op: { op?: unknown; path?: unknown }) => typeof op.op === 'string' && typeof op.path === 'string');
+
 let server: ApiServerHandle | undefined;
 let home: string | undefined;
 
@@ -105,6 +107,10 @@ async function kubectl(args: string[], input?: string): Promise<{ stdout: string
 test.before(async () => {
   server = await startApiServer();
   home = await mkdtemp(path.join(tmpdir(), 'svcplane-manifests-home-'));
+  // A dry-run Namespace is not created, and the namespaced objects of the base and the overlay
+  // need it to exist: create it once, before their dry-runs run side by side. (Not `kubectl
+  // create namespace`: that sends protobuf, which the bundled server does not read.)
+  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'svcplane-system' } }));
 });
 
 test.after.always(async () => {
@@ -113,10 +119,17 @@ test.after.always(async () => {
 });
 
 test('manifests › every file parses as YAML and every object has apiVersion, kind and a name', async (t) => {
-  const files = [...(await yamlFiles(examplesDir)), ...(await yamlFiles(baseDir)), path.join(root, 'kustomization.yaml')];
-  t.true(files.length >= 12);
+  const files = [...(await yamlFiles(examplesDir)), ...(await yamlFiles(baseDir)), ...(await yamlFiles(overlayDir)), path.join(root, 'kustomization.yaml')];
+  t.true(files.length >= 18);
+  let patches = 0;
   for (const f of files) {
-    const objs = objectsOf(parseDocs(await readFile(f, 'utf8'), f));
+    const docs = parseDocs(await readFile(f, 'utf8'), f);
+    // The overlay's JSON patch of the Deployment: kustomize applies it (the overlay tests below).
+    if (isJsonPatch(docs)) {
+      patches++;
+      continue;
+    }
+    const objs = objectsOf(docs);
     t.true(objs.length > 0, f);
     for (const o of objs) {
       t.truthy(o.apiVersion, `${f}: apiVersion`);
@@ -124,6 +137,7 @@ test('manifests › every file parses as YAML and every object has apiVersion, k
       if (o.kind !== 'Kustomization') t.truthy(o.metadata?.name, `${f}: metadata.name`);
     }
   }
+  t.is(patches, 1);
 });
 
 test('manifests › the schema check rejects a broken object (it can fail)', (t) => {
@@ -182,107 +196,125 @@ test('examples › kubectl dry-run really asks the server: an invalid Service is
   t.regex(String((err as Error & { stderr?: string }).stderr), /spec\.ports\[0\]\.port: Invalid value: 800000/);
 });
 
-test('base › every object kustomize renders passes the Kubernetes schemas', async (t) => {
-  const { stdout } = await kubectl(['kustomize', baseDir]);
-  const objs = objectsOf(parseDocs(stdout, 'kustomize build'));
-  t.deepEqual([...new Set(objs.map(typeOf))].sort(), [...baseKinds, 'v1/Namespace', 'v1/Service'].sort());
-  for (const o of objs) t.notThrows(() => validateSchema(o), `${o.kind} ${o.metadata?.name}`);
-  // What the issue asks of the Deployment, checked on the rendered object.
-  interface RenderedContainer {
-    args: string[];
-    securityContext: Record<string, unknown>;
-    livenessProbe: { httpGet: { path: string } };
-    readinessProbe: { httpGet: { path: string } };
-    resources: { requests?: object; limits?: object };
-  }
-  const dep = objs.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { securityContext: Record<string, unknown>; containers: RenderedContainer[] } } } };
-  t.is(dep.spec.replicas, 2);
-  const pod = dep.spec.template.spec;
-  t.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
-  t.true(pod.securityContext.runAsNonRoot);
-  const c = pod.containers[0];
-  t.true(c.args.includes('--leader-elect'));
-  t.true(c.args.includes('--leader-elect-resource-namespace=svcplane-system'));
-  t.true(c.args.includes('--health-probe-bind-address=0.0.0.0:10258'));
-  t.is(c.livenessProbe.httpGet.path, '/healthz');
-  t.is(c.readinessProbe.httpGet.path, '/readyz');
-  t.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
-  t.is(c.securityContext.readOnlyRootFilesystem, true);
-  t.is(c.securityContext.allowPrivilegeEscalation, false);
-  t.truthy(c.resources.requests);
-  t.truthy(c.resources.limits);
-  t.true(objs.every((o) => o.kind === 'Namespace' || o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding' || o.metadata?.namespace === 'svcplane-system'));
-});
+/** A rendered Deployment, the fields these tests read. */
+interface RenderedDeployment {
+  spec: {
+    replicas: number;
+    template: {
+      spec: {
+        priorityClassName?: string;
+        securityContext: Record<string, unknown>;
+        containers: {
+          args: string[];
+          env?: { name: string; value?: string }[];
+          securityContext: Record<string, unknown>;
+          startupProbe: { httpGet: { path: string }; periodSeconds: number; failureThreshold: number };
+          livenessProbe: { httpGet: { path: string } };
+          readinessProbe: { httpGet: { path: string } };
+          resources: { requests: { memory: string }; limits: { memory: string } };
+        }[];
+      };
+    };
+  };
+}
 
-test('base › kubectl apply --dry-run=server -k accepts every object against the bundled API server', async (t) => {
-  const { stdout } = await kubectl(['kustomize', baseDir]);
-  const objs = objectsOf(parseDocs(stdout, 'kustomize build'));
-  t.true(objs.every(isServed), 'the bundled server serves every kind the base renders');
-  // A dry-run Namespace is not created, and the namespaced objects need it to exist. (Not
-  // `kubectl create namespace`: that sends protobuf, which the bundled server does not read.)
-  await kubectl(['apply', '-f', '-'], JSON.stringify(objs.find((o) => o.kind === 'Namespace')));
-  const out = await kubectl(['apply', '--dry-run=server', '-k', baseDir]);
-  const accepted = out.stdout.split('\n').filter((l) => /\(server dry run\)$/.test(l));
-  t.is(accepted.length, objs.length, out.stdout);
-  for (const kind of ['deployment.apps/svcplane', 'poddisruptionbudget.policy/svcplane', 'clusterrole.rbac.authorization.k8s.io/svcplane', 'serviceaccount/svcplane', 'service/svcplane-metrics']) {
-    t.regex(out.stdout, new RegExp(`${kind.replace(/[.]/g, '\\.')} (created|configured|unchanged) \\(server dry run\\)`));
-  }
-});
+/** A memory quantity in MiB (`Mi` and `Gi` suffixes, as the manifests write them). */
+function mebibytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+  if (!m) throw new RangeError(`expected a quantity such as 256Mi or 1Gi, got "${quantity}"`);
+  return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+}
+
+/** The objects `kubectl kustomize dir` renders. */
+async function render(dir: string): Promise<Manifest[]> {
+  const { stdout } = await kubectl(['kustomize', dir]);
+  return objectsOf(parseDocs(stdout, `kustomize build ${path.relative(root, dir)}`));
+}
+
+const installs = [
+  { name: 'base', dir: baseDir },
+  { name: 'overlays/allocators', dir: overlayDir },
+];
+
+for (const { name, dir } of installs) {
+  test(`${name} › every object kustomize renders passes the Kubernetes schemas`, async (t) => {
+    const objs = await render(dir);
+    t.deepEqual([...new Set(objs.map(typeOf))].sort(), [...baseKinds, 'v1/Namespace', 'v1/Service'].sort());
+    for (const o of objs) t.notThrows(() => validateSchema(o), `${o.kind} ${o.metadata?.name}`);
+    t.true(objs.every((o) => o.kind === 'Namespace' || o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding' || o.metadata?.namespace === 'svcplane-system'));
+  });
+
+  test(`${name} › the Deployment: two replicas, restricted, cluster-critical, started on /readyz, a heap cap ~256Mi under the memory limit`, async (t) => {
+    const dep = (await render(dir)).find((o) => o.kind === 'Deployment') as unknown as RenderedDeployment;
+    t.is(dep.spec.replicas, 2);
+    const pod = dep.spec.template.spec;
+    t.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+    t.true(pod.securityContext.runAsNonRoot);
+    // It replaces kube-controller-manager's endpoint controllers: scheduled and kept as they are.
+    t.is(pod.priorityClassName, 'system-cluster-critical');
+    const c = pod.containers[0];
+    t.true(c.args.includes('--leader-elect'));
+    t.true(c.args.includes('--leader-elect-resource-namespace=svcplane-system'));
+    t.true(c.args.includes('--health-probe-bind-address=0.0.0.0:10258'));
+    // /healthz answers 200 as soon as the server listens; /readyz once the informers have synced
+    // (on a standby too), so only /readyz makes the startup probe wait for the first lists.
+    t.is(c.startupProbe.httpGet.path, '/readyz');
+    t.true(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 300, 'minutes, not seconds, for a large cluster\'s first lists');
+    t.is(c.livenessProbe.httpGet.path, '/healthz');
+    t.is(c.readinessProbe.httpGet.path, '/readyz');
+    t.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
+    t.is(c.securityContext.readOnlyRootFilesystem, true);
+    t.is(c.securityContext.allowPrivilegeEscalation, false);
+    // An empty cluster already takes ~220 MiB RSS, ~130 MiB of it outside the V8 heap.
+    const request = mebibytes(c.resources.requests.memory);
+    const limit = mebibytes(c.resources.limits.memory);
+    const heapCap = Number(/--max-old-space-size=(\d+)/.exec(c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '')?.[1]);
+    t.true(request >= 256, `request ${request}Mi`);
+    t.true(request <= limit);
+    t.true(heapCap > 0, 'NODE_OPTIONS caps the heap');
+    t.true(limit - heapCap >= 250, `limit ${limit}Mi - heap cap ${heapCap}Mi leaves room for what is not heap`);
+  });
+
+  test(`${name} › kubectl apply --dry-run=server -k accepts every object against the bundled API server`, async (t) => {
+    const objs = await render(dir);
+    t.true(objs.every(isServed), 'the bundled server serves every kind it renders');
+    const out = await kubectl(['apply', '--dry-run=server', '-k', dir]);
+    const accepted = out.stdout.split('\n').filter((l) => /\(server dry run\)$/.test(l));
+    t.is(accepted.length, objs.length, out.stdout);
+    for (const kind of ['deployment.apps/svcplane', 'poddisruptionbudget.policy/svcplane', 'clusterrole.rbac.authorization.k8s.io/svcplane', 'serviceaccount/svcplane', 'service/svcplane-metrics']) {
+      t.regex(out.stdout, new RegExp(`${kind.replace(/[.]/g, '\\.')} (created|configured|unchanged) \\(server dry run\\)`));
+    }
+  });
+}
 
 test('base › manifests/kustomization.yaml renders the same objects as the base', async (t) => {
   const [top, base] = await Promise.all([kubectl(['kustomize', root]), kubectl(['kustomize', baseDir])]);
   t.is(top.stdout, base.stdout);
 });
 
-interface PolicyRule {
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  verbs?: string[];
-}
-
-/**
- * Whether RBAC rules allow a request, as the RBAC authorizer matches them
- * (plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows): verb, group and resource match (or `*`),
- * and the rule names no resources or names the request's. A create carries no name (it is in the
- * body), so a rule with resourceNames never allows it.
- */
-function allows(rules: readonly PolicyRule[], verb: string, group: string, resource: string, name = ''): boolean {
-  const has = (list: string[] | undefined, v: string): boolean => (list ?? []).some((x) => x === v || x === '*');
-  return rules.some((r) => has(r.verbs, verb) && has(r.apiGroups, group) && has(r.resources, resource) && ((r.resourceNames ?? []).length === 0 || (name !== '' && r.resourceNames!.includes(name))));
-}
-
-/** The value of `--flag=value` in a container's args, or undefined. */
-function flagValue(args: readonly string[], flag: string): string | undefined {
-  return args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
-}
-
-test('base › the Role grants leader election and the NodePort map exactly what they do, on the names and namespace the Deployment passes', async (t) => {
-  const { stdout } = await kubectl(['kustomize', baseDir]);
-  const objs = objectsOf(parseDocs(stdout, 'kustomize build'));
-  const dep = objs.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+test('base › runs the endpoint controllers only, without the allocators\' flags', async (t) => {
+  const dep = (await render(baseDir)).find((o) => o.kind === 'Deployment') as unknown as RenderedDeployment;
   const args = dep.spec.template.spec.containers[0].args;
-  const leaseName = flagValue(args, '--leader-elect-resource-name') ?? '';
-  const leaseNamespace = flagValue(args, '--leader-elect-resource-namespace');
-  t.truthy(leaseName, 'the Lease name is passed explicitly, next to the Role that names it');
-  t.truthy(leaseNamespace);
-  t.is(flagValue(args, '--nodeport-map-namespace'), leaseNamespace, 'the port map lives beside the Lease');
-  const role = objs.find((o) => o.kind === 'Role') as Manifest & { rules: PolicyRule[] };
-  t.is(role.metadata?.namespace, leaseNamespace, 'the Role is in the Lease\'s namespace');
-  const binding = objs.find((o) => o.kind === 'RoleBinding') as Manifest & { roleRef: { name?: string } };
-  t.is(binding.metadata?.namespace, leaseNamespace);
-  t.is(binding.roleRef.name, role.metadata?.name, 'bound to this Role');
-  // LeaderElector: get, create (404), update (renew, release). PortMapStore: get, create, update.
-  for (const verb of ['get', 'update']) {
-    t.true(allows(role.rules, verb, 'coordination.k8s.io', 'leases', leaseName), `${verb} Lease ${leaseName}`);
-    t.true(allows(role.rules, verb, '', 'configmaps', defaultPortMapName), `${verb} ConfigMap ${defaultPortMapName}`);
-  }
-  t.true(allows(role.rules, 'create', 'coordination.k8s.io', 'leases'), 'create a Lease (no name at create)');
-  t.true(allows(role.rules, 'create', '', 'configmaps'), 'create a ConfigMap');
-  // Least privilege: nothing beyond those names, and the check can fail (a Lease renamed in the
-  // Deployment only would not be granted).
-  t.false(allows(role.rules, 'get', 'coordination.k8s.io', 'leases', `${leaseName}-renamed`));
-  t.false(allows(role.rules, 'update', '', 'configmaps', 'another-configmap'));
-  t.false(allows(role.rules, 'delete', 'coordination.k8s.io', 'leases', leaseName));
-  t.false(allows(role.rules, 'list', '', 'configmaps'));
+  t.true(args.includes('--controllers=endpoints,endpointslice,endpointslicemirroring'));
+  t.deepEqual(args.filter((a) => /^--(service-cluster-ip-range|service-node-port-range|nodeport-map-namespace)=/.test(a)), []);
+});
+
+test('overlays/allocators › is the base plus the allocators: --controllers=* and their flags, their RBAC, nothing else changed', async (t) => {
+  const [base, overlay] = await Promise.all([render(baseDir), render(overlayDir)]);
+  const id = (o: Manifest): string => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+  const baseById = new Map(base.map((o) => [id(o), o]));
+  const added = overlay.filter((o) => !baseById.has(id(o))).map(id).sort();
+  t.deepEqual(added, ['ClusterRole /svcplane-allocators', 'ClusterRoleBinding /svcplane-allocators', 'Role svcplane-system/svcplane-allocators', 'RoleBinding svcplane-system/svcplane-allocators']);
+  t.is(overlay.length, base.length + added.length, 'nothing of the base is dropped');
+  const changed = overlay.filter((o) => baseById.has(id(o)) && JSON.stringify(o) !== JSON.stringify(baseById.get(id(o)))).map(id);
+  t.deepEqual(changed, ['Deployment svcplane-system/svcplane']);
+  const argsOf = (objs: Manifest[]): string[] => (objs.find((o) => o.kind === 'Deployment') as unknown as RenderedDeployment).spec.template.spec.containers[0].args;
+  const [baseArgs, overlayArgs] = [argsOf(base), argsOf(overlay)];
+  t.deepEqual(overlayArgs.filter((a) => !baseArgs.includes(a)), [
+    '--controllers=*', '--service-cluster-ip-range=10.96.0.0/12', '--service-node-port-range=30000-32767', '--nodeport-map-namespace=svcplane-system',
+  ]);
+  t.deepEqual(baseArgs.filter((a) => !overlayArgs.includes(a)), ['--controllers=endpoints,endpointslice,endpointslicemirroring']);
+  // And apart from args, the Deployment is the base's.
+  const withoutArgs = (objs: Manifest[]): string => JSON.stringify(objs.find((o) => o.kind === 'Deployment'), (k, v: unknown) => (k === 'args' ? undefined : v));
+  t.is(withoutArgs(overlay), withoutArgs(base));
 });
