@@ -17,8 +17,8 @@ export { planNodePorts, assignNodePorts, isReleasable, needsNodePorts, needsHeal
 export { repairPortMap, collectServiceNodePorts, dueLeakCandidates, isLeakConfirmed, type LeakCandidate } from './repair.js';
 
 /**
- * The name of the port map ConfigMap (not a flag). The Role in manifests/base/role.yaml grants
- * get and update on it by this name.
+ * The name of the port map ConfigMap (not a flag). The Role in
+ * manifests/overlays/allocators/role.yaml grants get and update on it by this name.
  */
 export const defaultPortMapName = 'svcplane-nodeports';
 
