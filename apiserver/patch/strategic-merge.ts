@@ -7,9 +7,11 @@
  *
  * Upstream merges a patch map into an original map (mergeMap) only where the original holds a map
  * at that place, and a patch list into a list (mergeSlice) only where it holds a list; anything
- * else the patch brings is new content, taken as it is (removeDirectives). Its merge-time checks
- * (directives, merge keys, `$setElementOrder`) apply only to the former: `merging` below. Their
- * failures are 500s carrying upstream's text (errors.ts, strategicMergeFailed).
+ * else the patch brings is new content, taken through removeDirectives, which drops every map in
+ * it that carries `$patch`. The merge-time checks (directives, merge keys, `$setElementOrder`)
+ * apply only to the former: `merging` below. Their failures are 500s carrying upstream's text
+ * (errors.ts, strategicMergeFailed). New content's other directives are applied here, where
+ * upstream leaves them as keys for the decoder to drop.
  */
 import { malformedPatch, cannotApply, badArgType, badPatchType, noMergeKey, strategicMergeFailed } from './errors.js';
 import { formatGoValue } from './go-format.js';
