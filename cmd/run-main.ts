@@ -74,7 +74,7 @@ export async function runControllers(flags: RunFlags, kubeConfig: KubeConfig): P
     qps: flags.kubeApiQps,
     burst: flags.kubeApiBurst,
     renewDeadlineMs: flags.leaderElectRenewDeadline,
-    onRequest: (verb, resource, code, seconds) => metrics.observeRequest(verb, resource, code, seconds),
+    onRequest: (r) => metrics.observeRequest(r),
   });
   const identity = holderIdentity(Math.random, os.hostname());
   const suite = await startSuite({

@@ -33,8 +33,8 @@ export interface HttpKubeClientOptions {
   throttle?: RequestThrottle;
   /** User-Agent header. @default 'svcplane' */
   userAgent?: string;
-  /** Called after every request with its verb, resource, HTTP code (0 on transport failure) and seconds. */
-  onRequest?: (verb: string, resource: string, code: number, seconds: number) => void;
+  /** Called after every request (a watch once its headers arrive) with what it was and how it went. */
+  onRequest?: (r: RequestObservation) => void;
   /**
    * The most connections requests (not watches) keep open to the server; more concurrent requests
    * wait for one to be free. Many workers writing at once would otherwise open a connection each,
@@ -55,10 +55,27 @@ export interface HttpKubeClientOptions {
   clock?: Clock;
 }
 
+/** One request, as HttpKubeClient reports it (`onRequest`). */
+export interface RequestObservation {
+  /** The API verb: get, list, watch, create, update, patch, delete, deletecollection. */
+  verb: string;
+  /** The resource, e.g. `services` or `endpointslices`. */
+  resource: string;
+  /** The HTTP method. */
+  method: string;
+  /** The server's host and port, as client-go's metrics name it (url.Host). */
+  host: string;
+  /** The HTTP status, 0 when no answer came. */
+  code: number;
+  seconds: number;
+}
+
 interface Prepared {
   /** What http(s).request takes: method, headers, agent and where to go (host, port, path). */
   options: https.RequestOptions;
   isHttps: boolean;
+  /** The server's host and port (the KubeConfig's, not a proxy's). */
+  host: string;
 }
 
 /** The KubeConfig as applied: its headers, its server split into request options, and when. */
@@ -70,6 +87,8 @@ interface Applied {
   /** The server URL's path, which every API path is appended to. */
   pathPrefix: string;
   isHttps: boolean;
+  /** The server URL's host and port. */
+  host: string;
   /** A proxy's agent: used instead of ours, and the options are applied again for every request. */
   proxyAgent?: http.Agent;
   atMs: number;
@@ -133,7 +152,7 @@ export class HttpKubeClient implements SignalScopedClient {
       headers: { ...applied.headers },
       agent: applied.proxyAgent ?? (isWatch ? this.#agents?.watches : this.#agents?.requests),
     };
-    return { options, isHttps: applied.isHttps };
+    return { options, isHttps: applied.isHttps, host: applied.host };
   }
 
   /**
@@ -155,7 +174,7 @@ export class HttpKubeClient implements SignalScopedClient {
     // IPv6 literals come bracketed in URL.hostname; request options want them bare.
     const target: https.RequestOptions = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined };
     const pathPrefix = url.pathname === '/' ? '' : url.pathname;
-    if (cluster.proxyUrl) return { headers, target, pathPrefix, isHttps, proxyAgent: options.agent as http.Agent, atMs: now };
+    if (cluster.proxyUrl) return { headers, target, pathPrefix, isHttps, host: url.host, proxyAgent: options.agent as http.Agent, atMs: now };
     if (!this.#agents) {
       const tls: https.AgentOptions = {
         ca: options.ca,
@@ -170,7 +189,7 @@ export class HttpKubeClient implements SignalScopedClient {
       this.#agents = { requests: agent({ keepAlive: true, maxSockets: this.#maxSockets }), watches: agent({ keepAlive: true }) };
     }
     (options.agent as http.Agent | undefined)?.destroy();
-    this.#applied = { headers, target, pathPrefix, isHttps, atMs: now };
+    this.#applied = { headers, target, pathPrefix, isHttps, host: url.host, atMs: now };
     return this.#applied;
   }
 
@@ -197,7 +216,7 @@ export class HttpKubeClient implements SignalScopedClient {
     } finally {
       timer?.cancel();
       signal?.removeEventListener('abort', onAbort);
-      this.#onRequest?.(verb, resource, code, (performance.now() - started) / 1000);
+      this.#onRequest?.({ verb, resource, method, host: p.host, code, seconds: (performance.now() - started) / 1000 });
     }
   }
 
@@ -216,7 +235,7 @@ export class HttpKubeClient implements SignalScopedClient {
       };
       const req = (p.isHttps ? https : http).request(p.options, (res) => {
         const status = res.statusCode ?? 0;
-        this.#onRequest?.('watch', resource, status, (performance.now() - started) / 1000);
+        this.#onRequest?.({ verb: 'watch', resource, method: 'GET', host: p.host, code: status, seconds: (performance.now() - started) / 1000 });
         if (status < 200 || status > 299) {
           collect(res).then((text) => reject(toApiError(status, safeParse(text), text)), reject);
           return;

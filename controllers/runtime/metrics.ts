@@ -7,6 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { prometheusWorkQueueMetrics, type PrometheusWorkQueueMetrics } from './workqueue-metrics.js';
+import type { RequestObservation } from './http-client.js';
 
 /** Prefix of svcplane's own metric families (those with no Kubernetes counterpart, and the allocators'). */
 export const metricsPrefix = 'svcplane_';
@@ -16,7 +17,7 @@ export interface RuntimeMetrics {
   registry: Registry;
   workQueues: PrometheusWorkQueueMetrics;
   /** For HttpKubeClient's onRequest hook. */
-  observeRequest(verb: string, resource: string, code: number, seconds: number): void;
+  observeRequest(r: RequestObservation): void;
   /** For Informer's onRelist hook. */
   countRelist(resource: string): void;
   /**
@@ -38,11 +39,19 @@ export interface RuntimeMetrics {
 export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): RuntimeMetrics {
   const registry = new Registry();
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'rest_client_requests_total', help: 'Number of HTTP requests to the API server, partitioned by verb, resource and status code (0: no answer).', labelNames: ['verb', 'resource', 'code'], registers: [registry] });
+  // client-go's names, labels and help (component-base/metrics/prometheus/restclient/metrics.go
+  // requestResult and requestLatency: `verb` there is the HTTP method, `code` "<error>" when no
+  // answer came); the API verb and resource are svcplane's own labels on the counter.
+  const requests = new Counter({
+    name: 'rest_client_requests_total',
+    help: 'Number of HTTP requests, partitioned by status code, method, and host.',
+    labelNames: ['code', 'method', 'host', 'verb', 'resource'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'rest_client_request_duration_seconds',
-    help: 'Request latency in seconds, by verb.',
-    labelNames: ['verb'],
+    help: 'Request latency in seconds. Broken down by verb, and host.',
+    labelNames: ['verb', 'host'],
     buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
     registers: [registry],
   });
@@ -58,9 +67,9 @@ export function createRuntimeMetrics(opts: { processMetrics?: boolean } = {}): R
   return {
     registry,
     workQueues: prometheusWorkQueueMetrics(registry),
-    observeRequest(verb, resource, code, seconds) {
-      requests.inc({ verb, resource, code: String(code) });
-      if (verb !== 'watch') latency.observe({ verb }, seconds);
+    observeRequest(r) {
+      requests.inc({ code: r.code === 0 ? '<error>' : String(r.code), method: r.method, host: r.host, verb: r.verb, resource: r.resource });
+      latency.observe({ verb: r.method, host: r.host }, r.seconds);
     },
     countRelist: (resource) => relists.inc({ resource }),
     setLeader: (name, leading) => leader.set({ name }, leading ? 1 : 0),

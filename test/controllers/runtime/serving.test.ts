@@ -13,9 +13,11 @@ test('parseBindAddress › host:port, [ipv6]:port, :port and port 0; bad values 
 
 test('serveEndpoints › port 0 binds a free port; /metrics, /healthz and /readyz answer from their sources', async (t) => {
   const m = createRuntimeMetrics({ processMetrics: false });
-  m.observeRequest('get', 'services', 200, 0.01);
-  m.observeRequest('get', 'services', 200, 0.02);
-  m.observeRequest('watch', 'pods', 0, 1);
+  const host = '10.0.0.1:6443';
+  m.observeRequest({ verb: 'get', resource: 'services', method: 'GET', host, code: 200, seconds: 0.01 });
+  m.observeRequest({ verb: 'get', resource: 'services', method: 'GET', host, code: 200, seconds: 0.02 });
+  m.observeRequest({ verb: 'watch', resource: 'pods', method: 'GET', host, code: 0, seconds: 1 });
+  m.observeRequest({ verb: 'update', resource: 'services', method: 'PUT', host, code: 409, seconds: 0.01 });
   m.countRelist('pods');
   m.setLeader('svcplane', true);
   let ready = false;
@@ -25,10 +27,14 @@ test('serveEndpoints › port 0 binds a free port; /metrics, /healthz and /ready
     t.not(h.address, '127.0.0.1:0');
     const base = `http://${h.address}`;
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    t.regex(metrics, /rest_client_requests_total\{verb="get",resource="services",code="200"\} 2/);
-    t.regex(metrics, /rest_client_requests_total\{verb="watch",resource="pods",code="0"\} 1/);
-    t.regex(metrics, /rest_client_request_duration_seconds_count\{verb="get"\} 2/);
-    t.notRegex(metrics, /rest_client_request_duration_seconds_count\{verb="watch"\}/);
+    // client-go's labels (code, method, host; <error> when no answer came), then svcplane's.
+    t.regex(metrics, /^# HELP rest_client_requests_total Number of HTTP requests, partitioned by status code, method, and host\.$/m);
+    t.regex(metrics, /rest_client_requests_total\{code="200",method="GET",host="10\.0\.0\.1:6443",verb="get",resource="services"\} 2/);
+    t.regex(metrics, /rest_client_requests_total\{code="<error>",method="GET",host="10\.0\.0\.1:6443",verb="watch",resource="pods"\} 1/);
+    t.regex(metrics, /rest_client_requests_total\{code="409",method="PUT",host="10\.0\.0\.1:6443",verb="update",resource="services"\} 1/);
+    // client-go's latency: `verb` is the HTTP method.
+    t.regex(metrics, /rest_client_request_duration_seconds_count\{verb="GET",host="10\.0\.0\.1:6443"\} 3/);
+    t.regex(metrics, /rest_client_request_duration_seconds_count\{verb="PUT",host="10\.0\.0\.1:6443"\} 1/);
     t.regex(metrics, /svcplane_informer_relists_total\{resource="pods"\} 1/);
     t.regex(metrics, /leader_election_master_status\{name="svcplane"\} 1/);
     t.is((await fetch(`${base}/healthz`)).status, 200);
