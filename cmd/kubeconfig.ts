@@ -43,11 +43,13 @@ export function loadKubeConfig(file: string | undefined, sources: KubeConfigSour
   // As client-go's DeferredLoadingClientConfig: files that give no cluster (none there, or no
   // current context) yield to the in-cluster configuration when it is possible.
   const kc = files.length > 0 ? load(source, (k) => loadList(k, files)) : undefined;
-  if (kc?.getCurrentCluster() || !isInClusterPossible(env, prefix)) {
-    if (kc) return checked(kc, source);
-    if (env.KUBECONFIG) throw new KubeConfigError(`${source}: none of these files exists, and ${NOT_IN_CLUSTER}`);
-  }
-  return checked(load('the in-cluster configuration', (k) => loadInCluster(k, env, prefix)), 'the in-cluster configuration');
+  const inCluster = (): KubeConfig => checked(load('the in-cluster configuration', (k) => loadInCluster(k, env, prefix)), 'the in-cluster configuration');
+  if (kc?.getCurrentCluster()) return checked(kc, source);
+  if (isInClusterPossible(env, prefix)) return inCluster();
+  // Neither works: say what is wrong with the files, or that there are none.
+  if (kc) return checked(kc, source);
+  if (env.KUBECONFIG) throw new KubeConfigError(`${source}: none of these files exists, and ${NOT_IN_CLUSTER}`);
+  return inCluster();
 }
 
 /** client-go's ErrNotInCluster, after what was looked for first. */
