@@ -1,19 +1,29 @@
 /**
- * Continue tokens of paginated lists. Like the etcd3 store's (apiserver/pkg/storage/etcd3/
- * store.go encodeContinue/decodeContinue) a token is base64 JSON carrying the API version, the
- * list's resourceVersion and where to resume; ours also names the snapshot the pages come from.
- * Clients treat it as opaque.
+ * Continue tokens of paginated lists. Like the etcd3 store's (apiserver/pkg/storage/continue.go
+ * EncodeContinue/DecodeContinue) a token is base64 JSON carrying the API version, the list's
+ * resourceVersion and where to resume; ours also names the snapshot the pages come from, and the
+ * key of the last item served, so that an expired token can be answered with one that resumes
+ * after that item at the latest version (the etcd3 store's resourceVersion -1,
+ * handleCompactedErrorForPaging). Clients treat it as opaque.
  */
 
 /** What a continue token carries. */
 export interface ContinuePosition {
-  /** The resourceVersion every page of the list reports. */
+  /**
+   * The resourceVersion every page of the list reports, or {@link LATEST} for a token that
+   * resumes after `lastKey` in the current state.
+   */
   resourceVersion: number;
-  /** The snapshot the pages are served from. */
+  /** The snapshot the pages are served from (0 with {@link LATEST}). */
   snapshotId: number;
-  /** Index of the first item of the next page. */
+  /** Index of the first item of the next page in the snapshot. */
   offset: number;
+  /** The list key (`namespace NUL name`) of the last item served; the next page starts after it. */
+  lastKey?: string;
 }
+
+/** The resourceVersion of a token that continues at the latest version (the etcd3 store's -1). */
+export const LATEST = -1;
 
 /** A token that is not one of ours (400 BadRequest). */
 export class InvalidContinueTokenError extends Error {
@@ -29,7 +39,7 @@ const VERSION = 'meta.k8s.io/v1';
 
 /** Encodes a position as an opaque token. */
 export function encodeContinue(pos: ContinuePosition): string {
-  const body = JSON.stringify({ v: VERSION, rv: pos.resourceVersion, start: pos.offset, s: pos.snapshotId });
+  const body = JSON.stringify({ v: VERSION, rv: pos.resourceVersion, start: pos.offset, s: pos.snapshotId, k: pos.lastKey });
   return Buffer.from(body, 'utf8').toString('base64url');
 }
 
@@ -45,9 +55,13 @@ export function decodeContinue(token: string): ContinuePosition {
     throw new InvalidContinueTokenError('incorrect encoding');
   }
   if (parsed === null || typeof parsed !== 'object') throw new InvalidContinueTokenError('incorrect encoding');
-  const { v, rv, start, s } = parsed as Record<string, unknown>;
+  const { v, rv, start, s, k } = parsed as Record<string, unknown>;
   if (v !== VERSION) throw new InvalidContinueTokenError('server does not recognize this encoded key version');
   const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!isCount(rv) || !isCount(start) || !isCount(s)) throw new InvalidContinueTokenError('incorrect encoding');
-  return { resourceVersion: rv, offset: start, snapshotId: s };
+  if (!isCount(start) || !isCount(s) || (k !== undefined && typeof k !== 'string')) throw new InvalidContinueTokenError('incorrect encoding');
+  // A token to the latest version must say where to resume.
+  if (!isCount(rv) && !(rv === LATEST && k !== undefined)) throw new InvalidContinueTokenError('incorrect encoding');
+  const pos: ContinuePosition = { resourceVersion: rv, offset: start, snapshotId: s };
+  if (k !== undefined) pos.lastKey = k;
+  return pos;
 }

@@ -6,7 +6,7 @@
  */
 import type { KubeList, KubeObject, StatusCause, WatchEvent } from '../api-types/meta.js';
 import { badRequest, expired, invalid } from './errors.js';
-import { InvalidContinueTokenError, decodeContinue, encodeContinue } from './continue-token.js';
+import { InvalidContinueTokenError, LATEST, decodeContinue, encodeContinue } from './continue-token.js';
 import { parseFieldSelector } from './field-selectors.js';
 import { SelectorError, parseLabelSelector } from './selectors.js';
 import { type ResourceInfo, groupVersion } from './resources.js';
@@ -15,10 +15,21 @@ import type { ListOptions, WatchOptions } from './types.js';
 import { cloneJson } from './store-meta.js';
 import { bookmarkEvent, eventFor } from './store-watch.js';
 
+/** The same 410 when no such token can be made (a token without its last key): etcd3's continueExpired. */
+export const CONTINUE_EXPIRED_NO_TOKEN_MESSAGE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
+
+/** An object's place in list order: namespace, NUL, name (itemsAt sorts by it). */
+function listKey(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ''}\u0000${obj.metadata.name}`;
+}
+
 const LIST_OPTIONS = { group: 'meta.k8s.io', kind: 'ListOptions' };
 const MAX_SNAPSHOTS = 256;
 
-/** The 410 a stale continue token gets (apiserver/pkg/storage/errors.go, NewResourceExpired). */
+/**
+ * The 410 a stale continue token gets, with a token that resumes at the latest version
+ * (apiserver/pkg/storage/etcd3/errors.go, inconsistentContinue).
+ */
 export const CONTINUE_EXPIRED_MESSAGE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
@@ -84,8 +95,9 @@ function listItem(obj: KubeObject): KubeObject {
 /**
  * Answers one list request.
  *
- * 1. A continue token: serve the next page of its snapshot (400 with a resourceVersion, 410 once
- *    the snapshot is gone).
+ * 1. A continue token: serve the next page of its snapshot (400 with a resourceVersion). Once the
+ *    snapshot is gone, 410 with a token that resumes after the last item served at the latest
+ *    version; that token lists the current state from there, in a new snapshot.
  * 2. Otherwise choose the state: Exact N reconstructs the state at N (410 when compacted); any
  *    other resourceVersion is served from the current state (never older than asked).
  * 3. Filter by selectors; cut the first page; keep the rest as a snapshot behind a token.
@@ -113,14 +125,23 @@ export function listPage(
       if (err instanceof InvalidContinueTokenError) throw badRequest(err.message);
       throw err;
     }
-    const snap = store.snapshots.get(pos.snapshotId);
-    if (!snap || snap.rv !== pos.resourceVersion || snap.expiresAtMs <= store.clock.now().getTime()) {
-      store.snapshots.delete(pos.snapshotId);
-      throw expired(CONTINUE_EXPIRED_MESSAGE);
+    if (pos.resourceVersion === LATEST) {
+      const after = pos.lastKey as string;
+      items = stateAt().filter((obj) => listKey(obj) > after && matches(obj));
+      rv = store.currentRV();
+    } else {
+      const snap = store.snapshots.get(pos.snapshotId);
+      if (!snap || snap.rv !== pos.resourceVersion || snap.expiresAtMs <= store.clock.now().getTime()) {
+        store.snapshots.delete(pos.snapshotId);
+        if (pos.lastKey === undefined) throw expired(CONTINUE_EXPIRED_NO_TOKEN_MESSAGE);
+        const err = expired(CONTINUE_EXPIRED_MESSAGE);
+        err.status.metadata.continue = encodeContinue({ resourceVersion: LATEST, snapshotId: 0, offset: 0, lastKey: pos.lastKey });
+        throw err;
+      }
+      ({ items, rv } = snap);
+      offset = pos.offset;
+      snapshotId = pos.snapshotId;
     }
-    ({ items, rv } = snap);
-    offset = pos.offset;
-    snapshotId = pos.snapshotId;
   } else {
     // 2.
     let exact: number | undefined;
@@ -150,7 +171,7 @@ export function listPage(
         store.snapshots.delete(id);
       }
     }
-    list.metadata.continue = encodeContinue({ resourceVersion: rv, snapshotId, offset: end });
+    list.metadata.continue = encodeContinue({ resourceVersion: rv, snapshotId, offset: end, lastKey: listKey(items[end - 1]) });
     list.metadata.remainingItemCount = items.length - end;
   }
   return list;

@@ -3,8 +3,8 @@ import type { KubeObject } from '../../api-types/meta.js';
 import { ApiError } from '../../apiserver/errors.js';
 import { resourceFor } from '../../apiserver/resources.js';
 import { MemoryStore } from '../../apiserver/store.js';
-import { CONTINUE_EXPIRED_MESSAGE } from '../../apiserver/store-list.js';
-import { InvalidContinueTokenError, decodeContinue, encodeContinue } from '../../apiserver/continue-token.js';
+import { CONTINUE_EXPIRED_MESSAGE, CONTINUE_EXPIRED_NO_TOKEN_MESSAGE } from '../../apiserver/store-list.js';
+import { InvalidContinueTokenError, LATEST, decodeContinue, encodeContinue } from '../../apiserver/continue-token.js';
 import type { ListOptions } from '../../apiserver/types.js';
 import { FakeStoreClock } from '../helpers/fake-store-clock.js';
 
@@ -101,7 +101,56 @@ test('list › continue tokens expire: after compact, expireContinueTokens, or t
     const err = t.throws(() => s.list(configmaps, { limit: 2, continue: token }), { instanceOf: ApiError }) as ApiError;
     t.is(err.code, 410);
     t.is(err.status.message, CONTINUE_EXPIRED_MESSAGE);
+    t.truthy(err.status.metadata.continue);
   }
+});
+
+test('list › an expired token is answered with one that resumes after its last item at the latest version', (t) => {
+  const { s } = seeded();
+  const first = s.list(configmaps, { limit: 4 });
+  const second = s.list(configmaps, { limit: 2, continue: first.metadata.continue });
+  t.deepEqual(names(second.items), ['default/e', 'kube-system/a']);
+  // Changes on both sides of the point reached, then the snapshot goes.
+  s.delete(configmaps, 'default', 'b');
+  s.delete(configmaps, 'kube-system', 'c');
+  s.create(configmaps, 'default', { metadata: { name: 'a0' } });
+  s.create(configmaps, 'kube-system', { metadata: { name: 'b0' } });
+  s.compact();
+  const err = t.throws(() => s.list(configmaps, { limit: 2, continue: second.metadata.continue }), { instanceOf: ApiError }) as ApiError;
+  t.is(err.code, 410);
+  const resume = err.status.metadata.continue as string;
+  t.true(resume.length > 0);
+  // From there the client gets the current state after kube-system/a, paged from a new snapshot
+  // at the latest version: b0 is new, c is gone, and what changed behind the point stays unseen.
+  const third = s.list(configmaps, { limit: 2, continue: resume, resourceVersion: '0' });
+  t.is(third.metadata.resourceVersion, s.currentResourceVersion());
+  t.deepEqual(names(third.items), ['kube-system/b', 'kube-system/b0']);
+  t.is(third.metadata.remainingItemCount, 2);
+  s.create(configmaps, 'kube-system', { metadata: { name: 'zz' } });
+  const fourth = s.list(configmaps, { limit: 2, continue: third.metadata.continue });
+  t.is(fourth.metadata.resourceVersion, third.metadata.resourceVersion);
+  t.deepEqual(names(fourth.items), ['kube-system/d', 'kube-system/e']);
+  t.is(fourth.metadata.continue, undefined);
+});
+
+test("list › a resuming token serves the request's selectors and refuses a resourceVersion", (t) => {
+  const { s } = seeded();
+  const first = s.list(configmaps, { limit: 3, fieldSelector: 'metadata.name!=b' });
+  t.deepEqual(names(first.items), ['default/a', 'default/c', 'default/d']);
+  s.expireContinueTokens();
+  const err = t.throws(() => s.list(configmaps, { limit: 3, fieldSelector: 'metadata.name!=b', continue: first.metadata.continue }), { instanceOf: ApiError }) as ApiError;
+  const resume = err.status.metadata.continue as string;
+  t.deepEqual(names(s.list(configmaps, { fieldSelector: 'metadata.name!=b', continue: resume }).items), ['default/e', 'kube-system/a', 'kube-system/c', 'kube-system/d', 'kube-system/e']);
+  t.is((t.throws(() => s.list(configmaps, { continue: resume, resourceVersion: '3' }), { instanceOf: ApiError }) as ApiError).code, 400);
+});
+
+test('list › an expired token without its last item gets the 410 without a token (etcd3 continueExpired)', (t) => {
+  const { s } = seeded();
+  const token = encodeContinue({ resourceVersion: Number(s.currentResourceVersion()), snapshotId: 99, offset: 2 });
+  const err = t.throws(() => s.list(configmaps, { limit: 2, continue: token }), { instanceOf: ApiError }) as ApiError;
+  t.is(err.code, 410);
+  t.is(err.status.message, CONTINUE_EXPIRED_NO_TOKEN_MESSAGE);
+  t.is(err.status.metadata.continue, undefined);
 });
 
 test('list › Exact RV reconstructs the historical state; compacted RVs are 410', (t) => {
@@ -137,10 +186,14 @@ test('list › pod field selectors use the pod selectable fields', (t) => {
 });
 
 test('continue tokens › round-trip their position and refuse foreign tokens', (t) => {
-  const pos = { resourceVersion: 42, snapshotId: 7, offset: 500 };
-  t.deepEqual(decodeContinue(encodeContinue(pos)), pos);
-  const foreign = Buffer.from(JSON.stringify({ v: 'other/v9', rv: 1, start: 0, s: 1 })).toString('base64url');
-  for (const token of [foreign, '%%%', Buffer.from('[1]').toString('base64url')]) {
+  for (const pos of [{ resourceVersion: 42, snapshotId: 7, offset: 500 }, { resourceVersion: 42, snapshotId: 7, offset: 500, lastKey: 'default\u0000a' }, { resourceVersion: LATEST, snapshotId: 0, offset: 0, lastKey: '\u0000n1' }]) {
+    t.deepEqual(decodeContinue(encodeContinue(pos)), pos);
+  }
+  const token = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+  const foreign = token({ v: 'other/v9', rv: 1, start: 0, s: 1 });
+  // The latest version without a key to resume after, another negative version, a key that is not text.
+  const bad = [token({ v: 'meta.k8s.io/v1', rv: -1, start: 0, s: 0 }), token({ v: 'meta.k8s.io/v1', rv: -2, start: 0, s: 0, k: 'a' }), token({ v: 'meta.k8s.io/v1', rv: 1, start: 0, s: 1, k: 5 })];
+  for (const token of [foreign, '%%%', Buffer.from('[1]').toString('base64url'), ...bad]) {
     const err = t.throws(() => decodeContinue(token), { instanceOf: InvalidContinueTokenError }) as InvalidContinueTokenError;
     t.is(err.code, 'InvalidContinueToken');
   }

@@ -280,3 +280,17 @@ test('server › list parameters as kube-apiserver reads them: an unknown resour
   t.is(all.status, 200);
   t.is(all.json.metadata.continue, undefined);
 });
+
+test('server › an expired continue token is a 410 whose Status carries a token that resumes the list at the latest version', async (t) => {
+  for (const name of ['pg-a', 'pg-b', 'pg-c']) t.is((await call(s, 'POST', '/api/v1/namespaces/default/configmaps', { body: cm(name, { paging: 'yes' }) })).status, 201);
+  const list = '/api/v1/namespaces/default/configmaps?labelSelector=paging%3Dyes';
+  const first = await call(s, 'GET', `${list}&limit=1`);
+  s.store.expireContinueTokens();
+  const gone = await call(s, 'GET', `${list}&limit=1&continue=${first.json.metadata.continue}`);
+  t.is(gone.status, 410);
+  t.is(gone.json.reason, 'Expired');
+  t.is(typeof gone.json.metadata.continue, 'string');
+  const rest = await call(s, 'GET', `${list}&continue=${gone.json.metadata.continue}`);
+  t.is(rest.status, 200);
+  t.deepEqual(rest.json.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['pg-b', 'pg-c']);
+});
