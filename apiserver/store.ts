@@ -13,6 +13,7 @@
  */
 import type { KubeList, KubeObject, Status } from '../api-types/meta.js';
 import { type StoreClock, type StoreTimer, systemClock } from './clock.js';
+import { VersionWaiters } from './version-waiters.js';
 import { badRequest, notFound, tooLargeResourceVersion } from './errors.js';
 import { convertEvent, eventTwinOf, isCoreEvents } from './event-versions.js';
 import { rememberJsonBeforeFreeze } from './json-text.js';
@@ -127,6 +128,7 @@ export class MemoryStore implements Store {
   private readonly histories = new Map<string, ResourceHistory>();
   private readonly hub = new WatchHub();
   private compactedRV = 0;
+  private readonly versionWaiters: VersionWaiters;
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -135,6 +137,7 @@ export class MemoryStore implements Store {
     this.gc = opts.gc ?? false;
     this.historySize = opts.historySize ?? 10000;
     this.continueTTLSeconds = opts.continueTTLSeconds ?? 300;
+    this.versionWaiters = new VersionWaiters(this.clock);
     for (const name of DEFAULT_NAMESPACES) this.create(NAMESPACES, undefined, { metadata: { name } });
   }
 
@@ -145,7 +148,7 @@ export class MemoryStore implements Store {
 
   get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: MemoryGetOptions): KubeObject {
     // A get "not older than N" for an N not reached yet is a 504, as the watch cache answers it
-    // (cacher.go Get; kube-apiserver first waits up to 3 s for N to arrive, this store does not).
+    // (cacher.go Get) once its wait is over: a caller that waits first calls whenReached.
     const rv = opts?.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== '0') this.parseRV(rv);
     const stored = this.stored(r, namespace, name);
@@ -246,6 +249,16 @@ export class MemoryStore implements Store {
     return this.rv;
   }
 
+  /**
+   * Waits until the store has reached resourceVersion `rv` (text as a request gives it), for at
+   * most `timeoutMs`; at once when it has, or when `rv` is not a number (the read that follows
+   * answers that). Never rejects: the read after it answers 504 if `rv` is still ahead.
+   */
+  async whenReached(rv: string | undefined, timeoutMs: number): Promise<void> {
+    if (rv === undefined || !/^\d+$/.test(rv) || Number(rv) <= this.rv) return;
+    await this.versionWaiters.wait(Number(rv), timeoutMs);
+  }
+
   /** @internal Parses a resourceVersion parameter; 400 when not a number, 504 when from the future. */
   parseRV(text: string): number {
     if (!/^\d+$/.test(text)) throw badRequest(`invalid resource version: ${text}`);
@@ -288,6 +301,7 @@ export class MemoryStore implements Store {
       indexOwners(this.dependents, `${resourceId(owned)}|${ns}|${name}`, prev, type === 'DELETED' ? undefined : obj);
     }
     this.onWrite?.({ resource: r, type, object: cloneJson(obj), resourceVersion: String(this.rv) });
+    if (this.versionWaiters.size > 0) this.versionWaiters.reached(this.rv);
     return obj;
   }
 

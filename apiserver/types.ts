@@ -88,6 +88,8 @@ export interface Store {
   currentResourceVersion(): string;
   get(r: ResourceInfo, namespace: string | undefined, name: string, opts?: { resourceVersion?: string }): KubeObject;
   list(r: ResourceInfo, opts?: ListOptions): KubeList;
+  /** Resolves once resourceVersion `rv` is reached, or after `timeoutMs`; at once when `rv` is not ahead. */
+  whenReached(rv: string | undefined, timeoutMs: number): Promise<void>;
   /**
    * Starts a watch. Throws (410 Expired) when opts.resourceVersion is older than the retained
    * history, so the HTTP front can send it as a single ERROR event.

@@ -13,6 +13,7 @@ import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecod
 import { listJson, storedJson, storedJsonBytes } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
+import { FRESHNESS_WAIT_MS } from '../version-waiters.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { StoreClock } from '../clock.js';
 import type { Store } from '../types.js';
@@ -197,12 +198,16 @@ export async function handleResource(
   switch (verb) {
     case 'get': {
       const opts: MemoryGetOptions = { ...optionalRV(q), isShared: true };
+      await store.whenReached(opts.resourceVersion, FRESHNESS_WAIT_MS);
       const obj = store.get(info, ns, name!, opts);
       if (output.table) return sendObjectTable(res, ctx.clock, info, obj, output.table, q);
       return sendOutput(res, 200, output, storedJson(obj));
     }
     case 'list': {
       const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
+      // From the watch cache a list waits for its version; Exact and continued lists do not
+      // (kube-apiserver serves them from etcd, which answers at once).
+      if (opts.resourceVersionMatch !== 'Exact' && !opts.continue) await store.whenReached(opts.resourceVersion, FRESHNESS_WAIT_MS);
       const list = store.list(info, opts);
       if (output.table) return sendListTable(res, ctx.clock, info, list, output.table, q);
       return sendOutput(res, 200, output, listJson(list));
