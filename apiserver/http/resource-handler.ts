@@ -13,6 +13,7 @@ import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecod
 import { listJson, storedJson, storedJsonBytes } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
+import { scanDuplicates, strictDecodingErrors } from './duplicate-fields.js';
 import { FRESHNESS_WAIT_MS } from '../version-waiters.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { StoreClock } from '../clock.js';
@@ -110,11 +111,22 @@ function fieldValidation(q: URLSearchParams): string {
 }
 
 /**
- * `unknown field "<path>"` for each member of `obj` its kind does not have; unless Strict, those
- * members are dropped from `obj`, as decoding into the Go type drops them in kube-apiserver.
+ * The paths of the members of `obj` its kind does not have; unless Strict, those members are
+ * dropped from `obj`, as decoding into the Go type drops them in kube-apiserver.
  */
+function unknownFieldPaths(route: ResourceRoute, obj: object, directive: string): string[] {
+  return unknownFields(groupVersion(route.info), route.info.kind, obj, directive !== 'Strict') ?? [];
+}
+
+/** `unknown field "<path>"` for each unknown member (unknownFieldPaths). */
 function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string): string[] {
-  return (unknownFields(groupVersion(route.info), route.info.kind, obj, directive !== 'Strict') ?? []).map((path) => `unknown field "${path}"`);
+  return unknownFieldPaths(route, obj, directive).map((path) => `unknown field "${path}"`);
+}
+
+/** Whether a body is JSON (what parseBody reads as JSON). */
+function isJsonBody(contentType: string | undefined): boolean {
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return media === '' || media === 'application/json' || media === '*/*';
 }
 
 /** Warn: a Warning header per unknown field (kube-apiserver's addStrictDecodingWarnings). */
@@ -127,13 +139,16 @@ function warnUnknownFields(res: ServerResponse, errors: string[]): void {
 /**
  * `fieldValidation` on a create or update body (kube-apiserver: endpoints/handlers/create.go and
  * update.go decode strictly unless Ignore): Strict fails the request with a 400 naming every
- * unknown field; Warn sends a Warning header for each; Warn and Ignore drop them. Protobuf bodies
- * are skipped: decoding already dropped their unknown fields, as in kube-apiserver.
+ * unknown field and, in a JSON body, every duplicate member (duplicate-fields.ts); Warn sends a
+ * Warning header for each; Warn and Ignore drop the unknown fields. Protobuf bodies are skipped:
+ * decoding already dropped their unknown fields, as in kube-apiserver.
  */
-function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, obj: KubeObject, contentType: string | undefined): void {
+function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, obj: KubeObject, body: Buffer, contentType: string | undefined): void {
   if ((contentType ?? '').toLowerCase().startsWith(PROTOBUF_MEDIA_TYPE)) return;
   const directive = fieldValidation(q);
-  const errors = unknownFieldErrors(route, obj, directive);
+  // Counted before unknown members are pruned from `obj`.
+  const duplicates = directive !== 'Ignore' && isJsonBody(contentType) ? scanDuplicates(body, obj) : undefined;
+  const errors = strictDecodingErrors(unknownFieldPaths(route, obj, directive), duplicates);
   if (errors.length === 0 || directive === 'Ignore') return;
   if (directive !== 'Strict') return warnUnknownFields(res, errors);
   throw cannotDecode(route.info, obj, `strict decoding error: ${errors.join(', ')}`);
@@ -213,15 +228,17 @@ export async function handleResource(
       return sendOutput(res, 200, output, listJson(list));
     }
     case 'create': {
-      const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
-      checkUnknownFields(res, route, q, obj, req.headers['content-type']);
+      const body = await readBodyBytes(req);
+      const obj = asObject(route, parseBody(body, req.headers['content-type']));
+      checkUnknownFields(res, route, q, obj, body, req.headers['content-type']);
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true, isDecoded: true };
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun, output);
     }
     case 'update': {
-      const obj = asObject(route, parseBody(await readBodyBytes(req), req.headers['content-type']));
-      checkUnknownFields(res, route, q, obj, req.headers['content-type']);
+      const body = await readBodyBytes(req);
+      const obj = asObject(route, parseBody(body, req.headers['content-type']));
+      checkUnknownFields(res, route, q, obj, body, req.headers['content-type']);
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent'], 'UpdateOptions');
       if (subresource === 'finalize') return sendOutput(res, 200, output, JSON.stringify(finalize(store, route, obj, opts)));

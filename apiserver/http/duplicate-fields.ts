@@ -1,0 +1,105 @@
+/**
+ * Duplicate members of a JSON create or update body, as kube-apiserver's strict decoding reports
+ * them (sigs.k8s.io/json, DisallowDuplicateFields): `duplicate field "spec.replicas"` for each
+ * member named again in the same object, with its path written as the decoder writes it (members
+ * joined by dots, list items as `[i]`, map keys as members), once per path, and in document order
+ * among the unknown fields (`strict decoding error: unknown field "spec.unknownField", duplicate
+ * field "spec.replicas"`, the conformance test's words). The value kept is the last one, in both.
+ *
+ * JSON.parse drops duplicates silently, so a body is first checked cheaply: its member count
+ * (colons outside strings) against the parsed value's. Only a body where they differ is read again
+ * with jsonc-parser's visitor for the paths.
+ */
+import { visit } from 'jsonc-parser';
+
+/** A body with duplicate members: where each is, and in which order every member came. */
+export interface DuplicateScan {
+  /** Paths named again in their object, each once, with the position of its second naming. */
+  duplicates: { path: string; at: number }[];
+  /** Position of every path's first naming (members counted from 0 in document order). */
+  firstAt: Map<string, number>;
+}
+
+/** Members in a valid JSON text: its colons outside strings (ASCII, so bytes will do). */
+function membersInText(body: Uint8Array): number {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x3a) n++;
+  }
+  return n;
+}
+
+/** Members in a parsed JSON value, at every depth. */
+function membersInValue(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) n += membersInValue(item);
+    return n;
+  }
+  const members = value as Record<string, unknown>;
+  for (const name in members) n += 1 + membersInValue(members[name]);
+  return n;
+}
+
+/** `spec.ports[0].name` for member `name` of the object at `path`. */
+function pathText(path: readonly (string | number)[], name: string): string {
+  let out = '';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  return out === '' ? name : `${out}.${name}`;
+}
+
+/**
+ * The duplicate members of `body` (the JSON text `parsed` came from, before anything is pruned
+ * from it), or undefined when it has none.
+ */
+export function scanDuplicates(body: Uint8Array, parsed: unknown): DuplicateScan | undefined {
+  if (membersInText(body) === membersInValue(parsed)) return undefined;
+  const scan: DuplicateScan = { duplicates: [], firstAt: new Map() };
+  const reported = new Set<string>();
+  const open: Set<string>[] = [];
+  let at = 0;
+  visit(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), {
+    onObjectBegin: () => {
+      open.push(new Set());
+    },
+    onObjectEnd: () => {
+      open.pop();
+    },
+    onObjectProperty: (name, _offset, _length, _line, _column, pathOf) => {
+      const names = open[open.length - 1];
+      const path = pathText(pathOf(), name);
+      if (!names.has(name)) {
+        names.add(name);
+        scan.firstAt.set(path, at);
+      } else if (!reported.has(path)) {
+        reported.add(path);
+        scan.duplicates.push({ path, at });
+      }
+      at++;
+    },
+  });
+  return scan;
+}
+
+/**
+ * The strict decoding errors of a body in the order the decoder meets them: each unknown field
+ * where it is first named, each duplicate where it is named again. A duplicate at or inside an
+ * unknown member is not reported: the decoder skips unknown members whole.
+ */
+export function strictDecodingErrors(unknownPaths: readonly string[], scan: DuplicateScan | undefined): string[] {
+  const unknown = unknownPaths.map((path) => `unknown field "${path}"`);
+  if (!scan) return unknown;
+  const inUnknown = (path: string) => unknownPaths.some((u) => path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`));
+  const found = [
+    ...unknownPaths.map((path, i) => ({ text: unknown[i], at: scan.firstAt.get(path) ?? Number.MAX_SAFE_INTEGER })),
+    ...scan.duplicates.filter((d) => !inUnknown(d.path)).map((d) => ({ text: `duplicate field "${d.path}"`, at: d.at })),
+  ];
+  return found.sort((a, b) => a.at - b.at).map((f) => f.text);
+}
