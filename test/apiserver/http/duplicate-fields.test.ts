@@ -15,8 +15,9 @@ test('duplicate fields › paths as the strict decoder writes them, once each, i
   t.deepEqual(errorsOf('{"spec":{"replicas":2,"replicas":3,"unknownField":"foo"}}', ['spec.unknownField']), ['duplicate field "spec.replicas"', 'unknown field "spec.unknownField"']);
   // Inside an unknown member nothing more is said; a duplicated unknown member is said once.
   t.deepEqual(errorsOf('{"x":{"y":1,"y":2},"x":{}}', ['x']), ['unknown field "x"']);
-  // Strings that look like members count for nothing.
+  // Strings that look like members count for nothing, escaped quotes and backslashes included.
   t.deepEqual(errorsOf('{"a":"b:\\"c\\":d","e":["f:g"]}'), []);
+  t.deepEqual(errorsOf('{"a\\\\":"\\\\","b":"\\\\\\":","b":1}'), ['duplicate field "b"']);
 });
 
 test('duplicate fields › property: a body without duplicates is never read twice; one with a duplicate is found', (t) => {
