@@ -1,5 +1,6 @@
 /**
- * ClusterIP ranges: `--service-cluster-ip-range` parsing and one allocator per CIDR over a bitmap.
+ * ClusterIP ranges: `--service-cluster-ip-range` parsing and one allocator per CIDR over a bitmap
+ * (cluster-ip-ranges.ts holds a cluster's set of them).
  * Ported behaviour: pkg/registry/core/service/ipallocator/bitmap.go (offsets, sizes,
  * `calculateRangeOffset`, errors) and ipallocator.go (IPv6 up to /64, KEP-1880), plus the flag
  * checks of cmd/kube-apiserver/app/options/validation.go (`validateClusterIPFlags`).
@@ -30,7 +31,7 @@ export interface ClusterIPRangeOptions {
   ipv6Sizing?: IPv6Sizing;
 }
 
-/** Options of {@link parseServiceClusterIPRanges} and {@link ClusterIPRanges.fromFlag}. */
+/** Options of {@link parseServiceClusterIPRanges} (and of `ClusterIPRanges.fromFlag`). */
 export interface ClusterIPFlagOptions {
   /** IPv6 sizing, which decides the shortest IPv6 prefix accepted. @default 'full' */
   ipv6Sizing?: IPv6Sizing;
@@ -57,7 +58,7 @@ const SHORTEST_IPV6_PREFIX = 64;
  * Returns why `cidr` cannot back a service range under `sizing`, or undefined. The IPv6 words are
  * Kubernetes' (ipallocator.go `NewIPAllocator`); the IPv4 ones follow `validateMaxCIDRRange`.
  */
-function sizeProblem(cidr: ParsedCIDR, sizing: IPv6Sizing): string | undefined {
+export function sizeProblem(cidr: ParsedCIDR, sizing: IPv6Sizing = 'full'): string | undefined {
   if (cidr.family === 'IPv4' && cidr.prefixLength < SHORTEST_IPV4_PREFIX) {
     return `the range is too large; for 32-bit addresses, the mask must be >= ${SHORTEST_IPV4_PREFIX}`;
   }
@@ -300,47 +301,5 @@ export class ClusterIPRange {
     if (family !== this.family) return undefined;
     const offset = value - this.#first;
     return offset >= 0n && offset < this.size ? offset : undefined;
-  }
-}
-
-/**
- * The one or two ClusterIP ranges of a cluster, keyed by family; the first range sets the default
- * family (as the first `--service-cluster-ip-range` entry does).
- */
-export class ClusterIPRanges {
-  /** The family of the first range: the family of single-stack Services by default. */
-  readonly defaultFamily: IPFamily;
-  /** The ranges in flag order. */
-  readonly ranges: readonly ClusterIPRange[];
-
-  /** Pairs 1–2 ranges of distinct families; throws a RangeError otherwise. */
-  constructor(ranges: readonly ClusterIPRange[]) {
-    if (ranges.length < 1 || ranges.length > 2) throw new RangeError(`expected one or two ClusterIP ranges, got ${ranges.length}`);
-    if (ranges.length === 2 && ranges[0].family === ranges[1].family) {
-      throw new RangeError(`expected ClusterIP ranges of different IP families, got ${ranges[0].cidr} and ${ranges[1].cidr}`);
-    }
-    this.ranges = [...ranges];
-    this.defaultFamily = ranges[0].family;
-  }
-
-  /** Parses `--service-cluster-ip-range` and builds its ranges (see {@link parseServiceClusterIPRanges}). */
-  static fromFlag(flag: string, options: ClusterIPFlagOptions & { random?: RandomSource } = {}): ClusterIPRanges {
-    const cidrs = parseServiceClusterIPRanges(flag, options);
-    return new ClusterIPRanges(cidrs.map((cidr) => new ClusterIPRange({ ...options, cidr })));
-  }
-
-  /** The families served, default first. */
-  get families(): IPFamily[] {
-    return this.ranges.map((r) => r.family);
-  }
-
-  /** The range of `family`, or undefined when the cluster has none. */
-  get(family: IPFamily): ClusterIPRange | undefined {
-    return this.ranges.find((r) => r.family === family);
-  }
-
-  /** The range of the family of `ip` (strictly parsed; TypeError otherwise), or undefined. */
-  rangeFor(ip: string): ClusterIPRange | undefined {
-    return this.get(parseIP(ip).family);
   }
 }

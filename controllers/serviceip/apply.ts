@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { IPFamily, Service } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { EventReasons, Labels, ManagedBy } from '../../api-types/well-known.js';
+import { isIP } from '../../allocators/ip.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock } from '../runtime/clock.js';
 import type { DistinctFailures } from '../runtime/metrics.js';
@@ -140,8 +141,6 @@ export class ServiceIPApplier {
     const fields = plan.fields;
     if (fields && service) {
       for (const step of plan.claims) {
-        const range = d.index.ranges.get(step.family);
-        const cidr = range?.cidr ?? '';
         if (step.ip !== undefined) {
           const ip = step.ip;
           d.index.hold(ip, key);
@@ -165,7 +164,7 @@ export class ServiceIPApplier {
           d.index.sync(ip, created, d.clock.now());
           d.index.settle(ip, true);
           made.push(d.index.get(ip) as ClaimView);
-          d.metrics.allocated(cidr, 'static');
+          d.metrics.allocated(this.#cidrOf(ip, step.family), 'static');
           if (step.repair) {
             const note = `Cluster IP [${step.family}]: ${ip} is not allocated; repairing`;
             d.repairRecorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: EventReasons.clusterIPNotAllocated, action: 'ClusterIPAllocation', note });
@@ -174,7 +173,7 @@ export class ServiceIPApplier {
           }
           continue;
         }
-        const ip = await this.#claimNext(key, step.family, cidr);
+        const ip = await this.#claimNext(key, step.family);
         if (ip === undefined) {
           d.waitForFree(key, { family: step.family });
           return this.#fail(key, service, { reason: EventReasons.serviceCIDRFull, note: rangeFullNote, scope: 'dynamic', family: step.family }, made);
@@ -255,7 +254,18 @@ export class ServiceIPApplier {
     d.onFreed(c.ip);
   }
 
-  async #claimNext(key: string, family: 'IPv4' | 'IPv6', cidr: string): Promise<string | undefined> {
+  /**
+   * The `cidr` label of an IP's metrics: the range it is allocated from (the first ready one
+   * holding it, as allocation picks it; else any holding it, for a repair), else the flag's
+   * range of its family.
+   */
+  #cidrOf(ip: string | undefined, family: IPFamily | undefined): string {
+    const ranges = this.#d.index.ranges;
+    const range = ip === undefined || !isIP(ip) ? undefined : (ranges.readyRangeFor(ip) ?? ranges.containing(ip)[0]);
+    return range?.cidr ?? (family && ranges.get(family)?.cidr) ?? '';
+  }
+
+  async #claimNext(key: string, family: IPFamily): Promise<string | undefined> {
     const d = this.#d;
     for (;;) {
       const ip = d.index.pickNext(family, key);
@@ -264,7 +274,7 @@ export class ServiceIPApplier {
         const created = await d.ipaddresses.create(undefined, claimObject(ip, key));
         d.index.sync(ip, created, d.clock.now());
         d.index.settle(ip, true);
-        d.metrics.allocated(cidr, 'dynamic');
+        d.metrics.allocated(this.#cidrOf(ip, family), 'dynamic');
         return ip;
       } catch (err) {
         // AlreadyExists: another replica holds it and our informer has not shown it yet; the bit
@@ -305,8 +315,7 @@ export class ServiceIPApplier {
     await this.#revert(made);
     if (f.takenIP !== undefined) d.waitForFree(key, { ip: f.takenIP });
     if (service) d.recorder.record({ regarding: referenceTo(service, 'Service'), type: 'Warning', reason: f.reason, action: 'ClusterIPAllocation', note: f.note });
-    const cidr = (f.family && d.index.ranges.get(f.family)?.cidr) || '';
-    if (d.failures.isNew(key, failureSignature(service, f.reason, f.note))) d.metrics.allocationError(cidr, f.scope);
+    if (d.failures.isNew(key, failureSignature(service, f.reason, f.note))) d.metrics.allocationError(this.#cidrOf(f.takenIP, f.family), f.scope);
     d.logger.warn({ service: key, reason: f.reason }, f.note);
     throw new TerminalError(`Service ${key}: ${f.note}`);
   }

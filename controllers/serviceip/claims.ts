@@ -4,12 +4,14 @@
  * API, so a create is an atomic claim); the bitmaps are only the index that makes choosing a
  * free IP cheap. A bit is set while any IPAddress holds the IP or a claim on it is in flight, and
  * cleared only once neither is true, so an IP is never offered again while an object holds it.
+ * With ServiceCIDRs the ranges may overlap: the bit is set in every range holding the IP, and a
+ * range added at run time starts with the bits of every claim it holds.
  */
 import type { IPFamily } from '../../api-types/core.js';
 import type { IPAddress } from '../../api-types/networking.js';
 import { Labels } from '../../api-types/well-known.js';
-import type { ClusterIPRange, ClusterIPRanges } from '../../allocators/index.js';
-import { familyOf } from '../../allocators/ip.js';
+import type { ClusterIPRanges, RangesChange, ServiceCIDRView } from '../../allocators/index.js';
+import { isIP } from '../../allocators/ip.js';
 import type { ClaimView } from './reconcile.js';
 
 /** A claim as indexed: the view plus when this process first saw it. */
@@ -107,19 +109,14 @@ export class ClaimIndex {
   }
 
   /**
-   * Picks a free IP of `family` from the bitmap and marks it in flight for `claimant` (a Service
-   * key); undefined when the range is full (or the family is not configured).
+   * Picks a free IP of `family` from the bitmaps (the flag's range first, then the ready
+   * ServiceCIDR ranges) and marks it in flight for `claimant` (a Service key); undefined when
+   * every ready range of the family is full (or the family is not configured).
    */
   pickNext(family: IPFamily, claimant?: string): string | undefined {
-    const range = this.ranges.get(family);
-    if (!range) return undefined;
-    try {
-      const ip = range.allocateNext();
-      this.#inFlight.set(ip, claimant);
-      return ip;
-    } catch {
-      return undefined;
-    }
+    const ip = this.ranges.allocateNext(family);
+    if (ip !== undefined) this.#inFlight.set(ip, claimant);
+    return ip;
   }
 
   /** Marks a requested IP in flight for `claimant` (its bit set) before the claim is created. */
@@ -152,20 +149,26 @@ export class ClaimIndex {
     for (const ip of [...this.#byIP.keys(), ...this.#inFlight.keys()]) this.#take(ip);
   }
 
-  #rangeOf(ip: string): ClusterIPRange | undefined {
-    const family = familyOf(ip);
-    const range = family ? this.ranges.get(family) : undefined;
-    return range && range.contains(ip) ? range : undefined;
+  /**
+   * Makes the ranges match the ServiceCIDRs (see `ClusterIPRanges.sync`) and gives each range
+   * added the bits of every claim, indexed or in flight, that it holds. Returns what changed.
+   */
+  syncRanges(serviceCIDRs: readonly ServiceCIDRView[]): RangesChange {
+    const change = this.ranges.sync(serviceCIDRs);
+    for (const range of change.added) {
+      for (const ip of [...this.#byIP.keys(), ...this.#inFlight.keys()]) if (isIP(ip) && range.contains(ip) && !range.has(ip)) range.allocate(ip);
+    }
+    return change;
   }
 
   #take(ip: string): void {
-    const range = this.#rangeOf(ip);
-    if (range && !range.has(ip)) range.allocate(ip);
+    // Claims are named by IP, but an object's name is not checked here: text that is no IP holds no bit.
+    if (isIP(ip)) this.ranges.take(ip);
   }
 
   #freeIfUnheld(ip: string): void {
     if (this.#byIP.has(ip) || this.#inFlight.has(ip)) return;
-    this.#rangeOf(ip)?.release(ip);
+    if (isIP(ip)) this.ranges.release(ip);
   }
 
   #unlink(c: IndexedClaim): void {

@@ -6,19 +6,23 @@
  *
  * 1. setup: Service handlers enqueue the key, whatever the event.
  * 2. run: remember every Service that already holds a complete allocation as settled (its "old"
- *    state for PreferDualStack, settled.ts). Probe IPAddress. Served: take the shared
- *    IPAddresses informer, index it, wait for its sync. Not served (a 404): warn, and claim in
- *    memory only, relying on leader election.
+ *    state for PreferDualStack, settled.ts). Probe IPAddress, then ServiceCIDR. ServiceCIDR
+ *    served and readable: take the shared ServiceCIDRs informer, whose every change re-syncs
+ *    the ranges (service-cidrs.ts, allocators/cluster-ip-ranges.ts), and wait for its sync; not
+ *    (a 404 or 403): say so at info, and allocate from the flag's ranges only. IPAddress served:
+ *    take the shared IPAddresses informer, index it, wait for its sync. Not served (a 404):
+ *    warn, and claim in memory only, relying on leader election.
  * 3. Repair pass on start: Services that already list IPs nobody has claimed are reconciled first,
  *    so no automatic allocation can hand out their IPs meanwhile. Then the workers start.
  * 4. Every interval: rebuild the bitmaps from the index, enqueue every Service and every claim.
  */
 import type { Logger } from 'pino';
 import type { Service } from '../../api-types/core.js';
-import type { IPAddress } from '../../api-types/networking.js';
+import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
+import type { KubeObject } from '../../api-types/meta.js';
 import { EventSources } from '../../api-types/well-known.js';
 import type { ClusterIPRanges } from '../../allocators/index.js';
-import { canonicalIP } from '../../allocators/ip.js';
+import { canonicalIP, isIP } from '../../allocators/ip.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
@@ -37,6 +41,7 @@ import { serviceIPMetrics } from './metrics.js';
 import { reconcileServiceIP, type ServiceIPSnapshot } from './reconcile.js';
 import { claimReference, planClaimRepair } from './repair.js';
 import { memoryClaims } from './memory-claims.js';
+import { serviceCIDRViews } from './service-cidrs.js';
 import { type SettledState, settledAfter, settledStateOf } from './settled.js';
 import { FreeIPWaiters } from './waiters.js';
 
@@ -51,6 +56,7 @@ export interface ServiceIPControllerConfig {
 }
 
 const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.code === 404;
+const isForbidden = (err: unknown): boolean => err instanceof ApiError && err.code === 403;
 
 /** Whether `svc` lists `ip` (canonical text), in whatever text form it was given. */
 function listsIP(svc: Service | undefined, ip: string): boolean {
@@ -88,6 +94,8 @@ export class ServiceIPController implements Controller {
   readonly #failures = new DistinctFailures();
   /** False when the server does not serve IPAddress (claims live in memory only). */
   durable = true;
+  /** False when ServiceCIDRs are not served or not readable (the flag's ranges only). */
+  readsServiceCIDRs = true;
 
   constructor(cfg: ServiceIPControllerConfig) {
     this.#cfg = cfg;
@@ -120,21 +128,23 @@ export class ServiceIPController implements Controller {
     // 2. Before anything else runs: the Services found now are the ones a changed cluster must
     // not upgrade or downgrade.
     for (const svc of this.#services.list()) this.#remember(keyOf(svc), settledStateOf(svc));
-    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
-      try {
-        await this.#ipClient.list({ limit: 1 });
-        break;
-      } catch (err) {
-        if (isNotFound(err)) {
-          this.durable = false;
-          break;
-        }
-        // A server that fails the probe is retried: the controller must not stay silent forever.
-        this.#log.warn({ err, retryInMs: delayMs }, 'probing IPAddress failed; retrying');
-        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
-        if (this.#stopped) return;
-      }
+    const ipaddresses = await this.#probe(this.#ipClient, 'IPAddress', isNotFound);
+    if (ipaddresses === 'stopped') return;
+    this.durable = ipaddresses === 'served';
+    const servicecidrs = await this.#probe(ctx.client.resource(watched.servicecidrs), 'ServiceCIDR', (err) => isNotFound(err) || isForbidden(err));
+    if (servicecidrs === 'stopped') return;
+    this.readsServiceCIDRs = servicecidrs === 'served';
+    if (this.readsServiceCIDRs) {
+      const cidrs = ctx.informers.get<ServiceCIDR>('servicecidrs');
+      // Level-based: whatever changed, the ranges are made to match every ServiceCIDR cached.
+      const resync = (): void => this.#syncRanges(cidrs.list());
+      cidrs.addHandler({ onAdd: resync, onUpdate: resync, onDelete: resync });
+      await cidrs.waitForSync();
+      resync();
+    } else {
+      this.#log.info({ resource: 'servicecidrs.networking.k8s.io' }, 'ServiceCIDR is not served or not readable: ClusterIPs come from --service-cluster-ip-range only');
     }
+    if (this.#stopped) return;
     if (this.durable) {
       const ips = ctx.informers.get<IPAddress>('ipaddresses');
       const onClaim = (obj: IPAddress): void => {
@@ -161,7 +171,8 @@ export class ServiceIPController implements Controller {
       for (const svc of this.#services.list()) {
         for (const listed of svc.spec?.clusterIPs ?? []) {
           const ip = canonicalIP(listed);
-          if (this.index.ranges.rangeFor(ip)?.contains(ip)) this.index.sync(ip, await this.#ipClient.create(undefined, claimObject(ip, keyOf(svc))), this.#clock.now());
+          // An IP two Services list is seeded once; the reconcile reports the other.
+          if (isIP(ip) && !this.index.get(ip) && this.index.ranges.containing(ip).length > 0) this.index.sync(ip, await this.#ipClient.create(undefined, claimObject(ip, keyOf(svc))), this.#clock.now());
         }
       }
     }
@@ -236,7 +247,7 @@ export class ServiceIPController implements Controller {
           if (this.index.get(what.ip) === undefined && this.index.claimantOf(what.ip) === undefined) this.#wake(what.ip);
         } else {
           this.waiters.wait(key);
-          if ((this.index.ranges.get(what.family)?.free ?? 0n) > 0n) for (const k of this.waiters.anyFreed()) this.#svcQueue.add(k);
+          if (this.index.ranges.hasFree(what.family)) for (const k of this.waiters.anyFreed()) this.#svcQueue.add(k);
         }
       },
       // In memory there is one writer and no claim-then-write window seen by others.
@@ -251,7 +262,7 @@ export class ServiceIPController implements Controller {
     return {
       key,
       service,
-      ranges: this.index.ranges.ranges,
+      ranges: this.index.ranges,
       claimOf: (ip) => this.index.get(ip),
       ownClaims: this.index.ofParent(key),
       serviceListsIP: (k, ip) => {
@@ -275,6 +286,43 @@ export class ServiceIPController implements Controller {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * Lists one object of a resource until the server answers: 'served', 'absent' when the
+   * failure says so (`isAbsent`), 'stopped' when the controller stopped meanwhile. Other
+   * failures are retried with backoff (0.5 s doubling to 30 s): the controller must not stay
+   * silent forever, nor start on a guess.
+   */
+  async #probe(client: ResourceClient<KubeObject>, kind: string, isAbsent: (err: unknown) => boolean): Promise<'served' | 'absent' | 'stopped'> {
+    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
+      try {
+        await client.list({ limit: 1 });
+        return 'served';
+      } catch (err) {
+        if (isAbsent(err)) return 'absent';
+        this.#log.warn({ err, retryInMs: delayMs }, `probing ${kind} failed; retrying`);
+        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
+        if (this.#stopped) return 'stopped';
+      }
+    }
+  }
+
+  /**
+   * Makes the ranges match the ServiceCIDRs and logs what changed. When a range came, went or
+   * changed readiness, the Services waiting for a free IP try again, and so does every Service:
+   * a requested IP may be in range now (or no longer), and the repair's findings follow.
+   */
+  #syncRanges(list: readonly ServiceCIDR[]): void {
+    const change = this.index.syncRanges(serviceCIDRViews(list));
+    const ranges = this.index.ranges;
+    for (const r of change.refused) this.#log.warn({ cidr: r.cidr, serviceCIDRs: r.names }, `Service CIDR ${r.cidr} cannot be used for ClusterIPs: ${r.reason}`);
+    for (const r of change.added) this.#log.info({ cidr: r.cidr, ready: ranges.isReady(r) }, 'created a ClusterIP range for a Service CIDR');
+    for (const r of change.removed) this.#log.info({ cidr: r.cidr }, 'deleted the ClusterIP range of a Service CIDR');
+    for (const r of [...change.readied, ...change.unreadied]) this.#log.info({ cidr: r.cidr, ready: ranges.isReady(r) }, 'updated the ClusterIP range of a Service CIDR');
+    if (change.added.length + change.removed.length + change.readied.length + change.unreadied.length === 0) return;
+    for (const key of this.waiters.anyFreed()) this.#svcQueue.add(key);
+    for (const svc of this.#services.list()) this.#svcQueue.add(keyOf(svc));
   }
 
   /** Queues the Services waiting for `ip`, or for any IP, now that it is free. */

@@ -15,9 +15,12 @@ export { initIPFamilyFields } from './families.js';
 
 /** Options of {@link createServiceIPController}. */
 export interface ServiceIPControllerOptions {
-  /** The `--service-cluster-ip-range` flag value: one or two CIDRs, the first sets the default family. */
+  /**
+   * The `--service-cluster-ip-range` flag value: one or two CIDRs, the first sets the default
+   * family. They set the cluster's families; ServiceCIDR objects of those families add ranges.
+   */
   serviceClusterIPRange: string;
-  /** IPv6 range sizing (allocators/cluster-ip-range.ts). @default 'full' */
+  /** IPv6 sizing of the flag's ranges (allocators/cluster-ip-range.ts); ServiceCIDRs' are always 'full'. @default 'full' */
   ipv6Sizing?: IPv6Sizing;
   /** Interval of the full repair pass. @default 180000 (3 minutes, as kube-apiserver) */
   repairIntervalMs?: number;
@@ -25,7 +28,7 @@ export interface ServiceIPControllerOptions {
   leakGracePeriodMs?: number;
   /** Services reconciled at once (`--concurrent-serviceip-syncs`). @default 50 */
   concurrency?: number;
-  /** Where automatic allocation draws its scan start. @default systemRandom */
+  /** Where automatic allocation draws its scan start, in every range. @default systemRandom */
   random?: RandomSource;
   /** Retry pacing of failed keys. @default client-go's (5 ms–1000 s per key, 10 qps / burst 100) */
   rateLimiter?: ControllerRateLimiterOptions;

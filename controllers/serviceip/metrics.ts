@@ -1,8 +1,9 @@
 /**
  * The serviceip controller's Prometheus families, under svcplane's prefix with Kubernetes' names
  * (kubernetes-behaviour.md §1.11, pkg/registry/core/service/ipallocator/metrics.go, and §2.6,
- * ipallocator/controller/metrics.go): allocated/available IPs per CIDR, allocations and
- * allocation errors by scope, repair errors by type.
+ * ipallocator/controller/metrics.go): allocated/available IPs per CIDR (every range, the
+ * ServiceCIDRs' included, ready or not), allocations and allocation errors by scope, repair
+ * errors by type.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { metricsPrefix } from '../runtime/metrics.js';
@@ -29,12 +30,15 @@ function register(registry: Registry, indexes: () => Set<ClaimIndex>) {
     allocatedIPs: new Gauge({
       name: `${p}allocated_ips`, help: 'Gauge measuring the number of allocated IPs for Services', labelNames: ['cidr'], registers: [registry],
       collect() {
+        // Reset first: the series of a CIDR whose ServiceCIDR is gone go with it.
+        this.reset();
         for (const index of indexes()) for (const r of index.ranges.ranges) this.set({ cidr: r.cidr }, r.used);
       },
     }),
     availableIPs: new Gauge({
       name: `${p}available_ips`, help: 'Gauge measuring the number of available IPs for Services', labelNames: ['cidr'], registers: [registry],
       collect() {
+        this.reset();
         for (const index of indexes()) for (const r of index.ranges.ranges) this.set({ cidr: r.cidr }, Number(r.free));
       },
     }),

@@ -28,11 +28,14 @@ export interface ClaimView {
   uid: string | undefined;
 }
 
-/** A configured range, as far as the reconciler reads it (ClusterIPRange satisfies it). */
-export interface RangeView {
-  readonly family: IPFamily;
-  readonly cidr: string;
-  contains(ip: string): boolean;
+/** The cluster's ranges, as far as the reconciler reads them (ClusterIPRanges satisfies it). */
+export interface RangesView {
+  /** The configured families, default first. */
+  readonly families: readonly IPFamily[];
+  /** The ready range a requested IP is claimed in, if any (undefined: ErrMismatchedNetwork). */
+  readyRangeFor(ip: string): { readonly cidr: string } | undefined;
+  /** Whether any range or ServiceCIDR, ready or not, holds the IP (the repair's range check). */
+  isWithinAnyCIDR(ip: string): boolean;
 }
 
 /** Everything one reconcile reads. */
@@ -41,8 +44,8 @@ export interface ServiceIPSnapshot {
   key: string;
   /** The Service, or undefined when it is gone. */
   service: Service | undefined;
-  /** The configured ranges, default family first. */
-  ranges: readonly RangeView[];
+  /** The configured families and ranges: the flag's and the ServiceCIDRs'. */
+  ranges: RangesView;
   /** The claim on an IP, if any. */
   claimOf(ip: string): ClaimView | undefined;
   /** Every claim whose parentRef is this Service. */
@@ -143,7 +146,8 @@ function looksAllocated(svc: Service): boolean {
  * 2. Families and policy by §1.7, against the previous settled state of this very Service (same
  *    uid) as the old object; a problem is a failure, and nothing is written or released.
  * 3. Headless: `clusterIPs: ["None"]`, families and policy; no IP; own claims released.
- * 4. Each family slot: a listed IP must be in range and claimed by this Service (claim it if
+ * 4. Each family slot: a listed IP must be in range (requested: in a ready range; on an
+ *    allocated Service: in any range or ServiceCIDR) and claimed by this Service (claim it if
  *    free; taken by another is a failure, or a duplicate finding on an allocated Service); an
  *    empty slot reuses an unlisted own claim of its family (a crash between claim and write) or
  *    asks for an automatic IP.
@@ -156,7 +160,7 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
   const spec = svc.spec ?? {};
   // 2.
   const old = s.previous !== undefined && s.previous.uid === svc.metadata.uid ? s.previous : undefined;
-  const families = initIPFamilyFields(spec, s.ranges.map((r) => r.family), old);
+  const families = initIPFamilyFields(spec, s.ranges.families, old);
   if (!families.ok) {
     return {
       needsWrite: false, claims: [], release: [], findings: [],
@@ -201,14 +205,16 @@ export function reconcileServiceIP(s: ServiceIPSnapshot): ServiceIPPlan {
     }
     clusterIPs.push(given);
     kept.add(ip);
-    const range = s.ranges.find((r) => r.family === family);
-    if (!range || !range.contains(ip)) {
-      if (allocated) {
-        findings.push({ type: 'outOfRange', reason: EventReasons.clusterIPOutOfRange, note: `Cluster IP [${family}]: ${ip} is not within any configured Service CIDR; please recreate service` });
-        continue;
-      }
-      // The ServiceCIDR allocator's words (1.33: MetaAllocator.getAllocator finds no CIDR that
-      // holds the IP, ErrMismatchedNetwork), as svcplane's IPAddress claims follow that allocator.
+    const ofFamily = familyOf(ip) === family;
+    // An allocated Service is checked as the repair checks it: against every ServiceCIDR, ready
+    // or not (repairip.go isIPOutOfRange); a request, as the allocator takes it: in a ready one.
+    if (allocated && !(ofFamily && s.ranges.isWithinAnyCIDR(ip))) {
+      findings.push({ type: 'outOfRange', reason: EventReasons.clusterIPOutOfRange, note: `Cluster IP [${family}]: ${ip} is not within any configured Service CIDR; please recreate service` });
+      continue;
+    }
+    if (!allocated && !(ofFamily && s.ranges.readyRangeFor(ip))) {
+      // The ServiceCIDR allocator's words (1.33: MetaAllocator.getAllocator finds no ready CIDR
+      // that holds the IP, ErrMismatchedNetwork), as svcplane's IPAddress claims follow that allocator.
       return failed({ reason: EventReasons.clusterIPOutOfRange, note: refused(given, AllocatorErrors.mismatchedNetwork), scope: 'static', family });
     }
     const claim = s.claimOf(ip);

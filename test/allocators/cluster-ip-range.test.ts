@@ -2,11 +2,11 @@ import test from 'ava';
 import fc from 'fast-check';
 import {
   ClusterIPRange,
-  ClusterIPRanges,
   parseServiceClusterIPRanges,
   staticBandSizeOf,
   type IPv6Sizing,
 } from '../../allocators/cluster-ip-range.js';
+import { ClusterIPRanges } from '../../allocators/cluster-ip-ranges.js';
 import { isAllocatorError, type AllocatorErrorCode } from '../../allocators/errors.js';
 import { parseCIDR, parseIP } from '../../allocators/ip.js';
 import { firstFree, seededRandom } from '../../allocators/random.js';
@@ -235,11 +235,12 @@ test('cluster-ip-range › ClusterIPRanges pairs the families and the first sets
   t.is(pair.defaultFamily, 'IPv6');
   t.deepEqual(pair.families, ['IPv6', 'IPv4']);
   t.is(pair.get('IPv4')?.cidr, '10.0.0.0/24');
-  t.is(pair.rangeFor('10.0.0.7')?.cidr, '10.0.0.0/24');
-  t.is(pair.rangeFor('2001:db8::7')?.cidr, '2001:db8::/112');
+  t.is(pair.readyRangeFor('10.0.0.7')?.cidr, '10.0.0.0/24');
+  t.is(pair.readyRangeFor('2001:db8::7')?.cidr, '2001:db8::/112');
+  t.deepEqual(pair.ranges.map((r) => r.cidr), ['2001:db8::/112', '10.0.0.0/24']);
   const single = ClusterIPRanges.fromFlag('10.0.0.0/24', { random: firstFree });
   t.is(single.get('IPv6'), undefined);
-  t.is(single.rangeFor('2001:db8::1'), undefined);
+  t.is(single.readyRangeFor('2001:db8::1'), undefined);
   const v4 = new ClusterIPRange({ cidr: '10.0.0.0/24', random: firstFree });
   t.throws(() => new ClusterIPRanges([v4, new ClusterIPRange({ cidr: '10.1.0.0/24', random: firstFree })]), { instanceOf: RangeError });
   t.throws(() => new ClusterIPRanges([]), { instanceOf: RangeError });

@@ -57,3 +57,23 @@ test('ClaimIndex › claimantOf names the Service claiming an IP in flight; matc
   t.false(index.matches(picked, undefined), 'gone');
   t.true(index.ranges.get('IPv4')?.has(picked), 'settled with its object indexed: the bit stays');
 });
+
+test('ClaimIndex › a range added for a ServiceCIDR starts with the bits of the claims it holds, indexed or in flight', (t) => {
+  const index = new ClaimIndex(ClusterIPRanges.fromFlag('10.0.0.0/29', { random: firstFree }));
+  index.sync('10.0.0.1', ipAddress('10.0.0.1', 'a'), 0);
+  index.sync('10.0.0.9', ipAddress('10.0.0.9', 'b'), 0);
+  index.hold('10.0.0.10', 'default/db');
+  const change = index.syncRanges([{ name: 'wide', cidrs: ['10.0.0.0/28'], isReady: true }]);
+  const wide = change.added[0];
+  t.is(wide?.cidr, '10.0.0.0/28');
+  t.deepEqual(['10.0.0.1', '10.0.0.9', '10.0.0.10'].map((ip) => wide.has(ip)), [true, true, true]);
+  t.is(wide.used, 3);
+  // The flag's range is used first, and what it hands out is taken in the overlapping range too.
+  const picked = index.pickNext('IPv4') as string;
+  t.is(picked, '10.0.0.2');
+  t.true(wide.has(picked));
+  index.settle(picked, false);
+  t.false(wide.has(picked), 'freed in every range');
+  index.sync('10.0.0.9', undefined, 0);
+  t.false(wide.has('10.0.0.9'));
+});

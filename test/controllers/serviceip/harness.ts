@@ -2,6 +2,7 @@
  * Runs serviceip controllers against a MemoryStore through the in-process client (optionally
  * wrapped in a FaultClient), and reads the state of the world back.
  */
+import { pino, type Logger } from 'pino';
 import type { Service } from '../../../api-types/core.js';
 import type { IPAddress } from '../../../api-types/networking.js';
 import type { KubeObject } from '../../../api-types/meta.js';
@@ -18,9 +19,10 @@ import { createServiceIPController, type ServiceIPControllerOptions } from '../.
 export const services = resourceFor('', 'services');
 export const ipaddresses = resourceFor('networking.k8s.io', 'ipaddresses');
 export const events = resourceFor('events.k8s.io', 'events');
+export const servicecidrs = resourceFor('networking.k8s.io', 'servicecidrs');
 
-/** Starts one controller in its own manager; returns it with a stop function. */
-export async function startServiceIP(store: MemoryStore, opts: Partial<ServiceIPControllerOptions> = {}, client?: KubeClient) {
+/** Starts one controller in its own manager (logging to `logger`, silent by default); returns it with a stop function. */
+export async function startServiceIP(store: MemoryStore, opts: Partial<ServiceIPControllerOptions> = {}, client?: KubeClient, logger: Logger = silentLogger) {
   const controller = createServiceIPController({ serviceClusterIPRange: '10.0.0.0/24', leakGracePeriodMs: 100, rateLimiter: { baseMs: 5, maxMs: 200, qps: 1000, burst: 1000 }, ...opts });
   const metrics = createRuntimeMetrics({ processMetrics: false });
   const manager = new Manager({
@@ -28,7 +30,7 @@ export async function startServiceIP(store: MemoryStore, opts: Partial<ServiceIP
     controllers: [controller],
     clock: systemClock,
     random: Math.random,
-    logger: silentLogger,
+    logger,
     metrics,
     leaderElection: false,
   });
@@ -69,4 +71,26 @@ export function editService(store: MemoryStore, name: string, edit: (s: Service)
   const copy = JSON.parse(JSON.stringify(store.get(services, namespace, name))) as Service;
   edit(copy);
   return store.update(services, namespace, name, copy).object as Service;
+}
+
+/**
+ * Creates a ServiceCIDR; `ready` sets its Ready condition through the status subresource
+ * (undefined: no condition, which reads as ready), `finalizers` keep it while it is deleted.
+ */
+export function createServiceCIDR(store: MemoryStore, name: string, cidrs: string[], opts: { ready?: boolean; finalizers?: string[] } = {}): void {
+  store.create(servicecidrs, undefined, { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name, finalizers: opts.finalizers }, spec: { cidrs } } as KubeObject);
+  if (opts.ready !== undefined) setServiceCIDRReady(store, name, opts.ready);
+}
+
+/** Sets a ServiceCIDR's Ready condition. */
+export function setServiceCIDRReady(store: MemoryStore, name: string, ready: boolean): void {
+  const sc = JSON.parse(JSON.stringify(store.get(servicecidrs, undefined, name))) as KubeObject & { status?: unknown };
+  sc.status = { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reason: ready ? '' : 'Terminating', message: '' }] };
+  store.update(servicecidrs, undefined, name, sc, { subresource: 'status' });
+}
+
+/** A pino logger that keeps every line it writes, for tests that look at what was logged. */
+export function recordingLogger(): { logger: Logger; lines: { level: number; msg: string; [k: string]: unknown }[] } {
+  const lines: { level: number; msg: string }[] = [];
+  return { logger: pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) }), lines };
 }

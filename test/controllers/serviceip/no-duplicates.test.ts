@@ -3,7 +3,9 @@
  * FaultClient over one store, while Services are created and deleted concurrently with injected
  * 409s, 500s (before the write, and after it: lost responses) and closed watches. After settling: no two live Services share an IP, every Service
  * has its IP, and no IPAddress is left without a Service listing it. fast-check drives the
- * schedule so a failure reproduces from the printed seed.
+ * schedule so a failure reproduces from the printed seed. The flag's range is small (a /26);
+ * halfway through, a ServiceCIDR that overlaps it (a /20 holding it) is created, so the two
+ * replicas pick up a range at run time and draw from two ranges that share IPs.
  */
 import test from 'ava';
 import fc from 'fast-check';
@@ -16,7 +18,7 @@ import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
 import { delegatingClient } from '../../helpers/delegating-client.js';
 import { eventually } from '../../helpers/eventually.js';
-import { claims, services, startServiceIP } from './harness.js';
+import { claims, createServiceCIDR, services, startServiceIP } from './harness.js';
 
 type FaultKind = 'conflict' | 'create500' | 'update500' | 'delete500' | 'closeWatches' | 'createLost' | 'updateLost';
 
@@ -98,11 +100,12 @@ async function run(s: Scenario): Promise<void> {
   const lossy = [new LossyClient(new InProcessClient(store)), new LossyClient(new InProcessClient(store))];
   const faults = lossy.map((l) => new FaultClient(l.client));
   // firstFree on both replicas: they race for the same IP every time, so claims collide constantly.
-  const opts = { serviceClusterIPRange: '10.0.0.0/20', leakGracePeriodMs: 200, repairIntervalMs: 300, concurrency: 5, random: firstFree };
+  const opts = { serviceClusterIPRange: '10.0.0.0/26', leakGracePeriodMs: 200, repairIntervalMs: 300, concurrency: 5, random: firstFree };
   const replicas = await Promise.all(faults.map((f) => startServiceIP(store, opts, f)));
   try {
     const deleted = new Set<number>();
     for (let i = 0; i < s.count; i++) {
+      if (i === Math.floor(s.count / 2)) createServiceCIDR(store, 'wide', ['10.0.0.0/20']);
       store.create(services, 'default', { metadata: { name: `s${i}` }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } });
       for (const f of s.faults) if (f.after === i) inject(faults[f.replica], lossy[f.replica], f.kind, f.count);
       for (const d of s.deletes) {

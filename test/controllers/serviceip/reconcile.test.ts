@@ -1,25 +1,26 @@
 /** Table tests of the serviceip plan over deep-frozen snapshots. */
 import test from 'ava';
 import type { Service, ServiceSpec } from '../../../api-types/core.js';
-import { ClusterIPRange } from '../../../allocators/index.js';
+import { ClusterIPRanges } from '../../../allocators/index.js';
 import { reconcileServiceIP, type ClaimView, type ServiceIPSnapshot } from '../../../controllers/serviceip/reconcile.js';
 import type { SettledState } from '../../../controllers/serviceip/settled.js';
 import { deepFreeze } from '../../helpers/deep-freeze.js';
 
 const ours = 'serviceip-controller.svcplane.io';
-const v4 = new ClusterIPRange({ cidr: '10.0.0.0/24' });
-const v6 = new ClusterIPRange({ cidr: 'fd00::/112' });
+const v4 = ClusterIPRanges.fromFlag('10.0.0.0/24');
+const dual = ClusterIPRanges.fromFlag('10.0.0.0/24,fd00::/112');
+const v6 = ClusterIPRanges.fromFlag('fd00::/112');
 
 function svc(spec: ServiceSpec): Service {
   return { metadata: { name: 'web', namespace: 'default', resourceVersion: '7' }, spec: { selector: { app: 'web' }, ...spec } };
 }
 
-function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual?: boolean; others?: Record<string, string[]>; previous?: SettledState } = {}): ServiceIPSnapshot {
+function snap(service: Service | undefined, claimList: ClaimView[], opts: { dual?: boolean; ranges?: ClusterIPRanges; others?: Record<string, string[]>; previous?: SettledState } = {}): ServiceIPSnapshot {
   const byIP = new Map(claimList.map((c) => [c.ip, c]));
   return deepFreeze({
     key: 'default/web',
     service,
-    ranges: opts.dual ? [v4, v6] : [v4],
+    ranges: opts.ranges ?? (opts.dual ? dual : v4),
     claimOf: (ip: string) => byIP.get(ip),
     ownClaims: claimList.filter((c) => c.parent === 'default/web'),
     serviceListsIP: (key: string, ip: string) => (opts.others?.[key] ? opts.others[key].includes(ip) : undefined),
@@ -156,15 +157,15 @@ test('reconcile › a policy-only downgrade (lists trimmed by the API server) re
 
 test('reconcile › a requested IP in a non-canonical form is claimed by its canonical name and kept as given in the spec', (t) => {
   const given = svc({ clusterIP: 'FD00::7', clusterIPs: ['FD00::7'], ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' });
-  const v6only = { ...snap(given, []), ranges: [v6] };
+  const v6only = { ...snap(given, []), ranges: v6 };
   const plan = reconcileServiceIP(v6only);
   t.deepEqual(plan.claims, [{ index: 0, family: 'IPv6', ip: 'fd00::7', scope: 'static', repair: true }]);
   t.deepEqual(plan.fields?.clusterIPs, ['FD00::7']);
   // Held by its canonical name: no new claim, nothing released, no write.
-  const held = reconcileServiceIP({ ...snap(given, [mine('fd00::7')]), ranges: [v6] });
+  const held = reconcileServiceIP({ ...snap(given, [mine('fd00::7')]), ranges: v6 });
   t.deepEqual([held.claims, held.release, held.needsWrite], [[], [], false]);
   // Another spelling of an IP someone else holds is that IP.
   const other = svc({ clusterIP: 'fd00::0:5', clusterIPs: ['fd00::0:5'] });
-  const taken = reconcileServiceIP({ ...snap({ ...other, spec: { ...other.spec, ipFamilies: ['IPv6'] } }, [theirs('fd00::5')]), ranges: [v6] });
+  const taken = reconcileServiceIP({ ...snap({ ...other, spec: { ...other.spec, ipFamilies: ['IPv6'] } }, [theirs('fd00::5')]), ranges: v6 });
   t.deepEqual(taken.failure, { reason: 'ClusterIPAlreadyAllocated', note: 'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"fd00::0:5"}: failed to allocate IP fd00::0:5: provided IP is already allocated', scope: 'static', family: 'IPv6', takenIP: 'fd00::5' });
 });
