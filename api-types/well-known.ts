@@ -158,3 +158,22 @@ export const KubeAPIServerFieldManagers = {
   apiserver: 'kube-apiserver',
   serviceCIDRController: 'kubernetes-service-cidr-controller',
 } as const;
+
+/**
+ * kube-controller-manager's ServiceCIDR controller (pkg/controller/servicecidrs): its name (the
+ * --controllers name, the Event source and the field manager of its status writes), the Ready
+ * condition it writes, its one Event, and how long a deleted ServiceCIDR keeps its finalizer.
+ */
+export const ServiceCIDRControllerNames = {
+  name: 'service-cidr-controller',
+  /** The Ready=True condition's message (its reason is empty). */
+  readyMessage: 'Kubernetes Service CIDR is ready',
+  /** The Ready=False condition of a deletion blocked by IPAddresses (`ServiceCIDRReasonTerminating`). */
+  terminatingReason: 'Terminating',
+  terminatingMessage: 'There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR',
+  /** The Warning Event when Ready=True cannot be written. */
+  statusErrorReason: 'KubernetesServiceCIDRError',
+  statusErrorNote: 'The ServiceCIDR Status can not be set to Ready=True',
+  /** `deletionGracePeriod`: the allocators must see the deletion before the object goes. */
+  deletionGracePeriodMs: 10_000,
+} as const;

@@ -10,21 +10,23 @@ import { parseNodePortRange } from '../allocators/node-port-range.js';
 import { logLevels, type LogLevel } from '../controllers/runtime/logger.js';
 import { parseBindAddress } from '../controllers/runtime/serving.js';
 
-/** Every controller `--controllers` can name, and whether `*` turns it on. */
-export const controllerNames = ['serviceip', 'nodeport', 'endpoints', 'endpointslice', 'endpointslicemirroring'] as const;
+/** Every controller `--controllers` can name; `*` (the default) turns them all on. */
+export const controllerNames = ['serviceip', 'nodeport', 'endpoints', 'endpointslice', 'endpointslicemirroring', 'servicecidrs'] as const;
 /** One of controllerNames. */
 export type ControllerName = (typeof controllerNames)[number];
 
 /**
  * kube-controller-manager's names for the controllers svcplane also runs, its aliases and its
  * canonical names (cmd/kube-controller-manager/names/controller_names.go), so that a list written
- * for it (`-endpoint`, `endpointslice-controller`) means the same here.
+ * for it (`-endpoint`, `endpointslice-controller`) means the same here. The ServiceCIDR
+ * controller has its canonical name only (it came after the aliases).
  */
 const controllerAliases: Readonly<Record<string, ControllerName>> = {
   endpoint: 'endpoints',
   'endpoints-controller': 'endpoints',
   'endpointslice-controller': 'endpointslice',
   'endpointslice-mirroring-controller': 'endpointslicemirroring',
+  'service-cidr-controller': 'servicecidrs',
 };
 
 /** Parsed shared flags. */
@@ -55,8 +57,9 @@ export interface ControllerFlags {
 
 /**
  * Parses `--controllers` as kube-controller-manager does: a comma-separated list where `*`
- * means every controller on by default, `name` turns one on and `-name` turns it off; the
- * endpoint controllers also answer to kube-controller-manager's names.
+ * means every controller, `name` turns one on and `-name` turns it off; the endpoint and
+ * ServiceCIDR controllers also answer to kube-controller-manager's
+ * names.
  */
 export function parseControllers(value: string): Set<ControllerName> {
   const on = new Set<ControllerName>();
@@ -72,7 +75,7 @@ export function parseControllers(value: string): Set<ControllerName> {
     const given = negated ? item.slice(1) : item;
     const name = controllerAliases[given] ?? given;
     if (!(controllerNames as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError(`"${given}" is not a known controller; known controllers: ${controllerNames.join(', ')} (or kube-controller-manager's names for the last three).`);
+      throw new InvalidArgumentError(`"${given}" is not a known controller; known controllers: ${controllerNames.join(', ')} (or kube-controller-manager's names: ${Object.keys(controllerAliases).join(', ')}).`);
     }
     (negated ? off : on).add(name as ControllerName);
   }

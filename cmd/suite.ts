@@ -10,6 +10,7 @@ import { EndpointSliceController } from '../controllers/endpointslice/index.js';
 import { MirroringController } from '../controllers/endpointslicemirroring/index.js';
 import { createNodePortController } from '../controllers/nodeport/index.js';
 import { createServiceIPController } from '../controllers/serviceip/index.js';
+import { ServiceCIDRController } from '../controllers/servicecidrs/index.js';
 import type { KubeClient } from '../controllers/runtime/kube-client.js';
 import { systemClock } from '../controllers/runtime/clock.js';
 import { createLogger } from '../controllers/runtime/logger.js';
@@ -43,6 +44,8 @@ export const controllerFactories: Partial<Record<ControllerName, Factory>> = {
     new MirroringController({ concurrency: f.mirroringConcurrentServiceEndpointSyncs, maxEndpointsPerSubset: f.mirroringMaxEndpointsPerSubset, batchPeriodMs: f.mirroringEndpointsliceUpdatesBatchPeriod }),
   endpointslice: (f) =>
     new EndpointSliceController({ maxEndpointsPerSlice: f.maxEndpointsPerSlice, concurrency: f.concurrentServiceEndpointSyncs, batchPeriodMs: f.endpointsliceUpdatesBatchPeriod }),
+  // kube-controller-manager has no flag for it: 5 workers.
+  servicecidrs: () => new ServiceCIDRController(),
 };
 
 /** A running suite. */

@@ -28,6 +28,13 @@ test('svcplane dev › serves kubectl, runs the controllers, and exits 0 on SIGT
   }
   t.is(slices.items.length, 1);
   t.is(slices.items[0]?.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
+  // The ServiceCIDR controller runs too: the API server's ServiceCIDR gets its finalizer.
+  let finalizers = '';
+  for (let i = 0; i < 100 && !finalizers.includes('service-cidr-finalizer'); i++) {
+    finalizers = (await exec('kubectl', ['get', 'servicecidr', 'kubernetes', '-o', 'jsonpath={.metadata.finalizers}'], { env })).stdout;
+    if (!finalizers.includes('service-cidr-finalizer')) await new Promise((res) => setTimeout(res, 100));
+  }
+  t.is(finalizers, '["networking.k8s.io/service-cidr-finalizer"]');
   t.regex(r.stderr(), /"msg":"serving metrics and health endpoints"/);
   r.child.kill('SIGTERM');
   t.is(await r.exit, 0);

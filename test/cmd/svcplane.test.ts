@@ -1,5 +1,6 @@
 import test from 'ava';
-import { type ControllerFlags, parseControllers } from '../../cmd/flags.js';
+import { Command } from 'commander';
+import { addControllerFlags, type ControllerFlags, parseControllers } from '../../cmd/flags.js';
 import { controllerFactories } from '../../cmd/suite.js';
 import { main } from '../../cmd/svcplane.js';
 
@@ -50,9 +51,21 @@ test('svcplane › the serviceip controller gets its worker count from --concurr
 });
 
 test('svcplane › --controllers takes kube-controller-manager\'s names for the endpoint controllers, its aliases and its canonical ones', (t) => {
-  t.deepEqual([...parseControllers('*,-endpoint,-endpointslice,-endpointslicemirroring')].sort(), ['nodeport', 'serviceip']);
+  t.deepEqual([...parseControllers('*,-endpoint,-endpointslice,-endpointslicemirroring')].sort(), ['nodeport', 'servicecidrs', 'serviceip']);
   t.deepEqual([...parseControllers('endpoints-controller,endpointslice-controller,endpointslice-mirroring-controller')].sort(), ['endpoints', 'endpointslice', 'endpointslicemirroring']);
   t.throws(() => parseControllers('-endpointz'), { message: /"endpointz" is not a known controller/ });
+});
+
+test('svcplane › --controllers: `*` and the default run servicecidrs, which also answers to kube-controller-manager\'s name', (t) => {
+  t.deepEqual([...parseControllers('*')].sort(), ['endpoints', 'endpointslice', 'endpointslicemirroring', 'nodeport', 'servicecidrs', 'serviceip']);
+  t.deepEqual([...parseControllers('*,-service-cidr-controller')].sort(), ['endpoints', 'endpointslice', 'endpointslicemirroring', 'nodeport', 'serviceip']);
+  t.deepEqual([...parseControllers('service-cidr-controller')], ['servicecidrs']);
+  t.deepEqual([...parseControllers('servicecidrs,-service-cidr-controller')], []);
+  t.throws(() => parseControllers('service-cidrs-controller'), { message: /"service-cidrs-controller" is not a known controller; known controllers: .*servicecidrs.*service-cidr-controller/ });
+  const flags = (args: string[]) => addControllerFlags(new Command()).exitOverride().parse(args, { from: 'user' }).opts<ControllerFlags>().controllers;
+  t.true(flags([]).has('servicecidrs'), 'on when --controllers is not given (svcplane dev, svcplane run)');
+  t.false(flags(['--controllers=*,-servicecidrs']).has('servicecidrs'));
+  t.truthy(controllerFactories.servicecidrs!({} as ControllerFlags));
 });
 
 test('svcplane › --help exits 0 and lists the flags', async (t) => {

@@ -299,7 +299,7 @@ test('base › runs the endpoint controllers only, without the allocators\' flag
   t.deepEqual(args.filter((a) => /^--(service-cluster-ip-range|service-node-port-range|nodeport-map-namespace)=/.test(a)), []);
 });
 
-test('overlays/allocators › is the base plus the allocators: --controllers=* and their flags, their RBAC, nothing else changed', async (t) => {
+test('overlays/allocators › is the base plus the allocators: --controllers=*,-servicecidrs and their flags, their RBAC, nothing else changed', async (t) => {
   const [base, overlay] = await Promise.all([render(baseDir), render(overlayDir)]);
   const id = (o: Manifest): string => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
   const baseById = new Map(base.map((o) => [id(o), o]));
@@ -311,7 +311,7 @@ test('overlays/allocators › is the base plus the allocators: --controllers=* a
   const argsOf = (objs: Manifest[]): string[] => (objs.find((o) => o.kind === 'Deployment') as unknown as RenderedDeployment).spec.template.spec.containers[0].args;
   const [baseArgs, overlayArgs] = [argsOf(base), argsOf(overlay)];
   t.deepEqual(overlayArgs.filter((a) => !baseArgs.includes(a)), [
-    '--controllers=*', '--service-cluster-ip-range=10.96.0.0/12', '--service-node-port-range=30000-32767', '--nodeport-map-namespace=svcplane-system',
+    '--controllers=*,-servicecidrs', '--service-cluster-ip-range=10.96.0.0/12', '--service-node-port-range=30000-32767', '--nodeport-map-namespace=svcplane-system',
   ]);
   t.deepEqual(baseArgs.filter((a) => !overlayArgs.includes(a)), ['--controllers=endpoints,endpointslice,endpointslicemirroring']);
   // And apart from args, the Deployment is the base's.
