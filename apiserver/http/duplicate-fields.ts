@@ -9,8 +9,12 @@
  * JSON.parse drops duplicates silently, so a body is first checked cheaply: its member count
  * (colons outside strings) against the parsed value's. Only a body where they differ is read again
  * with jsonc-parser's visitor for the paths.
+ *
+ * Also here: a JSON patch's own strict errors (`json patch …`), and a YAML body's repeated keys
+ * in go-yaml's words, which sigs.k8s.io/yaml's strict conversion reports.
  */
 import { visit } from 'jsonc-parser';
+import { isMap, isScalar, LineCounter, parseDocument, visit as visitYaml } from 'yaml';
 
 /** A body with duplicate members: where each is, and in which order every member came. */
 export interface DuplicateScan {
@@ -118,4 +122,67 @@ export function strictDecodingErrors(unknownPaths: readonly string[], scan: Dupl
     ...scan.duplicates.filter((d) => !inUnknown(d.path)).map((d) => ({ text: `duplicate field "${d.path}"`, at: d.at })),
   ];
   return found.sort((a, b) => a.at - b.at).map((f) => f.text);
+}
+
+/**
+ * A JSON patch's own strict errors (patch.go applyJSPatch decodes it into `[]jsonPatchOp`
+ * strictly): each member of an operation other than op, path, from and value, and each duplicate,
+ * prefixed `json patch`, in document order.
+ */
+export function jsonPatchStrictErrors(body: Buffer, ops: unknown): string[] {
+  if (!Array.isArray(ops)) return [];
+  const unknown: string[] = [];
+  ops.forEach((op, i) => {
+    if (op === null || typeof op !== 'object' || Array.isArray(op)) return;
+    for (const name of Object.keys(op)) if (!JSON_PATCH_MEMBERS.has(name)) unknown.push(`[${i}].${name}`);
+  });
+  const scan = scanDuplicates(body, ops) ?? (unknown.length > 0 ? { duplicates: [], firstAt: firstNamings(body) } : undefined);
+  return strictDecodingErrors(unknown, scan).map((e) => `json patch ${e}`);
+}
+
+const JSON_PATCH_MEMBERS: ReadonlySet<string> = new Set(['op', 'path', 'from', 'value']);
+
+/** Where each path is first named, for ordering errors in a body with no duplicate. */
+function firstNamings(body: Buffer): Map<string, number> {
+  const firstAt = new Map<string, number>();
+  let at = 0;
+  visit(body.toString('utf8'), {
+    onObjectProperty: (name, _offset, _length, _line, _column, pathOf) => {
+      const path = pathText(pathOf(), name);
+      if (!firstAt.has(path)) firstAt.set(path, at);
+      at++;
+    },
+  });
+  return firstAt;
+}
+
+/**
+ * The error sigs.k8s.io/yaml's YAMLToJSONStrict gives a YAML text with a key repeated in one
+ * map, in go-yaml v2's words (`yaml: unmarshal errors:` then `  line N: key "x" already set in
+ * map` for each repeat, N the repeat's line), or undefined when there is none or the text is not
+ * YAML (its parse reports that).
+ */
+export function yamlDuplicateKeys(text: string): string | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'silent' });
+  if (doc.errors.length > 0) return undefined;
+  const repeats: { offset: number; text: string }[] = [];
+  visitYaml(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) {
+          seen.add(key);
+          continue;
+        }
+        const offset = (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? 0;
+        repeats.push({ offset, text: `  line ${lineCounter.linePos(offset).line}: key ${typeof key === 'string' ? JSON.stringify(key) : String(key)} already set in map` });
+      }
+    },
+  });
+  // go-yaml meets them in document order: a nested map's repeats before a later outer one's.
+  repeats.sort((a, b) => a.offset - b.offset);
+  return repeats.length > 0 ? `yaml: unmarshal errors:\n${repeats.map((r) => r.text).join('\n')}` : undefined;
 }

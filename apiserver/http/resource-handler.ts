@@ -13,7 +13,7 @@ import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecod
 import { listJson, storedJson, storedJsonBytes } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
-import { scanDuplicates, strictDecodingErrors } from './duplicate-fields.js';
+import { jsonPatchStrictErrors, scanDuplicates, strictDecodingErrors, yamlDuplicateKeys } from './duplicate-fields.js';
 import { FRESHNESS_WAIT_MS } from '../version-waiters.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { StoreClock } from '../clock.js';
@@ -123,10 +123,20 @@ function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string
   return unknownFieldPaths(route, obj, directive).map((path) => `unknown field "${path}"`);
 }
 
+/** A body's media type, as parseBody reads it. */
+function mediaOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
 /** Whether a body is JSON (what parseBody reads as JSON). */
 function isJsonBody(contentType: string | undefined): boolean {
-  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const media = mediaOf(contentType);
   return media === '' || media === 'application/json' || media === '*/*';
+}
+
+/** Whether a body is YAML. */
+function isYamlBody(contentType: string | undefined): boolean {
+  return mediaOf(contentType) === 'application/yaml';
 }
 
 /** Warn: a Warning header per unknown field (kube-apiserver's addStrictDecodingWarnings). */
@@ -149,24 +159,45 @@ function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSea
   // Counted before unknown members are pruned from `obj`.
   const duplicates = directive !== 'Ignore' && isJsonBody(contentType) ? scanDuplicates(body, obj) : undefined;
   const errors = strictDecodingErrors(unknownFieldPaths(route, obj, directive), duplicates);
+  // A YAML body's repeated keys come first, in go-yaml's words. Only Strict says so: that error
+  // spans lines, and kube-apiserver drops a warning with control characters in it.
+  const repeatedKeys = directive === 'Strict' && isYamlBody(contentType) ? yamlDuplicateKeys(body.toString('utf8')) : undefined;
+  if (repeatedKeys) errors.unshift(repeatedKeys);
   if (errors.length === 0 || directive === 'Ignore') return;
   if (directive !== 'Strict') return warnUnknownFields(res, errors);
   throw cannotDecode(route.info, obj, `strict decoding error: ${errors.join(', ')}`);
 }
 
 /**
- * `fieldValidation` on a patch's result (kube-apiserver: endpoints/handlers/patch.go): Strict is
- * a 422 on the field "patch" carrying the patched object; Warn, Warning headers; Warn and Ignore
- * drop the unknown fields.
+ * `fieldValidation` on a patch (kube-apiserver: endpoints/handlers/patch.go): the patch's own
+ * strict errors first (a merge or strategic merge patch's duplicate members; a JSON patch's
+ * unknown and duplicate operation members, `json patch …`), then the patched object's unknown
+ * fields. Strict is a 422 on the field "patch" carrying the patched object; Warn, Warning
+ * headers; Warn and Ignore drop the unknown fields. A patch body that is not JSON is left to the
+ * store's own error.
  */
-function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchParams): (patched: KubeObject) => void {
+function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, type: string, body: string): (patched: KubeObject) => void {
   const directive = fieldValidation(q);
+  const patchErrors = directive === 'Ignore' ? [] : patchStrictErrors(type, body);
   return (patched) => {
-    const errors = unknownFieldErrors(route, patched, directive);
+    const errors = [...patchErrors, ...unknownFieldErrors(route, patched, directive)];
     if (errors.length === 0 || directive === 'Ignore') return;
     if (directive !== 'Strict') return warnUnknownFields(res, errors);
     throw patchDoesNotDecode(patched, `strict decoding error: ${errors.join(', ')}`);
   };
+}
+
+/** A patch body's own strict errors (see patchedChecker). */
+function patchStrictErrors(type: string, body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const bytes = Buffer.from(body, 'utf8');
+  if (type === 'application/json-patch+json') return jsonPatchStrictErrors(bytes, parsed);
+  return strictDecodingErrors([], scanDuplicates(bytes, parsed));
 }
 
 /**
@@ -177,13 +208,18 @@ function patchedChecker(res: ServerResponse, route: ResourceRoute, q: URLSearchP
  * (validation/json-types.ts applyErrors). A body that does not parse is left to the store's own
  * error.
  */
-function checkApplied(route: ResourceRoute, body: string): void {
+function checkApplied(route: ResourceRoute, q: URLSearchParams, body: string): void {
   let applied: unknown;
   try {
     applied = parseYaml(body, REQUEST_YAML);
   } catch {
     return;
   }
+  // patch.go applyPatcher: Strict refuses a configuration with a key repeated in one map (Warn's
+  // warning would span lines, which kube-apiserver drops). Upstream checks after applying, so an
+  // apply that fails otherwise reports that first; here this 400 comes first.
+  const repeatedKeys = fieldValidation(q) === 'Strict' ? yamlDuplicateKeys(body) : undefined;
+  if (repeatedKeys) throw badRequest(`error strict decoding YAML: ${repeatedKeys}`);
   if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) return;
   const errors = applyErrors(groupVersion(route.info), route.info.kind, applied);
   if (errors.length === 0) return;
@@ -250,8 +286,10 @@ export async function handleResource(
       const type = patchTypeFrom(req.headers['content-type']);
       const opts = patchOptionsFrom(q, type, req.headers['user-agent']);
       const body = await readBody(req);
-      if (type === 'application/apply-patch+yaml') checkApplied(route, body);
-      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched: patchedChecker(res, route, q) };
+      const isApply = type === 'application/apply-patch+yaml';
+      if (isApply) checkApplied(route, q, body);
+      const checkPatched = isApply ? undefined : patchedChecker(res, route, q, type, body);
+      const handedOver: MemoryWriteOptions & { subresource?: 'status' } = { ...opts, subresource: sub, isHandedOver: true, checkPatched };
       const out = store.patch(info, ns, name!, type, body, handedOver);
       return sendWritten(res, out.created ? 201 : 200, out.object, opts.dryRun, output);
     }

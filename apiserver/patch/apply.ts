@@ -20,9 +20,11 @@ import { InvalidTypedValue, compareValues, mergeApplied, removeFields, toFieldSe
 
 /**
  * How request YAML is parsed: a client's odd YAML (an unknown directive) must not print Node
- * warnings on the server's stderr; errors still throw.
+ * warnings on the server's stderr; errors still throw. A key given twice in one map keeps its
+ * last value, as sigs.k8s.io/yaml's lenient YAMLToJSON keeps it; `fieldValidation=Strict`
+ * refuses such a body separately (http/duplicate-fields.ts yamlDuplicateKeys).
  */
-export const REQUEST_YAML = { logLevel: 'error' } as const;
+export const REQUEST_YAML = { logLevel: 'error', uniqueKeys: false } as const;
 
 /** Options of one apply. */
 export interface ApplyOptions {
