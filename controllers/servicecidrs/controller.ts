@@ -10,12 +10,18 @@
  *   deleted: the ServiceCIDRs that contain it (it may hold back, or stop holding back, their
  *   deletion).
  *
+ * It starts only where ServiceCIDR and IPAddress are served and readable (probed first; a 404 or
+ * 403 leaves it idle, with one line at info), so that on an older cluster the other controllers
+ * do not wait for caches that cannot sync.
+ *
  * Beyond upstream, a deletion held back by IPAddresses is checked again every
  * `blockedRecheckMs` (upstream waits for one of the events above), so an IPAddress whose labels
  * changed does not hold a ServiceCIDR forever; the check reads the caches only and writes nothing
  * while nothing changed.
  */
 import type { Logger } from 'pino';
+import { ApiError } from '../../api-types/api-error.js';
+import type { KubeObject } from '../../api-types/meta.js';
 import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
 import { ServiceCIDRControllerNames as Names } from '../../api-types/well-known.js';
 import type { Clock } from '../runtime/clock.js';
@@ -52,6 +58,8 @@ export class ServiceCIDRController implements Controller {
   #recorder!: EventRecorder;
   #clock!: Clock;
   #log!: Logger;
+  #ctx?: ControllerContext;
+  #stopped = false;
 
   constructor(opts: ServiceCIDRControllerOptions = {}) {
     this.#concurrency = opts.concurrency ?? 5;
@@ -61,12 +69,35 @@ export class ServiceCIDRController implements Controller {
   }
 
   setup(ctx: ControllerContext): void {
+    this.#ctx = ctx;
     this.#log = ctx.logger;
     this.#clock = ctx.clock;
     this.#recorder = ctx.recorder(Names.name);
     this.#client = ctx.client.resource<ServiceCIDR>(watched.servicecidrs);
     // Upstream's queue is named "ipaddresses" too (the name the workqueue_* metrics carry).
     this.#queue = new WorkQueue<string>({ name: 'ipaddresses', clock: ctx.clock, rateLimiter: defaultControllerRateLimiter(ctx.clock), metrics: ctx.metrics.workQueues });
+  }
+
+  /**
+   * Probes ServiceCIDR and IPAddress first: where either is not served (before 1.33, or with
+   * the API off) or not readable, the controller says so once and stays idle, and its
+   * informers are never taken, so the other controllers do not wait for caches that cannot
+   * sync. Then the informers, their handlers, and the workers.
+   */
+  run(): void {
+    void this.#start().catch((err: unknown) => this.#log.error({ err }, 'servicecidrs controller failed to start'));
+  }
+
+  async #start(): Promise<void> {
+    const ctx = this.#ctx as ControllerContext;
+    for (const resource of [watched.servicecidrs, watched.ipaddresses]) {
+      const probe = await this.#probe(ctx.client.resource(resource));
+      if (probe === 'stopped') return;
+      if (probe === 'absent') {
+        this.#log.info({ resource: `${resource.resource}.${resource.group}` }, 'ServiceCIDR or IPAddress is not served or not readable: the servicecidrs controller stays idle');
+        return;
+      }
+    }
     this.#serviceCIDRs = ctx.informers.get<ServiceCIDR>('servicecidrs');
     this.#ipAddresses = ctx.informers.get<IPAddress>('ipaddresses');
     const add = (name: string | undefined): void => {
@@ -87,9 +118,8 @@ export class ServiceCIDRController implements Controller {
       if (address) for (const sc of serviceCIDRsContaining(address, this.#serviceCIDRs.list())) add(sc.metadata.name);
     };
     this.#ipAddresses.addHandler({ onAdd: containing, onDelete: containing });
-  }
-
-  run(): void {
+    await Promise.all([this.#serviceCIDRs.waitForSync(), this.#ipAddresses.waitForSync()]);
+    if (this.#stopped) return;
     this.#pool = runWorkers(this.#queue, {
       concurrency: this.#concurrency,
       reconcile: (key) => this.sync(key),
@@ -101,7 +131,27 @@ export class ServiceCIDRController implements Controller {
     });
   }
 
+  /**
+   * Lists one object until the server answers: 'served'; 'absent' on a 404 or 403; 'stopped'
+   * when the controller stopped meanwhile. Other failures are retried with backoff (0.5 s
+   * doubling to 30 s), so a server that is down is not taken for one without the API.
+   */
+  async #probe(client: ResourceClient<KubeObject>): Promise<'served' | 'absent' | 'stopped'> {
+    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
+      try {
+        await client.list({ limit: 1 });
+        return 'served';
+      } catch (err) {
+        if (err instanceof ApiError && (err.code === 404 || err.code === 403)) return 'absent';
+        this.#log.warn({ err, retryInMs: delayMs }, 'probing ServiceCIDR and IPAddress failed; retrying');
+        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
+        if (this.#stopped) return 'stopped';
+      }
+    }
+  }
+
   async stop(timeoutMs: number): Promise<void> {
+    this.#stopped = true;
     if (this.#pool) await this.#pool.drain(timeoutMs);
     else this.#queue?.shutDown();
   }

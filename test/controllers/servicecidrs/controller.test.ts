@@ -7,6 +7,10 @@ import { InProcessClient } from '../../../apiserver/in-process-client.js';
 import { resourceFor } from '../../../apiserver/resources.js';
 import { MemoryStore } from '../../../apiserver/store.js';
 import { ServiceCIDRController } from '../../../controllers/servicecidrs/index.js';
+import { EndpointsController } from '../../../controllers/endpoints/index.js';
+import { systemClock } from '../../../controllers/runtime/clock.js';
+import type { KubeClient } from '../../../controllers/runtime/kube-client.js';
+import { recordingLogger } from '../serviceip/harness.js';
 import { FaultClient } from '../../../controllers/runtime/fault-client.js';
 import { silentLogger } from '../../../controllers/runtime/logger.js';
 import { Manager } from '../../../controllers/runtime/manager.js';
@@ -191,3 +195,33 @@ test('servicecidrs controller › the API server\'s kubernetes ServiceCIDR: both
   t.is(w.controller.syncs, syncs, 'and nothing to sync');
   t.like(ready(w.get('kubernetes')), { status: 'True', message: 'Kubernetes Service CIDR is ready' });
 });
+
+for (const code of [404, 403]) {
+  test(`servicecidrs controller › where ServiceCIDR answers ${code}, it says so once and stays idle, and the other controllers run`, async (t) => {
+    const store = new MemoryStore();
+    const inner = new InProcessClient(store);
+    const refusing: KubeClient = {
+      resource(ref) {
+        if (ref.resource !== 'servicecidrs') return inner.resource(ref);
+        const fail = async (): Promise<never> => {
+          throw new ApiError({ apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', reason: code === 404 ? 'NotFound' : 'Forbidden', code, message: 'refused' });
+        };
+        return { get: fail, list: fail, watch: fail, create: fail, update: fail, updateStatus: fail, patch: fail, delete: fail };
+      },
+    };
+    const { logger, lines } = recordingLogger();
+    const manager = new Manager({ client: refusing, controllers: [new ServiceCIDRController(), new EndpointsController()], clock: systemClock, random: Math.random, logger, metrics: createRuntimeMetrics({ processMetrics: false }), leaderElection: false, drainTimeoutMs: 2000 });
+    manager.start();
+    t.teardown(async () => {
+      await manager.stop();
+      store.close();
+    });
+    await manager.whenRunning();
+    t.true(manager.ready());
+    // The Endpoints controller works: a selectorful Service gets its Endpoints.
+    store.create(resourceFor('', 'services'), 'default', { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    await eventually('Endpoints written', () => store.list(resourceFor('', 'endpoints'), { namespace: 'default' }).items.find((e) => e.metadata.name === 'web'));
+    const said = await eventually('the idle line', () => lines.find((l) => l.msg.includes('servicecidrs controller stays idle')));
+    t.is(said.level, 30);
+  });
+}
