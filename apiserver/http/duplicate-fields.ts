@@ -4,7 +4,8 @@
  * member named again in the same object, with its path written as the decoder writes it (members
  * joined by dots, list items as `[i]`, map keys as members), once per path, and in document order
  * among the unknown fields (`strict decoding error: unknown field "spec.unknownField", duplicate
- * field "spec.replicas"`, the conformance test's words). The value kept is the last one, in both.
+ * field "spec.replicas"`, the conformance test's words). The value kept is the last one; where
+ * both are objects Go's decoder merges the second into the first instead (docs/architecture.md).
  *
  * JSON.parse drops duplicates silently, so a body is first checked cheaply: its member count
  * (colons outside strings) against the parsed value's. Only a body where they differ is read again
@@ -14,7 +15,7 @@
  * in go-yaml's words, which sigs.k8s.io/yaml's strict conversion reports.
  */
 import { visit } from 'jsonc-parser';
-import { isMap, isScalar, LineCounter, parseDocument, visit as visitYaml } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, visit as visitYaml } from 'yaml';
 
 /** A body with duplicate members: where each is, and in which order every member came. */
 export interface DuplicateScan {
@@ -159,7 +160,7 @@ function firstNamings(body: Buffer): Map<string, number> {
 /**
  * The error sigs.k8s.io/yaml's YAMLToJSONStrict gives a YAML text with a key repeated in one
  * map, in go-yaml v2's words (`yaml: unmarshal errors:` then `  line N: key "x" already set in
- * map` for each repeat, N the repeat's line), or undefined when there is none or the text is not
+ * map` for each repeat, N the line of the repeat's value), or undefined when there is none or the text is not
  * YAML (its parse reports that).
  */
 export function yamlDuplicateKeys(text: string): string | undefined {
@@ -177,12 +178,16 @@ export function yamlDuplicateKeys(text: string): string | undefined {
           seen.add(key);
           continue;
         }
-        const offset = (isScalar(pair.key) ? pair.key.range?.[0] : undefined) ?? 0;
-        repeats.push({ offset, text: `  line ${lineCounter.linePos(offset).line}: key ${typeof key === 'string' ? JSON.stringify(key) : String(key)} already set in map` });
+        // go-yaml names the line of the repeat's value (the key's, when it has none), and says
+        // so once that value is decoded: repeats inside it come first.
+        const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+        const valueRange = isNode(pair.value) ? pair.value.range : undefined;
+        const start = valueRange?.[0] ?? keyRange?.[0] ?? 0;
+        const end = valueRange?.[1] ?? keyRange?.[1] ?? 0;
+        repeats.push({ offset: end, text: `  line ${lineCounter.linePos(start).line}: key ${typeof key === 'string' ? JSON.stringify(key) : String(key)} already set in map` });
       }
     },
   });
-  // go-yaml meets them in document order: a nested map's repeats before a later outer one's.
   repeats.sort((a, b) => a.offset - b.offset);
   return repeats.length > 0 ? `yaml: unmarshal errors:\n${repeats.map((r) => r.text).join('\n')}` : undefined;
 }

@@ -13,7 +13,7 @@ import { ApiError, badRequest, cannotDecode, methodNotAllowed, patchDoesNotDecod
 import { listJson, storedJson, storedJsonBytes } from '../json-text.js';
 import { groupVersion } from '../resources.js';
 import { checkDecodes } from '../store-admission.js';
-import { jsonPatchStrictErrors, scanDuplicates, strictDecodingErrors, yamlDuplicateKeys } from './duplicate-fields.js';
+import { type DuplicateScan, jsonPatchStrictErrors, scanDuplicates, strictDecodingErrors, yamlDuplicateKeys } from './duplicate-fields.js';
 import { FRESHNESS_WAIT_MS } from '../version-waiters.js';
 import type { MemoryGetOptions, MemoryListOptions, MemoryWriteOptions } from '../store.js';
 import type { StoreClock } from '../clock.js';
@@ -123,6 +123,14 @@ function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string
   return unknownFieldPaths(route, obj, directive).map((path) => `unknown field "${path}"`);
 }
 
+/**
+ * A JSON create or update body's duplicate members (duplicate-fields.ts), counted on the value
+ * as parsed, before anything adds to it (an empty `metadata`) or prunes it; none under Ignore.
+ */
+function duplicatesOf(q: URLSearchParams, body: Buffer, parsed: unknown, contentType: string | undefined): DuplicateScan | undefined {
+  return fieldValidation(q) !== 'Ignore' && isJsonBody(contentType) ? scanDuplicates(body, parsed) : undefined;
+}
+
 /** A body's media type, as parseBody reads it. */
 function mediaOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -153,11 +161,9 @@ function warnUnknownFields(res: ServerResponse, errors: string[]): void {
  * Warning header for each; Warn and Ignore drop the unknown fields. Protobuf bodies are skipped:
  * decoding already dropped their unknown fields, as in kube-apiserver.
  */
-function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, obj: KubeObject, body: Buffer, contentType: string | undefined): void {
+function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSearchParams, obj: KubeObject, body: Buffer, duplicates: DuplicateScan | undefined, contentType: string | undefined): void {
   if ((contentType ?? '').toLowerCase().startsWith(PROTOBUF_MEDIA_TYPE)) return;
   const directive = fieldValidation(q);
-  // Counted before unknown members are pruned from `obj`.
-  const duplicates = directive !== 'Ignore' && isJsonBody(contentType) ? scanDuplicates(body, obj) : undefined;
   const errors = strictDecodingErrors(unknownFieldPaths(route, obj, directive), duplicates);
   // A YAML body's repeated keys come first, in go-yaml's words. Only Strict says so: that error
   // spans lines, and kube-apiserver drops a warning with control characters in it.
@@ -215,11 +221,12 @@ function checkApplied(route: ResourceRoute, q: URLSearchParams, body: string): v
   } catch {
     return;
   }
-  // patch.go applyPatcher: Strict refuses a configuration with a key repeated in one map (Warn's
-  // warning would span lines, which kube-apiserver drops). Upstream checks after applying, so an
-  // apply that fails otherwise reports that first; here this 400 comes first.
+  // patch.go applyPatcher: Strict refuses a configuration with a key repeated in one map, in
+  // sigs.k8s.io/yaml UnmarshalStrict's words (Warn's warning would span lines, which
+  // kube-apiserver drops). Upstream checks after applying, so an apply that fails otherwise
+  // reports that first; here this 400 comes first (docs/architecture.md).
   const repeatedKeys = fieldValidation(q) === 'Strict' ? yamlDuplicateKeys(body) : undefined;
-  if (repeatedKeys) throw badRequest(`error strict decoding YAML: ${repeatedKeys}`);
+  if (repeatedKeys) throw badRequest(`error strict decoding YAML: error converting YAML to JSON: ${repeatedKeys}`);
   if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) return;
   const errors = applyErrors(groupVersion(route.info), route.info.kind, applied);
   if (errors.length === 0) return;
@@ -249,32 +256,36 @@ export async function handleResource(
   switch (verb) {
     case 'get': {
       const opts: MemoryGetOptions = { ...optionalRV(q), isShared: true };
-      await store.whenReached(opts.resourceVersion, FRESHNESS_WAIT_MS);
-      const obj = store.get(info, ns, name!, opts);
+      const obj = await readFresh(store, opts.resourceVersion, true, () => store.get(info, ns, name!, opts));
       if (output.table) return sendObjectTable(res, ctx.clock, info, obj, output.table, q);
       return sendOutput(res, 200, output, storedJson(obj));
     }
     case 'list': {
       const opts: MemoryListOptions = { ...listOptionsFrom(q, ns), isShared: true };
-      // From the watch cache a list waits for its version; Exact and continued lists do not
-      // (kube-apiserver serves them from etcd, which answers at once).
-      if (opts.resourceVersionMatch !== 'Exact' && !opts.continue) await store.whenReached(opts.resourceVersion, FRESHNESS_WAIT_MS);
-      const list = store.list(info, opts);
+      // A list the watch cache serves waits for its version. Exact, continued and legacy exact
+      // (a limit without a match) lists do not: kube-apiserver 1.33 hands them to etcd, which
+      // answers at once (cacher/delegator ShouldDelegateList).
+      const mayWait = opts.resourceVersionMatch !== 'Exact' && !opts.continue && !((opts.limit ?? 0) > 0 && !opts.resourceVersionMatch);
+      const list = await readFresh(store, opts.resourceVersion, mayWait, () => store.list(info, opts));
       if (output.table) return sendListTable(res, ctx.clock, info, list, output.table, q);
       return sendOutput(res, 200, output, listJson(list));
     }
     case 'create': {
       const body = await readBodyBytes(req);
-      const obj = asObject(route, parseBody(body, req.headers['content-type']));
-      checkUnknownFields(res, route, q, obj, body, req.headers['content-type']);
+      const parsed = parseBody(body, req.headers['content-type']);
+      const duplicates = duplicatesOf(q, body, parsed, req.headers['content-type']);
+      const obj = asObject(route, parsed);
+      checkUnknownFields(res, route, q, obj, body, duplicates, req.headers['content-type']);
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true, isDecoded: true };
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun, output);
     }
     case 'update': {
       const body = await readBodyBytes(req);
-      const obj = asObject(route, parseBody(body, req.headers['content-type']));
-      checkUnknownFields(res, route, q, obj, body, req.headers['content-type']);
+      const parsed = parseBody(body, req.headers['content-type']);
+      const duplicates = duplicatesOf(q, body, parsed, req.headers['content-type']);
+      const obj = asObject(route, parsed);
+      checkUnknownFields(res, route, q, obj, body, duplicates, req.headers['content-type']);
       alignWithUrl(route, obj, name);
       const opts = writeOptionsFrom(q, req.headers['user-agent'], 'UpdateOptions');
       if (subresource === 'finalize') return sendOutput(res, 200, output, JSON.stringify(finalize(store, route, obj, opts)));
@@ -316,6 +327,23 @@ export async function handleResource(
  */
 function sendWritten(res: ServerResponse, code: number, obj: KubeObject, isDryRun: boolean | undefined, output: Output): void {
   sendOutput(res, code, output, isDryRun ? JSON.stringify(obj) : storedJsonBytes(obj));
+}
+
+/**
+ * Runs a read. When it is a 504 for a resourceVersion the store has not reached yet and the read
+ * `mayWait`, it is run again once the version arrives, or after 3 s (watch_cache.go
+ * waitUntilFreshAndBlock). A read that is wrong otherwise (a bad selector, a bad option) fails at
+ * once, as kube-apiserver validates before it waits.
+ */
+async function readFresh<T>(store: Store, rv: string | undefined, mayWait: boolean, read: () => T): Promise<T> {
+  try {
+    return read();
+  } catch (err) {
+    const isTooLarge = err instanceof ApiError && err.code === 504 && err.status.details?.causes?.some((c) => c.reason === 'ResourceVersionTooLarge') === true;
+    if (!mayWait || !isTooLarge) throw err;
+  }
+  await store.whenReached(rv, FRESHNESS_WAIT_MS);
+  return read();
 }
 
 function optionalRV(q: URLSearchParams): { resourceVersion?: string } {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { startApiServer, type ApiServerHandle } from '../../../apiserver/index.js';
-import { scanDuplicates, strictDecodingErrors } from '../../../apiserver/http/duplicate-fields.js';
+import { scanDuplicates, strictDecodingErrors, yamlDuplicateKeys } from '../../../apiserver/http/duplicate-fields.js';
 import { call } from './api-client.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
@@ -18,6 +18,13 @@ test('duplicate fields › paths as the strict decoder writes them, once each, i
   // Strings that look like members count for nothing, escaped quotes and backslashes included.
   t.deepEqual(errorsOf('{"a":"b:\\"c\\":d","e":["f:g"]}'), []);
   t.deepEqual(errorsOf('{"a\\\\":"\\\\","b":"\\\\\\":","b":1}'), ['duplicate field "b"']);
+});
+
+test('duplicate fields › a repeated YAML key is named at its value\'s line, after the repeats inside that value, as go-yaml v2 does', (t) => {
+  t.is(yamlDuplicateKeys('a: 1\na:\n  x: 1\n  x: 2\n'), 'yaml: unmarshal errors:\n  line 4: key "x" already set in map\n  line 3: key "a" already set in map');
+  t.is(yamlDuplicateKeys('a:\n- 1\na:\n- 2\n'), 'yaml: unmarshal errors:\n  line 4: key "a" already set in map');
+  t.is(yamlDuplicateKeys('a: 1\n1: x\n1: y\n'), 'yaml: unmarshal errors:\n  line 3: key 1 already set in map');
+  t.is(yamlDuplicateKeys('a: 1\nb: 2\n'), undefined);
 });
 
 test('duplicate fields › property: a body without duplicates is never read twice; one with a duplicate is found', (t) => {
@@ -66,6 +73,10 @@ test('duplicate fields › an update is checked as a create', async (t) => {
   const strict = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/dup-update?fieldValidation=Strict', { body });
   t.is(strict.status, 400);
   t.is(strict.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "data"');
+  // Counted as sent: the server's own `metadata: {}` for a body without one hides nothing.
+  const bare = await call(s, 'PUT', '/api/v1/namespaces/default/configmaps/dup-update?fieldValidation=Strict', { body: '{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1","a":"2"}}' });
+  t.is(bare.status, 400);
+  t.is(bare.json.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "data.a"');
 });
 
 test('duplicate fields › a YAML body keeps a repeated key\'s last value; Strict refuses it in go-yaml\'s words, first', async (t) => {
@@ -86,7 +97,7 @@ test('duplicate fields › server-side apply: Strict refuses a repeated key, oth
   const headers = { 'content-type': 'application/apply-patch+yaml' };
   const strict = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/yaml-apply?fieldManager=t&fieldValidation=Strict', { body, headers });
   t.is(strict.status, 400);
-  t.is(strict.json.message, 'error strict decoding YAML: yaml: unmarshal errors:\n  line 7: key "k" already set in map');
+  t.is(strict.json.message, 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "k" already set in map');
   const applied = await call(s, 'PATCH', '/api/v1/namespaces/default/configmaps/yaml-apply?fieldManager=t', { body, headers });
   t.is(applied.status, 201, applied.text);
   t.deepEqual(applied.json.data, { k: 'two' });

@@ -58,10 +58,15 @@ test.serial('one that is still ahead after the wait is a 504 Too large resource 
   t.is(a.headers['retry-after'], '1');
 });
 
-test.serial('Exact lists, and versions already reached, do not wait', async (t) => {
+test.serial('Exact and legacy exact lists, bad requests, and versions already reached do not wait', async (t) => {
   const ahead = String(Number(store.currentResourceVersion()) + 5);
-  const exact = await call(s, 'GET', `/api/v1/namespaces/default/configmaps?resourceVersion=${ahead}&resourceVersionMatch=Exact`);
-  t.is(exact.status, 504);
+  const list = `/api/v1/namespaces/default/configmaps?resourceVersion=${ahead}`;
+  t.is((await call(s, 'GET', `${list}&resourceVersionMatch=Exact`)).status, 504);
+  // A limit without a match is a legacy exact list, which kube-apiserver 1.33 hands to etcd.
+  t.is((await call(s, 'GET', `${list}&limit=5`)).status, 504);
+  // Validated before any wait.
+  t.is((await call(s, 'GET', `${list}&labelSelector=a%20in%20b`)).status, 400);
+  t.is((await call(s, 'GET', `${list}&resourceVersionMatch=Bogus`)).status, 422);
   const reached = await call(s, 'GET', `/api/v1/namespaces/default/configmaps?resourceVersion=${store.currentResourceVersion()}`);
   t.is(reached.status, 200);
   t.is(clock.pendingCount(), 0);
