@@ -21,12 +21,12 @@
  */
 import type { Logger } from 'pino';
 import { ApiError } from '../../api-types/api-error.js';
-import type { KubeObject } from '../../api-types/meta.js';
 import type { IPAddress, ServiceCIDR } from '../../api-types/networking.js';
 import { ServiceCIDRControllerNames as Names } from '../../api-types/well-known.js';
 import type { Clock } from '../runtime/clock.js';
 import type { EventRecorder } from '../runtime/events.js';
 import { watched } from '../runtime/informer-factory.js';
+import { probeResource } from '../runtime/probe.js';
 import type { Informer } from '../runtime/informer.js';
 import type { ResourceClient } from '../runtime/kube-client.js';
 import type { Controller, ControllerContext } from '../runtime/manager.js';
@@ -91,7 +91,9 @@ export class ServiceCIDRController implements Controller {
   async #start(): Promise<void> {
     const ctx = this.#ctx as ControllerContext;
     for (const resource of [watched.servicecidrs, watched.ipaddresses]) {
-      const probe = await this.#probe(ctx.client.resource(resource));
+      const probe = await probeResource(ctx.client.resource(resource), {
+        kind: 'ServiceCIDR and IPAddress', isAbsent: (err) => err instanceof ApiError && (err.code === 404 || err.code === 403), clock: this.#clock, log: this.#log, isStopped: () => this.#stopped,
+      });
       if (probe === 'stopped') return;
       if (probe === 'absent') {
         this.#log.info({ resource: `${resource.resource}.${resource.group}` }, 'ServiceCIDR or IPAddress is not served or not readable: the servicecidrs controller stays idle');
@@ -129,25 +131,6 @@ export class ServiceCIDRController implements Controller {
         else this.#log.warn(fields, 'Dropping ServiceCIDR out of the queue');
       },
     });
-  }
-
-  /**
-   * Lists one object until the server answers: 'served'; 'absent' on a 404 or 403; 'stopped'
-   * when the controller stopped meanwhile. Other failures are retried with backoff (0.5 s
-   * doubling to 30 s), so a server that is down is not taken for one without the API.
-   */
-  async #probe(client: ResourceClient<KubeObject>): Promise<'served' | 'absent' | 'stopped'> {
-    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
-      try {
-        await client.list({ limit: 1 });
-        return 'served';
-      } catch (err) {
-        if (err instanceof ApiError && (err.code === 404 || err.code === 403)) return 'absent';
-        this.#log.warn({ err, retryInMs: delayMs }, 'probing ServiceCIDR and IPAddress failed; retrying');
-        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
-        if (this.#stopped) return 'stopped';
-      }
-    }
   }
 
   async stop(timeoutMs: number): Promise<void> {

@@ -26,6 +26,7 @@ import { canonicalIP, isIP } from '../../allocators/ip.js';
 import { ApiError } from '../../api-types/api-error.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { watched } from '../runtime/informer-factory.js';
+import { probeResource } from '../runtime/probe.js';
 import type { Informer } from '../runtime/informer.js';
 import { DistinctFailures } from '../runtime/metrics.js';
 import { keyOf } from '../runtime/informer.js';
@@ -128,10 +129,12 @@ export class ServiceIPController implements Controller {
     // 2. Before anything else runs: the Services found now are the ones a changed cluster must
     // not upgrade or downgrade.
     for (const svc of this.#services.list()) this.#remember(keyOf(svc), settledStateOf(svc));
-    const ipaddresses = await this.#probe(this.#ipClient, 'IPAddress', isNotFound);
+    const probe = (client: ResourceClient<KubeObject>, kind: string, isAbsent: (err: unknown) => boolean) =>
+      probeResource(client, { kind, isAbsent, clock: this.#clock, log: this.#log, isStopped: () => this.#stopped });
+    const ipaddresses = await probe(this.#ipClient, 'IPAddress', isNotFound);
     if (ipaddresses === 'stopped') return;
     this.durable = ipaddresses === 'served';
-    const servicecidrs = await this.#probe(ctx.client.resource(watched.servicecidrs), 'ServiceCIDR', (err) => isNotFound(err) || isForbidden(err));
+    const servicecidrs = await probe(ctx.client.resource(watched.servicecidrs), 'ServiceCIDR', (err) => isNotFound(err) || isForbidden(err));
     if (servicecidrs === 'stopped') return;
     this.readsServiceCIDRs = servicecidrs === 'served';
     if (this.readsServiceCIDRs) {
@@ -285,26 +288,6 @@ export class ServiceIPController implements Controller {
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
-    }
-  }
-
-  /**
-   * Lists one object of a resource until the server answers: 'served', 'absent' when the
-   * failure says so (`isAbsent`), 'stopped' when the controller stopped meanwhile. Other
-   * failures are retried with backoff (0.5 s doubling to 30 s): the controller must not stay
-   * silent forever, nor start on a guess.
-   */
-  async #probe(client: ResourceClient<KubeObject>, kind: string, isAbsent: (err: unknown) => boolean): Promise<'served' | 'absent' | 'stopped'> {
-    for (let delayMs = 500; ; delayMs = Math.min(delayMs * 2, 30_000)) {
-      try {
-        await client.list({ limit: 1 });
-        return 'served';
-      } catch (err) {
-        if (isAbsent(err)) return 'absent';
-        this.#log.warn({ err, retryInMs: delayMs }, `probing ${kind} failed; retrying`);
-        await new Promise<void>((resolve) => this.#clock.setTimer(resolve, delayMs));
-        if (this.#stopped) return 'stopped';
-      }
     }
   }
 
