@@ -7,6 +7,7 @@ import type { StatusCause } from '../../api-types/meta.js';
 import type { DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../types.js';
 import { badRequest, invalid, unclassifiedError, unsupportedMediaType } from '../errors.js';
 import { jsonTypeError } from '../validation/json-types.js';
+import { mediaTypeOf } from './respond.js';
 
 /** Reads a boolean query parameter: `true`/`1` (and Go's other ParseBool spellings) are true. */
 export function parseBool(q: URLSearchParams, key: string): boolean | undefined {
@@ -159,7 +160,7 @@ const PATCH_TYPES: readonly PatchType[] = [
  * else is 415, as kube-apiserver's patch handler answers (endpoints/handlers/patch.go).
  */
 export function patchTypeFrom(contentType: string | undefined): PatchType {
-  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const media = mediaTypeOf(contentType);
   const t = PATCH_TYPES.find((p) => p === media);
   if (!t) throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
   return t;

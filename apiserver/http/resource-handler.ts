@@ -32,7 +32,7 @@ import { PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import { applyErrors } from '../validation/json-types.js';
 import { unknownFields } from '../validation/unknown-fields.js';
 import { negotiateOutput, type Output, sendOutput } from './output-negotiation.js';
-import { addWarnings, parseBody, readBody, readBodyBytes } from './respond.js';
+import { addWarnings, isJsonMedia, mediaTypeOf, parseBody, readBody, readBodyBytes } from './respond.js';
 import type { ResourceRoute } from './routes.js';
 import { sendListTable, sendObjectTable, tableWatchOf, tableWatchSink } from './table-response.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
@@ -128,23 +128,7 @@ function unknownFieldErrors(route: ResourceRoute, obj: object, directive: string
  * as parsed, before anything adds to it (an empty `metadata`) or prunes it; none under Ignore.
  */
 function duplicatesOf(q: URLSearchParams, body: Buffer, parsed: unknown, contentType: string | undefined): DuplicateScan | undefined {
-  return fieldValidation(q) !== 'Ignore' && isJsonBody(contentType) ? scanDuplicates(body, parsed) : undefined;
-}
-
-/** A body's media type, as parseBody reads it. */
-function mediaOf(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase();
-}
-
-/** Whether a body is JSON (what parseBody reads as JSON). */
-function isJsonBody(contentType: string | undefined): boolean {
-  const media = mediaOf(contentType);
-  return media === '' || media === 'application/json' || media === '*/*';
-}
-
-/** Whether a body is YAML. */
-function isYamlBody(contentType: string | undefined): boolean {
-  return mediaOf(contentType) === 'application/yaml';
+  return fieldValidation(q) !== 'Ignore' && isJsonMedia(mediaTypeOf(contentType)) ? scanDuplicates(body, parsed) : undefined;
 }
 
 /** Warn: a Warning header per unknown field (kube-apiserver's addStrictDecodingWarnings). */
@@ -167,7 +151,7 @@ function checkUnknownFields(res: ServerResponse, route: ResourceRoute, q: URLSea
   const errors = strictDecodingErrors(unknownFieldPaths(route, obj, directive), duplicates);
   // A YAML body's repeated keys come first, in go-yaml's words. Only Strict says so: that error
   // spans lines, and kube-apiserver drops a warning with control characters in it.
-  const repeatedKeys = directive === 'Strict' && isYamlBody(contentType) ? yamlDuplicateKeys(body.toString('utf8')) : undefined;
+  const repeatedKeys = directive === 'Strict' && mediaTypeOf(contentType) === 'application/yaml' ? yamlDuplicateKeys(body.toString('utf8')) : undefined;
   if (repeatedKeys) errors.unshift(repeatedKeys);
   if (errors.length === 0 || directive === 'Ignore') return;
   if (directive !== 'Strict') return warnUnknownFields(res, errors);

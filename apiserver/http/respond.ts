@@ -74,14 +74,24 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return (await readBodyBytes(req, limit)).toString('utf8');
 }
 
+/** A Content-Type's media type: parameters such as `charset` dropped, lower case. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Whether a media type is one parseBody reads as JSON (none given counts as JSON). */
+export function isJsonMedia(media: string): boolean {
+  return media === '' || media === 'application/json' || media === '*/*';
+}
+
 /**
  * Parses the body of a POST, PUT or DELETE by its Content-Type: JSON (or no type), YAML, or
  * Kubernetes' protobuf for the built-in kinds of protobuf/registry.ts (decoded to the JSON a Go
  * client would send). Anything else is 415, as kube-apiserver answers a type it cannot decode.
  */
 export function parseBody(body: Buffer, contentType: string | undefined): unknown {
-  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (media === '' || media === 'application/json' || media === '*/*') return parseJsonBody(body.toString('utf8'));
+  const media = mediaTypeOf(contentType);
+  if (isJsonMedia(media)) return parseJsonBody(body.toString('utf8'));
   if (media === 'application/yaml') {
     const text = body.toString('utf8');
     if (text.trim() === '') return undefined;
