@@ -31,10 +31,16 @@ export interface ResourceInfo {
   deprecationWarning?: string;
   /** DELETE on the collection is not served (namespaces' storage has no DeleteCollection). */
   noDeleteCollection?: boolean;
+  /**
+   * Only `create` is served, and nothing is stored: each create is answered with a review of the
+   * requester (REVIEW_RESOURCES, http/self-reviews.ts).
+   */
+  isReview?: boolean;
 }
 
 /** The verbs a resource (not its subresources) serves, as discovery lists them. */
-export function verbsOf(r: Pick<ResourceInfo, 'noDeleteCollection'>): string[] {
+export function verbsOf(r: Pick<ResourceInfo, 'noDeleteCollection' | 'isReview'>): string[] {
+  if (r.isReview) return ['create'];
   const all = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
   return r.noDeleteCollection ? all.filter((v) => v !== 'deletecollection') : all;
 }
@@ -89,6 +95,21 @@ export const RESOURCES: readonly ResourceInfo[] = [
   row({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false }),
   row({ group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false }),
 ];
+
+/**
+ * The self-subject reviews, served over HTTP only (the in-process client has no requester to
+ * review): kube-apiserver's registries in pkg/registry/authorization and authentication. The
+ * reviews of other subjects (SubjectAccessReview, LocalSubjectAccessReview, TokenReview) are not
+ * served: this server evaluates no RBAC.
+ */
+export const REVIEW_RESOURCES: readonly ResourceInfo[] = [
+  row({ group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, isReview: true }),
+  row({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, isReview: true }),
+  row({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', namespaced: false, isReview: true }),
+];
+
+/** Everything the HTTP front routes and discovery lists: the stored resources, then the reviews. */
+export const SERVED_RESOURCES: readonly ResourceInfo[] = [...RESOURCES, ...REVIEW_RESOURCES];
 
 /** Looks a resource up by group and plural name; undefined when not served. */
 export function findResource(group: string, resource: string): ResourceInfo | undefined {

@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../api-types/meta.js';
 import { badRequest, cannotDecode, forbidden, invalid, notFound, patchDoesNotDecode, typedPatchFailed } from './errors.js';
-import { RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
+import { RESOURCES, SERVED_RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
 import { applyErrors, jsonTypeError } from './validation/json-types.js';
@@ -34,7 +34,7 @@ const LEGACY_SCHEME = 'k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:29';
 /** Go's internal package of each group's types, as a failed conversion names the target type. */
 const INTERNAL_PACKAGES: Record<string, string> = {
   '': 'core', 'events.k8s.io': 'core', 'discovery.k8s.io': 'discovery', 'coordination.k8s.io': 'coordination', 'networking.k8s.io': 'networking',
-  apps: 'apps', policy: 'policy', 'rbac.authorization.k8s.io': 'rbac',
+  apps: 'apps', policy: 'policy', 'rbac.authorization.k8s.io': 'rbac', 'authorization.k8s.io': 'authorization', 'authentication.k8s.io': 'authentication',
 };
 
 /** Common kinds kube-apiserver's scheme has and this server does not serve, by apiVersion. */
@@ -42,6 +42,8 @@ const UNSERVED_KINDS: Record<string, readonly string[]> = {
   v1: ['Secret', 'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController', 'ResourceQuota', 'LimitRange', 'PodTemplate', 'Binding', 'ComponentStatus'],
   'apps/v1': ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'],
   'batch/v1': ['Job', 'CronJob'],
+  'authorization.k8s.io/v1': ['SubjectAccessReview', 'LocalSubjectAccessReview'],
+  'authentication.k8s.io/v1': ['TokenReview', 'TokenRequest'],
 };
 
 /**
@@ -68,7 +70,7 @@ function kindProblem(r: ResourceInfo, body: KubeObject): { why: string; isVersio
   const want = groupVersion(r);
   const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : want;
   if (kind === r.kind && apiVersion === want) return undefined;
-  const isRegistered = RESOURCES.some((x) => x.kind === kind && groupVersion(x) === apiVersion) || (UNSERVED_KINDS[apiVersion] ?? []).includes(kind);
+  const isRegistered = SERVED_RESOURCES.some((x) => x.kind === kind && groupVersion(x) === apiVersion) || (UNSERVED_KINDS[apiVersion] ?? []).includes(kind);
   if (!isRegistered) return { why: `no kind "${kind}" is registered for version "${apiVersion}" in scheme "${LEGACY_SCHEME}"`, isVersionOnly: false };
   if (kind === r.kind) return { why: '', isVersionOnly: true };
   const version = apiVersion.slice(apiVersion.indexOf('/') + 1);

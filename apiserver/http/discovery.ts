@@ -5,7 +5,7 @@
  * staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (APIVersions, APIGroupList,
  * APIResourceList) and staging/src/k8s.io/apimachinery/pkg/version/types.go (Info).
  */
-import { RESOURCES, groupVersion, type ResourceInfo, verbsOf } from '../resources.js';
+import { SERVED_RESOURCES, groupVersion, type ResourceInfo, verbsOf } from '../resources.js';
 import { servedGroups } from './routes.js';
 
 /** The Kubernetes version the server reports. Its minor picks the kubectl the gcloud dispatcher runs. */
@@ -81,7 +81,7 @@ export function apiResources(r: ResourceInfo): object[] {
 
 /** The APIResourceList of one group version. */
 export function apiResourceList(group: string, version: string): object {
-  const resources = RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(apiResources);
+  const resources = SERVED_RESOURCES.filter((r) => r.group === group && r.version === version).flatMap(apiResources);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
 }
 
@@ -117,7 +117,7 @@ export function aggregatedDiscovery(core: boolean): object {
       versions: g.versions.map((version) => ({
         version,
         freshness: 'Current',
-        resources: RESOURCES.filter((r) => r.group === g.group && r.version === version).map((r) => {
+        resources: SERVED_RESOURCES.filter((r) => r.group === g.group && r.version === version).map((r) => {
           const responseKind = { group: r.group, version: r.version, kind: r.kind };
           const d: Record<string, unknown> = {
             resource: r.resource,

@@ -36,6 +36,8 @@ import { addWarnings, isJsonMedia, mediaTypeOf, parseBody, readBody, readBodyByt
 import type { ResourceRoute } from './routes.js';
 import { sendListTable, sendObjectTable, tableWatchOf, tableWatchSink } from './table-response.js';
 import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
+import { answerReview } from './self-reviews.js';
+import { formatTimestamp } from '../store-meta.js';
 
 /** The verb a request on a resource performs, as RBAC and discovery name it. */
 export function verbOf(method: string, route: ResourceRoute, q: URLSearchParams): string | undefined {
@@ -233,6 +235,8 @@ export async function handleResource(
   if (info.deprecationWarning) addWarnings(res, [info.deprecationWarning]);
   // A namespaced object needs its namespace in the URL; only collection reads span namespaces.
   if (info.namespaced && ns === undefined && verb !== 'list' && verb !== 'watch') throw methodNotAllowed();
+  // A review serves POST alone.
+  if (info.isReview && verb !== 'create') throw methodNotAllowed();
   const sub = subresource === 'status' ? 'status' : undefined;
   if (verb === 'watch') return startWatch(ctx, res, route, q, req.headers);
   // The answer's form is settled first: a 406 reads no body and writes nothing.
@@ -262,6 +266,7 @@ export async function handleResource(
       checkUnknownFields(res, route, q, obj, body, duplicates, req.headers['content-type']);
       alignWithUrl(route, obj);
       const opts: MemoryWriteOptions = { ...writeOptionsFrom(q, req.headers['user-agent']), isHandedOver: true, isDecoded: true };
+      if (info.isReview) return sendOutput(res, 201, output, JSON.stringify(answerReview(info, obj, { fieldManager: opts.fieldManager, now: formatTimestamp(ctx.clock.now()) })));
       return sendWritten(res, 201, store.create(info, ns, obj, opts), opts.dryRun, output);
     }
     case 'update': {

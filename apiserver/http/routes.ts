@@ -8,7 +8,7 @@
  * `/api/v1/[namespaces/{ns}/]{resource}[/{name}[/{subresource}]]`, the same under
  * `/apis/{group}/{version}`, and the deprecated `/watch/` prefix after the group version.
  */
-import { RESOURCES, type ResourceInfo } from '../resources.js';
+import { SERVED_RESOURCES, type ResourceInfo } from '../resources.js';
 
 /** The subresources the front serves (each must also be listed in ResourceInfo.subresources). */
 export type Subresource = 'status' | 'finalize';
@@ -43,7 +43,7 @@ const NOT_FOUND: Route = { kind: 'notFound' };
 /** Every served group, core ('') first, in table order. */
 export function servedGroups(): { group: string; versions: string[] }[] {
   const groups: { group: string; versions: string[] }[] = [];
-  for (const r of RESOURCES) {
+  for (const r of SERVED_RESOURCES) {
     let g = groups.find((x) => x.group === r.group);
     if (!g) groups.push((g = { group: r.group, versions: [] }));
     if (!g.versions.includes(r.version)) g.versions.push(r.version);
@@ -52,11 +52,11 @@ export function servedGroups(): { group: string; versions: string[] }[] {
 }
 
 function isServedGroupVersion(group: string, version: string): boolean {
-  return RESOURCES.some((r) => r.group === group && r.version === version);
+  return SERVED_RESOURCES.some((r) => r.group === group && r.version === version);
 }
 
 function lookup(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+  return SERVED_RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
 }
 
 /**
@@ -120,6 +120,8 @@ function resolveGroupVersion(group: string, version: string, rest: string[]): Ro
 
 function objectRoute(info: ResourceInfo, namespace: string | undefined, rest: string[], isWatchPath: boolean): Route {
   if (rest.length > 2) return NOT_FOUND;
+  // A review is a collection path only, and cannot be watched (installer.go registers POST alone).
+  if (info.isReview && (rest.length > 0 || isWatchPath)) return NOT_FOUND;
   const [name, sub] = rest;
   if (sub !== undefined && !(info.subresources as string[]).includes(sub)) return NOT_FOUND;
   if (isWatchPath && sub !== undefined) return NOT_FOUND;

@@ -49,6 +49,11 @@ export const messages: MessageTable = {
     2: ['operator', 'string'],
     3: ['values', '[]string'],
   },
+  'meta.FieldSelectorRequirement': {
+    1: ['key', 'string'],
+    2: ['operator', 'string'],
+    3: ['values', '[]string'],
+  },
   'meta.Condition': {
     1: ['type', 'string'],
     2: ['status', 'string'],

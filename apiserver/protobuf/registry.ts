@@ -3,6 +3,7 @@
  * tables. A message key defined twice is a programming error, reported at load.
  */
 import * as apps from './apps.js';
+import * as authorization from './authorization.js';
 import * as coordination from './coordination.js';
 import * as coreNodeEvent from './core-node-event.js';
 import * as corePodVolumes from './core-pod-volumes.js';
@@ -16,7 +17,7 @@ import * as policy from './policy.js';
 import * as rbac from './rbac.js';
 import type { KindTable, MessageSchema, MessageTable } from './schema.js';
 
-const tables = [meta, core, corePod, corePodVolumes, coreNodeEvent, discovery, coordination, events, networking, apps, policy, rbac];
+const tables = [meta, core, corePod, corePodVolumes, coreNodeEvent, discovery, coordination, events, networking, apps, policy, rbac, authorization];
 
 function mergeMessages(): MessageTable {
   const all: Record<string, MessageSchema> = {};

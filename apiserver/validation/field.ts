@@ -83,11 +83,12 @@ export function textOf(value: unknown): string {
 
 /**
  * Prints a bad value the way ErrorBody does: numbers and booleans plain, strings Go-quoted,
- * null/undefined as `null`, string lists as `[]string{"a", "b"}`; anything else as JSON (Go's
+ * null/undefined as `"null"`, string lists as `[]string{"a", "b"}`; anything else as JSON (Go's
  * `%#v` of a struct has no counterpart here).
  */
 export function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
+  // ErrorBody turns a nil value into the string "null" and then quotes it as any string.
+  if (value === null || value === undefined) return '"null"';
   if (value instanceof GoLiteral) return value.text;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return JSON.stringify(value);

@@ -30,6 +30,7 @@ export const GO_FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, str
   'meta.OwnerReference': { uid: 'types.UID' },
   'meta.ManagedFieldsEntry': { operation: 'v1.ManagedFieldsOperationType' },
   'meta.LabelSelectorRequirement': { operator: 'v1.LabelSelectorOperator' },
+  'meta.FieldSelectorRequirement': { operator: 'v1.FieldSelectorOperator' },
   'meta.Condition': { status: 'v1.ConditionStatus' },
   'meta.DeleteOptions': { propagationPolicy: 'v1.DeletionPropagation' },
   'meta.Preconditions': { uid: 'types.UID' },

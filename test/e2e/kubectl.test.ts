@@ -221,6 +221,18 @@ test.serial('kubectl › a port written as a string is refused with the decoder�
   await t.throwsAsync(kubectl('get', 'svc', 'quoted'));
 });
 
+test.serial('kubectl › auth can-i, auth can-i --list and auth whoami (self-subject reviews, protobuf bodies)', async (t) => {
+  t.is((await kubectl('auth', 'can-i', 'create', 'pods')).trim(), 'yes');
+  t.is((await kubectl('auth', 'can-i', 'get', '/healthz')).trim(), 'yes');
+  const list = await kubectl('auth', 'can-i', '--list');
+  t.regex(list, /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+  t.regex(list, /^selfsubjectreviews\.authentication\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
+  const whoami = JSON.parse(await kubectl('auth', 'whoami', '-o', 'json'));
+  t.deepEqual(whoami.status.userInfo, { username: 'svcplane-admin', groups: ['system:masters', 'system:authenticated'] });
+  const err = await t.throwsAsync(kubectl('get', 'selfsubjectaccessreviews'));
+  t.regex(err!.message, /MethodNotAllowed/);
+});
+
 async function waitFor(pred: () => boolean, what: string, show: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!pred()) {

@@ -20,7 +20,7 @@ test('apiGroupList › every served named group with its preferred version, no c
   const list = apiGroupList() as { kind: string; groups: { name: string; preferredVersion: { groupVersion: string } }[] };
   t.is(list.kind, 'APIGroupList');
   const names = list.groups.map((g) => g.name);
-  t.deepEqual([...names].sort(), ['apps', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io']);
+  t.deepEqual([...names].sort(), ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io']);
   t.is(list.groups.find((g) => g.name === 'discovery.k8s.io')?.preferredVersion.groupVersion, 'discovery.k8s.io/v1');
   t.is((apiGroupDocument('coordination.k8s.io') as { kind: string }).kind, 'APIGroup');
 });

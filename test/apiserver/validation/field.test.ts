@@ -11,7 +11,7 @@ test('field › error bodies match field.Error.ErrorBody', (t) => {
   const p = FieldPath.root('spec', 'x');
   t.deepEqual(invalid(p, 0, 'must be between 1 and 65535, inclusive'), { reason: 'FieldValueInvalid', field: 'spec.x', message: 'Invalid value: 0: must be between 1 and 65535, inclusive' });
   t.is(invalid(p, 'a"b', 'bad').message, 'Invalid value: "a\\"b": bad');
-  t.is(invalid(p, null, 'bad').message, 'Invalid value: null: bad');
+  t.is(invalid(p, null, 'bad').message, 'Invalid value: "null": bad');
   t.is(invalid(p, ['a', 'b'], 'bad').message, 'Invalid value: []string{"a", "b"}: bad');
   t.is(required(p).message, 'Required value');
   t.is(required(p, 'why').message, 'Required value: why');
