@@ -2,7 +2,7 @@
  * The words of a ClusterIP request the serviceip controller cannot meet, as kube-apiserver 1.33
  * answers the same request (the notes of the controller's Warning Events):
  *
- * - a requested IP that is taken or in no range: 422 Invalid on `spec.clusterIPs` (the field
+ * - a requested IP that is taken or in no ready range: 422 Invalid on `spec.clusterIPs` (the field
  *   without an index, the whole list as the value, "" in the slots still to fill), e.g.
  *   `Service "b" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.5"}: failed to
  *   allocate IP 10.0.0.5: provided IP is already allocated`
