@@ -9,6 +9,7 @@
  * `/apis/{group}/{version}`, and the deprecated `/watch/` prefix after the group version.
  */
 import { SERVED_RESOURCES, type ResourceInfo } from '../resources.js';
+import type { HealthEndpoint } from './health.js';
 
 /** The subresources the front serves (each must also be listed in ResourceInfo.subresources). */
 export type Subresource = 'status' | 'finalize';
@@ -27,7 +28,7 @@ export interface ResourceRoute {
 
 /** What a request path names. */
 export type Route =
-  | { kind: 'health'; check: 'healthz' | 'livez' | 'readyz' }
+  | { kind: 'health'; endpoint: HealthEndpoint; check?: string }
   | { kind: 'version' }
   | { kind: 'apiVersions' }
   | { kind: 'apiGroupList' }
@@ -75,8 +76,9 @@ export function resolveRoute(pathname: string): Route {
     case 'healthz':
     case 'livez':
     case 'readyz':
-      // Sub-checks such as /readyz/ping answer like the aggregate.
-      return { kind: 'health', check: first };
+      // /readyz/ping runs one check (health.ts says which exist).
+      if (segs.length > 2) return NOT_FOUND;
+      return segs.length === 2 ? { kind: 'health', endpoint: first, check: rest[0] } : { kind: 'health', endpoint: first };
     case 'version':
       return segs.length === 1 ? { kind: 'version' } : NOT_FOUND;
     case 'openapi':

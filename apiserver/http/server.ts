@@ -21,6 +21,7 @@ import {
   wantsAggregatedDiscovery,
 } from './discovery.js';
 import { type FaultInjector, handleFaultAction } from './faults.js';
+import { healthAnswer } from './health.js';
 import { OPENAPI_V2_CONTENT_TYPE } from './openapi.js';
 import { handleResource, verbOf, type ResourceHandlerContext } from './resource-handler.js';
 import { sendErrorOutput } from './output-negotiation.js';
@@ -118,7 +119,11 @@ export class ApiHttpServer {
     try {
       // Health and version are public, as kube-apiserver's system:public-info-viewer role makes
       // them; they carry no cluster data, and probes and kubectl's version dispatcher need them.
-      if (route.kind === 'health') return sendText(res, 200, 'ok');
+      if (route.kind === 'health') {
+        const text = healthAnswer(route.endpoint, route.check, url.searchParams);
+        if (text === undefined) throw notFoundPath();
+        return sendText(res, 200, text);
+      }
       if (route.kind !== 'version' && !byPath.isAuthorized && !isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
       if (route.kind === 'resource') {
         verb = verbOf(method, route, url.searchParams);

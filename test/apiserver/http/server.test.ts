@@ -21,6 +21,21 @@ test('server › health checks answer ok without a token', async (t) => {
   }
 });
 
+test('server › health: ?verbose lists the checks, ?exclude marks them, /<endpoint>/<check> runs one, other names are not found', async (t) => {
+  const verbose = await call(s, 'GET', '/readyz?verbose', { token: null });
+  t.is(verbose.status, 200);
+  t.is(verbose.text, '[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check passed\n');
+  const excluded = await call(s, 'GET', '/livez?verbose&exclude=etcd&exclude=nope&exclude=alsonope', { token: null });
+  t.is(excluded.text, '[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nwarn: some health checks cannot be excluded: no matches for "alsonope","nope"\nlivez check passed\n');
+  t.is((await call(s, 'GET', '/healthz?exclude=etcd', { token: null })).text, 'ok');
+  const one = await call(s, 'GET', '/readyz/informer-sync', { token: null });
+  t.is(one.status, 200);
+  t.is(one.text, 'ok');
+  t.is((await call(s, 'GET', '/livez/informer-sync')).status, 404, 'a readyz check only');
+  t.is((await call(s, 'GET', '/healthz/nonexistent')).status, 404);
+  t.is((await call(s, 'GET', '/healthz/ping/extra')).status, 404);
+});
+
 test('server › a request without the token is 401 with a Status', async (t) => {
   for (const token of [null, 'wrong']) {
     const a = await call(s, 'GET', '/api/v1/namespaces', { token });
