@@ -134,6 +134,7 @@ export function complete(r: ResourceInfo, obj: KubeObject, old: KubeObject | und
   if (old && subresource === undefined) prepareForUpdate(r, obj, old);
   canonicalizeObject(r, obj);
   dropEmptyMembers(r, obj);
+  fillZeroMembers(r, obj);
 }
 
 /** ObjectMeta's omitempty maps and lists that clients often leave empty. */
@@ -160,6 +161,43 @@ function dropEmptyMembers(r: ResourceInfo, obj: KubeObject): void {
     const spec = (obj as { spec?: Record<string, unknown> }).spec;
     if (spec && isEmptyCollection(spec.selector)) delete spec.selector;
   }
+}
+
+/** NodeSystemInfo's members, all written by Go even when empty (no omitempty). */
+const NODE_INFO_MEMBERS = ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'] as const;
+
+/**
+ * Writes what Go's encoder writes even when empty, as a read from kube-apiserver shows it (k8s.io/api
+ * v0.33 json tags; the protobuf round trip through etcd turns an empty list into nil):
+ * - an EndpointSlice's `endpoints` and `ports` (no omitempty): `null` when empty or absent;
+ * - a Lease's `spec` and a Node's `spec` (structs): `{}` when absent;
+ * - a Node's status structs: `daemonEndpoints.kubeletEndpoint.Port` 0 and every `nodeInfo`
+ *   string; and, as SetDefaults_NodeStatus, `allocatable` copied from `capacity` when absent.
+ */
+function fillZeroMembers(r: ResourceInfo, obj: KubeObject): void {
+  const o = obj as Record<string, unknown>;
+  if (r.group === 'discovery.k8s.io' && r.resource === 'endpointslices') {
+    for (const k of ['endpoints', 'ports']) if (o[k] === undefined || isEmptyCollection(o[k])) o[k] = null;
+  } else if (r.group === 'coordination.k8s.io' && r.resource === 'leases') {
+    o.spec ??= {};
+  } else if (r.group === '' && r.resource === 'nodes') {
+    o.spec ??= {};
+    if (o.status === undefined || o.status === null) o.status = {};
+    const status = o.status as Record<string, unknown>;
+    if (typeof status !== 'object' || Array.isArray(status)) return;
+    if (status.allocatable === undefined && isObjectWithMembers(status.capacity)) status.allocatable = { ...(status.capacity as object) };
+    const daemon = (status.daemonEndpoints ??= {}) as Record<string, unknown>;
+    if (typeof daemon === 'object' && daemon !== null) {
+      const kubelet = (daemon.kubeletEndpoint ??= {}) as Record<string, unknown>;
+      if (typeof kubelet === 'object' && kubelet !== null) kubelet.Port ??= 0;
+    }
+    const info = (status.nodeInfo ??= {}) as Record<string, unknown>;
+    if (typeof info === 'object' && info !== null) for (const k of NODE_INFO_MEMBERS) info[k] ??= '';
+  }
+}
+
+function isObjectWithMembers(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isEmptyCollection(v);
 }
 
 function isEmptyCollection(v: unknown): boolean {

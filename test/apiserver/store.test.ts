@@ -376,3 +376,28 @@ test('MemoryStore › a Pod gets its QoS class at creation, requests defaulted f
   const st = s.update(pods, 'default', 'guaranteed', { ...g, status: { phase: 'Running' } }, { subresource: 'status' }).object;
   t.deepEqual(st.status, { phase: 'Running', qosClass: 'Guaranteed' });
 });
+
+test('MemoryStore › members Go writes even when empty: an EndpointSlice’s endpoints and ports, a Lease’s and a Node’s spec, a Node’s status structs', (t) => {
+  const s = newStore();
+  const nodes = resourceFor('', 'nodes');
+  const slice = s.create(slices, 'default', deepFreeze({ metadata: { name: 'empty' }, addressType: 'IPv4', endpoints: [] }));
+  t.is(slice.endpoints, null);
+  t.is(slice.ports, null);
+  const withPorts = s.create(slices, 'default', { metadata: { name: 'p' }, addressType: 'IPv4', ports: [{ port: 80 }] });
+  t.deepEqual(withPorts.ports, [{ name: '', port: 80, protocol: 'TCP' }]);
+  t.is(withPorts.endpoints, null);
+  t.deepEqual(s.create(leases, 'default', { metadata: { name: 'l' } }).spec, {});
+  const node = s.create(nodes, undefined, { metadata: { name: 'n' }, status: { capacity: { cpu: '2' } } });
+  t.deepEqual(node.spec, {});
+  t.deepEqual(node.status, {
+    capacity: { cpu: '2' },
+    allocatable: { cpu: '2' },
+    daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
+    nodeInfo: { machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: '', containerRuntimeVersion: '', kubeletVersion: '', kubeProxyVersion: '', operatingSystem: '', architecture: '' },
+  });
+  // Set values are kept; an update that writes the same shape is no change.
+  const st = s.update(nodes, undefined, 'n', { ...node, status: { ...(node.status as object), allocatable: { cpu: '1' }, nodeInfo: { architecture: 'amd64' } } }, { subresource: 'status' }).object;
+  t.is((st.status as { allocatable: { cpu: string } }).allocatable.cpu, '1');
+  t.like(st.status as object, { nodeInfo: { architecture: 'amd64', bootID: '' } });
+  t.is(s.update(nodes, undefined, 'n', st).object.metadata.resourceVersion, st.metadata.resourceVersion);
+});
