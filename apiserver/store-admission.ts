@@ -6,6 +6,7 @@
  */
 import type { KubeObject } from '../api-types/meta.js';
 import { badRequest, cannotDecode, forbidden, invalid, notFound, patchDoesNotDecode, typedPatchFailed } from './errors.js';
+import { admitByPlugins } from './admission-plugins.js';
 import { RESOURCES, SERVED_RESOURCES, type ResourceInfo, groupVersion } from './resources.js';
 import type { MemoryStore } from './store.js';
 import { canonicalizeObject, defaultObject, prepareForUpdate, validateObject } from './validation/index.js';
@@ -129,6 +130,7 @@ export function admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefi
  */
 export function complete(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
   defaultObject(r, obj);
+  admitByPlugins(r, obj, old, subresource);
   // Main-resource updates keep what the server (here: the allocation controllers) filled in
   // and the request left out, as kube-apiserver's patchAllocatedValues does.
   if (old && subresource === undefined) prepareForUpdate(r, obj, old);

@@ -388,7 +388,7 @@ test('MemoryStore › members Go writes even when empty: an EndpointSlice’s en
   t.is(withPorts.endpoints, null);
   t.deepEqual(s.create(leases, 'default', { metadata: { name: 'l' } }).spec, {});
   const node = s.create(nodes, undefined, { metadata: { name: 'n' }, status: { capacity: { cpu: '2' } } });
-  t.deepEqual(node.spec, {});
+  t.deepEqual(node.spec, { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }, 'the admission plugin’s taint only');
   t.deepEqual(node.status, {
     capacity: { cpu: '2' },
     allocatable: { cpu: '2' },
