@@ -172,6 +172,7 @@ const NODE_INFO_MEMBERS = ['machineID', 'systemUUID', 'bootID', 'kernelVersion',
  * Writes what Go's encoder writes even when empty, as a read from kube-apiserver shows it (k8s.io/api
  * v0.33 json tags; the protobuf round trip through etcd turns an empty list into nil):
  * - an EndpointSlice's `endpoints` and `ports` (no omitempty): `null` when empty or absent;
+ * - a Pod's `serviceAccount` and `serviceAccountName`, each the other's alias: both the same;
  * - a Lease's `spec` and a Node's `spec` (structs): `{}` when absent;
  * - a Node's status structs: `daemonEndpoints.kubeletEndpoint.Port` 0 and every `nodeInfo`
  *   string; and, as SetDefaults_NodeStatus, `allocatable` copied from `capacity` when absent.
@@ -180,6 +181,14 @@ function fillZeroMembers(r: ResourceInfo, obj: KubeObject): void {
   const o = obj as Record<string, unknown>;
   if (r.group === 'discovery.k8s.io' && r.resource === 'endpointslices') {
     for (const k of ['endpoints', 'ports']) if (o[k] === undefined || isEmptyCollection(o[k])) o[k] = null;
+  } else if (r.group === '' && r.resource === 'pods') {
+    // serviceAccount is the deprecated alias of serviceAccountName; the name wins when both are
+    // set, and both are written back (pkg/apis/core/v1 conversion of PodSpec).
+    const spec = o.spec as Record<string, unknown> | undefined;
+    if (typeof spec !== 'object' || spec === null) return;
+    const name = spec.serviceAccountName || spec.serviceAccount;
+    if (typeof name !== 'string' || name === '' || (spec.serviceAccountName === name && spec.serviceAccount === name)) return;
+    o.spec = { ...spec, serviceAccountName: name, serviceAccount: name };
   } else if (r.group === 'coordination.k8s.io' && r.resource === 'leases') {
     o.spec ??= {};
   } else if (r.group === '' && r.resource === 'nodes') {

@@ -46,7 +46,7 @@ test('admission plugins › priority classes: the system ones resolve, another i
   const given = t.throws(() => s.create(pods, 'default', pod('y', { priority: 5 })), { instanceOf: ApiError }) as ApiError;
   t.is(given.status.message, 'pods "y" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name');
   const policy = t.throws(() => s.create(pods, 'default', pod('z', { preemptionPolicy: 'Never' })), { instanceOf: ApiError }) as ApiError;
-  t.regex(policy.status.message, /the string value of PreemptionPolicy \(Never\) must not be provided in pod spec/);
+  t.regex(policy.status.message ?? '', /the string value of PreemptionPolicy \(Never\) must not be provided in pod spec/);
 });
 
 test('admission plugins › a new Node gets the not-ready NoSchedule taint once; updates leave taints to the writer', (t) => {
@@ -57,4 +57,14 @@ test('admission plugins › a new Node gets the not-ready NoSchedule taint once;
   t.is(specOf(own).taints!.length, 1);
   const cleared = s.update(nodes, undefined, 'n', { ...n, spec: {} }).object;
   t.is(specOf(cleared).taints, undefined, 'the node lifecycle controller’s job, which does not run here');
+});
+
+test('pod conversion › serviceAccount and serviceAccountName are one field: either sets both, the name wins', (t) => {
+  const s = newStore();
+  const sa = (o: KubeObject) => { const { serviceAccount, serviceAccountName } = o.spec as Record<string, unknown>; return [serviceAccount, serviceAccountName]; };
+  t.deepEqual(sa(s.create(pods, 'default', deepFreeze(pod('new', { serviceAccountName: 'sa1' })))), ['sa1', 'sa1']);
+  t.deepEqual(sa(s.create(pods, 'default', pod('old', { serviceAccount: 'sa2' }))), ['sa2', 'sa2']);
+  t.deepEqual(sa(s.create(pods, 'default', pod('both', { serviceAccount: 'x', serviceAccountName: 'y' }))), ['y', 'y']);
+  t.deepEqual(sa(s.create(pods, 'default', pod('none'))), [undefined, undefined]);
+  t.deepEqual(s.list(pods, { namespace: 'default', fieldSelector: 'spec.serviceAccountName=sa2' }).items.map((p) => p.metadata.name), ['old']);
 });
