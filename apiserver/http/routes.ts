@@ -41,7 +41,13 @@ export type Route =
 
 const NOT_FOUND: Route = { kind: 'notFound' };
 
-/** Every served group, core ('') first, in table order. */
+/**
+ * The groups in the order kube-apiserver's aggregator lists them: by its group priority, highest
+ * first (pkg/controlplane/apiserver/aggregator.go apiVersionPriorities). Core comes before all.
+ */
+const GROUP_ORDER = ['', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
+
+/** Every served group, core ('') first, then in the aggregator's order. */
 export function servedGroups(): { group: string; versions: string[] }[] {
   const groups: { group: string; versions: string[] }[] = [];
   for (const r of SERVED_RESOURCES) {
@@ -49,7 +55,8 @@ export function servedGroups(): { group: string; versions: string[] }[] {
     if (!g) groups.push((g = { group: r.group, versions: [] }));
     if (!g.versions.includes(r.version)) g.versions.push(r.version);
   }
-  return groups;
+  const rank = (group: string) => (GROUP_ORDER.includes(group) ? GROUP_ORDER.indexOf(group) : GROUP_ORDER.length);
+  return groups.sort((a, b) => rank(a.group) - rank(b.group));
 }
 
 function isServedGroupVersion(group: string, version: string): boolean {

@@ -62,4 +62,6 @@ test('servedGroups › core comes first and every group appears once', (t) => {
   t.is(groups[0].group, '');
   t.deepEqual(groups.map((g) => g.group), [...new Set(groups.map((g) => g.group))]);
   t.true(groups.some((g) => g.group === 'discovery.k8s.io' && g.versions.includes('v1')));
+  // The aggregator's order: by group priority, highest first.
+  t.deepEqual(groups.map((g) => g.group), ['', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
 });
