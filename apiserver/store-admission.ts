@@ -165,6 +165,9 @@ function dropEmptyMembers(r: ResourceInfo, obj: KubeObject): void {
   }
 }
 
+/** PodDisruptionBudgetStatus's counts, written by Go even when 0. */
+const PDB_STATUS_COUNTS = ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'] as const;
+
 /** NodeSystemInfo's members, all written by Go even when empty (no omitempty). */
 const NODE_INFO_MEMBERS = ['machineID', 'systemUUID', 'bootID', 'kernelVersion', 'osImage', 'containerRuntimeVersion', 'kubeletVersion', 'kubeProxyVersion', 'operatingSystem', 'architecture'] as const;
 
@@ -174,6 +177,8 @@ const NODE_INFO_MEMBERS = ['machineID', 'systemUUID', 'bootID', 'kernelVersion',
  * - an EndpointSlice's `endpoints` and `ports` (no omitempty): `null` when empty or absent;
  * - a Pod's `serviceAccount` and `serviceAccountName`, each the other's alias: both the same;
  * - a Lease's `spec` and a Node's `spec` (structs): `{}` when absent;
+ * - a Role's and a ClusterRole's `rules`: `null` when empty or absent; a PodDisruptionBudget's
+ *   `spec` (`{}`) and its status counts (0);
  * - a Node's status structs: `daemonEndpoints.kubeletEndpoint.Port` 0 and every `nodeInfo`
  *   string; and, as SetDefaults_NodeStatus, `allocatable` copied from `capacity` when absent.
  */
@@ -181,6 +186,13 @@ function fillZeroMembers(r: ResourceInfo, obj: KubeObject): void {
   const o = obj as Record<string, unknown>;
   if (r.group === 'discovery.k8s.io' && r.resource === 'endpointslices') {
     for (const k of ['endpoints', 'ports']) if (o[k] === undefined || isEmptyCollection(o[k])) o[k] = null;
+  } else if (r.group === 'rbac.authorization.k8s.io' && (r.resource === 'roles' || r.resource === 'clusterroles')) {
+    if (o.rules === undefined || isEmptyCollection(o.rules)) o.rules = null;
+  } else if (r.group === 'policy' && r.resource === 'poddisruptionbudgets') {
+    o.spec ??= {};
+    if (o.status === undefined || o.status === null) o.status = {};
+    const status = o.status as Record<string, unknown>;
+    if (typeof status === 'object' && !Array.isArray(status)) for (const k of PDB_STATUS_COUNTS) status[k] ??= 0;
   } else if (r.group === '' && r.resource === 'pods') {
     // serviceAccount is the deprecated alias of serviceAccountName; the name wins when both are
     // set, and both are written back (pkg/apis/core/v1 conversion of PodSpec).

@@ -401,3 +401,11 @@ test('MemoryStore › members Go writes even when empty: an EndpointSlice’s en
   t.like(st.status as object, { nodeInfo: { architecture: 'amd64', bootID: '' } });
   t.is(s.update(nodes, undefined, 'n', st).object.metadata.resourceVersion, st.metadata.resourceVersion);
 });
+
+test('MemoryStore › members Go writes even when empty, stored-only kinds: a Role’s rules, a PodDisruptionBudget’s spec and status counts', (t) => {
+  const s = newStore();
+  t.is(s.create(resourceFor('rbac.authorization.k8s.io', 'clusterroles'), undefined, { metadata: { name: 'r' }, rules: [] }).rules, null);
+  const pdb = s.create(resourceFor('policy', 'poddisruptionbudgets'), 'default', { metadata: { name: 'p' } });
+  t.deepEqual(pdb.spec, {});
+  t.deepEqual(pdb.status, { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
+});
