@@ -33,19 +33,24 @@ export function admitByPlugins(r: ResourceInfo, obj: KubeObject, old: KubeObject
   if (!isPod && !(r.resource === 'nodes' && !old)) return;
   const given = obj.spec ?? {};
   if (typeof given !== 'object' || given === null || Array.isArray(given)) return;
-  // The body's spec may be the caller's (or frozen): the plugins write a copy.
-  const spec: Spec = { ...(given as Spec) };
+  // The body's spec may be the caller's (or frozen): the plugins write to a copy, made only when
+  // they change something (an update that sends back what it read changes nothing).
+  const changes: Spec = {};
   if (isPod) {
-    if (old) keepPriority(spec, old.spec as Spec | undefined);
-    else setPriority(r, obj, spec);
-    addDefaultTolerations(spec);
+    const oldSpec = old?.spec as Spec | undefined;
+    if (old) keepPriority(given as Spec, oldSpec, changes);
+    else setPriority(r, obj, given as Spec, changes);
+    addDefaultTolerations(given as Spec, changes);
   } else {
-    addNotReadyTaint(spec);
+    addNotReadyTaint(given as Spec, changes);
   }
-  obj.spec = spec;
+  for (const _ in changes) {
+    obj.spec = { ...(given as Spec), ...changes };
+    return;
+  }
 }
 
-function setPriority(r: ResourceInfo, obj: KubeObject, spec: Spec): void {
+function setPriority(r: ResourceInfo, obj: KubeObject, spec: Spec, changes: Spec): void {
   const className = typeof spec.priorityClassName === 'string' ? spec.priorityClassName : '';
   const name = obj.metadata?.name ?? '';
   const priority = className === '' ? 0 : SYSTEM_PRIORITY_CLASSES.get(className);
@@ -53,17 +58,17 @@ function setPriority(r: ResourceInfo, obj: KubeObject, spec: Spec): void {
   if (typeof spec.priority === 'number' && spec.priority !== priority) {
     throw forbidden(r, name, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
   }
-  spec.priority = priority;
+  if (spec.priority !== priority) changes.priority = priority;
   // Every class here preempts lower priorities (a PriorityClass's default).
   if (typeof spec.preemptionPolicy === 'string' && spec.preemptionPolicy !== 'PreemptLowerPriority') {
     throw forbidden(r, name, `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed PreemptLowerPriority from the given PriorityClass name`);
   }
-  spec.preemptionPolicy = 'PreemptLowerPriority';
+  if (spec.preemptionPolicy !== 'PreemptLowerPriority') changes.preemptionPolicy = 'PreemptLowerPriority';
 }
 
-function keepPriority(spec: Spec, oldSpec: Spec | undefined): void {
-  if ((spec.priority === undefined || spec.priority === null) && oldSpec?.priority !== undefined) spec.priority = oldSpec.priority;
-  if ((spec.preemptionPolicy === undefined || spec.preemptionPolicy === null) && oldSpec?.preemptionPolicy !== undefined) spec.preemptionPolicy = oldSpec.preemptionPolicy;
+function keepPriority(spec: Spec, oldSpec: Spec | undefined, changes: Spec): void {
+  if ((spec.priority === undefined || spec.priority === null) && oldSpec?.priority !== undefined) changes.priority = oldSpec.priority;
+  if ((spec.preemptionPolicy === undefined || spec.preemptionPolicy === null) && oldSpec?.preemptionPolicy !== undefined) changes.preemptionPolicy = oldSpec.preemptionPolicy;
 }
 
 /** Whether a toleration tolerates the NoExecute taint `key` (an empty key or effect matches all). */
@@ -73,16 +78,16 @@ function tolerates(t: unknown, key: string): boolean {
   return (k === key || k === undefined || k === '') && (effect === 'NoExecute' || effect === undefined || effect === '');
 }
 
-function addDefaultTolerations(spec: Spec): void {
+function addDefaultTolerations(spec: Spec, changes: Spec): void {
   const tolerations = Array.isArray(spec.tolerations) ? spec.tolerations : [];
   const added = [NOT_READY, UNREACHABLE]
     .filter((key) => !tolerations.some((t) => tolerates(t, key)))
     .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS }));
-  if (added.length > 0) spec.tolerations = [...tolerations, ...added];
+  if (added.length > 0) changes.tolerations = [...tolerations, ...added];
 }
 
-function addNotReadyTaint(spec: Spec): void {
+function addNotReadyTaint(spec: Spec, changes: Spec): void {
   const taints = Array.isArray(spec.taints) ? spec.taints : [];
   const has = taints.some((t) => typeof t === 'object' && t !== null && (t as { key?: unknown }).key === NOT_READY && (t as { effect?: unknown }).effect === 'NoSchedule');
-  if (!has) spec.taints = [...taints, { key: NOT_READY, effect: 'NoSchedule' }];
+  if (!has) changes.taints = [...taints, { key: NOT_READY, effect: 'NoSchedule' }];
 }
