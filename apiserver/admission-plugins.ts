@@ -26,8 +26,11 @@ const DEFAULT_TOLERATION_SECONDS = 300;
 
 type Spec = Record<string, unknown>;
 
-/** Runs the plugins on a create (`old` undefined) or update of `obj`, in place. Throws 403. */
-export function admitByPlugins(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
+/**
+ * Runs the plugins on a create (`old` undefined) or update of `obj`, in place. Throws 403, naming
+ * `errorName` when given (a create's generateName: admission runs before the name is made).
+ */
+export function admitByPlugins(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined, errorName?: string): void {
   if (r.group !== '' || subresource !== undefined) return;
   const isPod = r.resource === 'pods';
   if (!isPod && !(r.resource === 'nodes' && !old)) return;
@@ -39,7 +42,7 @@ export function admitByPlugins(r: ResourceInfo, obj: KubeObject, old: KubeObject
   if (isPod) {
     const oldSpec = old?.spec as Spec | undefined;
     if (old) keepPriority(given as Spec, oldSpec, changes);
-    else setPriority(r, obj, given as Spec, changes);
+    else setPriority(r, errorName ?? obj.metadata?.name ?? '', given as Spec, changes);
     addDefaultTolerations(given as Spec, changes);
   } else {
     addNotReadyTaint(given as Spec, changes);
@@ -50,9 +53,8 @@ export function admitByPlugins(r: ResourceInfo, obj: KubeObject, old: KubeObject
   }
 }
 
-function setPriority(r: ResourceInfo, obj: KubeObject, spec: Spec, changes: Spec): void {
+function setPriority(r: ResourceInfo, name: string, spec: Spec, changes: Spec): void {
   const className = typeof spec.priorityClassName === 'string' ? spec.priorityClassName : '';
-  const name = obj.metadata?.name ?? '';
   const priority = className === '' ? 0 : SYSTEM_PRIORITY_CLASSES.get(className);
   if (priority === undefined) throw forbidden(r, name, `no PriorityClass with name ${className} was found`);
   if (typeof spec.priority === 'number' && spec.priority !== priority) {
@@ -71,11 +73,15 @@ function keepPriority(spec: Spec, oldSpec: Spec | undefined, changes: Spec): voi
   if ((spec.preemptionPolicy === undefined || spec.preemptionPolicy === null) && oldSpec?.preemptionPolicy !== undefined) changes.preemptionPolicy = oldSpec.preemptionPolicy;
 }
 
-/** Whether a toleration tolerates the NoExecute taint `key` (an empty key or effect matches all). */
+/**
+ * Whether a toleration tolerates the NoExecute taint `key` (an empty key or effect matches all).
+ * JSON null reads as Go's zero value: a null member is empty, a null entry tolerates everything.
+ */
 function tolerates(t: unknown, key: string): boolean {
-  if (typeof t !== 'object' || t === null) return false;
+  if (t === null) return true;
+  if (typeof t !== 'object') return false;
   const { key: k, effect } = t as { key?: unknown; effect?: unknown };
-  return (k === key || k === undefined || k === '') && (effect === 'NoExecute' || effect === undefined || effect === '');
+  return (k === key || k === undefined || k === null || k === '') && (effect === 'NoExecute' || effect === undefined || effect === null || effect === '');
 }
 
 function addDefaultTolerations(spec: Spec, changes: Spec): void {

@@ -117,20 +117,16 @@ export function checkNamespace(store: MemoryStore, r: ResourceInfo, ns: string, 
   }
 }
 
-/** Defaults, completes and validates `obj` (edited in place); throws 422 Invalid with the causes. */
-export function admit(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
-  complete(r, obj, old, subresource);
-  validate(r, obj, old, subresource);
-}
-
 /**
- * The first half of admit: defaults and completes `obj` in place. An update then compares it with
- * the stored object before `validate`, so that validation finds the members left equal to be the
- * stored ones and skips comparing them again.
+ * Defaults and completes `obj` in place, before `validate`. An update then compares it with the
+ * stored object before `validate`, so that validation finds the members left equal to be the
+ * stored ones and skips comparing them again. An update runs the admission plugins here; what they
+ * restore equals the stored values, so recording managedFields afterwards gives them no owner.
  */
 export function complete(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
   defaultObject(r, obj);
-  admitByPlugins(r, obj, old, subresource);
+  // A create runs the admission plugins itself, after recording managedFields (store-write.ts).
+  if (old) admitByPlugins(r, obj, old, subresource);
   // Main-resource updates keep what the server (here: the allocation controllers) filled in
   // and the request left out, as kube-apiserver's patchAllocatedValues does.
   if (old && subresource === undefined) prepareForUpdate(r, obj, old);
@@ -208,7 +204,7 @@ function fillZeroMembers(r: ResourceInfo, obj: KubeObject): void {
     if (o.status === undefined || o.status === null) o.status = {};
     const status = o.status as Record<string, unknown>;
     if (typeof status !== 'object' || Array.isArray(status)) return;
-    if (status.allocatable === undefined && isObjectWithMembers(status.capacity)) status.allocatable = { ...(status.capacity as object) };
+    if ((status.allocatable === undefined || status.allocatable === null) && isObjectWithMembers(status.capacity)) status.allocatable = { ...(status.capacity as object) };
     const daemon = (status.daemonEndpoints ??= {}) as Record<string, unknown>;
     if (typeof daemon === 'object' && daemon !== null) {
       const kubelet = (daemon.kubeletEndpoint ??= {}) as Record<string, unknown>;
@@ -230,7 +226,7 @@ function isEmptyCollection(v: unknown): boolean {
   return true;
 }
 
-/** The second half of admit: throws 422 Invalid with the causes, reading `obj` only. */
+/** Validation after `complete` (and a create's admission plugins): throws 422 Invalid with the causes, reading `obj` only. */
 export function validate(r: ResourceInfo, obj: KubeObject, old: KubeObject | undefined, subresource: 'status' | undefined): void {
   const causes = validateObject(r, obj, old, subresource);
   if (causes.length > 0) throw invalid(r, obj.metadata.name ?? '', causes);

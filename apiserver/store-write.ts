@@ -7,7 +7,8 @@ import type { KubeObject } from '../api-types/meta.js';
 import { ApiError, alreadyExists, badRequest, conflict, internalError, invalid, notFound, unclassifiedError } from './errors.js';
 import { applyPatch, recordUpdate } from './patch/index.js';
 import { type ResourceInfo, groupVersion } from './resources.js';
-import { admit, checkDecodes, checkNamespace, checkPatchedDecodes, complete, validate, writeScope } from './store-admission.js';
+import { admitByPlugins } from './admission-plugins.js';
+import { checkDecodes, checkNamespace, checkPatchedDecodes, complete, validate, writeScope } from './store-admission.js';
 import { afterRemoval } from './store-delete.js';
 import { cloneJson, compareUpdate, formatTimestamp, generateName, isDeletionComplete, isMetadataNoOp, mainUpdate, newUID, prepareNamespace, stamp, statusUpdate } from './store-meta.js';
 import type { MemoryStore, MemoryWriteOptions } from './store.js';
@@ -55,15 +56,21 @@ export function createObject(store: MemoryStore, r: ResourceInfo, namespace: str
   m.creationTimestamp = formatTimestamp(store.clock.now());
   if (r.hasGeneration) m.generation = 1;
   if (r.group === '' && r.resource === 'namespaces') prepareNamespace(obj);
-  admit(r, obj, undefined, undefined);
-  for (let attempt = 1; store.stored(r, ns, m.name as string); attempt++) {
-    if (!generated) throw alreadyExists(r, m.name as string);
+  complete(r, obj, undefined, undefined);
+  // The field manager records the request as decoded and defaulted; the mutating admission
+  // plugins run after it, so nobody owns what they add (create.go: UpdateNoErrors, then admit).
+  const toStore = how.record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp as string) : obj;
+  // Admission runs before the name is generated: its errors name the generateName.
+  admitByPlugins(r, toStore, undefined, undefined, generated ? (m.generateName as string) : undefined);
+  validate(r, toStore, undefined, undefined);
+  const meta = toStore.metadata;
+  for (let attempt = 1; store.stored(r, ns, meta.name as string); attempt++) {
+    if (!generated) throw alreadyExists(r, meta.name as string);
     if (attempt >= GENERATE_NAME_ATTEMPTS) {
-      throw alreadyExists(r, m.name as string, ', the server was not able to generate a unique name for the object');
+      throw alreadyExists(r, meta.name as string, ', the server was not able to generate a unique name for the object');
     }
-    m.name = generateName(m.generateName as string, store.random);
+    meta.name = generateName(meta.generateName as string, store.random);
   }
-  const toStore = how.record && opts.fieldManager ? recordUpdate(undefined, obj, opts.fieldManager, groupVersion(r), m.creationTimestamp) : obj;
   if (opts.dryRun) return stamp(r, toStore);
   return answer(store.commit(r, 'ADDED', toStore, undefined, opts.isHandedOver), opts);
 }

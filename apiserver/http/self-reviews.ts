@@ -235,12 +235,12 @@ function goObjectMeta(meta: unknown, hasManagedFields: boolean): GoLiteral {
   };
   const list = (type: string, isSet: boolean) => (isSet ? `[]v1.${type}{…}` : `[]v1.${type}(nil)`);
   const pointer = (type: string, isSet: boolean) => `(*${type})(${isSet ? '…' : 'nil'})`;
-  // A decoded metav1.Time is in the server's Local zone; the zero time is UTC.
+  // A decoded metav1.Time is in the server's Local zone (this process's); the zero time is UTC.
   const time = (v: unknown) => {
     const d = typeof v === 'string' ? new Date(v) : undefined;
     if (!d || Number.isNaN(d.getTime())) return 'time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)';
-    const month = d.toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
-    return `time.Date(${d.getUTCFullYear()}, time.${month}, ${d.getUTCDate()}, ${d.getUTCHours()}, ${d.getUTCMinutes()}, ${d.getUTCSeconds()}, 0, time.Local)`;
+    const month = d.toLocaleString('en-US', { month: 'long' });
+    return `time.Date(${d.getFullYear()}, time.${month}, ${d.getDate()}, ${d.getHours()}, ${d.getMinutes()}, ${d.getSeconds()}, 0, time.Local)`;
   };
   const parts = [
     `Name:${q(m.name)}`, `GenerateName:${q(m.generateName)}`, `Namespace:${q(m.namespace)}`, `SelfLink:${q(m.selfLink)}`, `UID:${q(m.uid)}`,

@@ -119,12 +119,14 @@ export class ApiHttpServer {
     try {
       // Health and version are public, as kube-apiserver's system:public-info-viewer role makes
       // them; they carry no cluster data, and probes and kubectl's version dispatcher need them.
+      // One check (`/readyz/etcd`) is not public: the role grants the three endpoints alone.
+      const isPublic = route.kind === 'version' || (route.kind === 'health' && route.check === undefined);
+      if (!isPublic && !byPath.isAuthorized && !isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
       if (route.kind === 'health') {
         const text = healthAnswer(route.endpoint, route.check, url.searchParams);
         if (text === undefined) throw notFoundPath();
         return sendText(res, 200, text);
       }
-      if (route.kind !== 'version' && !byPath.isAuthorized && !isAuthorized(req.headers.authorization, this.o.token)) throw unauthorized();
       if (route.kind === 'resource') {
         verb = verbOf(method, route, url.searchParams);
         const fault = verb && this.o.faults?.takeFailure(verb, route.info, route.subresource, route.name);

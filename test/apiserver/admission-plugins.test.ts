@@ -68,3 +68,28 @@ test('pod conversion › serviceAccount and serviceAccountName are one field: ei
   t.deepEqual(sa(s.create(pods, 'default', pod('none'))), [undefined, undefined]);
   t.deepEqual(s.list(pods, { namespace: 'default', fieldSelector: 'spec.serviceAccountName=sa2' }).items.map((p) => p.metadata.name), ['old']);
 });
+
+test('admission plugins › run after the field manager: the creator owns what it sent, nobody what the plugins added', (t) => {
+  const s = newStore();
+  const p = s.create(pods, 'default', pod('mf'), { fieldManager: 'kubectl-run' });
+  const fields = JSON.stringify(p.metadata.managedFields?.[0]?.fieldsV1);
+  t.regex(fields, /"f:containers"/);
+  t.notRegex(fields, /f:tolerations|f:priority|f:preemptionPolicy/);
+  t.is(specOf(p).tolerations!.length, 2);
+  const n = s.create(nodes, undefined, { metadata: { name: 'mf-node', labels: { a: 'b' } } }, { fieldManager: 'kubectl-create' });
+  t.notRegex(JSON.stringify(n.metadata.managedFields), /f:taints/);
+  t.is(specOf(n).taints!.length, 1);
+});
+
+test('admission plugins › a generated name’s 403 names the generateName, as admission runs before the name is made', (t) => {
+  const s = newStore();
+  const err = t.throws(() => s.create(pods, 'default', { metadata: { generateName: 'gp-' }, spec: { containers: [{ name: 'c', image: 'x' }], priorityClassName: 'nope' } }), { instanceOf: ApiError }) as ApiError;
+  t.is(err.status.message, 'pods "gp-" is forbidden: no PriorityClass with name nope was found');
+  t.is(err.status.details?.name, 'gp-');
+});
+
+test('admission plugins › null reads as Go’s zero value: a null key and effect tolerate every taint', (t) => {
+  const s = newStore();
+  const wide = { key: null, operator: 'Exists', effect: null };
+  t.deepEqual(specOf(s.create(pods, 'default', pod('nulls', { tolerations: [wide] }))).tolerations, [wide]);
+});

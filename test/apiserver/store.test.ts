@@ -409,3 +409,9 @@ test('MemoryStore › members Go writes even when empty, stored-only kinds: a Ro
   t.deepEqual(pdb.spec, {});
   t.deepEqual(pdb.status, { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
 });
+
+test('MemoryStore › a Node’s null allocatable is defaulted from capacity, as a nil one', (t) => {
+  const s = newStore();
+  const n = s.create(resourceFor('', 'nodes'), undefined, { metadata: { name: 'n2' }, status: { capacity: { cpu: '2' }, allocatable: null } });
+  t.deepEqual((n.status as { allocatable: unknown }).allocatable, { cpu: '2' });
+});

@@ -28,9 +28,10 @@ test('server › health: ?verbose lists the checks, ?exclude marks them, /<endpo
   const excluded = await call(s, 'GET', '/livez?verbose&exclude=etcd&exclude=nope&exclude=alsonope', { token: null });
   t.is(excluded.text, '[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\nwarn: some health checks cannot be excluded: no matches for "alsonope","nope"\nlivez check passed\n');
   t.is((await call(s, 'GET', '/healthz?exclude=etcd', { token: null })).text, 'ok');
-  const one = await call(s, 'GET', '/readyz/informer-sync', { token: null });
+  const one = await call(s, 'GET', '/readyz/informer-sync');
   t.is(one.status, 200);
   t.is(one.text, 'ok');
+  t.is((await call(s, 'GET', '/readyz/informer-sync', { token: null })).status, 401, 'one check is not public');
   t.is((await call(s, 'GET', '/livez/informer-sync')).status, 404, 'a readyz check only');
   t.is((await call(s, 'GET', '/healthz/nonexistent')).status, 404);
   t.is((await call(s, 'GET', '/healthz/ping/extra')).status, 404);
